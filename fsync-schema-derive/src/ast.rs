@@ -1,0 +1,492 @@
+//! The checked input of `#[derive(Entity)]`: the struct's fields with their
+//! attributes, the table model they describe, and the span of every part of
+//! that model, so that problems found in the model land under the right token.
+
+use crate::attr::{self, ContainerAttrs, FieldAttrs};
+use crate::ctxt::Ctxt;
+use crate::naming::{pascal_case, relation_name};
+use fsync_schema_model::validate::{self, Place, Requirement};
+use fsync_schema_model::{
+    Action, Column, ColumnType, ForeignKey as ModelForeignKey, Index, SqlTypes, Table, Unique,
+};
+use proc_macro2::Span;
+use std::collections::HashMap;
+use syn::ext::IdentExt;
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, Ident, Path, Type, Visibility};
+
+/// One entity: a struct, one field per column.
+pub struct Entity<'a> {
+    pub ident: &'a Ident,
+    pub vis: &'a Visibility,
+    pub fields: Vec<Field<'a>>,
+    /// The table as the attributes declare it. Column types are placeholders:
+    /// the compiler supplies them through `ColumnValue` at the field's span.
+    pub table: Table,
+    pub foreign_keys: Vec<ForeignKey>,
+    pub children: Vec<Child>,
+    pub custom_behavior: bool,
+    /// Where each part of `table` was written.
+    pub spans: HashMap<Place, Span>,
+}
+
+/// One field: a column.
+pub struct Field<'a> {
+    pub ident: &'a Ident,
+    pub ty: &'a Type,
+    /// The column's name (the field's name without `r#`).
+    pub name: String,
+    /// The `Column` and `PrimaryKey` variant.
+    pub variant: Ident,
+    pub unique: bool,
+}
+
+/// A foreign key and the `belongs_to` relation it gives.
+pub struct ForeignKey {
+    /// Indices into `Entity::fields`.
+    pub fields: Vec<usize>,
+    /// The referenced entity's module (`super::entry`, or `self`).
+    pub module: Path,
+    pub ref_columns: Vec<Ident>,
+    pub on_delete: Action,
+    pub on_update: Action,
+    pub relation: Ident,
+    pub span: Span,
+}
+
+impl ForeignKey {
+    /// Whether the key references the entity's own table.
+    pub fn is_self_reference(&self) -> bool {
+        self.module.is_ident("self")
+    }
+}
+
+/// A `has_many` / `has_one` relation declared by the parent.
+pub struct Child {
+    pub many: bool,
+    pub module: Path,
+    pub relation: Ident,
+    /// The child's `belongs_to` relation variant.
+    pub via: Ident,
+    pub span: Span,
+}
+
+impl<'a> Entity<'a> {
+    /// Reads and checks the derive input; every problem goes to `cx`. Returns
+    /// `None` when the input is not an entity at all (not a struct with named
+    /// fields, or generic), since nothing sensible can then be generated.
+    pub fn from_ast(cx: &Ctxt, input: &'a DeriveInput) -> Option<Entity<'a>> {
+        let named = match &input.data {
+            Data::Struct(data) => match &data.fields {
+                Fields::Named(named) => Some(named),
+                Fields::Unnamed(_) | Fields::Unit => {
+                    cx.error_spanned_by(
+                        &input.ident,
+                        "`Entity` needs a struct with named fields, one per column",
+                    );
+                    None
+                }
+            },
+            Data::Enum(data) => {
+                cx.error(
+                    data.enum_token.span,
+                    "`Entity` can only be derived for a struct; for enums stored as text use `#[derive(fsync_schema::TextEnum)]`",
+                );
+                None
+            }
+            Data::Union(data) => {
+                cx.error(
+                    data.union_token.span,
+                    "`Entity` can only be derived for a struct",
+                );
+                None
+            }
+        };
+        if !input.generics.params.is_empty() {
+            cx.error_spanned_by(
+                &input.generics,
+                "an entity cannot be generic; each table is one concrete struct",
+            );
+            return None;
+        }
+        let named = named?;
+        let container = attr::container(cx, &input.attrs);
+        let fields_attrs: Vec<(&'a syn::Field, FieldAttrs)> = named
+            .named
+            .iter()
+            .map(|field| (field, attr::field(cx, &field.attrs)))
+            .collect();
+        Some(lower(cx, input, container, fields_attrs))
+    }
+
+    /// The typed rules this entity must meet (one per place and column).
+    pub fn requirements(&self) -> Vec<Requirement> {
+        validate::requirements(&self.table)
+    }
+
+    /// The span recorded for `place`, or the struct's name.
+    pub fn span(&self, place: Place) -> Span {
+        self.spans
+            .get(&place)
+            .copied()
+            .unwrap_or_else(|| self.ident.span())
+    }
+}
+
+/// Builds the table model and the span map from the attributes, then runs the
+/// model's structural validation and reports each problem at its span.
+fn lower<'a>(
+    cx: &Ctxt,
+    input: &'a DeriveInput,
+    container: ContainerAttrs,
+    fields_attrs: Vec<(&'a syn::Field, FieldAttrs)>,
+) -> Entity<'a> {
+    let mut spans = HashMap::new();
+    let table_name = match &container.table {
+        Some(table) => {
+            spans.insert(Place::Table, table.span);
+            table.value.clone()
+        }
+        None => {
+            cx.error_spanned_by(
+                &input.ident,
+                "missing table name; add `#[schema(table = \"..\")]` to the struct",
+            );
+            input.ident.to_string().to_lowercase()
+        }
+    };
+    spans.insert(Place::PrimaryKey, input.ident.span());
+    let mut table = Table::new(&table_name);
+    table.renamed_from = container.renamed_from.as_ref().map(|r| r.value.clone());
+
+    let mut fields = Vec::new();
+    let mut foreign_keys = Vec::new();
+    let mut field_keys: Vec<(usize, Span)> = Vec::new();
+    for (i, (field, attrs)) in fields_attrs.iter().enumerate() {
+        let ident = field.ident.as_ref().expect("named field");
+        let name = ident.unraw().to_string();
+        spans.insert(Place::Column(i), ident.span());
+        let mut column = Column::new(&name, ColumnType::Text);
+        column.renamed_from = attrs.renamed_from.as_ref().map(|r| r.value.clone());
+        column.sql_type = SqlTypes {
+            sqlite: attrs.sql_type.sqlite.as_ref().map(|s| s.value.clone()),
+            postgres: attrs.sql_type.postgres.as_ref().map(|s| s.value.clone()),
+            mysql: attrs.sql_type.mysql.as_ref().map(|s| s.value.clone()),
+        };
+        if let Some(span) = attrs.autoincrement {
+            column.autoincrement = true;
+            spans.insert(Place::Autoincrement(i), span);
+        }
+        if let Some(default) = &attrs.default {
+            column.default = Some(default.value.clone());
+            spans.insert(Place::Default(i), default.span);
+        }
+        if let Some(span) = attrs.primary_key {
+            field_keys.push((i, span));
+        }
+        if let Some(span) = attrs.unique {
+            let u = table.uniques.len();
+            spans.insert(Place::Unique(u), span);
+            spans.insert(Place::UniqueColumn(u, 0), ident.span());
+            table.uniques.push(Unique {
+                name: None,
+                columns: vec![name.clone()],
+            });
+        }
+        if let Some(index) = &attrs.index {
+            let x = table.indexes.len();
+            spans.insert(Place::Index(x), index.span);
+            spans.insert(Place::IndexColumn(x, 0), ident.span());
+            table.indexes.push(Index {
+                name: index
+                    .value
+                    .clone()
+                    .unwrap_or_else(|| format!("idx_{table_name}_{name}")),
+                columns: vec![name.clone()],
+                unique: false,
+            });
+        }
+        match &attrs.references {
+            Some(path) => {
+                let f = table.foreign_keys.len();
+                let (module, ref_column) = split_column_path(cx, &path.value);
+                spans.insert(Place::ForeignKey(f), path.span);
+                spans.insert(Place::ForeignKeyColumn(f, 0), ident.span());
+                spans.insert(Place::ForeignKeyTarget(f), path.span);
+                let on_delete = attrs.on_delete.as_ref();
+                let on_update = attrs.on_update.as_ref();
+                if let Some(action) = on_delete {
+                    spans.insert(Place::OnDelete(f), action.span);
+                }
+                if let Some(action) = on_update {
+                    spans.insert(Place::OnUpdate(f), action.span);
+                }
+                let relation = attrs
+                    .relation
+                    .clone()
+                    .unwrap_or_else(|| relation_name(&name, ident.span()));
+                table.foreign_keys.push(ModelForeignKey {
+                    name: attrs.constraint.as_ref().map(|c| c.value.clone()),
+                    columns: vec![name.clone()],
+                    ref_table: target_table(&module, &table_name),
+                    ref_columns: vec![ref_column.unraw().to_string()],
+                    on_delete: on_delete.map_or(Action::NoAction, |a| a.value),
+                    on_update: on_update.map_or(Action::NoAction, |a| a.value),
+                });
+                foreign_keys.push(ForeignKey {
+                    fields: vec![i],
+                    module,
+                    ref_columns: vec![ref_column],
+                    on_delete: on_delete.map_or(Action::NoAction, |a| a.value),
+                    on_update: on_update.map_or(Action::NoAction, |a| a.value),
+                    relation,
+                    span: path.span,
+                });
+            }
+            None => {
+                let stray = [
+                    (attrs.on_delete.as_ref().map(|a| a.span), "on_delete"),
+                    (attrs.on_update.as_ref().map(|a| a.span), "on_update"),
+                    (attrs.relation.as_ref().map(Ident::span), "relation"),
+                    (attrs.constraint.as_ref().map(|c| c.span), "constraint"),
+                ];
+                for (span, key) in stray {
+                    if let Some(span) = span {
+                        cx.error(
+                            span,
+                            format!("`{key}` belongs to a foreign key; add `references = super::other::column` to this field"),
+                        );
+                    }
+                }
+            }
+        }
+        table.columns.push(column);
+        fields.push(Field {
+            ident,
+            ty: &field.ty,
+            variant: Ident::new(&pascal_case(&name), ident.span()),
+            name,
+            unique: attrs.unique.is_some(),
+        });
+    }
+
+    match (&container.primary_key, field_keys.is_empty()) {
+        (Some(key), true) => {
+            for (position, ident) in key.value.iter().enumerate() {
+                spans.insert(Place::PrimaryKeyColumn(position), ident.span());
+                table.primary_key.push(ident.unraw().to_string());
+            }
+        }
+        (Some(key), false) => {
+            cx.error(
+                key.span,
+                "the primary key is declared both here and on fields; keep one of the two",
+            );
+        }
+        (None, _) => {
+            for (position, (i, span)) in field_keys.iter().enumerate() {
+                spans.insert(Place::PrimaryKeyColumn(position), *span);
+                table.primary_key.push(fields[*i].name.clone());
+            }
+        }
+    }
+
+    for unique in &container.uniques {
+        let u = table.uniques.len();
+        spans.insert(
+            Place::Unique(u),
+            unique.name.as_ref().map_or(unique.span, |n| n.span),
+        );
+        for (j, ident) in unique.columns.iter().enumerate() {
+            spans.insert(Place::UniqueColumn(u, j), ident.span());
+        }
+        table.uniques.push(Unique {
+            name: unique.name.as_ref().map(|n| n.value.clone()),
+            columns: unique
+                .columns
+                .iter()
+                .map(|c| c.unraw().to_string())
+                .collect(),
+        });
+    }
+    for index in &container.indexes {
+        let x = table.indexes.len();
+        spans.insert(
+            Place::Index(x),
+            index.name.as_ref().map_or(index.span, |n| n.span),
+        );
+        for (j, ident) in index.columns.iter().enumerate() {
+            spans.insert(Place::IndexColumn(x, j), ident.span());
+        }
+        table.indexes.push(Index {
+            name: index
+                .name
+                .as_ref()
+                .map_or_else(String::new, |n| n.value.clone()),
+            columns: index
+                .columns
+                .iter()
+                .map(|c| c.unraw().to_string())
+                .collect(),
+            unique: index.unique,
+        });
+    }
+    for fk in &container.foreign_keys {
+        let Some(module) = fk.target.clone() else {
+            continue;
+        };
+        let f = table.foreign_keys.len();
+        spans.insert(Place::ForeignKey(f), fk.span);
+        spans.insert(Place::ForeignKeyTarget(f), module.span());
+        for (j, ident) in fk.columns.iter().enumerate() {
+            spans.insert(Place::ForeignKeyColumn(f, j), ident.span());
+        }
+        if let Some(action) = &fk.on_delete {
+            spans.insert(Place::OnDelete(f), action.span);
+        }
+        if let Some(action) = &fk.on_update {
+            spans.insert(Place::OnUpdate(f), action.span);
+        }
+        let on_delete = fk.on_delete.as_ref().map_or(Action::NoAction, |a| a.value);
+        let on_update = fk.on_update.as_ref().map_or(Action::NoAction, |a| a.value);
+        let relation = fk.relation.clone().unwrap_or_else(|| {
+            let last = module.segments.last().map(|s| s.ident.unraw().to_string());
+            Ident::new(&pascal_case(&last.unwrap_or_default()), fk.span)
+        });
+        table.foreign_keys.push(ModelForeignKey {
+            name: fk.constraint.as_ref().map(|c| c.value.clone()),
+            columns: fk.columns.iter().map(|c| c.unraw().to_string()).collect(),
+            ref_table: target_table(&module, &table_name),
+            ref_columns: fk
+                .ref_columns
+                .iter()
+                .map(|c| c.unraw().to_string())
+                .collect(),
+            on_delete,
+            on_update,
+        });
+        let field_indices: Vec<usize> = fk
+            .columns
+            .iter()
+            .filter_map(|c| fields.iter().position(|f| f.name == c.unraw().to_string()))
+            .collect();
+        if field_indices.len() == fk.columns.len() && fk.columns.len() == fk.ref_columns.len() {
+            foreign_keys.push(ForeignKey {
+                fields: field_indices,
+                module,
+                ref_columns: fk.ref_columns.clone(),
+                on_delete,
+                on_update,
+                relation,
+                span: fk.span,
+            });
+        }
+    }
+    for check in &container.checks {
+        let c = table.checks.len();
+        spans.insert(
+            Place::Check(c),
+            check.expr.as_ref().map_or(check.span, |e| e.span),
+        );
+        table.checks.push(fsync_schema_model::Check {
+            name: check.name.as_ref().map(|n| n.value.clone()),
+            expr: check
+                .expr
+                .as_ref()
+                .map_or_else(String::new, |e| e.value.clone()),
+        });
+    }
+
+    let children = container
+        .children
+        .iter()
+        .map(|child| {
+            let last = child
+                .module
+                .segments
+                .last()
+                .map(|s| s.ident.unraw().to_string());
+            Child {
+                many: child.many,
+                module: child.module.clone(),
+                relation: child.relation.clone().unwrap_or_else(|| {
+                    Ident::new(&pascal_case(&last.unwrap_or_default()), child.span)
+                }),
+                via: child.via.clone().unwrap_or_else(|| {
+                    relation_name(&child.column.unraw().to_string(), child.column.span())
+                }),
+                span: child.span,
+            }
+        })
+        .collect();
+
+    let entity = Entity {
+        ident: &input.ident,
+        vis: &input.vis,
+        fields,
+        table,
+        foreign_keys,
+        children,
+        custom_behavior: container.custom_behavior.is_some(),
+        spans,
+    };
+    for problem in validate::structure(&entity.table) {
+        cx.error(entity.span(problem.place), problem.message);
+    }
+    check_relation_names(cx, &entity);
+    entity
+}
+
+/// `super::entry::id` → (`super::entry`, `id`).
+fn split_column_path(cx: &Ctxt, path: &Path) -> (Path, Ident) {
+    let mut module = path.clone();
+    let column = module
+        .segments
+        .pop()
+        .map(|pair| pair.into_value().ident)
+        .expect("a parsed path has a segment");
+    if module.segments.is_empty() {
+        cx.error_spanned_by(
+            path,
+            format!(
+                "`references` needs the referenced entity's module and column, e.g. `super::entry::{column}` (or `self::{column}` for this table)"
+            ),
+        );
+        module = syn::parse_quote!(self);
+    } else {
+        module.segments.pop_punct();
+    }
+    (module, column)
+}
+
+/// A stand-in for the referenced table's name, good enough for the structural
+/// checks; the generated code reads the real one from the referenced entity.
+fn target_table(module: &Path, own: &str) -> String {
+    if module.is_ident("self") {
+        return own.to_owned();
+    }
+    module
+        .segments
+        .last()
+        .map_or_else(|| own.to_owned(), |s| s.ident.unraw().to_string())
+}
+
+/// Relation variants must be distinct.
+fn check_relation_names(cx: &Ctxt, entity: &Entity) {
+    let mut seen: Vec<String> = Vec::new();
+    let names = entity
+        .foreign_keys
+        .iter()
+        .map(|fk| &fk.relation)
+        .chain(entity.children.iter().map(|c| &c.relation));
+    for name in names {
+        let text = name.to_string();
+        if seen.contains(&text) {
+            cx.error(
+                name.span(),
+                format!("duplicate relation `{text}`; name one of them with `relation = ..`"),
+            );
+        }
+        seen.push(text);
+    }
+}

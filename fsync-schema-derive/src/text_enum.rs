@@ -1,0 +1,285 @@
+//! `#[derive(TextEnum)]`: an enum stored as TEXT, with SeaORM's value traits.
+//!
+//! Unit variants are stored as their snake_case name (or `#[text(rename = "..")]`);
+//! a variant with one field is stored as a prefix (`#[text(prefix = "interval:")]`,
+//! by default the snake_case name and `:`) followed by the field's `Display`,
+//! and read back with its `FromStr`.
+
+use crate::ctxt::Ctxt;
+use crate::naming::pascal_case;
+use crate::symbol::*;
+use fsync_schema_model::validate::did_you_mean;
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, LitStr};
+
+enum Form {
+    Exact(String),
+    Prefix(String, syn::Type),
+}
+
+struct Variant<'a> {
+    ident: &'a syn::Ident,
+    form: Form,
+    span: Span,
+}
+
+/// `SourceEntry` → `source_entry`.
+fn snake_case(pascal: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in pascal.chars().enumerate() {
+        if ch.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.extend(ch.to_lowercase());
+    }
+    debug_assert_eq!(pascal_case(&out), pascal);
+    out
+}
+
+/// Expands `#[derive(TextEnum)]`, or returns every problem at once.
+pub fn derive(input: &DeriveInput) -> Result<TokenStream, syn::Error> {
+    let cx = Ctxt::default();
+    let data = match &input.data {
+        Data::Enum(data) => Some(data),
+        _ => {
+            cx.error_spanned_by(&input.ident, "`TextEnum` can only be derived for an enum");
+            None
+        }
+    };
+    if !input.generics.params.is_empty() {
+        cx.error_spanned_by(&input.generics, "a text enum cannot be generic");
+    }
+    for attr in input.attrs.iter().filter(|a| a.path().is_ident(TEXT)) {
+        cx.error_spanned_by(attr, "`#[text(..)]` belongs on variants, not on the enum");
+    }
+    let mut variants = Vec::new();
+    if let Some(data) = data {
+        if data.variants.is_empty() {
+            cx.error_spanned_by(&input.ident, "a text enum needs at least one variant");
+        }
+        for variant in &data.variants {
+            if let Some(parsed) = read_variant(&cx, variant) {
+                variants.push(parsed);
+            }
+        }
+    }
+    let mut texts: Vec<&str> = Vec::new();
+    for variant in &variants {
+        let text = match &variant.form {
+            Form::Exact(text) | Form::Prefix(text, _) => text.as_str(),
+        };
+        if texts.contains(&text) {
+            cx.error(variant.span, format!("two variants are stored as `{text}`"));
+        }
+        texts.push(text);
+    }
+    cx.check()?;
+    Ok(expand(input, &variants))
+}
+
+fn read_variant<'a>(cx: &Ctxt, variant: &'a syn::Variant) -> Option<Variant<'a>> {
+    let mut rename: Option<LitStr> = None;
+    let mut prefix: Option<LitStr> = None;
+    for attr in variant.attrs.iter().filter(|a| a.path().is_ident(TEXT)) {
+        let result = attr.parse_nested_meta(|meta| {
+            let key = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            let slot = match key.as_str() {
+                RENAME => &mut rename,
+                PREFIX => &mut prefix,
+                _ => {
+                    let hint = did_you_mean(&key, TEXT_KEYS.iter().copied());
+                    return Err(meta.error(format!(
+                        "unknown text key `{key}`{}",
+                        if hint.is_empty() {
+                            "; expected `rename` or `prefix`".to_owned()
+                        } else {
+                            hint
+                        }
+                    )));
+                }
+            };
+            let value: LitStr = meta.value()?.parse()?;
+            if slot.is_some() {
+                cx.error(meta.path.span(), format!("duplicate key `{key}`"));
+            }
+            *slot = Some(value);
+            Ok(())
+        });
+        if let Err(error) = result {
+            cx.syn_error(error);
+        }
+    }
+    let snake = snake_case(&variant.ident.to_string());
+    let span = variant.ident.span();
+    match &variant.fields {
+        Fields::Unit => {
+            if let Some(prefix) = &prefix {
+                cx.error(
+                    prefix.span(),
+                    "`prefix` is for a variant with one field; use `rename` for a unit variant",
+                );
+            }
+            let text = rename.map_or(snake, |r| r.value());
+            if text.is_empty() {
+                cx.error(span, "a variant cannot be stored as the empty text");
+            }
+            Some(Variant {
+                ident: &variant.ident,
+                form: Form::Exact(text),
+                span,
+            })
+        }
+        Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
+            if let Some(rename) = &rename {
+                cx.error(
+                    rename.span(),
+                    "`rename` is for unit variants; use `prefix` for a variant with a field",
+                );
+            }
+            let text = prefix.map_or(format!("{snake}:"), |p| p.value());
+            let ty = fields.unnamed[0].ty.clone();
+            Some(Variant {
+                ident: &variant.ident,
+                form: Form::Prefix(text, ty),
+                span,
+            })
+        }
+        _ => {
+            cx.error_spanned_by(
+                &variant.fields,
+                "a text enum variant is a unit variant or has exactly one unnamed field (its payload)",
+            );
+            None
+        }
+    }
+}
+
+fn expand(input: &DeriveInput, variants: &[Variant]) -> TokenStream {
+    let ident = &input.ident;
+    let name = ident.to_string();
+    let p = quote!(::fsync_schema::__private);
+    let sea = quote!(#p::sea_orm);
+    let forms = variants.iter().map(|v| match &v.form {
+        Form::Exact(text) => quote!(#p::TextVariant::Exact(#text)),
+        Form::Prefix(text, _) => quote!(#p::TextVariant::Prefix(#text)),
+    });
+    let display_arms = variants.iter().map(|v| {
+        let variant = v.ident;
+        match &v.form {
+            Form::Exact(text) => quote!(Self::#variant => f.write_str(#text),),
+            Form::Prefix(prefix, _) => quote!(Self::#variant(payload) => {
+                f.write_str(#prefix)?;
+                ::core::fmt::Display::fmt(payload, f)
+            }),
+        }
+    });
+    let exact_arms = variants.iter().filter_map(|v| {
+        let variant = v.ident;
+        match &v.form {
+            Form::Exact(text) => {
+                Some(quote!(#text => return ::core::result::Result::Ok(Self::#variant),))
+            }
+            Form::Prefix(..) => None,
+        }
+    });
+    let prefix_parsers = variants.iter().filter_map(|v| {
+        let variant = v.ident;
+        match &v.form {
+            Form::Prefix(prefix, ty) => Some(quote! {
+                if let ::core::option::Option::Some(rest) = text.strip_prefix(#prefix) {
+                    return <#ty as ::core::str::FromStr>::from_str(rest)
+                        .map(Self::#variant)
+                        .map_err(|error| #p::TextEnumError::new(#name, text, Self::TEXT_FORMS).because(error));
+                }
+            }),
+            Form::Exact(_) => None,
+        }
+    });
+    let all_unit = variants.iter().all(|v| matches!(v.form, Form::Exact(_)));
+    let as_str = all_unit.then(|| {
+        let arms = variants.iter().map(|v| {
+            let (variant, Form::Exact(text)) = (v.ident, &v.form) else {
+                unreachable!()
+            };
+            quote!(Self::#variant => #text,)
+        });
+        quote! {
+            /// The text this value is stored as.
+            pub const fn as_str(&self) -> &'static str {
+                match self { #(#arms)* }
+            }
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        impl #ident {
+            /// The texts a stored value may take.
+            pub const TEXT_FORMS: &'static [#p::TextVariant] = &[#(#forms),*];
+            #as_str
+        }
+        #[automatically_derived]
+        impl ::core::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                match self { #(#display_arms)* }
+            }
+        }
+        #[automatically_derived]
+        impl ::core::str::FromStr for #ident {
+            type Err = #p::TextEnumError;
+            #[allow(unreachable_code, clippy::needless_return)]
+            fn from_str(text: &str) -> ::core::result::Result<Self, Self::Err> {
+                match text {
+                    #(#exact_arms)*
+                    _ => {}
+                }
+                #(#prefix_parsers)*
+                ::core::result::Result::Err(#p::TextEnumError::new(#name, text, Self::TEXT_FORMS))
+            }
+        }
+        #[automatically_derived]
+        impl #p::SqlValue for #ident {
+            const COLUMN_TYPE: #p::model::ColumnType = #p::model::ColumnType::Text;
+            const TEXT_VARIANTS: ::core::option::Option<&'static [#p::TextVariant]> =
+                ::core::option::Option::Some(Self::TEXT_FORMS);
+        }
+        #[automatically_derived]
+        impl ::core::convert::From<#ident> for #sea::Value {
+            fn from(value: #ident) -> Self {
+                #p::text_enum::to_value(::std::string::ToString::to_string(&value))
+            }
+        }
+        #[automatically_derived]
+        impl #p::sea_query::ValueType for #ident {
+            fn try_from(value: #sea::Value) -> ::core::result::Result<Self, #p::sea_query::ValueTypeErr> {
+                #p::text_enum::try_from_value(value)
+            }
+            fn type_name() -> ::std::string::String {
+                ::core::convert::From::from(#name)
+            }
+            fn array_type() -> #p::sea_query::ArrayType {
+                #p::text_enum::string_array_type()
+            }
+            fn column_type() -> #p::sea_query::ColumnType {
+                #p::sea_query::ColumnType::Text
+            }
+        }
+        #[automatically_derived]
+        impl #p::sea_query::Nullable for #ident {
+            fn null() -> #sea::Value {
+                #sea::Value::String(::core::option::Option::None)
+            }
+        }
+        #[automatically_derived]
+        impl #sea::TryGetable for #ident {
+            fn try_get_by<I: #sea::ColIdx>(res: &#sea::QueryResult, index: I) -> ::core::result::Result<Self, #sea::TryGetError> {
+                #p::text_enum::try_get(res, index)
+            }
+        }
+    }
+}

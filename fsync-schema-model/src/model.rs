@@ -1,0 +1,599 @@
+//! The schema model: plain data describing tables, serializable with serde.
+
+use serde::{Deserialize, Serialize};
+
+/// A whole database schema: its tables, in declaration order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Schema {
+    pub tables: Vec<Table>,
+}
+
+/// One table: columns in order, keys, indexes and checks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    pub name: String,
+    /// The table's previous name, when the entity declares a rename.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    pub columns: Vec<Column>,
+    /// The primary key's columns, in key order.
+    pub primary_key: Vec<String>,
+    /// UNIQUE constraints, single-column ones included.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uniques: Vec<Unique>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub foreign_keys: Vec<ForeignKey>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<Index>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<Check>,
+}
+
+/// One column of a table.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Column {
+    pub name: String,
+    /// The column's previous name, when the entity declares a rename.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    #[serde(rename = "type")]
+    pub ty: ColumnType,
+    /// Per-backend SQL types that replace the one derived from `ty`.
+    #[serde(default, skip_serializing_if = "SqlTypes::is_empty")]
+    pub sql_type: SqlTypes,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub nullable: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<DefaultValue>,
+    /// `INTEGER PRIMARY KEY AUTOINCREMENT` on SQLite, an identity elsewhere.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub autoincrement: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+/// The logical type of a column; each backend renders it as its native type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnType {
+    SmallInt,
+    Integer,
+    BigInt,
+    Boolean,
+    Float,
+    Double,
+    Text,
+    /// Text with a maximum length in characters (VARCHAR(n)).
+    String(u32),
+    Blob,
+    Uuid,
+    Date,
+    Time,
+    /// A date and time without a time zone.
+    DateTime,
+    /// A point in time (UTC).
+    TimestampTz,
+    Json,
+}
+
+impl ColumnType {
+    /// Every logical type, for generators and tests.
+    pub const ALL: [ColumnType; 15] = [
+        ColumnType::SmallInt,
+        ColumnType::Integer,
+        ColumnType::BigInt,
+        ColumnType::Boolean,
+        ColumnType::Float,
+        ColumnType::Double,
+        ColumnType::Text,
+        ColumnType::String(64),
+        ColumnType::Blob,
+        ColumnType::Uuid,
+        ColumnType::Date,
+        ColumnType::Time,
+        ColumnType::DateTime,
+        ColumnType::TimestampTz,
+        ColumnType::Json,
+    ];
+
+    /// Whether the type is an integer (the only kind AUTOINCREMENT accepts).
+    pub const fn is_integer(self) -> bool {
+        matches!(
+            self,
+            ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt
+        )
+    }
+
+    /// Whether a default of `kind` fits the type; `text_chars` is the length of
+    /// a text default. A `const fn`, so the derive evaluates it at compile time.
+    pub const fn accepts_kind(self, kind: DefaultKind, text_chars: usize) -> bool {
+        use ColumnType as T;
+        match kind {
+            DefaultKind::Int => self.is_integer() || matches!(self, T::Float | T::Double),
+            DefaultKind::Float => matches!(self, T::Float | T::Double),
+            DefaultKind::Bool => matches!(self, T::Boolean),
+            DefaultKind::Text => match self {
+                T::Text | T::Json | T::Date | T::Time | T::DateTime | T::TimestampTz => true,
+                T::String(len) => text_chars <= len as usize,
+                _ => false,
+            },
+            DefaultKind::CurrentTimestamp => matches!(self, T::DateTime | T::TimestampTz),
+            DefaultKind::Sql => true,
+        }
+    }
+
+    /// Whether `default` fits the type.
+    pub fn accepts(self, default: &DefaultValue) -> bool {
+        let chars = match default {
+            DefaultValue::Text(text) => text.chars().count(),
+            _ => 0,
+        };
+        self.accepts_kind(default.kind(), chars)
+    }
+
+    /// A short name for messages, e.g. `big_int`.
+    pub fn name(self) -> String {
+        match self {
+            ColumnType::String(len) => format!("string({len})"),
+            other => {
+                let debug = format!("{other:?}");
+                let mut name = String::new();
+                for (i, ch) in debug.chars().enumerate() {
+                    if ch.is_uppercase() && i > 0 {
+                        name.push('_');
+                    }
+                    name.push(ch.to_ascii_lowercase());
+                }
+                name
+            }
+        }
+    }
+}
+
+/// SQL types written by hand for one or more backends.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SqlTypes {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sqlite: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postgres: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mysql: Option<String>,
+}
+
+impl SqlTypes {
+    /// True when no backend has an override.
+    pub fn is_empty(&self) -> bool {
+        self.sqlite.is_none() && self.postgres.is_none() && self.mysql.is_none()
+    }
+
+    /// The override for `backend`, if any.
+    pub fn get(&self, backend: Backend) -> Option<&str> {
+        match backend {
+            Backend::Sqlite => self.sqlite.as_deref(),
+            Backend::Postgres => self.postgres.as_deref(),
+            Backend::MySql => self.mysql.as_deref(),
+        }
+    }
+}
+
+/// The database backends fsync-schema renders for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+    MySql,
+}
+
+impl Backend {
+    /// All backends, in a fixed order.
+    pub const ALL: [Backend; 3] = [Backend::Sqlite, Backend::Postgres, Backend::MySql];
+
+    /// The backend's name as written on command lines: `sqlite`, `postgres`, `mysql`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+            Backend::MySql => "mysql",
+        }
+    }
+}
+
+impl std::str::FromStr for Backend {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "sqlite" => Ok(Backend::Sqlite),
+            "postgres" | "postgresql" => Ok(Backend::Postgres),
+            "mysql" | "mariadb" => Ok(Backend::MySql),
+            other => Err(format!(
+                "unknown backend `{other}`; expected `sqlite`, `postgres` or `mysql`"
+            )),
+        }
+    }
+}
+
+/// A column default.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DefaultValue {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Text(String),
+    /// `CURRENT_TIMESTAMP`.
+    CurrentTimestamp,
+    /// Any other SQL expression, written as the backend expects it.
+    Sql(String),
+}
+
+impl DefaultValue {
+    /// The kind of literal.
+    pub fn kind(&self) -> DefaultKind {
+        match self {
+            DefaultValue::Int(_) => DefaultKind::Int,
+            DefaultValue::Float(_) => DefaultKind::Float,
+            DefaultValue::Bool(_) => DefaultKind::Bool,
+            DefaultValue::Text(_) => DefaultKind::Text,
+            DefaultValue::CurrentTimestamp => DefaultKind::CurrentTimestamp,
+            DefaultValue::Sql(_) => DefaultKind::Sql,
+        }
+    }
+}
+
+/// The kind of a default, without its value: what the type rules look at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefaultKind {
+    Int,
+    Float,
+    Bool,
+    Text,
+    CurrentTimestamp,
+    Sql,
+}
+
+impl DefaultKind {
+    /// The kind for messages: `an integer`, `a string`, ...
+    pub const fn describe(self) -> &'static str {
+        match self {
+            DefaultKind::Int => "an integer",
+            DefaultKind::Float => "a float",
+            DefaultKind::Bool => "a boolean",
+            DefaultKind::Text => "a string",
+            DefaultKind::CurrentTimestamp => "`current_timestamp`",
+            DefaultKind::Sql => "an SQL expression",
+        }
+    }
+}
+
+/// A UNIQUE constraint over one or more columns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unique {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+}
+
+/// A foreign key to a unique column set (usually the primary key) of a table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForeignKey {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    pub ref_table: String,
+    pub ref_columns: Vec<String>,
+    #[serde(default, skip_serializing_if = "Action::is_no_action")]
+    pub on_delete: Action,
+    #[serde(default, skip_serializing_if = "Action::is_no_action")]
+    pub on_update: Action,
+}
+
+/// A referential action for ON DELETE / ON UPDATE.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    #[default]
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+impl Action {
+    /// Every action.
+    pub const ALL: [Action; 5] = [
+        Action::NoAction,
+        Action::Restrict,
+        Action::Cascade,
+        Action::SetNull,
+        Action::SetDefault,
+    ];
+
+    fn is_no_action(&self) -> bool {
+        *self == Action::NoAction
+    }
+
+    /// The action as SQL: `CASCADE`, `SET NULL`, ...
+    pub fn sql(self) -> &'static str {
+        match self {
+            Action::NoAction => "NO ACTION",
+            Action::Restrict => "RESTRICT",
+            Action::Cascade => "CASCADE",
+            Action::SetNull => "SET NULL",
+            Action::SetDefault => "SET DEFAULT",
+        }
+    }
+
+    /// The action's attribute spelling: `cascade`, `set_null`, ...
+    pub fn key(self) -> &'static str {
+        match self {
+            Action::NoAction => "no_action",
+            Action::Restrict => "restrict",
+            Action::Cascade => "cascade",
+            Action::SetNull => "set_null",
+            Action::SetDefault => "set_default",
+        }
+    }
+
+    /// Parses the attribute spelling (`set_null`) or the SQL one (`SET NULL`).
+    pub fn parse(text: &str) -> Option<Action> {
+        let normal = text.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        Action::ALL
+            .into_iter()
+            .find(|action| action.key() == normal)
+    }
+}
+
+/// A named index over one or more columns, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    pub name: String,
+    pub columns: Vec<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unique: bool,
+}
+
+/// A CHECK constraint; `expr` is SQL.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub expr: String,
+}
+
+impl Schema {
+    /// A schema from tables, in the order given.
+    pub fn new(tables: impl IntoIterator<Item = Table>) -> Self {
+        Schema {
+            tables: tables.into_iter().collect(),
+        }
+    }
+
+    /// The table called `name`.
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|table| table.name == name)
+    }
+
+    /// Tables ordered so that each comes after the tables its foreign keys
+    /// reference (self-references aside); ties keep declaration order. Tables
+    /// in a cycle keep their declaration order at the end.
+    pub fn in_dependency_order(&self) -> Vec<&Table> {
+        let mut placed: Vec<&Table> = Vec::with_capacity(self.tables.len());
+        let mut waiting: Vec<&Table> = self.tables.iter().collect();
+        while !waiting.is_empty() {
+            let ready = waiting.iter().position(|table| {
+                table.foreign_keys.iter().all(|fk| {
+                    fk.ref_table == table.name
+                        || placed.iter().any(|done| done.name == fk.ref_table)
+                        || self.table(&fk.ref_table).is_none()
+                })
+            });
+            match ready {
+                Some(position) => placed.push(waiting.remove(position)),
+                None => {
+                    placed.append(&mut waiting);
+                }
+            }
+        }
+        placed
+    }
+}
+
+impl Table {
+    /// An empty table called `name`; add columns and keys with the builder methods.
+    pub fn new(name: impl Into<String>) -> Self {
+        Table {
+            name: name.into(),
+            renamed_from: None,
+            columns: Vec::new(),
+            primary_key: Vec::new(),
+            uniques: Vec::new(),
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+            checks: Vec::new(),
+        }
+    }
+
+    /// The column called `name`.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|column| column.name == name)
+    }
+
+    /// Whether `columns` is exactly the primary key or a UNIQUE constraint or unique index.
+    pub fn is_unique_key(&self, columns: &[String]) -> bool {
+        let same = |other: &[String]| {
+            other.len() == columns.len() && columns.iter().all(|c| other.contains(c))
+        };
+        same(&self.primary_key)
+            || self.uniques.iter().any(|u| same(&u.columns))
+            || self.indexes.iter().any(|i| i.unique && same(&i.columns))
+    }
+
+    /// Adds a column.
+    pub fn column_def(mut self, column: Column) -> Self {
+        self.columns.push(column);
+        self
+    }
+
+    /// Sets the primary key.
+    pub fn primary_key<S: Into<String>>(mut self, columns: impl IntoIterator<Item = S>) -> Self {
+        self.primary_key = columns.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Adds a UNIQUE constraint.
+    pub fn unique<S: Into<String>>(
+        mut self,
+        name: Option<&str>,
+        columns: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.uniques.push(Unique {
+            name: name.map(str::to_owned),
+            columns: columns.into_iter().map(Into::into).collect(),
+        });
+        self
+    }
+
+    /// Adds a foreign key.
+    pub fn foreign_key(mut self, foreign_key: ForeignKey) -> Self {
+        self.foreign_keys.push(foreign_key);
+        self
+    }
+
+    /// Adds an index.
+    pub fn index<S: Into<String>>(
+        mut self,
+        name: &str,
+        columns: impl IntoIterator<Item = S>,
+        unique: bool,
+    ) -> Self {
+        self.indexes.push(Index {
+            name: name.to_owned(),
+            columns: columns.into_iter().map(Into::into).collect(),
+            unique,
+        });
+        self
+    }
+
+    /// Adds a CHECK constraint.
+    pub fn check(mut self, name: Option<&str>, expr: &str) -> Self {
+        self.checks.push(Check {
+            name: name.map(str::to_owned),
+            expr: expr.to_owned(),
+        });
+        self
+    }
+
+    /// Declares the table's previous name.
+    pub fn renamed_from(mut self, old: &str) -> Self {
+        self.renamed_from = Some(old.to_owned());
+        self
+    }
+}
+
+impl Column {
+    /// A NOT NULL column without default.
+    pub fn new(name: impl Into<String>, ty: ColumnType) -> Self {
+        Column {
+            name: name.into(),
+            renamed_from: None,
+            ty,
+            sql_type: SqlTypes::default(),
+            nullable: false,
+            default: None,
+            autoincrement: false,
+        }
+    }
+
+    /// Makes the column nullable.
+    pub fn nullable(mut self) -> Self {
+        self.nullable = true;
+        self
+    }
+
+    /// Sets the default.
+    pub fn default(mut self, value: DefaultValue) -> Self {
+        self.default = Some(value);
+        self
+    }
+
+    /// Marks the column AUTOINCREMENT.
+    pub fn autoincrement(mut self) -> Self {
+        self.autoincrement = true;
+        self
+    }
+
+    /// Overrides the SQL type on one backend.
+    pub fn sql_type(mut self, backend: Backend, sql: &str) -> Self {
+        let slot = match backend {
+            Backend::Sqlite => &mut self.sql_type.sqlite,
+            Backend::Postgres => &mut self.sql_type.postgres,
+            Backend::MySql => &mut self.sql_type.mysql,
+        };
+        *slot = Some(sql.to_owned());
+        self
+    }
+
+    /// Declares the column's previous name.
+    pub fn renamed_from(mut self, old: &str) -> Self {
+        self.renamed_from = Some(old.to_owned());
+        self
+    }
+}
+
+impl ForeignKey {
+    /// A foreign key from `columns` to `ref_table(ref_columns)` with NO ACTION.
+    pub fn new<S: Into<String>, R: Into<String>>(
+        columns: impl IntoIterator<Item = S>,
+        ref_table: &str,
+        ref_columns: impl IntoIterator<Item = R>,
+    ) -> Self {
+        ForeignKey {
+            name: None,
+            columns: columns.into_iter().map(Into::into).collect(),
+            ref_table: ref_table.to_owned(),
+            ref_columns: ref_columns.into_iter().map(Into::into).collect(),
+            on_delete: Action::NoAction,
+            on_update: Action::NoAction,
+        }
+    }
+
+    /// Sets ON DELETE.
+    pub fn on_delete(mut self, action: Action) -> Self {
+        self.on_delete = action;
+        self
+    }
+
+    /// Sets ON UPDATE.
+    pub fn on_update(mut self, action: Action) -> Self {
+        self.on_update = action;
+        self
+    }
+
+    /// Names the constraint (PostgreSQL and MySQL keep the name; SQLite drops it).
+    pub fn named(mut self, name: &str) -> Self {
+        self.name = Some(name.to_owned());
+        self
+    }
+
+    /// The constraint name: the declared one or `fk_<table>_<columns>`.
+    pub fn constraint_name(&self, table: &str) -> String {
+        self.name
+            .clone()
+            .unwrap_or_else(|| format!("fk_{table}_{}", self.columns.join("_")))
+    }
+}
+
+impl Unique {
+    /// The constraint name: the declared one or `uq_<table>_<columns>`.
+    pub fn constraint_name(&self, table: &str) -> String {
+        self.name
+            .clone()
+            .unwrap_or_else(|| format!("uq_{table}_{}", self.columns.join("_")))
+    }
+}

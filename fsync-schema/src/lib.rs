@@ -1,0 +1,74 @@
+//! Schema as code for SeaORM 2.0.
+//!
+//! One annotated struct per table is the single source of truth:
+//! `#[derive(fsync_schema::Entity)]` emits the SeaORM entity (Entity, Column,
+//! PrimaryKey, Relation, ActiveModel, `Related` impls) and the table's
+//! [`model::Table`], from which this crate renders DDL for SQLite, PostgreSQL
+//! and MySQL, diffs schemas and writes migrations.
+//!
+//! ```ignore
+//! #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+//! #[schema(table = "sync_generation", index(name = "idx_sync_generation_conduit", columns(conduit_id, generation)))]
+//! pub struct Model {
+//!     #[schema(primary_key, autoincrement)]
+//!     pub id: i32,
+//!     #[schema(references = super::sync_conduit::id, on_delete = cascade)]
+//!     pub conduit_id: i32,
+//!     pub generation: i64,
+//! }
+//! ```
+
+pub mod render;
+pub mod text_enum;
+pub mod value;
+
+pub use fsync_schema_derive::{Entity, TextEnum};
+pub use fsync_schema_model::model::*;
+pub use fsync_schema_model::{model, validate};
+pub use text_enum::{TextEnumError, TextVariant};
+pub use value::{ColumnValue, SqlValue};
+
+/// An entity whose table the schema model describes; implemented by
+/// `#[derive(Entity)]`.
+pub trait SchemaEntity: sea_orm::EntityTrait {
+    /// The table's name.
+    const TABLE_NAME: &'static str;
+
+    /// The table as schema model.
+    fn table() -> Table;
+
+    /// `CREATE TABLE` for `backend`.
+    fn create_table_statement(backend: Backend) -> sea_query::TableCreateStatement {
+        render::create_table(&Self::table(), backend)
+    }
+
+    /// `CREATE INDEX` for each of the table's indexes.
+    fn create_index_statements() -> Vec<sea_query::IndexCreateStatement> {
+        render::create_indexes(&Self::table())
+    }
+}
+
+/// Declares entity modules and a `schema()` function returning their tables:
+///
+/// ```ignore
+/// fsync_schema::entities! {
+///     pub mod entry;
+///     pub mod sync_conduit;
+/// }
+/// ```
+///
+/// Declaring a module here is what registers it with `cargo xtask gen-migration`.
+#[macro_export]
+macro_rules! entities {
+    ($($(#[$meta:meta])* $vis:vis mod $name:ident;)*) => {
+        $($(#[$meta])* $vis mod $name;)*
+
+        /// The schema of every entity declared in this module, in declaration order.
+        pub fn schema() -> $crate::Schema {
+            $crate::Schema::new([$(<$name::Entity as $crate::SchemaEntity>::table()),*])
+        }
+    };
+}
+
+#[doc(hidden)]
+pub mod __private;

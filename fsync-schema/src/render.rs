@@ -1,0 +1,299 @@
+//! DDL for a backend, built with sea-query from the schema model.
+//!
+//! SQLite gets the declared types its own documentation uses (INTEGER, TEXT,
+//! BLOB, REAL), so `PRAGMA table_xinfo` reads back what a hand-written schema
+//! would; PostgreSQL and MySQL get their native types.
+
+use crate::model::{
+    Action, Backend, Check, Column, ColumnType, DefaultValue, ForeignKey, Index, Schema, Table,
+};
+use sea_query::{
+    Alias, ColumnDef, Expr, ForeignKeyAction, IndexCreateStatement, IndexDropStatement, Keyword,
+    MysqlQueryBuilder, PostgresQueryBuilder, SchemaStatementBuilder, SqliteQueryBuilder,
+    TableCreateStatement, TableDropStatement,
+};
+
+/// The SQL type of `column` on `backend`: the column's override, or the
+/// backend's type for its logical type.
+pub fn sql_type(column: &Column, backend: Backend) -> String {
+    if let Some(custom) = column.sql_type.get(backend) {
+        return custom.to_owned();
+    }
+    native_type(column.ty, backend)
+}
+
+/// The backend's native type for a logical type.
+pub fn native_type(ty: ColumnType, backend: Backend) -> String {
+    use ColumnType as T;
+    let name = match (backend, ty) {
+        (_, T::String(len)) => return format!("VARCHAR({len})"),
+        (Backend::Sqlite, T::SmallInt | T::Integer | T::BigInt | T::Boolean) => "INTEGER",
+        (Backend::Sqlite, T::Float | T::Double) => "REAL",
+        (Backend::Sqlite, T::Blob | T::Uuid) => "BLOB",
+        (Backend::Sqlite, _) => "TEXT",
+        (_, T::SmallInt) => "SMALLINT",
+        (Backend::Postgres, T::Integer) => "INTEGER",
+        (Backend::MySql, T::Integer) => "INT",
+        (_, T::BigInt) => "BIGINT",
+        (Backend::Postgres, T::Boolean) => "BOOLEAN",
+        (Backend::MySql, T::Boolean) => "BOOL",
+        (Backend::Postgres, T::Float) => "REAL",
+        (Backend::MySql, T::Float) => "FLOAT",
+        (Backend::Postgres, T::Double) => "DOUBLE PRECISION",
+        (Backend::MySql, T::Double) => "DOUBLE",
+        (_, T::Text) => "TEXT",
+        (Backend::Postgres, T::Blob) => "BYTEA",
+        (Backend::MySql, T::Blob) => "BLOB",
+        (Backend::Postgres, T::Uuid) => "UUID",
+        (Backend::MySql, T::Uuid) => "BINARY(16)",
+        (_, T::Date) => "DATE",
+        (Backend::Postgres, T::Time) => "TIME",
+        (Backend::MySql, T::Time) => "TIME(6)",
+        (Backend::Postgres, T::DateTime) => "TIMESTAMP",
+        (Backend::Postgres, T::TimestampTz) => "TIMESTAMPTZ",
+        (Backend::MySql, T::DateTime | T::TimestampTz) => "DATETIME(6)",
+        (Backend::Postgres, T::Json) => "JSONB",
+        (Backend::MySql, T::Json) => "JSON",
+    };
+    name.to_owned()
+}
+
+/// A default as SQL for a column of type `ty` on `backend`.
+pub fn default_sql(value: &DefaultValue, ty: ColumnType, backend: Backend) -> String {
+    match value {
+        DefaultValue::Int(int) => int.to_string(),
+        DefaultValue::Float(float) => format!("{float:?}"),
+        DefaultValue::Bool(flag) => match (backend, flag) {
+            (Backend::Postgres, true) => "TRUE".to_owned(),
+            (Backend::Postgres, false) => "FALSE".to_owned(),
+            (_, flag) => u8::from(*flag).to_string(),
+        },
+        DefaultValue::Text(text) => {
+            let quoted = format!("'{}'", text.replace('\'', "''"));
+            // MySQL takes defaults on TEXT, BLOB and JSON columns only as expressions.
+            if backend == Backend::MySql && matches!(ty, ColumnType::Text | ColumnType::Json) {
+                format!("({quoted})")
+            } else {
+                quoted
+            }
+        }
+        DefaultValue::CurrentTimestamp => match backend {
+            Backend::MySql => "CURRENT_TIMESTAMP(6)".to_owned(),
+            _ => "CURRENT_TIMESTAMP".to_owned(),
+        },
+        DefaultValue::Sql(sql) => sql.clone(),
+    }
+}
+
+fn raw(sql: String) -> Expr {
+    Expr::Keyword(Keyword::Custom(Alias::new(sql).into()))
+}
+
+fn action(action: Action) -> ForeignKeyAction {
+    match action {
+        Action::NoAction => ForeignKeyAction::NoAction,
+        Action::Restrict => ForeignKeyAction::Restrict,
+        Action::Cascade => ForeignKeyAction::Cascade,
+        Action::SetNull => ForeignKeyAction::SetNull,
+        Action::SetDefault => ForeignKeyAction::SetDefault,
+    }
+}
+
+/// Whether `column` is the table's only primary-key column (rendered inline).
+fn inline_primary_key(table: &Table, column: &Column) -> bool {
+    table.primary_key.len() == 1 && table.primary_key[0] == column.name
+}
+
+/// Whether `table` has an unnamed single-column UNIQUE on `column` (rendered inline).
+fn inline_unique(table: &Table, column: &Column) -> bool {
+    table
+        .uniques
+        .iter()
+        .any(|u| u.name.is_none() && u.columns.len() == 1 && u.columns[0] == column.name)
+}
+
+/// The column definition, with the constraints that belong inline.
+pub fn column_def(table: &Table, column: &Column, backend: Backend) -> ColumnDef {
+    let mut def = ColumnDef::new(Alias::new(&column.name));
+    def.custom(Alias::new(sql_type(column, backend)));
+    let sqlite_rowid_key =
+        backend == Backend::Sqlite && column.autoincrement && inline_primary_key(table, column);
+    if !column.nullable && !sqlite_rowid_key {
+        def.not_null();
+    }
+    if let Some(value) = &column.default {
+        def.default(raw(default_sql(value, column.ty, backend)));
+    }
+    if inline_primary_key(table, column) {
+        def.primary_key();
+    }
+    if column.autoincrement {
+        match backend {
+            Backend::Postgres => {
+                def.extra("GENERATED BY DEFAULT AS IDENTITY");
+            }
+            Backend::Sqlite | Backend::MySql => {
+                def.auto_increment();
+            }
+        }
+    }
+    if inline_unique(table, column) {
+        def.unique_key();
+    }
+    def
+}
+
+/// `CREATE TABLE` for `table` on `backend` (indexes come from [`create_indexes`]).
+pub fn create_table(table: &Table, backend: Backend) -> TableCreateStatement {
+    let mut create = sea_query::Table::create();
+    create.table(Alias::new(&table.name));
+    for column in &table.columns {
+        create.col(column_def(table, column, backend));
+    }
+    if table.primary_key.len() > 1 {
+        let mut key = sea_query::Index::create();
+        for name in &table.primary_key {
+            key.col(Alias::new(name));
+        }
+        create.primary_key(&mut key);
+    }
+    for unique in &table.uniques {
+        let inline = unique.name.is_none()
+            && unique.columns.len() == 1
+            && table.column(&unique.columns[0]).is_some();
+        if inline {
+            continue;
+        }
+        let mut index = sea_query::Index::create();
+        index.unique();
+        if let Some(name) = &unique.name {
+            index.name(name);
+        }
+        for name in &unique.columns {
+            index.col(Alias::new(name));
+        }
+        create.index(&mut index);
+    }
+    for foreign_key in &table.foreign_keys {
+        create.foreign_key(&mut foreign_key_create(table, foreign_key, backend));
+    }
+    for check in &table.checks {
+        create.check(check_expr(check));
+    }
+    create
+}
+
+fn check_expr(check: &Check) -> sea_query::Check {
+    let expr = Expr::cust(check.expr.clone());
+    match &check.name {
+        Some(name) => sea_query::Check::named(Alias::new(name), expr),
+        None => expr.into(),
+    }
+}
+
+/// The `FOREIGN KEY` clause of `foreign_key` (SQLite ignores its name).
+pub fn foreign_key_create(
+    table: &Table,
+    foreign_key: &ForeignKey,
+    backend: Backend,
+) -> sea_query::ForeignKeyCreateStatement {
+    let mut create = sea_query::ForeignKey::create();
+    if backend != Backend::Sqlite {
+        create.name(foreign_key.constraint_name(&table.name));
+    }
+    create.from_tbl(Alias::new(&table.name));
+    for name in &foreign_key.columns {
+        create.from_col(Alias::new(name));
+    }
+    create.to_tbl(Alias::new(&foreign_key.ref_table));
+    for name in &foreign_key.ref_columns {
+        create.to_col(Alias::new(name));
+    }
+    if foreign_key.on_delete != Action::NoAction {
+        create.on_delete(action(foreign_key.on_delete));
+    }
+    if foreign_key.on_update != Action::NoAction {
+        create.on_update(action(foreign_key.on_update));
+    }
+    create
+}
+
+/// `CREATE INDEX` for one index of `table`.
+pub fn create_index(table: &Table, index: &Index) -> IndexCreateStatement {
+    let mut create = sea_query::Index::create();
+    create.name(&index.name).table(Alias::new(&table.name));
+    for name in &index.columns {
+        create.col(Alias::new(name));
+    }
+    if index.unique {
+        create.unique();
+    }
+    create
+}
+
+/// `CREATE INDEX` for every index of `table`, in declaration order.
+pub fn create_indexes(table: &Table) -> Vec<IndexCreateStatement> {
+    table
+        .indexes
+        .iter()
+        .map(|index| create_index(table, index))
+        .collect()
+}
+
+/// `DROP INDEX` for one index of `table`.
+pub fn drop_index(table: &Table, index: &Index) -> IndexDropStatement {
+    sea_query::Index::drop()
+        .name(&index.name)
+        .table(Alias::new(&table.name))
+        .to_owned()
+}
+
+/// `DROP TABLE`.
+pub fn drop_table(name: &str) -> TableDropStatement {
+    sea_query::Table::drop().table(Alias::new(name)).to_owned()
+}
+
+/// Renders any sea-query schema statement for `backend`.
+pub fn build(statement: &impl SchemaStatementBuilder, backend: Backend) -> String {
+    match backend {
+        Backend::Sqlite => statement.build(SqliteQueryBuilder),
+        Backend::Postgres => statement.build(PostgresQueryBuilder),
+        Backend::MySql => statement.build(MysqlQueryBuilder),
+    }
+}
+
+/// Every statement that builds `table`: `CREATE TABLE`, then its indexes.
+pub fn table_statements(table: &Table, backend: Backend) -> Vec<String> {
+    let mut statements = vec![build(&create_table(table, backend), backend)];
+    statements.extend(
+        create_indexes(table)
+            .iter()
+            .map(|index| build(index, backend)),
+    );
+    statements
+}
+
+/// Every statement that builds `schema`: tables in foreign-key order, then indexes.
+pub fn schema_statements(schema: &Schema, backend: Backend) -> Vec<String> {
+    let tables = schema.in_dependency_order();
+    let mut statements: Vec<String> = tables
+        .iter()
+        .map(|table| build(&create_table(table, backend), backend))
+        .collect();
+    for table in tables {
+        statements.extend(
+            create_indexes(table)
+                .iter()
+                .map(|index| build(index, backend)),
+        );
+    }
+    statements
+}
+
+/// The whole schema as one SQL script, one statement per line.
+pub fn schema_sql(schema: &Schema, backend: Backend) -> String {
+    schema_statements(schema, backend)
+        .into_iter()
+        .map(|statement| statement + ";\n")
+        .collect()
+}

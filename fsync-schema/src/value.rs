@@ -1,0 +1,156 @@
+//! Rust types that columns hold, and their logical [`ColumnType`]s.
+//!
+//! The derive asks the compiler for a field's column type through
+//! [`ColumnValue`], at the field's span: an unsupported type is an error on the
+//! field, and type aliases or user types work as well as the built-in ones.
+
+use crate::model::{ColumnType, DefaultKind};
+use crate::text_enum::TextVariant;
+use sea_orm::sea_query::{self, ArrayType, ValueType};
+
+/// A non-null Rust type that a column can store, with its logical type.
+///
+/// Implemented for integers, `bool`, floats, `String`, `Vec<u8>`, `Uuid`, the
+/// chrono date and time types, `serde_json::Value`, and enums deriving
+/// [`TextEnum`](crate::TextEnum). Nullable columns are `Option<T>` of these.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be stored in a column",
+    label = "unsupported column type",
+    note = "columns hold integers, bool, f32/f64, String, Vec<u8>, Uuid, chrono dates and times, serde_json::Value, enums deriving `fsync_schema::TextEnum`, or `Option` of these"
+)]
+pub trait SqlValue:
+    ValueType + sea_query::Nullable + Into<sea_orm::Value> + sea_orm::TryGetable + Clone + Send
+{
+    /// The logical column type.
+    const COLUMN_TYPE: ColumnType;
+    /// For text enums: the texts a stored value may take.
+    const TEXT_VARIANTS: Option<&'static [TextVariant]> = None;
+}
+
+/// A Rust type a model field may have: a [`SqlValue`], or an `Option` of one
+/// for a nullable column.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be stored in a column",
+    label = "unsupported column type",
+    note = "columns hold integers, bool, f32/f64, String, Vec<u8>, Uuid, chrono dates and times, serde_json::Value, enums deriving `fsync_schema::TextEnum`, or `Option` of these"
+)]
+pub trait ColumnValue:
+    ValueType + Into<sea_orm::Value> + sea_orm::TryGetable + Clone + Send
+{
+    /// The logical column type.
+    const COLUMN_TYPE: ColumnType;
+    /// Whether the column is nullable (the type is an `Option`).
+    const NULLABLE: bool;
+    /// For text enums: the texts a stored value may take.
+    const TEXT_VARIANTS: Option<&'static [TextVariant]>;
+    /// The type without its `Option`.
+    type NotNull: SqlValue;
+}
+
+impl<T: SqlValue> ColumnValue for T {
+    const COLUMN_TYPE: ColumnType = T::COLUMN_TYPE;
+    const NULLABLE: bool = false;
+    const TEXT_VARIANTS: Option<&'static [TextVariant]> = T::TEXT_VARIANTS;
+    type NotNull = T;
+}
+
+impl<T: SqlValue> ColumnValue for Option<T> {
+    const COLUMN_TYPE: ColumnType = T::COLUMN_TYPE;
+    const NULLABLE: bool = true;
+    const TEXT_VARIANTS: Option<&'static [TextVariant]> = T::TEXT_VARIANTS;
+    type NotNull = T;
+}
+
+macro_rules! sql_values {
+    ($($rust:ty => $column:expr),* $(,)?) => {
+        $(impl SqlValue for $rust {
+            const COLUMN_TYPE: ColumnType = $column;
+        })*
+    };
+}
+
+sql_values! {
+    i16 => ColumnType::SmallInt,
+    i32 => ColumnType::Integer,
+    i64 => ColumnType::BigInt,
+    bool => ColumnType::Boolean,
+    f32 => ColumnType::Float,
+    f64 => ColumnType::Double,
+    String => ColumnType::Text,
+    Vec<u8> => ColumnType::Blob,
+    uuid::Uuid => ColumnType::Uuid,
+    chrono::NaiveDate => ColumnType::Date,
+    chrono::NaiveTime => ColumnType::Time,
+    chrono::NaiveDateTime => ColumnType::DateTime,
+    chrono::DateTime<chrono::Utc> => ColumnType::TimestampTz,
+    sea_orm::JsonValue => ColumnType::Json,
+}
+
+/// A typed rule that the derive checks at compile time (see
+/// [`validate::requirements`](crate::validate::requirements)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need<'a> {
+    NotNull,
+    Nullable,
+    Integer,
+    Default(DefaultKind, &'a str),
+}
+
+/// Why column type `T` fails `need`, or `None` when it meets it. A `const fn`,
+/// so the derive evaluates it at compile time; it applies the same rules as
+/// [`Requirement::check`](crate::validate::Requirement::check).
+pub const fn unmet<T: ColumnValue>(need: Need<'_>) -> Option<&'static str> {
+    let ty = T::COLUMN_TYPE;
+    match need {
+        Need::NotNull if T::NULLABLE => {
+            Some("a primary key column cannot be nullable (an `Option`)")
+        }
+        Need::Nullable if !T::NULLABLE => Some(
+            "`set_null` needs a nullable column; make the field an `Option<_>` or choose another action",
+        ),
+        Need::Integer if !ty.is_integer() => {
+            Some("`autoincrement` needs an integer column (i16, i32 or i64)")
+        }
+        Need::Default(kind, text) => {
+            if !ty.accepts_kind(kind, text.len()) {
+                return Some("this default does not fit the column's type");
+            }
+            match (kind, T::TEXT_VARIANTS) {
+                (DefaultKind::Text, Some(variants))
+                    if !crate::text_enum::accepts(variants, text) =>
+                {
+                    Some("this default is not one of the text enum's values")
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The SeaORM column type for a logical type (used by `ColumnTrait::def`).
+pub fn sea_orm_column_type(ty: ColumnType) -> sea_orm::ColumnType {
+    use sea_orm::ColumnType as S;
+    match ty {
+        ColumnType::SmallInt => S::SmallInteger,
+        ColumnType::Integer => S::Integer,
+        ColumnType::BigInt => S::BigInteger,
+        ColumnType::Boolean => S::Boolean,
+        ColumnType::Float => S::Float,
+        ColumnType::Double => S::Double,
+        ColumnType::Text => S::Text,
+        ColumnType::String(len) => S::String(sea_query::StringLen::N(len)),
+        ColumnType::Blob => S::Blob,
+        ColumnType::Uuid => S::Uuid,
+        ColumnType::Date => S::Date,
+        ColumnType::Time => S::Time,
+        ColumnType::DateTime => S::DateTime,
+        ColumnType::TimestampTz => S::TimestampWithTimeZone,
+        ColumnType::Json => S::Json,
+    }
+}
+
+/// The `sea_query` array type of a column type `T` (for `ModelTrait::get_value_type`).
+pub fn array_type<T: ColumnValue>() -> ArrayType {
+    <T as ValueType>::array_type()
+}
