@@ -3,9 +3,11 @@
 //! spans and no proc-macro types, so the derive macro and the runtime tools share it.
 
 pub mod model;
+pub mod step;
 pub mod validate;
 
 pub use model::*;
+pub use step::{Change, Step};
 
 #[cfg(feature = "tokens")]
 pub mod tokens;

@@ -232,6 +232,18 @@ pub enum DefaultValue {
 }
 
 impl DefaultValue {
+    /// The value as an attribute literal would write it: `3`, `true`, `'manual'`.
+    pub fn literal(&self) -> String {
+        match self {
+            DefaultValue::Int(int) => int.to_string(),
+            DefaultValue::Float(float) => format!("{float:?}"),
+            DefaultValue::Bool(flag) => flag.to_string(),
+            DefaultValue::Text(text) => format!("'{text}'"),
+            DefaultValue::CurrentTimestamp => "CURRENT_TIMESTAMP".to_owned(),
+            DefaultValue::Sql(sql) => format!("({sql})"),
+        }
+    }
+
     /// The kind of literal.
     pub fn kind(&self) -> DefaultKind {
         match self {

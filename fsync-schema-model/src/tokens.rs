@@ -178,3 +178,88 @@ pub fn table(table: &Table) -> TokenStream {
         checks: ::std::vec![#(#checks),*],
     })
 }
+
+/// A [`Step`](crate::step::Step).
+pub fn step(step: &crate::step::Step) -> TokenStream {
+    use crate::step::Step;
+    let s = quote!(::fsync_schema::Step);
+    match step {
+        Step::CreateTable(t) => {
+            let t = table(t);
+            quote!(#s::CreateTable(#t))
+        }
+        Step::DropTable(t) => {
+            let t = table(t);
+            quote!(#s::DropTable(#t))
+        }
+        Step::RenameTable { from, to } => quote!(#s::RenameTable {
+            from: ::core::convert::From::from(#from),
+            to: ::core::convert::From::from(#to),
+        }),
+        Step::AlterTable { table: t, changes } => {
+            let t = table(t);
+            let changes = changes.iter().map(change);
+            quote!(#s::AlterTable { table: #t, changes: ::std::vec![#(#changes),*] })
+        }
+        Step::CreateIndex { table, index: i } => {
+            let i = index(i);
+            quote!(#s::CreateIndex { table: ::core::convert::From::from(#table), index: #i })
+        }
+        Step::DropIndex { table, index: i } => {
+            let i = index(i);
+            quote!(#s::DropIndex { table: ::core::convert::From::from(#table), index: #i })
+        }
+    }
+}
+
+/// A [`Change`](crate::step::Change).
+pub fn change(change: &crate::step::Change) -> TokenStream {
+    use crate::step::Change;
+    let c = quote!(::fsync_schema::Change);
+    match change {
+        Change::AddColumn(x) => {
+            let x = column(x);
+            quote!(#c::AddColumn(#x))
+        }
+        Change::DropColumn(x) => {
+            let x = column(x);
+            quote!(#c::DropColumn(#x))
+        }
+        Change::RenameColumn { from, to } => quote!(#c::RenameColumn {
+            from: ::core::convert::From::from(#from),
+            to: ::core::convert::From::from(#to),
+        }),
+        Change::AlterColumn { from, to } => {
+            let (from, to) = (column(from), column(to));
+            quote!(#c::AlterColumn { from: #from, to: #to })
+        }
+        Change::AddUnique(x) => {
+            let x = unique(x);
+            quote!(#c::AddUnique(#x))
+        }
+        Change::DropUnique(x) => {
+            let x = unique(x);
+            quote!(#c::DropUnique(#x))
+        }
+        Change::AddForeignKey(x) => {
+            let x = foreign_key(x);
+            quote!(#c::AddForeignKey(#x))
+        }
+        Change::DropForeignKey(x) => {
+            let x = foreign_key(x);
+            quote!(#c::DropForeignKey(#x))
+        }
+        Change::AddCheck(x) => {
+            let x = check(x);
+            quote!(#c::AddCheck(#x))
+        }
+        Change::DropCheck(x) => {
+            let x = check(x);
+            quote!(#c::DropCheck(#x))
+        }
+        Change::SetPrimaryKey { from, to } => {
+            let (from, to) = (strings(from), strings(to));
+            quote!(#c::SetPrimaryKey { from: #from, to: #to })
+        }
+    }
+}

@@ -18,9 +18,13 @@
 //! }
 //! ```
 
+pub mod catalogue;
+pub mod diff;
 pub mod render;
 pub mod text_enum;
 pub mod value;
+
+pub use fsync_schema_model::step::{self, Change, Step};
 
 pub use fsync_schema_derive::{Entity, TextEnum};
 pub use fsync_schema_model::model::*;

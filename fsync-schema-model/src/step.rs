@@ -1,0 +1,336 @@
+//! Migration steps: schema changes as data. A generated migration file lists
+//! its steps; the runtime renders them for the connected backend, and `down`
+//! runs the inverse of each step in reverse order.
+
+use crate::model::{Check, Column, ForeignKey, Index, Schema, Table, Unique};
+use serde::{Deserialize, Serialize};
+
+/// One schema change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// Creates the table and its indexes.
+    CreateTable(Table),
+    /// Drops the table (the definition is kept so that the step can be reversed).
+    DropTable(Table),
+    RenameTable { from: String, to: String },
+    /// Changes one table; `table` is its definition after the changes (SQLite
+    /// rebuilds tables from it when `ALTER TABLE` cannot express a change).
+    AlterTable { table: Table, changes: Vec<Change> },
+    CreateIndex { table: String, index: Index },
+    DropIndex { table: String, index: Index },
+}
+
+/// One change inside [`Step::AlterTable`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    AddColumn(Column),
+    DropColumn(Column),
+    RenameColumn { from: String, to: String },
+    AlterColumn { from: Column, to: Column },
+    AddUnique(Unique),
+    DropUnique(Unique),
+    AddForeignKey(ForeignKey),
+    DropForeignKey(ForeignKey),
+    AddCheck(Check),
+    DropCheck(Check),
+    SetPrimaryKey { from: Vec<String>, to: Vec<String> },
+}
+
+impl Change {
+    /// The change that undoes this one.
+    pub fn inverse(&self) -> Change {
+        match self.clone() {
+            Change::AddColumn(c) => Change::DropColumn(c),
+            Change::DropColumn(c) => Change::AddColumn(c),
+            Change::RenameColumn { from, to } => Change::RenameColumn { from: to, to: from },
+            Change::AlterColumn { from, to } => Change::AlterColumn { from: to, to: from },
+            Change::AddUnique(u) => Change::DropUnique(u),
+            Change::DropUnique(u) => Change::AddUnique(u),
+            Change::AddForeignKey(f) => Change::DropForeignKey(f),
+            Change::DropForeignKey(f) => Change::AddForeignKey(f),
+            Change::AddCheck(c) => Change::DropCheck(c),
+            Change::DropCheck(c) => Change::AddCheck(c),
+            Change::SetPrimaryKey { from, to } => Change::SetPrimaryKey { from: to, to: from },
+        }
+    }
+
+    /// Applies the change to a table definition.
+    pub fn apply_to(&self, table: &mut Table) -> Result<(), String> {
+        let t = table.name.clone();
+        let position = |table: &Table, name: &str| {
+            table
+                .columns
+                .iter()
+                .position(|c| c.name == name)
+                .ok_or_else(|| format!("table `{t}` has no column `{name}`"))
+        };
+        match self {
+            Change::AddColumn(column) => {
+                if table.column(&column.name).is_some() {
+                    return Err(format!("table `{t}` already has a column `{}`", column.name));
+                }
+                table.columns.push(column.clone());
+            }
+            Change::DropColumn(column) => {
+                let i = position(table, &column.name)?;
+                table.columns.remove(i);
+            }
+            Change::RenameColumn { from, to } => {
+                let i = position(table, from)?;
+                table.columns[i].name = to.clone();
+                rename_in_table(table, from, to);
+            }
+            Change::AlterColumn { from, to } => {
+                let i = position(table, &from.name)?;
+                table.columns[i] = to.clone();
+            }
+            Change::AddUnique(unique) => table.uniques.push(unique.clone()),
+            Change::DropUnique(unique) => remove(&mut table.uniques, unique, &t, "unique")?,
+            Change::AddForeignKey(fk) => table.foreign_keys.push(fk.clone()),
+            Change::DropForeignKey(fk) => remove(&mut table.foreign_keys, fk, &t, "foreign key")?,
+            Change::AddCheck(check) => table.checks.push(check.clone()),
+            Change::DropCheck(check) => remove(&mut table.checks, check, &t, "check")?,
+            Change::SetPrimaryKey { to, .. } => table.primary_key = to.clone(),
+        }
+        Ok(())
+    }
+}
+
+fn remove<T: PartialEq>(items: &mut Vec<T>, item: &T, table: &str, what: &str) -> Result<(), String> {
+    let i = items
+        .iter()
+        .position(|x| x == item)
+        .ok_or_else(|| format!("table `{table}` has no such {what}"))?;
+    items.remove(i);
+    Ok(())
+}
+
+/// Renames a column in every key, constraint and index of its table.
+fn rename_in_table(table: &mut Table, from: &str, to: &str) {
+    let rename = |names: &mut Vec<String>| {
+        for name in names.iter_mut().filter(|n| *n == from) {
+            *name = to.to_owned();
+        }
+    };
+    rename(&mut table.primary_key);
+    table.uniques.iter_mut().for_each(|u| rename(&mut u.columns));
+    table.foreign_keys.iter_mut().for_each(|f| rename(&mut f.columns));
+    table.indexes.iter_mut().for_each(|x| rename(&mut x.columns));
+}
+
+impl Step {
+    /// The name of the table the step changes (its new name for renames).
+    pub fn table_name(&self) -> &str {
+        match self {
+            Step::CreateTable(t) | Step::DropTable(t) | Step::AlterTable { table: t, .. } => &t.name,
+            Step::RenameTable { to, .. } => to,
+            Step::CreateIndex { table, .. } | Step::DropIndex { table, .. } => table,
+        }
+    }
+
+    /// The step that undoes this one.
+    pub fn inverse(&self) -> Step {
+        match self.clone() {
+            Step::CreateTable(t) => Step::DropTable(t),
+            Step::DropTable(t) => Step::CreateTable(t),
+            Step::RenameTable { from, to } => Step::RenameTable { from: to, to: from },
+            Step::AlterTable { table, changes } => {
+                let mut before = table.clone();
+                let inverse: Vec<Change> = changes.iter().rev().map(Change::inverse).collect();
+                for change in &inverse {
+                    // A well-formed step always inverts; a failure leaves `before` as is.
+                    let _ = change.apply_to(&mut before);
+                }
+                Step::AlterTable {
+                    table: before,
+                    changes: inverse,
+                }
+            }
+            Step::CreateIndex { table, index } => Step::DropIndex { table, index },
+            Step::DropIndex { table, index } => Step::CreateIndex { table, index },
+        }
+    }
+
+    /// Applies the step to a schema model (replaying migrations rebuilds the
+    /// schema they produce).
+    pub fn apply_to(&self, schema: &mut Schema) -> Result<(), String> {
+        let find = |schema: &mut Schema, name: &str| -> Result<usize, String> {
+            schema
+                .tables
+                .iter()
+                .position(|t| t.name == name)
+                .ok_or_else(|| format!("no table `{name}`"))
+        };
+        match self {
+            Step::CreateTable(table) => {
+                if schema.table(&table.name).is_some() {
+                    return Err(format!("table `{}` already exists", table.name));
+                }
+                let mut table = table.clone();
+                table.renamed_from = None;
+                table.columns.iter_mut().for_each(|c| c.renamed_from = None);
+                schema.tables.push(table);
+            }
+            Step::DropTable(table) => {
+                let i = find(schema, &table.name)?;
+                schema.tables.remove(i);
+            }
+            Step::RenameTable { from, to } => {
+                let i = find(schema, from)?;
+                schema.tables[i].name = to.clone();
+                for table in &mut schema.tables {
+                    for fk in &mut table.foreign_keys {
+                        if fk.ref_table == *from {
+                            fk.ref_table = to.clone();
+                        }
+                    }
+                }
+            }
+            Step::AlterTable { table, changes } => {
+                let i = find(schema, &table.name)?;
+                for change in changes {
+                    change.apply_to(&mut schema.tables[i])?;
+                    if let Change::RenameColumn { from, to } = change {
+                        rename_references(schema, &table.name, from, to);
+                    }
+                }
+                let indexes = std::mem::take(&mut schema.tables[i].indexes);
+                let mut updated = table.clone();
+                updated.renamed_from = None;
+                updated.columns.iter_mut().for_each(|c| c.renamed_from = None);
+                updated.indexes = indexes;
+                schema.tables[i] = updated;
+            }
+            Step::CreateIndex { table, index } => {
+                let i = find(schema, table)?;
+                schema.tables[i].indexes.push(index.clone());
+            }
+            Step::DropIndex { table, index } => {
+                let i = find(schema, table)?;
+                let name = schema.tables[i].name.clone();
+                remove(&mut schema.tables[i].indexes, index, &name, "index")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// After a column rename, foreign keys of other tables that reference it follow.
+fn rename_references(schema: &mut Schema, table: &str, from: &str, to: &str) {
+    for other in &mut schema.tables {
+        for fk in other.foreign_keys.iter_mut().filter(|f| f.ref_table == table) {
+            for column in fk.ref_columns.iter_mut().filter(|c| *c == from) {
+                *column = to.to_owned();
+            }
+        }
+    }
+}
+
+/// The schema that `steps` build from `start`.
+pub fn replay<'a>(start: &Schema, steps: impl IntoIterator<Item = &'a Step>) -> Result<Schema, String> {
+    let mut schema = start.clone();
+    for step in steps {
+        step.apply_to(&mut schema)?;
+    }
+    Ok(schema)
+}
+
+/// The steps that undo `steps`: each inverted, in reverse order.
+pub fn inverse(steps: &[Step]) -> Vec<Step> {
+    steps.iter().rev().map(Step::inverse).collect()
+}
+
+impl Step {
+    /// One line per change, for `--check` reports and reviews, e.g.
+    /// "sync_conduit.parallel_transfers: default 3 → 4".
+    pub fn describe(&self) -> Vec<String> {
+        match self {
+            Step::CreateTable(t) => vec![format!("create table `{}`", t.name)],
+            Step::DropTable(t) => vec![format!("drop table `{}`", t.name)],
+            Step::RenameTable { from, to } => vec![format!("rename table `{from}` to `{to}`")],
+            Step::CreateIndex { table, index } => vec![format!(
+                "create {}index `{}` on {table}({})",
+                if index.unique { "unique " } else { "" },
+                index.name,
+                index.columns.join(", ")
+            )],
+            Step::DropIndex { table, index } => {
+                vec![format!("drop index `{}` of `{table}`", index.name)]
+            }
+            Step::AlterTable { table, changes } => changes
+                .iter()
+                .flat_map(|change| describe_change(&table.name, change))
+                .collect(),
+        }
+    }
+}
+
+fn describe_change(table: &str, change: &Change) -> Vec<String> {
+    let one = |text: String| vec![text];
+    match change {
+        Change::AddColumn(c) => one(format!("add column `{table}.{}`", c.name)),
+        Change::DropColumn(c) => one(format!("drop column `{table}.{}`", c.name)),
+        Change::RenameColumn { from, to } => {
+            one(format!("rename column `{table}.{from}` to `{to}`"))
+        }
+        Change::AlterColumn { from, to } => column_differences(from, to)
+            .into_iter()
+            .map(|what| format!("{table}.{}: {what}", to.name))
+            .collect(),
+        Change::AddUnique(u) => one(format!("add unique ({}) on `{table}`", u.columns.join(", "))),
+        Change::DropUnique(u) => one(format!("drop unique ({}) of `{table}`", u.columns.join(", "))),
+        Change::AddForeignKey(f) => one(format!(
+            "add foreign key `{table}`({}) -> {}({})",
+            f.columns.join(", "),
+            f.ref_table,
+            f.ref_columns.join(", ")
+        )),
+        Change::DropForeignKey(f) => one(format!(
+            "drop foreign key `{table}`({}) -> {}({})",
+            f.columns.join(", "),
+            f.ref_table,
+            f.ref_columns.join(", ")
+        )),
+        Change::AddCheck(c) => one(format!("add check ({}) on `{table}`", c.expr)),
+        Change::DropCheck(c) => one(format!("drop check ({}) of `{table}`", c.expr)),
+        Change::SetPrimaryKey { from, to } => one(format!(
+            "primary key of `{table}`: ({}) → ({})",
+            from.join(", "),
+            to.join(", ")
+        )),
+    }
+}
+
+/// What differs between two definitions of a column, e.g. "default 3 → 4".
+pub fn column_differences(from: &Column, to: &Column) -> Vec<String> {
+    let mut out = Vec::new();
+    if from.ty != to.ty {
+        out.push(format!("type {} → {}", from.ty.name(), to.ty.name()));
+    }
+    if from.sql_type != to.sql_type {
+        out.push(format!("SQL type {:?} → {:?}", from.sql_type, to.sql_type));
+    }
+    if from.nullable != to.nullable {
+        let word = |nullable: bool| if nullable { "NULL" } else { "NOT NULL" };
+        out.push(format!("{} → {}", word(from.nullable), word(to.nullable)));
+    }
+    if from.default != to.default {
+        let word = |d: &Option<crate::model::DefaultValue>| match d {
+            None => "no default".to_owned(),
+            Some(value) => format!("default {}", value.literal()),
+        };
+        out.push(match (&from.default, &to.default) {
+            (Some(a), Some(b)) => format!("default {} → {}", a.literal(), b.literal()),
+            (a, b) => format!("{} → {}", word(a), word(b)),
+        });
+    }
+    if from.autoincrement != to.autoincrement {
+        out.push(format!(
+            "autoincrement {} → {}",
+            from.autoincrement, to.autoincrement
+        ));
+    }
+    out
+}
