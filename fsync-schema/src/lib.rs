@@ -20,7 +20,12 @@
 
 pub mod catalogue;
 pub mod diff;
+pub mod compare;
+#[cfg(feature = "introspect")]
+pub mod introspect;
 pub mod render;
+#[cfg(feature = "sql-docs")]
+pub mod sql_docs;
 pub mod text_enum;
 pub mod value;
 

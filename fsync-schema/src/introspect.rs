@@ -1,0 +1,1 @@
+//! Reading the schema of a live database.

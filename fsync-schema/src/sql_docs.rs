@@ -1,0 +1,1 @@
+//! Reading the schema written as SQL in Markdown documentation.
