@@ -609,3 +609,52 @@ impl Unique {
             .unwrap_or_else(|| format!("uq_{table}_{}", self.columns.join("_")))
     }
 }
+
+impl Unique {
+    /// An unnamed UNIQUE over `columns`.
+    pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = S>) -> Self {
+        Unique {
+            name: None,
+            columns: columns.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    /// Names the constraint.
+    pub fn named(mut self, name: &str) -> Self {
+        self.name = Some(name.to_owned());
+        self
+    }
+}
+
+impl Index {
+    /// A non-unique index called `name` over `columns`.
+    pub fn new<S: Into<String>>(name: &str, columns: impl IntoIterator<Item = S>) -> Self {
+        Index {
+            name: name.to_owned(),
+            columns: columns.into_iter().map(Into::into).collect(),
+            unique: false,
+        }
+    }
+
+    /// Makes the index unique.
+    pub fn unique(mut self) -> Self {
+        self.unique = true;
+        self
+    }
+}
+
+impl Check {
+    /// An unnamed CHECK.
+    pub fn new(expr: &str) -> Self {
+        Check {
+            name: None,
+            expr: expr.to_owned(),
+        }
+    }
+
+    /// Names the constraint.
+    pub fn named(mut self, name: &str) -> Self {
+        self.name = Some(name.to_owned());
+        self
+    }
+}

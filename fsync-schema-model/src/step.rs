@@ -13,12 +13,24 @@ pub enum Step {
     CreateTable(Table),
     /// Drops the table (the definition is kept so that the step can be reversed).
     DropTable(Table),
-    RenameTable { from: String, to: String },
+    RenameTable {
+        from: String,
+        to: String,
+    },
     /// Changes one table; `table` is its definition after the changes (SQLite
     /// rebuilds tables from it when `ALTER TABLE` cannot express a change).
-    AlterTable { table: Table, changes: Vec<Change> },
-    CreateIndex { table: String, index: Index },
-    DropIndex { table: String, index: Index },
+    AlterTable {
+        table: Table,
+        changes: Vec<Change>,
+    },
+    CreateIndex {
+        table: String,
+        index: Index,
+    },
+    DropIndex {
+        table: String,
+        index: Index,
+    },
 }
 
 /// One change inside [`Step::AlterTable`].
@@ -69,7 +81,10 @@ impl Change {
         match self {
             Change::AddColumn(column) => {
                 if table.column(&column.name).is_some() {
-                    return Err(format!("table `{t}` already has a column `{}`", column.name));
+                    return Err(format!(
+                        "table `{t}` already has a column `{}`",
+                        column.name
+                    ));
                 }
                 table.columns.push(column.clone());
             }
@@ -98,7 +113,12 @@ impl Change {
     }
 }
 
-fn remove<T: PartialEq>(items: &mut Vec<T>, item: &T, table: &str, what: &str) -> Result<(), String> {
+fn remove<T: PartialEq>(
+    items: &mut Vec<T>,
+    item: &T,
+    table: &str,
+    what: &str,
+) -> Result<(), String> {
     let i = items
         .iter()
         .position(|x| x == item)
@@ -115,16 +135,27 @@ fn rename_in_table(table: &mut Table, from: &str, to: &str) {
         }
     };
     rename(&mut table.primary_key);
-    table.uniques.iter_mut().for_each(|u| rename(&mut u.columns));
-    table.foreign_keys.iter_mut().for_each(|f| rename(&mut f.columns));
-    table.indexes.iter_mut().for_each(|x| rename(&mut x.columns));
+    table
+        .uniques
+        .iter_mut()
+        .for_each(|u| rename(&mut u.columns));
+    table
+        .foreign_keys
+        .iter_mut()
+        .for_each(|f| rename(&mut f.columns));
+    table
+        .indexes
+        .iter_mut()
+        .for_each(|x| rename(&mut x.columns));
 }
 
 impl Step {
     /// The name of the table the step changes (its new name for renames).
     pub fn table_name(&self) -> &str {
         match self {
-            Step::CreateTable(t) | Step::DropTable(t) | Step::AlterTable { table: t, .. } => &t.name,
+            Step::CreateTable(t) | Step::DropTable(t) | Step::AlterTable { table: t, .. } => {
+                &t.name
+            }
             Step::RenameTable { to, .. } => to,
             Step::CreateIndex { table, .. } | Step::DropIndex { table, .. } => table,
         }
@@ -199,7 +230,10 @@ impl Step {
                 let indexes = std::mem::take(&mut schema.tables[i].indexes);
                 let mut updated = table.clone();
                 updated.renamed_from = None;
-                updated.columns.iter_mut().for_each(|c| c.renamed_from = None);
+                updated
+                    .columns
+                    .iter_mut()
+                    .for_each(|c| c.renamed_from = None);
                 updated.indexes = indexes;
                 schema.tables[i] = updated;
             }
@@ -220,7 +254,11 @@ impl Step {
 /// After a column rename, foreign keys of other tables that reference it follow.
 fn rename_references(schema: &mut Schema, table: &str, from: &str, to: &str) {
     for other in &mut schema.tables {
-        for fk in other.foreign_keys.iter_mut().filter(|f| f.ref_table == table) {
+        for fk in other
+            .foreign_keys
+            .iter_mut()
+            .filter(|f| f.ref_table == table)
+        {
             for column in fk.ref_columns.iter_mut().filter(|c| *c == from) {
                 *column = to.to_owned();
             }
@@ -229,7 +267,10 @@ fn rename_references(schema: &mut Schema, table: &str, from: &str, to: &str) {
 }
 
 /// The schema that `steps` build from `start`.
-pub fn replay<'a>(start: &Schema, steps: impl IntoIterator<Item = &'a Step>) -> Result<Schema, String> {
+pub fn replay<'a>(
+    start: &Schema,
+    steps: impl IntoIterator<Item = &'a Step>,
+) -> Result<Schema, String> {
     let mut schema = start.clone();
     for step in steps {
         step.apply_to(&mut schema)?;
@@ -279,8 +320,14 @@ fn describe_change(table: &str, change: &Change) -> Vec<String> {
             .into_iter()
             .map(|what| format!("{table}.{}: {what}", to.name))
             .collect(),
-        Change::AddUnique(u) => one(format!("add unique ({}) on `{table}`", u.columns.join(", "))),
-        Change::DropUnique(u) => one(format!("drop unique ({}) of `{table}`", u.columns.join(", "))),
+        Change::AddUnique(u) => one(format!(
+            "add unique ({}) on `{table}`",
+            u.columns.join(", ")
+        )),
+        Change::DropUnique(u) => one(format!(
+            "drop unique ({}) of `{table}`",
+            u.columns.join(", ")
+        )),
         Change::AddForeignKey(f) => one(format!(
             "add foreign key `{table}`({}) -> {}({})",
             f.columns.join(", "),

@@ -19,10 +19,15 @@
 //! ```
 
 pub mod catalogue;
-pub mod diff;
+#[cfg(feature = "codegen")]
+pub mod codegen;
 pub mod compare;
+pub mod diff;
 #[cfg(feature = "introspect")]
 pub mod introspect;
+pub mod lint;
+#[cfg(feature = "migration")]
+pub mod migration;
 pub mod render;
 #[cfg(feature = "sql-docs")]
 pub mod sql_docs;

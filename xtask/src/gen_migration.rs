@@ -1,10 +1,433 @@
-//! `cargo xtask gen-migration`: not written yet.
+//! `cargo xtask gen-migration`: writes the next migration from the entities.
+//!
+//! The schema that the existing migrations build is committed beside them as
+//! `schema.json` (no database needed); the new migration is the diff from it
+//! to `fsync::entities::schema()`. `migrations.sum` holds a checksum of every
+//! migration file, so a generated migration edited by hand is noticed, and
+//! `--check` exits non-zero when anything is stale.
 
-/// Options of this task.
-#[derive(clap::Args)]
-pub struct Args {}
+use crate::TaskResult;
+use fsync_schema::codegen::{self, GENERATED_MARK};
+use fsync_schema::{Schema, Step, diff, step, validate};
+use std::fmt::Write as _;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
-/// Runs the task.
-pub fn run(_args: Args) -> crate::TaskResult {
-    Err("not implemented yet".into())
+/// Options of `cargo xtask gen-migration`.
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {
+    /// What the migration does, in snake_case: `m<version>_<NNNNNN>_<name>.rs`.
+    #[arg(long, required_unless_present_any = ["check", "rehash"])]
+    pub name: Option<String>,
+    /// The date prefix YYYYMMDD (default: today, UTC).
+    #[arg(long)]
+    pub version: Option<String>,
+    /// Write nothing; exit 1 when a migration is missing or a file is stale or edited.
+    #[arg(long, conflicts_with_all = ["name", "rehash"])]
+    pub check: bool,
+    /// Accept hand edits of migrations: rewrite `mod.rs` and `migrations.sum` only.
+    #[arg(long, conflicts_with = "name")]
+    pub rehash: bool,
+    /// Allow changes that lose data (dropped tables or columns, narrowed types).
+    #[arg(long)]
+    pub allow_destructive: bool,
+    /// The migrations directory (default: `src/migrations` of the workspace).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+}
+
+/// Runs the task against the root package's entities and migrations.
+pub fn run(args: Args) -> TaskResult {
+    let dir = args
+        .dir
+        .clone()
+        .unwrap_or_else(|| crate::project_root().join("src/migrations"));
+    let recorded: Vec<(String, Vec<Step>)> = fsync::migrations::steps()
+        .into_iter()
+        .map(|(name, steps)| (name.to_owned(), steps))
+        .collect();
+    let outcome = generate(&dir, &fsync::entities::schema(), &recorded, &args)?;
+    print!("{}", outcome.report);
+    Ok(if outcome.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// What a run did or found.
+#[derive(Debug)]
+pub struct Outcome {
+    /// False when `--check` found something stale.
+    pub ok: bool,
+    pub report: String,
+    /// The migration file written, if any.
+    pub written: Option<PathBuf>,
+}
+
+/// A problem that stops the task before anything is written.
+#[derive(Debug)]
+pub struct Error(pub String);
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+fn error<T>(message: impl Into<String>) -> Result<T, Error> {
+    Err(Error(message.into()))
+}
+
+/// The migrations directory as found on disk.
+struct Directory {
+    /// Migration modules (file stems), sorted: (name, contents, generated).
+    migrations: Vec<(String, String, bool)>,
+    snapshot: Option<Schema>,
+    sum: Option<String>,
+    module: Option<String>,
+}
+
+fn read_directory(dir: &Path) -> Result<Directory, Error> {
+    let entries = fs::read_dir(dir).map_err(|e| {
+        Error(format!(
+            "cannot read the migrations directory {}: {e}",
+            dir.display()
+        ))
+    })?;
+    let mut migrations = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| Error(e.to_string()))?.path();
+        let (Some(stem), Some("rs")) = (
+            path.file_stem().and_then(|s| s.to_str()),
+            path.extension().and_then(|s| s.to_str()),
+        ) else {
+            continue;
+        };
+        if stem.starts_with('m') && stem != "mod" {
+            let contents = fs::read_to_string(&path)
+                .map_err(|e| Error(format!("cannot read {}: {e}", path.display())))?;
+            let generated = contents.starts_with(GENERATED_MARK);
+            migrations.push((stem.to_owned(), contents, generated));
+        }
+    }
+    migrations.sort();
+    let snapshot = match fs::read_to_string(dir.join("schema.json")) {
+        Ok(text) => Some(serde_json::from_str(&text).map_err(|e| {
+            Error(format!(
+                "{}: not a schema snapshot: {e}",
+                dir.join("schema.json").display()
+            ))
+        })?),
+        Err(_) => None,
+    };
+    Ok(Directory {
+        migrations,
+        snapshot,
+        sum: fs::read_to_string(dir.join("migrations.sum")).ok(),
+        module: fs::read_to_string(dir.join("mod.rs")).ok(),
+    })
+}
+
+impl Directory {
+    fn module_source(&self, extra: Option<&str>) -> String {
+        let mut modules: Vec<(String, bool)> = self
+            .migrations
+            .iter()
+            .map(|(name, _, generated)| (name.clone(), *generated))
+            .collect();
+        if let Some(name) = extra {
+            modules.push((name.to_owned(), true));
+        }
+        codegen::migrations_mod(&modules)
+    }
+
+    fn sum_source(&self, extra: Option<(&str, &str)>) -> String {
+        let mut files: Vec<(String, String)> = self
+            .migrations
+            .iter()
+            .map(|(name, contents, _)| (format!("{name}.rs"), contents.clone()))
+            .collect();
+        if let Some((name, contents)) = extra {
+            files.push((format!("{name}.rs"), contents.to_owned()));
+        }
+        codegen::sum_file(&files)
+    }
+
+    /// Hand edits and stale files, as report lines.
+    fn integrity(&self, recorded: &[(String, Vec<Step>)]) -> Vec<String> {
+        let mut problems = Vec::new();
+        if let Some(sum) = &self.sum {
+            let recorded_hashes: Vec<&str> = sum.lines().skip(1).collect();
+            for (name, contents, _) in &self.migrations {
+                let line = codegen::sum_file(&[(format!("{name}.rs"), contents.clone())]);
+                let expected = line.lines().nth(1).unwrap_or_default();
+                let file = format!("{name}.rs ");
+                match recorded_hashes.iter().find(|l| l.starts_with(&file)) {
+                    None => problems.push(format!(
+                        "{name}.rs is not in migrations.sum; run `cargo xtask gen-migration --rehash` to register it"
+                    )),
+                    Some(l) if *l != expected => problems.push(format!(
+                        "{name}.rs was edited after it was generated (its checksum differs from migrations.sum); \
+                         revert it, or accept the edit with `cargo xtask gen-migration --rehash`"
+                    )),
+                    Some(_) => {}
+                }
+            }
+            for line in &recorded_hashes {
+                let file = line.split(' ').next().unwrap_or_default();
+                let present = self
+                    .migrations
+                    .iter()
+                    .any(|(name, ..)| format!("{name}.rs") == file);
+                if !present {
+                    problems.push(format!(
+                        "{file} is in migrations.sum but missing from the directory"
+                    ));
+                }
+            }
+        } else if !self.migrations.is_empty() {
+            problems.push(
+                "migrations.sum is missing; run `cargo xtask gen-migration --rehash`".to_owned(),
+            );
+        }
+        if self.module.as_deref() != Some(self.module_source(None).as_str()) {
+            problems.push("mod.rs does not list exactly the migrations of the directory; run `cargo xtask gen-migration --rehash`".to_owned());
+        }
+        let generated: Vec<&str> = self
+            .migrations
+            .iter()
+            .filter(|(_, _, generated)| *generated)
+            .map(|(name, ..)| name.as_str())
+            .collect();
+        let compiled: Vec<&str> = recorded.iter().map(|(name, _)| name.as_str()).collect();
+        if generated == compiled {
+            match step::replay(&Schema::default(), recorded.iter().flat_map(|(_, s)| s)) {
+                Ok(built) if Some(&built) != self.snapshot.as_ref() && !generated.is_empty() => {
+                    problems.push("schema.json is not the schema the migrations build; it was edited by hand, or a migration's steps were".to_owned());
+                }
+                Err(e) => problems.push(format!("the migrations' steps do not replay: {e}")),
+                _ => {}
+            }
+        }
+        problems
+    }
+}
+
+/// Writes `contents` to `path` through a temporary file and a rename.
+fn write_atomically(path: &Path, contents: &str) -> Result<(), Error> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile_in(dir)?;
+    temp.1
+        .write_all(contents.as_bytes())
+        .and_then(|()| temp.1.sync_all())
+        .map_err(|e| Error(format!("cannot write {}: {e}", temp.0.display())))?;
+    fs::rename(&temp.0, path).map_err(|e| {
+        let _ = fs::remove_file(&temp.0);
+        Error(format!("cannot write {}: {e}", path.display()))
+    })
+}
+
+fn tempfile_in(dir: &Path) -> Result<(PathBuf, fs::File), Error> {
+    for attempt in 0..100 {
+        let path = dir.join(format!(
+            ".gen-migration-{}-{attempt}.tmp",
+            std::process::id()
+        ));
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => return Ok((path, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                return error(format!("cannot write in {}: {e}", dir.display()));
+            }
+        }
+    }
+    error(format!(
+        "cannot create a temporary file in {}",
+        dir.display()
+    ))
+}
+
+fn check_slug(name: &str) -> Result<(), Error> {
+    let valid = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !name.starts_with('_');
+    if valid {
+        Ok(())
+    } else {
+        error(format!(
+            "--name `{name}` must be snake_case (lowercase letters, digits, `_`), e.g. `add_sync_priority`"
+        ))
+    }
+}
+
+/// The whole task, on a given directory, entity schema and compiled migration steps.
+pub fn generate(
+    dir: &Path,
+    entities: &Schema,
+    recorded: &[(String, Vec<Step>)],
+    args: &Args,
+) -> Result<Outcome, Error> {
+    let problems = validate::schema(entities);
+    if !problems.is_empty() {
+        let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+        return error(format!(
+            "the entities are not a valid schema:\n{}",
+            list.join("\n")
+        ));
+    }
+    let directory = read_directory(dir)?;
+    let integrity = directory.integrity(recorded);
+    let snapshot = directory.snapshot.clone().unwrap_or_default();
+    let steps = diff::diff(&snapshot, entities);
+    let mut report = String::new();
+
+    if args.check {
+        let changes: Vec<String> = steps.iter().flat_map(Step::describe).collect();
+        for line in &integrity {
+            let _ = writeln!(report, "  {line}");
+        }
+        for change in &changes {
+            let _ = writeln!(report, "  {change} is in no migration");
+        }
+        if changes.is_empty() && integrity.is_empty() {
+            report = format!(
+                "migrations are up to date ({} migration(s))\n",
+                directory.migrations.len()
+            );
+            return Ok(Outcome {
+                ok: true,
+                report,
+                written: None,
+            });
+        }
+        if !changes.is_empty() {
+            let _ = writeln!(
+                report,
+                "run `cargo xtask gen-migration --name <what_changed>` and commit the result"
+            );
+        }
+        return Ok(Outcome {
+            ok: false,
+            report: format!("migrations are stale:\n{report}"),
+            written: None,
+        });
+    }
+
+    if args.rehash {
+        write_atomically(&dir.join("mod.rs"), &directory.module_source(None))?;
+        write_atomically(&dir.join("migrations.sum"), &directory.sum_source(None))?;
+        return Ok(Outcome {
+            ok: true,
+            report: "rewrote mod.rs and migrations.sum\n".to_owned(),
+            written: None,
+        });
+    }
+
+    if !integrity.is_empty() {
+        return error(format!(
+            "the migrations directory is not as gen-migration left it:\n  {}",
+            integrity.join("\n  ")
+        ));
+    }
+    let name = args.name.as_deref().unwrap_or_default();
+    check_slug(name)?;
+    if steps.is_empty() {
+        return Ok(Outcome {
+            ok: true,
+            report: "the entities match the migrations; nothing written\n".to_owned(),
+            written: None,
+        });
+    }
+    let findings = fsync_schema::lint::lint(&snapshot, &steps);
+    for finding in &findings {
+        let _ = writeln!(report, "{finding}");
+    }
+    if !args.allow_destructive && findings.iter().any(|f| f.destructive) {
+        return error(format!(
+            "{report}refusing to write a migration that loses data; review the findings above and rerun with --allow-destructive"
+        ));
+    }
+
+    let version = match &args.version {
+        Some(version) if version.len() == 8 && version.chars().all(|c| c.is_ascii_digit()) => {
+            version.clone()
+        }
+        Some(version) => return error(format!("--version `{version}` must be a date YYYYMMDD")),
+        None => chrono::Utc::now().format("%Y%m%d").to_string(),
+    };
+    let module = format!("m{version}_{:06}_{name}", directory.migrations.len() + 1);
+    if let Some((last, ..)) = directory.migrations.last()
+        && module.as_str() <= last.as_str()
+    {
+        return error(format!(
+            "`{module}` would sort before the existing `{last}`; pick a later --version"
+        ));
+    }
+    let path = dir.join(format!("{module}.rs"));
+    if path.exists() {
+        return error(format!(
+            "{} already exists; nothing was overwritten",
+            path.display()
+        ));
+    }
+    let mut command = format!("cargo xtask gen-migration --name {name}");
+    if let Some(version) = &args.version {
+        let _ = write!(command, " --version {version}");
+    }
+    let source = codegen::migration_file(&module, &command, &steps);
+    let built = step::replay(&snapshot, &steps)
+        .map_err(|e| Error(format!("internal: the new steps do not replay: {e}")))?;
+    let snapshot_json = serde_json::to_string_pretty(&built).expect("a schema serializes") + "\n";
+
+    // Probe first, so that an unwritable directory changes nothing.
+    drop(tempfile_in(dir).map(|(p, _)| fs::remove_file(p))?);
+    write_atomically(&path, &source)?;
+    write_atomically(&dir.join("schema.json"), &snapshot_json)?;
+    write_atomically(&dir.join("mod.rs"), &directory.module_source(Some(&module)))?;
+    write_atomically(
+        &dir.join("migrations.sum"),
+        &directory.sum_source(Some((&module, &source))),
+    )?;
+    let _ = writeln!(report, "wrote {}:", path.display());
+    for change in steps.iter().flat_map(Step::describe) {
+        let _ = writeln!(report, "  {change}");
+    }
+    Ok(Outcome {
+        ok: true,
+        report,
+        written: Some(path),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `cargo test` fails when the entities changed and no migration records it.
+    #[test]
+    fn migrations_are_up_to_date() {
+        let args = Args {
+            check: true,
+            ..Args::default()
+        };
+        let recorded: Vec<(String, Vec<Step>)> = fsync::migrations::steps()
+            .into_iter()
+            .map(|(name, steps)| (name.to_owned(), steps))
+            .collect();
+        let dir = crate::project_root().join("src/migrations");
+        let outcome =
+            generate(&dir, &fsync::entities::schema(), &recorded, &args).expect("check runs");
+        assert!(outcome.ok, "{}", outcome.report);
+    }
 }

@@ -1,0 +1,206 @@
+//! The safety lint: what each migration step risks, why, and the safer way.
+//!
+//! Destructive findings (data is lost) make `cargo xtask gen-migration`
+//! refuse unless `--allow-destructive` is given; the others are warnings
+//! printed with the migration.
+
+use crate::model::{ColumnType, Schema};
+use crate::step::{Change, Step};
+use serde::Serialize;
+use std::fmt;
+
+/// One risk of one step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The step's position (0-based) in the migration.
+    pub step: usize,
+    /// Whether applying the step loses data.
+    pub destructive: bool,
+    /// What the step does.
+    pub message: String,
+    /// Why that is a risk.
+    pub reason: String,
+    /// The safer way.
+    pub alternative: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = if self.destructive {
+            "destructive"
+        } else {
+            "warning"
+        };
+        write!(
+            f,
+            "{level}: {}\n  why: {}\n  safer: {}",
+            self.message, self.reason, self.alternative
+        )
+    }
+}
+
+/// Whether converting `from` to `to` can lose or reject values.
+pub fn narrows(from: ColumnType, to: ColumnType) -> bool {
+    use ColumnType as T;
+    let rank = |ty: ColumnType| match ty {
+        T::Boolean => Some((0, 0)),
+        T::SmallInt => Some((0, 1)),
+        T::Integer => Some((0, 2)),
+        T::BigInt => Some((0, 3)),
+        T::Float => Some((1, 1)),
+        T::Double => Some((1, 2)),
+        T::String(len) => Some((2, len as u64)),
+        T::Text => Some((2, u64::MAX)),
+        _ => None,
+    };
+    match (rank(from), rank(to)) {
+        _ if from == to => false,
+        (Some((a, x)), Some((b, y))) if a == b => y < x,
+        // Integers fit a double exactly up to 2^53; any number fits text.
+        (Some((0, _)), Some((1, 2))) | (Some((0 | 1, _)), Some((2, u64::MAX))) => false,
+        _ => true,
+    }
+}
+
+/// The findings for `steps`, applied to a database built by `before`.
+pub fn lint(before: &Schema, steps: &[Step]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let existed = |table: &str| before.table(table).is_some();
+    for (position, step) in steps.iter().enumerate() {
+        let mut push = |destructive: bool, message: String, reason: &str, alternative: &str| {
+            out.push(Finding {
+                step: position,
+                destructive,
+                message,
+                reason: reason.to_owned(),
+                alternative: alternative.to_owned(),
+            })
+        };
+        match step {
+            Step::DropTable(table) => push(
+                true,
+                format!("drops table `{}`", table.name),
+                "every row of the table is deleted",
+                "if the table moved, declare `renamed_from` on the entity; otherwise export its rows first",
+            ),
+            Step::RenameTable { from, to } => push(
+                false,
+                format!("renames table `{from}` to `{to}`"),
+                "code that still uses the old name fails once the migration runs",
+                "deploy the code that uses the new name together with the migration",
+            ),
+            Step::CreateIndex { table, index } if existed(table) => {
+                push(
+                    false,
+                    format!(
+                        "builds index `{}` on the existing table `{table}`",
+                        index.name
+                    ),
+                    "on PostgreSQL, CREATE INDEX blocks writes to the table until it is built",
+                    "for a large table, build it with CREATE INDEX CONCURRENTLY outside a transaction before this migration",
+                );
+                if index.unique {
+                    push(
+                        false,
+                        format!("adds unique index `{}` to `{table}`", index.name),
+                        "it fails if existing rows hold duplicate values",
+                        "remove duplicates in an earlier migration",
+                    );
+                }
+            }
+            Step::AlterTable { table, changes } => {
+                for change in changes {
+                    let t = &table.name;
+                    match change {
+                        Change::DropColumn(c) => push(
+                            true,
+                            format!("drops column `{t}.{}`", c.name),
+                            "the column's values are deleted",
+                            "if the column moved, declare `renamed_from` on the field; otherwise copy its values first",
+                        ),
+                        Change::RenameColumn { from, to } => push(
+                            false,
+                            format!("renames column `{t}.{from}` to `{to}`"),
+                            "code that still uses the old name fails once the migration runs",
+                            "deploy the code that uses the new name together with the migration",
+                        ),
+                        Change::AlterColumn { from, to } if narrows(from.ty, to.ty) => push(
+                            true,
+                            format!(
+                                "changes `{t}.{}` from {} to {}",
+                                to.name,
+                                from.ty.name(),
+                                to.ty.name()
+                            ),
+                            "values that do not fit the new type are truncated or make the migration fail",
+                            "add a new column of the new type, copy and check the values, then drop the old one",
+                        ),
+                        Change::AlterColumn { from, to } if from.nullable && !to.nullable => push(
+                            false,
+                            format!("makes `{t}.{}` NOT NULL", to.name),
+                            if to.default.is_some() {
+                                "rows holding NULL get the default"
+                            } else {
+                                "it fails if any row holds NULL"
+                            },
+                            "fill the NULLs in an earlier migration, or give the field a default",
+                        ),
+                        Change::AddColumn(c)
+                            if !c.nullable && c.default.is_none() && !c.autoincrement =>
+                        {
+                            push(
+                                false,
+                                format!("adds NOT NULL column `{t}.{}` without a default", c.name),
+                                "it fails on a table that already holds rows",
+                                "give the field a `default`, or make it an `Option` and fill it later",
+                            )
+                        }
+                        Change::AddUnique(u) => push(
+                            false,
+                            format!("adds UNIQUE ({}) to `{t}`", u.columns.join(", ")),
+                            "it fails if existing rows hold duplicate values",
+                            "remove duplicates in an earlier migration",
+                        ),
+                        Change::AddForeignKey(fk) => push(
+                            false,
+                            format!(
+                                "adds a foreign key `{t}`({}) -> {}",
+                                fk.columns.join(", "),
+                                fk.ref_table
+                            ),
+                            "it fails if existing rows reference missing rows",
+                            "clean the orphan rows in an earlier migration",
+                        ),
+                        Change::SetPrimaryKey { from, to } => push(
+                            !from.is_empty(),
+                            format!("changes the primary key of `{t}` to ({})", to.join(", ")),
+                            "rows that collide under the new key make the migration fail, and references to the old key break",
+                            "add a UNIQUE on the new columns first, then switch the key in a separate migration",
+                        ),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ColumnType as T;
+
+    #[test]
+    fn narrowing() {
+        assert!(narrows(T::BigInt, T::Integer));
+        assert!(narrows(T::Text, T::String(10)));
+        assert!(narrows(T::String(20), T::String(10)));
+        assert!(narrows(T::Text, T::Integer));
+        assert!(!narrows(T::Integer, T::BigInt));
+        assert!(!narrows(T::Integer, T::Text));
+        assert!(!narrows(T::String(10), T::Text));
+        assert!(!narrows(T::Integer, T::Double));
+    }
+}

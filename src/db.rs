@@ -1,0 +1,27 @@
+//! Opening the database: an embedded SQLite file by default, or any URL.
+
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use std::path::{Path, PathBuf};
+
+/// The embedded database used when no URL is given: `fsync.db` in the working directory.
+pub fn default_sqlite_path() -> PathBuf {
+    std::env::current_dir()
+        .unwrap_or_else(|_| PathBuf::from("."))
+        .join("fsync.db")
+}
+
+/// The URL of a SQLite file, created if missing.
+pub fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+/// Connects to `url`. SQLite gets a single connection (foreign keys enforced,
+/// and `PRAGMA`s apply to every later statement); other backends a pool.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options.sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        options.max_connections(1).min_connections(1);
+    }
+    Database::connect(options).await
+}
