@@ -119,7 +119,11 @@ pub async fn read(db: &impl ConnectionTrait) -> Result<Catalogue, DbErr> {
             let index_name: String = row.try_get("", "name")?;
             let mut columns = Vec::new();
             for column in rows(db, format!("PRAGMA index_info({})", quote(&index_name))).await? {
-                columns.push(column.try_get::<Option<String>>("", "name")?.unwrap_or_default());
+                columns.push(
+                    column
+                        .try_get::<Option<String>>("", "name")?
+                        .unwrap_or_default(),
+                );
             }
             let automatic = index_name.starts_with("sqlite_autoindex_");
             entry.indexes.push(IndexInfo {

@@ -187,9 +187,13 @@ fn table_changes(old: &Table, new: &Table) -> Vec<Change> {
 
     // Constraints of the old table, with column renames applied, to compare with the new ones.
     let mut old_uniques = old.uniques.clone();
-    old_uniques.iter_mut().for_each(|u| u.columns = rename_all(&u.columns));
+    old_uniques
+        .iter_mut()
+        .for_each(|u| u.columns = rename_all(&u.columns));
     let mut old_fks = old.foreign_keys.clone();
-    old_fks.iter_mut().for_each(|f| f.columns = rename_all(&f.columns));
+    old_fks
+        .iter_mut()
+        .for_each(|f| f.columns = rename_all(&f.columns));
     let old_key = rename_all(&old.primary_key);
 
     let dropped_columns: Vec<&Column> = old
@@ -235,7 +239,11 @@ fn table_changes(old: &Table, new: &Table) -> Vec<Change> {
 
 /// Indexes to drop (before the table changes), keep, and create (after).
 /// An index whose definition changes is dropped and created again.
-fn index_changes(old: &Table, new: &Table, changes: &[Change]) -> (Vec<Index>, Vec<Index>, Vec<Index>) {
+fn index_changes(
+    old: &Table,
+    new: &Table,
+    changes: &[Change],
+) -> (Vec<Index>, Vec<Index>, Vec<Index>) {
     let mut renamed_old = old.clone();
     for change in changes {
         if let Change::RenameColumn { .. } = change {
@@ -286,7 +294,10 @@ mod tests {
     fn check_round_trip(old: &Schema, new: &Schema) -> Vec<Step> {
         let steps = diff(old, new);
         let built = replay(old, &steps).expect("steps apply");
-        assert!(diff(&built, new).is_empty(), "no change left after {steps:#?}");
+        assert!(
+            diff(&built, new).is_empty(),
+            "no change left after {steps:#?}"
+        );
         let back = replay(&built, &crate::step::inverse(&steps)).expect("inverse applies");
         assert_eq!(&back, old, "down restores the old schema");
         steps

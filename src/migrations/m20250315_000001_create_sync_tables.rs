@@ -36,13 +36,16 @@ pub fn steps() -> Vec<Step> {
                 .column_def(Column::new("name", ColumnType::Text))
                 .column_def(Column::new("kind", ColumnType::Integer))
                 .column_def(Column::new("parent_id", ColumnType::Integer).nullable())
-                .column_def(Column::new("size", ColumnType::BigInt).default(DefaultValue::Int(0)))
+                .column_def(
+                    Column::new("size", ColumnType::BigInt).default(DefaultValue::Int(0)),
+                )
                 .column_def(Column::new("created_at", ColumnType::TimestampTz))
                 .column_def(Column::new("modified_at", ColumnType::TimestampTz))
                 .primary_key(["id"])
                 .unique(None, ["uuid"])
                 .foreign_key(
-                    ForeignKey::new(["parent_id"], "entry", ["id"]).on_delete(Action::Cascade),
+                    ForeignKey::new(["parent_id"], "entry", ["id"])
+                        .on_delete(Action::Cascade),
                 )
                 .index("idx_entry_parent", ["parent_id"], false),
         ),
@@ -54,7 +57,8 @@ pub fn steps() -> Vec<Step> {
                 .column_def(Column::new("target_entry_id", ColumnType::Integer))
                 .column_def(Column::new("sync_mode", ColumnType::Text))
                 .column_def(
-                    Column::new("enabled", ColumnType::Boolean).default(DefaultValue::Bool(true)),
+                    Column::new("enabled", ColumnType::Boolean)
+                        .default(DefaultValue::Bool(true)),
                 )
                 .column_def(
                     Column::new("schedule", ColumnType::Text)
@@ -64,14 +68,19 @@ pub fn steps() -> Vec<Step> {
                     Column::new("use_index_rules", ColumnType::Boolean)
                         .default(DefaultValue::Bool(true)),
                 )
-                .column_def(Column::new("index_mode_override", ColumnType::Text).nullable())
+                .column_def(
+                    Column::new("index_mode_override", ColumnType::Text).nullable(),
+                )
                 .column_def(
                     Column::new("parallel_transfers", ColumnType::Integer)
                         .default(DefaultValue::Int(3)),
                 )
-                .column_def(Column::new("bandwidth_limit_mbps", ColumnType::Integer).nullable())
                 .column_def(
-                    Column::new("last_sync_completed_at", ColumnType::TimestampTz).nullable(),
+                    Column::new("bandwidth_limit_mbps", ColumnType::Integer).nullable(),
+                )
+                .column_def(
+                    Column::new("last_sync_completed_at", ColumnType::TimestampTz)
+                        .nullable(),
                 )
                 .column_def(
                     Column::new("sync_generation", ColumnType::BigInt)
@@ -79,10 +88,12 @@ pub fn steps() -> Vec<Step> {
                 )
                 .column_def(Column::new("last_sync_error", ColumnType::Text).nullable())
                 .column_def(
-                    Column::new("total_syncs", ColumnType::BigInt).default(DefaultValue::Int(0)),
+                    Column::new("total_syncs", ColumnType::BigInt)
+                        .default(DefaultValue::Int(0)),
                 )
                 .column_def(
-                    Column::new("files_synced", ColumnType::BigInt).default(DefaultValue::Int(0)),
+                    Column::new("files_synced", ColumnType::BigInt)
+                        .default(DefaultValue::Int(0)),
                 )
                 .column_def(
                     Column::new("bytes_transferred", ColumnType::BigInt)
@@ -108,12 +119,16 @@ pub fn steps() -> Vec<Step> {
                 .column_def(Column::new("conduit_id", ColumnType::Integer))
                 .column_def(Column::new("generation", ColumnType::BigInt))
                 .column_def(Column::new("started_at", ColumnType::TimestampTz))
-                .column_def(Column::new("completed_at", ColumnType::TimestampTz).nullable())
                 .column_def(
-                    Column::new("files_copied", ColumnType::Integer).default(DefaultValue::Int(0)),
+                    Column::new("completed_at", ColumnType::TimestampTz).nullable(),
                 )
                 .column_def(
-                    Column::new("files_deleted", ColumnType::Integer).default(DefaultValue::Int(0)),
+                    Column::new("files_copied", ColumnType::Integer)
+                        .default(DefaultValue::Int(0)),
+                )
+                .column_def(
+                    Column::new("files_deleted", ColumnType::Integer)
+                        .default(DefaultValue::Int(0)),
                 )
                 .column_def(
                     Column::new("conflicts_resolved", ColumnType::Integer)
@@ -127,7 +142,9 @@ pub fn steps() -> Vec<Step> {
                     Column::new("errors_encountered", ColumnType::Integer)
                         .default(DefaultValue::Int(0)),
                 )
-                .column_def(Column::new("verified_at", ColumnType::TimestampTz).nullable())
+                .column_def(
+                    Column::new("verified_at", ColumnType::TimestampTz).nullable(),
+                )
                 .column_def(
                     Column::new("verification_status", ColumnType::Text)
                         .default(DefaultValue::Text("unverified".into())),

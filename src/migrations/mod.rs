@@ -12,7 +12,8 @@ pub struct Migrator;
 impl sea_orm_migration::MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Vec::from([
-            Box::new(m20250315_000001_create_sync_tables::Migration) as Box<dyn MigrationTrait>
+            Box::new(m20250315_000001_create_sync_tables::Migration)
+                as Box<dyn MigrationTrait>,
         ])
     }
 }
@@ -20,8 +21,10 @@ impl sea_orm_migration::MigratorTrait for Migrator {
 /// The steps of every generated migration, oldest first: replaying them
 /// must give `schema.json`.
 pub fn steps() -> Vec<(&'static str, Vec<Step>)> {
-    Vec::from([(
-        "m20250315_000001_create_sync_tables",
-        m20250315_000001_create_sync_tables::steps(),
-    )])
+    Vec::from([
+        (
+            "m20250315_000001_create_sync_tables",
+            m20250315_000001_create_sync_tables::steps(),
+        ),
+    ])
 }
