@@ -1,0 +1,94 @@
+//! Databases for the tests: SQLite in memory always; PostgreSQL and MariaDB
+//! when `FSYNC_TEST_POSTGRES_URL` / `FSYNC_TEST_MYSQL_URL` are set (a fresh
+//! database per test, dropped afterwards). Without the variables those
+//! backends are skipped with a message; with them, an unreachable server fails.
+#![allow(dead_code)]
+
+use fsync_schema::Backend;
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// A database for one test; dropped (on the server) by [`TestDb::drop_database`].
+pub struct TestDb {
+    pub backend: Backend,
+    pub db: DatabaseConnection,
+    admin: Option<(DatabaseConnection, String)>,
+}
+
+impl TestDb {
+    /// Drops the server-side database made for the test.
+    pub async fn drop_database(self) {
+        self.db.close().await.ok();
+        if let Some((admin, name)) = self.admin {
+            let sql = match self.backend {
+                Backend::Postgres => format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+                _ => format!("DROP DATABASE IF EXISTS `{name}`"),
+            };
+            admin
+                .execute_raw(Statement::from_string(admin.get_database_backend(), sql))
+                .await
+                .ok();
+        }
+    }
+}
+
+/// Executes raw SQL.
+pub async fn exec(db: &DatabaseConnection, sql: &str) {
+    db.execute_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// A fresh in-memory SQLite database (one connection, foreign keys on).
+pub async fn sqlite() -> TestDb {
+    TestDb {
+        backend: Backend::Sqlite,
+        db: fsync::db::connect("sqlite::memory:").await.expect("sqlite"),
+        admin: None,
+    }
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique_name(test: &str) -> String {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!("fsync_{test}_{}_{n}_{nanos}", std::process::id())
+}
+
+/// A fresh database on the server at `url` (env `var`), or `None` with a skip message.
+async fn server(var: &str, backend: Backend, test: &str) -> Option<TestDb> {
+    let Ok(url) = std::env::var(var) else {
+        eprintln!("skipping {} for `{test}`: {var} is not set", backend.name());
+        return None;
+    };
+    let admin = fsync::db::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("{var}={url}: cannot connect: {e}"));
+    let name = unique_name(test);
+    let create = match backend {
+        Backend::Postgres => format!("CREATE DATABASE \"{name}\""),
+        _ => format!("CREATE DATABASE `{name}`"),
+    };
+    exec(&admin, &create).await;
+    let base = url.rsplit_once('/').map_or(url.as_str(), |(base, _)| base);
+    let db = fsync::db::connect(&format!("{base}/{name}"))
+        .await
+        .unwrap_or_else(|e| panic!("connect to {name}: {e}"));
+    Some(TestDb {
+        backend,
+        db,
+        admin: Some((admin, name)),
+    })
+}
+
+/// SQLite, then PostgreSQL and MariaDB where configured.
+pub async fn all(test: &str) -> Vec<TestDb> {
+    let mut out = vec![sqlite().await];
+    out.extend(server("FSYNC_TEST_POSTGRES_URL", Backend::Postgres, test).await);
+    out.extend(server("FSYNC_TEST_MYSQL_URL", Backend::MySql, test).await);
+    out
+}
