@@ -23,6 +23,8 @@ fn format(tokens: TokenStream) -> String {
     for line in text.lines() {
         let top_level = |l: &str| !l.is_empty() && !l.starts_with([' ', '}', ')', ']']);
         let item_end = previous == "}" || (top_level(previous) && previous.ends_with(';'));
+        let same_kind = |prefix: &str| previous.starts_with(prefix) && line.starts_with(prefix);
+        let item_end = item_end && !same_kind("pub mod ") && !same_kind("use ");
         if top_level(line) && item_end {
             out.push('\n');
         }

@@ -18,8 +18,9 @@ use std::process::ExitCode;
 /// Options of `cargo xtask gen-migration`.
 #[derive(clap::Args, Debug, Default)]
 pub struct Args {
-    /// What the migration does, in snake_case: `m<version>_<NNNNNN>_<name>.rs`.
-    #[arg(long, required_unless_present_any = ["check", "rehash"])]
+    /// What the migration does, in snake_case: `m<version>_<NNNNNN>_<name>.rs`
+    /// (needed only when the entities changed).
+    #[arg(long)]
     pub name: Option<String>,
     /// The date prefix YYYYMMDD (default: today, UTC).
     #[arg(long)]
@@ -50,6 +51,9 @@ pub fn run(args: Args) -> TaskResult {
         .collect();
     let outcome = generate(&dir, &fsync::entities::schema(), &recorded, &args)?;
     print!("{}", outcome.report);
+    if outcome.written.is_some() {
+        println!("review it, commit it, and apply it with `cargo run --bin fsync -- migrate up`");
+    }
     Ok(if outcome.ok {
         ExitCode::SUCCESS
     } else {
@@ -195,7 +199,8 @@ impl Directory {
                 "migrations.sum is missing; run `cargo xtask gen-migration --rehash`".to_owned(),
             );
         }
-        if self.module.as_deref() != Some(self.module_source(None).as_str()) {
+        let fresh = self.module.is_none() && self.migrations.is_empty();
+        if !fresh && self.module.as_deref() != Some(self.module_source(None).as_str()) {
             problems.push("mod.rs does not list exactly the migrations of the directory; run `cargo xtask gen-migration --rehash`".to_owned());
         }
         let generated: Vec<&str> = self
@@ -340,8 +345,9 @@ pub fn generate(
             integrity.join("\n  ")
         ));
     }
-    let name = args.name.as_deref().unwrap_or_default();
-    check_slug(name)?;
+    if let Some(name) = &args.name {
+        check_slug(name)?;
+    }
     if steps.is_empty() {
         return Ok(Outcome {
             ok: true,
@@ -349,6 +355,13 @@ pub fn generate(
             written: None,
         });
     }
+    let Some(name) = args.name.as_deref() else {
+        let changes: Vec<String> = steps.iter().flat_map(Step::describe).collect();
+        return error(format!(
+            "the entities changed:\n  {}\nname the migration: `cargo xtask gen-migration --name <what_changed>`",
+            changes.join("\n  ")
+        ));
+    };
     let findings = fsync_schema::lint::lint(&snapshot, &steps);
     for finding in &findings {
         let _ = writeln!(report, "{finding}");
@@ -413,6 +426,7 @@ pub fn generate(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fsync_schema::{Column, ColumnType, DefaultValue, Table};
 
     /// `cargo test` fails when the entities changed and no migration records it.
     #[test]
@@ -429,5 +443,261 @@ mod tests {
         let outcome =
             generate(&dir, &fsync::entities::schema(), &recorded, &args).expect("check runs");
         assert!(outcome.ok, "{}", outcome.report);
+    }
+
+    fn items(extra: Option<Column>) -> Schema {
+        let mut table = Table::new("item")
+            .column_def(Column::new("id", ColumnType::Integer).autoincrement())
+            .column_def(Column::new("name", ColumnType::Text))
+            .column_def(Column::new("parallel", ColumnType::Integer).default(DefaultValue::Int(3)))
+            .primary_key(["id"]);
+        table.columns.extend(extra);
+        Schema::new([table])
+    }
+
+    fn named(name: &str) -> Args {
+        Args {
+            name: Some(name.to_owned()),
+            version: Some("20250101".to_owned()),
+            ..Args::default()
+        }
+    }
+
+    fn check() -> Args {
+        Args {
+            check: true,
+            ..Args::default()
+        }
+    }
+
+    /// The directory's files and their contents.
+    fn snapshot(dir: &Path) -> Vec<(String, String)> {
+        let mut files: Vec<(String, String)> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| {
+                (
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    fs::read_to_string(&p).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// The steps that the compiled migrations of a temporary directory would report.
+    fn recorded(steps: &[(&str, Vec<Step>)]) -> Vec<(String, Vec<Step>)> {
+        steps
+            .iter()
+            .map(|(n, s)| (n.to_string(), s.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn writes_a_migration_then_checks_it_and_notices_a_new_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = generate(dir.path(), &items(None), &[], &named("create_items")).unwrap();
+        let path = first.written.expect("a migration is written");
+        assert!(
+            path.ends_with("m20250101_000001_create_items.rs"),
+            "{path:?}"
+        );
+        let source = fs::read_to_string(&path).unwrap();
+        assert!(source.starts_with(GENERATED_MARK), "{source}");
+        assert!(source.contains("Table::new(\"item\")"), "{source}");
+        let steps = diff::diff(&Schema::default(), &items(None));
+        let history = recorded(&[("m20250101_000001_create_items", steps.clone())]);
+
+        let clean = generate(dir.path(), &items(None), &history, &check()).unwrap();
+        assert!(clean.ok, "{}", clean.report);
+
+        let changed = items(Some(
+            Column::new("size", ColumnType::BigInt).default(DefaultValue::Int(0)),
+        ));
+        let stale = generate(dir.path(), &changed, &history, &check()).unwrap();
+        assert!(!stale.ok);
+        assert!(
+            stale
+                .report
+                .contains("add column `item.size` is in no migration"),
+            "{}",
+            stale.report
+        );
+
+        let mut altered = items(None);
+        altered.tables[0].columns[2].default = Some(DefaultValue::Int(4));
+        let stale = generate(dir.path(), &altered, &history, &check()).unwrap();
+        assert!(
+            stale
+                .report
+                .contains("item.parallel: default 3 → 4 is in no migration"),
+            "{}",
+            stale.report
+        );
+
+        let second = generate(dir.path(), &changed, &history, &named("add_size")).unwrap();
+        assert!(
+            second
+                .written
+                .unwrap()
+                .ends_with("m20250101_000002_add_size.rs")
+        );
+        let module = fs::read_to_string(dir.path().join("mod.rs")).unwrap();
+        assert!(
+            module.contains(
+                "pub mod m20250101_000001_create_items;\npub mod m20250101_000002_add_size;"
+            ),
+            "{module}"
+        );
+    }
+
+    #[test]
+    fn an_empty_diff_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        generate(dir.path(), &items(None), &[], &named("create_items")).unwrap();
+        let history = recorded(&[(
+            "m20250101_000001_create_items",
+            diff::diff(&Schema::default(), &items(None)),
+        )]);
+        let before = snapshot(dir.path());
+        let outcome = generate(dir.path(), &items(None), &history, &named("nothing")).unwrap();
+        assert!(outcome.written.is_none());
+        assert!(
+            outcome.report.contains("nothing written"),
+            "{}",
+            outcome.report
+        );
+        assert_eq!(snapshot(dir.path()), before);
+    }
+
+    #[test]
+    fn a_hand_edited_migration_is_detected_and_blocks_generation() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = generate(dir.path(), &items(None), &[], &named("create_items"))
+            .unwrap()
+            .written
+            .unwrap();
+        let history = recorded(&[(
+            "m20250101_000001_create_items",
+            diff::diff(&Schema::default(), &items(None)),
+        )]);
+        fs::write(
+            &path,
+            fs::read_to_string(&path)
+                .unwrap()
+                .replace("\"name\"", "\"title\""),
+        )
+        .unwrap();
+        let outcome = generate(dir.path(), &items(None), &history, &check()).unwrap();
+        assert!(!outcome.ok);
+        assert!(
+            outcome
+                .report
+                .contains("m20250101_000001_create_items.rs was edited after it was generated"),
+            "{}",
+            outcome.report
+        );
+        let before = snapshot(dir.path());
+        let changed = items(Some(Column::new("size", ColumnType::BigInt).nullable()));
+        let error = generate(dir.path(), &changed, &history, &named("add_size")).unwrap_err();
+        assert!(error.0.contains("was edited"), "{error}");
+        assert_eq!(snapshot(dir.path()), before, "nothing may change");
+    }
+
+    #[test]
+    fn an_existing_file_is_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let taken = dir.path().join("m20250101_000001_create_items.rs");
+        fs::write(&taken, "// written by hand\n").unwrap();
+        generate(
+            dir.path(),
+            &items(None),
+            &[],
+            &Args {
+                rehash: true,
+                ..Args::default()
+            },
+        )
+        .unwrap();
+        let before = snapshot(dir.path());
+        // The hand-written migration counts, so the next one is numbered 2.
+        let outcome = generate(dir.path(), &items(None), &[], &named("create_items")).unwrap();
+        assert!(
+            outcome
+                .written
+                .unwrap()
+                .ends_with("m20250101_000002_create_items.rs")
+        );
+        assert_eq!(fs::read_to_string(&taken).unwrap(), "// written by hand\n");
+        assert!(snapshot(dir.path()).len() > before.len());
+    }
+
+    #[test]
+    fn bad_input_is_an_error_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let before = snapshot(dir.path());
+        let mut invalid = items(None);
+        invalid.tables[0]
+            .indexes
+            .push(fsync_schema::Index::new("idx_item_nmae", ["nmae"]));
+        let error = generate(dir.path(), &invalid, &[], &named("create_items")).unwrap_err();
+        assert!(
+            error
+                .0
+                .contains("unknown column `nmae`; did you mean `name`?"),
+            "{error}"
+        );
+        let error = generate(dir.path(), &items(None), &[], &named("Create Items")).unwrap_err();
+        assert!(error.0.contains("must be snake_case"), "{error}");
+        let error = generate(
+            dir.path(),
+            &items(None),
+            &[],
+            &Args {
+                version: Some("2025".into()),
+                ..named("x")
+            },
+        )
+        .unwrap_err();
+        assert!(error.0.contains("YYYYMMDD"), "{error}");
+        assert_eq!(snapshot(dir.path()), before);
+        let not_a_dir = dir.path().join("file");
+        fs::write(&not_a_dir, "").unwrap();
+        let error = generate(&not_a_dir, &items(None), &[], &named("create_items")).unwrap_err();
+        assert!(
+            error.0.contains("cannot read the migrations directory"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn destructive_changes_need_the_opt_in() {
+        let dir = tempfile::tempdir().unwrap();
+        generate(dir.path(), &items(None), &[], &named("create_items")).unwrap();
+        let history = recorded(&[(
+            "m20250101_000001_create_items",
+            diff::diff(&Schema::default(), &items(None)),
+        )]);
+        let mut dropped = items(None);
+        dropped.tables[0].columns.remove(1);
+        let before = snapshot(dir.path());
+        let error = generate(dir.path(), &dropped, &history, &named("drop_name")).unwrap_err();
+        assert!(
+            error.0.contains("destructive: drops column `item.name`"),
+            "{error}"
+        );
+        assert!(error.0.contains("--allow-destructive"), "{error}");
+        assert_eq!(snapshot(dir.path()), before);
+        let allowed = Args {
+            allow_destructive: true,
+            ..named("drop_name")
+        };
+        assert!(
+            generate(dir.path(), &dropped, &history, &allowed)
+                .unwrap()
+                .written
+                .is_some()
+        );
     }
 }

@@ -1,0 +1,167 @@
+//! `migrate` on SQLite, PostgreSQL and MariaDB: up, down and up again leave
+//! no residue, `status` tells what is applied, and a migration that fails
+//! part-way leaves the database as it was.
+
+mod common;
+
+use fsync::migrations::Migrator;
+use fsync_schema::migration::prelude::*;
+use fsync_schema::migration::{self, Command};
+use fsync_schema::{Backend, Schema};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm_migration::{MigrationStatus, MigratorTrait};
+
+/// The user tables of the database, sorted.
+async fn tables(backend: Backend, db: &DatabaseConnection) -> Vec<String> {
+    let sql = match backend {
+        Backend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        }
+        Backend::Postgres => {
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name"
+        }
+        Backend::MySql => {
+            "SELECT CAST(table_name AS CHAR) FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name"
+        }
+    };
+    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.try_get_by_index::<String>(0).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn up_down_up_leaves_no_residue_and_status_tells() {
+    for test_db in common::all("up_down").await {
+        let (backend, db) = (test_db.backend, &test_db.db);
+        migration::run::<Migrator>(db, Command::Up(None))
+            .await
+            .unwrap();
+        let built = tables(backend, db).await;
+        assert_eq!(
+            built,
+            [
+                "entry",
+                "seaql_migrations",
+                "sync_conduit",
+                "sync_generation"
+            ],
+            "{backend:?}"
+        );
+        let status = Migrator::get_migration_with_status(db).await.unwrap();
+        assert!(
+            status
+                .iter()
+                .all(|m| m.status() == MigrationStatus::Applied),
+            "{backend:?}"
+        );
+
+        migration::run::<Migrator>(db, Command::Down(None))
+            .await
+            .unwrap();
+        assert_eq!(
+            tables(backend, db).await,
+            ["seaql_migrations"],
+            "{backend:?}: down leaves residue"
+        );
+        let status = Migrator::get_migration_with_status(db).await.unwrap();
+        assert!(
+            status
+                .iter()
+                .all(|m| m.status() == MigrationStatus::Pending),
+            "{backend:?}"
+        );
+
+        migration::run::<Migrator>(db, Command::Up(None))
+            .await
+            .unwrap();
+        assert_eq!(tables(backend, db).await, built, "{backend:?}");
+        // Re-running is a no-op; fresh rebuilds from scratch.
+        migration::run::<Migrator>(db, Command::Up(None))
+            .await
+            .unwrap();
+        migration::run::<Migrator>(db, Command::Fresh)
+            .await
+            .unwrap();
+        assert_eq!(tables(backend, db).await, built, "{backend:?}");
+        test_db.drop_database().await;
+    }
+}
+
+/// A migration whose second step fails: its default is not SQL.
+struct Broken;
+
+impl MigrationName for Broken {
+    fn name(&self) -> &str {
+        "m20990101_000001_broken"
+    }
+}
+
+fn broken_steps() -> Vec<Step> {
+    vec![
+        Step::CreateTable(
+            Table::new("half_done")
+                .column_def(Column::new("id", ColumnType::Integer).autoincrement())
+                .primary_key(["id"]),
+        ),
+        Step::CreateTable(
+            Table::new("never_made")
+                .column_def(
+                    Column::new("id", ColumnType::Integer)
+                        .default(DefaultValue::Sql("(1 +)".into())),
+                )
+                .primary_key(["id"]),
+        ),
+    ]
+}
+
+#[async_trait]
+impl MigrationTrait for Broken {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        apply(manager, &broken_steps(), Direction::Up).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        apply(manager, &broken_steps(), Direction::Down).await
+    }
+}
+
+struct BrokenMigrator;
+
+#[async_trait]
+impl MigratorTrait for BrokenMigrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(Broken)]
+    }
+}
+
+#[tokio::test]
+async fn a_migration_failing_part_way_leaves_the_database_as_it_was() {
+    // The steps are valid one by one: the failure comes from the database.
+    assert!(fsync_schema::step::replay(&Schema::default(), &broken_steps()).is_ok());
+    for test_db in common::all("atomic").await {
+        let (backend, db) = (test_db.backend, &test_db.db);
+        let error = migration::run::<BrokenMigrator>(db, Command::Up(None))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("step 2 (create table `never_made`)"),
+            "{backend:?}: {error}"
+        );
+        assert_eq!(
+            tables(backend, db).await,
+            ["seaql_migrations"],
+            "{backend:?}: the first step was kept"
+        );
+        let status = BrokenMigrator::get_migration_with_status(db).await.unwrap();
+        assert_eq!(status[0].status(), MigrationStatus::Pending, "{backend:?}");
+        test_db.drop_database().await;
+    }
+}
