@@ -176,7 +176,10 @@ pub async fn advance_verification(
             to,
         });
     }
-    let finished = matches!(to, VerificationStatus::Verified | VerificationStatus::Failed(_));
+    let finished = matches!(
+        to,
+        VerificationStatus::Verified | VerificationStatus::Failed(_)
+    );
     let verified_at = if finished { Some(now) } else { row.verified_at };
     // Only moves the row if nobody moved it since it was read.
     let result = sync_generation::Entity::update_many()

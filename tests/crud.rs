@@ -57,13 +57,18 @@ fn report(seconds: i64, files: i32) -> SyncReport {
 }
 
 async fn scenario(backend: Backend, db: &DatabaseConnection) {
-    migration::run::<Migrator>(db, Command::Up(None)).await.unwrap();
+    migration::run::<Migrator>(db, Command::Up(None))
+        .await
+        .unwrap();
 
     let root = new_entry(db, "root", EntryKind::Directory, None).await;
     let photos = new_entry(db, "photos", EntryKind::Directory, Some(root.id)).await;
     let backup = new_entry(db, "backup", EntryKind::Directory, Some(root.id)).await;
     let file = new_entry(db, "notes.txt", EntryKind::File, Some(root.id)).await;
-    assert_eq!(entry::Entity::find_by_id(file.id).one(db).await.unwrap(), Some(file.clone()));
+    assert_eq!(
+        entry::Entity::find_by_id(file.id).one(db).await.unwrap(),
+        Some(file.clone())
+    );
 
     // The domain rule: two distinct directories.
     let new = |source, target| NewConduit {
@@ -75,7 +80,10 @@ async fn scenario(backend: Backend, db: &DatabaseConnection) {
     };
     assert!(matches!(
         sync::create_conduit(db, new(photos.id, file.id), at(1)).await,
-        Err(ConduitError::NotADirectory { kind: EntryKind::File, .. })
+        Err(ConduitError::NotADirectory {
+            kind: EntryKind::File,
+            ..
+        })
     ));
     assert!(matches!(
         sync::create_conduit(db, new(photos.id, photos.id), at(1)).await,
@@ -85,7 +93,9 @@ async fn scenario(backend: Backend, db: &DatabaseConnection) {
         sync::create_conduit(db, new(photos.id, 999_999), at(1)).await,
         Err(ConduitError::MissingEntry(999_999))
     ));
-    let conduit = sync::create_conduit(db, new(photos.id, backup.id), at(1)).await.unwrap();
+    let conduit = sync::create_conduit(db, new(photos.id, backup.id), at(1))
+        .await
+        .unwrap();
     assert_eq!(conduit.schedule.to_string(), "interval:5m");
     assert!(conduit.enabled);
 
@@ -101,37 +111,71 @@ async fn scenario(backend: Backend, db: &DatabaseConnection) {
     assert_eq!(sync_conduit::Entity::find().count(db).await.unwrap(), 1);
 
     // Two finished syncs.
-    sync::record_sync(db, conduit.id, report(10, 3)).await.unwrap();
-    let second = sync::record_sync(db, conduit.id, report(20, 4)).await.unwrap();
+    sync::record_sync(db, conduit.id, report(10, 3))
+        .await
+        .unwrap();
+    let second = sync::record_sync(db, conduit.id, report(20, 4))
+        .await
+        .unwrap();
     assert_eq!(second.generation, 2);
-    let conduit = sync_conduit::Entity::find_by_id(conduit.id).one(db).await.unwrap().unwrap();
+    let conduit = sync_conduit::Entity::find_by_id(conduit.id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
-        (conduit.sync_generation, conduit.total_syncs, conduit.files_synced, conduit.bytes_transferred),
+        (
+            conduit.sync_generation,
+            conduit.total_syncs,
+            conduit.files_synced,
+            conduit.bytes_transferred
+        ),
         (2, 2, 7, 7000)
     );
     assert_eq!(conduit.last_sync_completed_at, Some(at(25)));
-    let latest = sync::latest_generation(db, conduit.id).await.unwrap().unwrap();
+    let latest = sync::latest_generation(db, conduit.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(latest, second);
 
     // Relations both ways, find_also_related, loaders, and a join through a has_many.
-    let generations = conduit.find_related(sync_generation::Entity).all(db).await.unwrap();
+    let generations = conduit
+        .find_related(sync_generation::Entity)
+        .all(db)
+        .await
+        .unwrap();
     assert_eq!(generations.len(), 2);
-    let parent = second.find_related(sync_conduit::Entity).one(db).await.unwrap();
+    let parent = second
+        .find_related(sync_conduit::Entity)
+        .one(db)
+        .await
+        .unwrap();
     assert_eq!(parent.as_ref().map(|c| c.id), Some(conduit.id));
     let pairs = sync_generation::Entity::find()
         .find_also_related(sync_conduit::Entity)
         .all(db)
         .await
         .unwrap();
-    assert!(pairs.iter().all(|(_, c)| c.as_ref().map(|c| c.id) == Some(conduit.id)));
-    let loaded = vec![conduit.clone()].load_many(sync_generation::Entity, db).await.unwrap();
+    assert!(
+        pairs
+            .iter()
+            .all(|(_, c)| c.as_ref().map(|c| c.id) == Some(conduit.id))
+    );
+    let loaded = vec![conduit.clone()]
+        .load_many(sync_generation::Entity, db)
+        .await
+        .unwrap();
     assert_eq!(loaded[0].len(), 2);
     let sources: Vec<entry::Model> = entry::Entity::find()
         .join(JoinType::InnerJoin, entry::Relation::OutgoingConduits.def())
         .all(db)
         .await
         .unwrap();
-    assert_eq!(sources.iter().map(|e| e.id).collect::<Vec<_>>(), [photos.id]);
+    assert_eq!(
+        sources.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [photos.id]
+    );
     let children = entry::Entity::find()
         .filter(entry::Column::ParentId.eq(root.id))
         .count(db)
@@ -140,16 +184,34 @@ async fn scenario(backend: Backend, db: &DatabaseConnection) {
     assert_eq!(children, 3);
 
     // Verification moves only along its lifecycle.
-    let refused = sync::advance_verification(db, second.id, VerificationStatus::Verified, at(30)).await;
+    let refused =
+        sync::advance_verification(db, second.id, VerificationStatus::Verified, at(30)).await;
     assert!(matches!(refused, Err(VerificationError::NotAllowed { .. })));
-    for status in [VerificationStatus::WaitingWatcher, VerificationStatus::WaitingLibrarySync] {
-        let moved = sync::advance_verification(db, second.id, status.clone(), at(30)).await.unwrap();
-        assert_eq!((moved.verification_status, moved.verified_at), (status, None));
+    for status in [
+        VerificationStatus::WaitingWatcher,
+        VerificationStatus::WaitingLibrarySync,
+    ] {
+        let moved = sync::advance_verification(db, second.id, status.clone(), at(30))
+            .await
+            .unwrap();
+        assert_eq!(
+            (moved.verification_status, moved.verified_at),
+            (status, None)
+        );
     }
     let failed = VerificationStatus::Failed("2 files differ".into());
-    sync::advance_verification(db, second.id, failed.clone(), at(40)).await.unwrap();
-    let stored = sync_generation::Entity::find_by_id(second.id).one(db).await.unwrap().unwrap();
-    assert_eq!((stored.verification_status, stored.verified_at), (failed, Some(at(40))));
+    sync::advance_verification(db, second.id, failed.clone(), at(40))
+        .await
+        .unwrap();
+    let stored = sync_generation::Entity::find_by_id(second.id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (stored.verification_status, stored.verified_at),
+        (failed, Some(at(40)))
+    );
 
     // Update and delete through the ActiveModel.
     let mut edit: sync_conduit::ActiveModel = conduit.clone().into();
@@ -189,14 +251,19 @@ async fn assert_latest_generation_uses_index(backend: Backend, db: &DatabaseConn
         // Tiny tables make a sequential scan cheaper; ask the planner what it would use otherwise.
         use sea_orm::TransactionTrait;
         let txn = db.begin().await.unwrap();
-        txn.execute_raw(Statement::from_string(db.get_database_backend(), "SET LOCAL enable_seqscan = off"))
-            .await
-            .unwrap();
+        txn.execute_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SET LOCAL enable_seqscan = off",
+        ))
+        .await
+        .unwrap();
         let rows = txn
             .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
             .await
             .unwrap();
-        rows.iter().map(|r| r.try_get_by_index::<String>(index_column).unwrap()).collect()
+        rows.iter()
+            .map(|r| r.try_get_by_index::<String>(index_column).unwrap())
+            .collect()
     } else {
         let rows = db
             .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
@@ -204,13 +271,17 @@ async fn assert_latest_generation_uses_index(backend: Backend, db: &DatabaseConn
             .unwrap();
         rows.iter()
             .map(|r| match backend {
-                Backend::MySql => r.try_get::<Option<String>>("", "key").unwrap().unwrap_or_default(),
+                Backend::MySql => r
+                    .try_get::<Option<String>>("", "key")
+                    .unwrap()
+                    .unwrap_or_default(),
                 _ => r.try_get_by_index::<String>(index_column).unwrap(),
             })
             .collect()
     };
     assert!(
-        plan.iter().any(|line| line.contains("idx_sync_generation_conduit")),
+        plan.iter()
+            .any(|line| line.contains("idx_sync_generation_conduit")),
         "{backend:?} plan does not use the index: {plan:?}"
     );
 }
@@ -228,7 +299,9 @@ async fn entities_work_on_every_backend() {
 async fn a_stored_text_that_is_no_variant_is_an_error_naming_value_and_column() {
     let test_db = common::sqlite().await;
     let db = &test_db.db;
-    migration::run::<Migrator>(db, Command::Up(None)).await.unwrap();
+    migration::run::<Migrator>(db, Command::Up(None))
+        .await
+        .unwrap();
     let source = new_entry(db, "a", EntryKind::Directory, None).await;
     let target = new_entry(db, "b", EntryKind::Directory, None).await;
     common::exec(
@@ -240,7 +313,14 @@ async fn a_stored_text_that_is_no_variant_is_an_error_naming_value_and_column() 
         ),
     )
     .await;
-    let error = sync_conduit::Entity::find().one(db).await.unwrap_err().to_string();
+    let error = sync_conduit::Entity::find()
+        .one(db)
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("column `schedule`"), "{error}");
-    assert!(error.contains("`weekly` is not a valid Schedule"), "{error}");
+    assert!(
+        error.contains("`weekly` is not a valid Schedule"),
+        "{error}"
+    );
 }

@@ -16,7 +16,11 @@ const SPEC_TABLES: [&str; 2] = ["sync_conduit", "sync_generation"];
 async fn spec_catalogue() -> Catalogue {
     let spec = common::sqlite().await;
     for statement in SPEC_SQL.split(';').filter(|s| !s.trim().is_empty()) {
-        let sql: String = statement.lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n");
+        let sql: String = statement
+            .lines()
+            .filter(|l| !l.starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
         common::exec(&spec.db, &sql).await;
     }
     catalogue::read(&spec.db).await.unwrap()
@@ -44,23 +48,45 @@ async fn entity_ddl_builds_the_spec_schema() {
     // The details the issue names, spelled out.
     let conduit = &ours.tables["sync_conduit"];
     let id = &conduit.columns[0];
-    assert_eq!((id.declared_type.as_str(), id.not_null, id.pk), ("INTEGER", false, 1));
+    assert_eq!(
+        (id.declared_type.as_str(), id.not_null, id.pk),
+        ("INTEGER", false, 1)
+    );
     assert!(conduit.autoincrement);
-    let enabled = conduit.columns.iter().find(|c| c.name == "enabled").unwrap();
+    let enabled = conduit
+        .columns
+        .iter()
+        .find(|c| c.name == "enabled")
+        .unwrap();
     assert_eq!(enabled.default.as_deref(), Some("1"));
-    let schedule = conduit.columns.iter().find(|c| c.name == "schedule").unwrap();
+    let schedule = conduit
+        .columns
+        .iter()
+        .find(|c| c.name == "schedule")
+        .unwrap();
     assert_eq!(schedule.default.as_deref(), Some("'manual'"));
     assert_eq!(conduit.foreign_keys.len(), 2);
-    assert!(conduit.foreign_keys.iter().all(|fk| fk.table == "entry" && fk.on_delete == "CASCADE"));
+    assert!(
+        conduit
+            .foreign_keys
+            .iter()
+            .all(|fk| fk.table == "entry" && fk.on_delete == "CASCADE")
+    );
     let generation = &ours.tables["sync_generation"];
-    let index = generation.indexes.iter().find(|i| i.name == "idx_sync_generation_conduit").unwrap();
+    let index = generation
+        .indexes
+        .iter()
+        .find(|i| i.name == "idx_sync_generation_conduit")
+        .unwrap();
     assert_eq!(index.columns, ["conduit_id", "generation"]);
 }
 
 #[tokio::test]
 async fn migrate_up_builds_the_spec_schema() {
     let ours = common::sqlite().await;
-    migration::run::<Migrator>(&ours.db, Command::Up(None)).await.unwrap();
+    migration::run::<Migrator>(&ours.db, Command::Up(None))
+        .await
+        .unwrap();
     let ours = catalogue::read(&ours.db).await.unwrap();
     assert_spec_tables(&ours, &spec_catalogue().await);
 }
@@ -69,24 +95,38 @@ async fn migrate_up_builds_the_spec_schema() {
 async fn a_changed_spec_is_noticed() {
     // The comparison itself can fail: a spec with another default differs.
     let ours = common::sqlite().await;
-    migration::run::<Migrator>(&ours.db, Command::Up(None)).await.unwrap();
+    migration::run::<Migrator>(&ours.db, Command::Up(None))
+        .await
+        .unwrap();
     let ours = catalogue::read(&ours.db).await.unwrap();
     let other = common::sqlite().await;
     let changed = SPEC_SQL.replace("DEFAULT 3", "DEFAULT 4");
     for statement in changed.split(';').filter(|s| !s.trim().is_empty()) {
-        let sql: String = statement.lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n");
+        let sql: String = statement
+            .lines()
+            .filter(|l| !l.starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
         common::exec(&other.db, &sql).await;
     }
     let other = catalogue::read(&other.db).await.unwrap();
     assert_ne!(ours.tables["sync_conduit"], other.tables["sync_conduit"]);
-    assert_eq!(ours.tables["sync_generation"], other.tables["sync_generation"]);
+    assert_eq!(
+        ours.tables["sync_generation"],
+        other.tables["sync_generation"]
+    );
 }
 
 #[test]
 fn schema_sql_command_prints_tables_in_foreign_key_order_then_indexes() {
     let sql = render::schema_sql(&fsync::entities::schema(), Backend::Sqlite);
-    let position = |needle: &str| sql.find(needle).unwrap_or_else(|| panic!("{needle} missing"));
+    let position = |needle: &str| {
+        sql.find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing"))
+    };
     assert!(position("CREATE TABLE \"entry\"") < position("CREATE TABLE \"sync_conduit\""));
-    assert!(position("CREATE TABLE \"sync_conduit\"") < position("CREATE TABLE \"sync_generation\""));
+    assert!(
+        position("CREATE TABLE \"sync_conduit\"") < position("CREATE TABLE \"sync_generation\"")
+    );
     assert!(position("CREATE TABLE \"sync_generation\"") < position("CREATE INDEX"));
 }

@@ -34,9 +34,12 @@ impl TestDb {
 
 /// Executes raw SQL.
 pub async fn exec(db: &DatabaseConnection, sql: &str) {
-    db.execute_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    db.execute_raw(Statement::from_string(
+        db.get_database_backend(),
+        sql.to_owned(),
+    ))
+    .await
+    .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
 /// A fresh in-memory SQLite database (one connection, foreign keys on).
