@@ -13,9 +13,11 @@ pub enum Step {
     CreateTable(Table),
     /// Drops the table (the definition is kept so that the step can be reversed).
     DropTable(Table),
+    /// Renames a table; `table` is its definition under the new name (PostgreSQL
+    /// and MySQL also rename the constraints whose names derive from the table's).
     RenameTable {
         from: String,
-        to: String,
+        table: Table,
     },
     /// Changes one table; `table` is its definition after the changes (SQLite
     /// rebuilds tables from it when `ALTER TABLE` cannot express a change).
@@ -156,7 +158,7 @@ impl Step {
             Step::CreateTable(t) | Step::DropTable(t) | Step::AlterTable { table: t, .. } => {
                 &t.name
             }
-            Step::RenameTable { to, .. } => to,
+            Step::RenameTable { table, .. } => &table.name,
             Step::CreateIndex { table, .. } | Step::DropIndex { table, .. } => table,
         }
     }
@@ -166,7 +168,13 @@ impl Step {
         match self.clone() {
             Step::CreateTable(t) => Step::DropTable(t),
             Step::DropTable(t) => Step::CreateTable(t),
-            Step::RenameTable { from, to } => Step::RenameTable { from: to, to: from },
+            Step::RenameTable { from, table } => Step::RenameTable {
+                from: table.name.clone(),
+                table: Table {
+                    name: from,
+                    ..table
+                },
+            },
             Step::AlterTable { table, changes } => {
                 let mut before = table.clone();
                 let inverse: Vec<Change> = changes.iter().rev().map(Change::inverse).collect();
@@ -208,7 +216,8 @@ impl Step {
                 let i = find(schema, &table.name)?;
                 schema.tables.remove(i);
             }
-            Step::RenameTable { from, to } => {
+            Step::RenameTable { from, table } => {
+                let to = &table.name;
                 let i = find(schema, from)?;
                 schema.tables[i].name = to.clone();
                 for table in &mut schema.tables {
@@ -290,7 +299,9 @@ impl Step {
         match self {
             Step::CreateTable(t) => vec![format!("create table `{}`", t.name)],
             Step::DropTable(t) => vec![format!("drop table `{}`", t.name)],
-            Step::RenameTable { from, to } => vec![format!("rename table `{from}` to `{to}`")],
+            Step::RenameTable { from, table } => {
+                vec![format!("rename table `{from}` to `{}`", table.name)]
+            }
             Step::CreateIndex { table, index } => vec![format!(
                 "create {}index `{}` on {table}({})",
                 if index.unique { "unique " } else { "" },

@@ -354,8 +354,9 @@ fn step(step: &Step) -> TokenStream {
             let t = table(t);
             quote!(Step::DropTable(#t))
         }
-        Step::RenameTable { from, to } => {
-            quote!(Step::RenameTable { from: #from.into(), to: #to.into() })
+        Step::RenameTable { from, table: t } => {
+            let t = table(t);
+            quote!(Step::RenameTable { from: #from.into(), table: #t })
         }
         Step::AlterTable { table: t, changes } => {
             let t = table(t);

@@ -22,13 +22,13 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Step> {
         let Some(old_table) = pairs.old_for(&new_table.name) else {
             continue;
         };
+        let renamed_old = renamed_references(old_table, &new_table.name, &pairs);
         if old_table.name != new_table.name {
             renames.push(Step::RenameTable {
                 from: old_table.name.clone(),
-                to: new_table.name.clone(),
+                table: renamed_old.clone(),
             });
         }
-        let renamed_old = renamed_references(old_table, &new_table.name, &pairs);
         let changes = table_changes(&renamed_old, new_table);
         let (dropped, kept, added) = index_changes(&renamed_old, new_table, &changes);
         drop_indexes.extend(dropped.into_iter().map(|index| Step::DropIndex {

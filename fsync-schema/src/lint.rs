@@ -83,9 +83,9 @@ pub fn lint(before: &Schema, steps: &[Step]) -> Vec<Finding> {
                 "every row of the table is deleted",
                 "if the table moved, declare `renamed_from` on the entity; otherwise export its rows first",
             ),
-            Step::RenameTable { from, to } => push(
+            Step::RenameTable { from, table } => push(
                 false,
-                format!("renames table `{from}` to `{to}`"),
+                format!("renames table `{from}` to `{}`", table.name),
                 "code that still uses the old name fails once the migration runs",
                 "deploy the code that uses the new name together with the migration",
             ),

@@ -239,12 +239,7 @@ pub fn statements(step: &Step, backend: Backend) -> Vec<String> {
     match step {
         Step::CreateTable(table) => render::table_statements(table, backend),
         Step::DropTable(table) => vec![render::build(&render::drop_table(&table.name), backend)],
-        Step::RenameTable { from, to } => vec![render::build(
-            &sea_query::Table::rename()
-                .table(iden(from), iden(to))
-                .to_owned(),
-            backend,
-        )],
+        Step::RenameTable { from, table } => rename_table(from, table, backend),
         Step::CreateIndex { table, index } => {
             let owner = Table::new(table);
             vec![render::build(&render::create_index(&owner, index), backend)]
@@ -261,6 +256,72 @@ pub fn statements(step: &Step, backend: Backend) -> Vec<String> {
                 .collect(),
         },
     }
+}
+
+/// Renames a table, and on PostgreSQL and MySQL the constraints whose names
+/// derive from the table's name, so that later steps find them by name.
+fn rename_table(from: &str, table: &Table, backend: Backend) -> Vec<String> {
+    let mut out = vec![render::build(
+        &sea_query::Table::rename()
+            .table(iden(from), iden(&table.name))
+            .to_owned(),
+        backend,
+    )];
+    let old = Table {
+        name: from.to_owned(),
+        ..table.clone()
+    };
+    let t = quoted(&table.name, backend);
+    let q = |name: &str| quoted(name, backend);
+    match backend {
+        Backend::Sqlite => {}
+        Backend::Postgres => {
+            let mut renames = vec![(format!("{from}_pkey"), format!("{}_pkey", table.name))];
+            for unique in table.uniques.iter().filter(|u| u.name.is_none()) {
+                renames.push((
+                    unique_name(&old, unique, backend),
+                    unique_name(table, unique, backend),
+                ));
+            }
+            for fk in table.foreign_keys.iter().filter(|f| f.name.is_none()) {
+                renames.push((fk.constraint_name(from), fk.constraint_name(&table.name)));
+            }
+            for check in table.checks.iter().filter(|c| c.name.is_none()) {
+                renames.push((check_name(&old, check), check_name(table, check)));
+            }
+            out.extend(
+                renames.into_iter().map(|(a, b)| {
+                    format!("ALTER TABLE {t} RENAME CONSTRAINT {} TO {}", q(&a), q(&b))
+                }),
+            );
+        }
+        Backend::MySql => {
+            // MySQL renames no constraint: drop and add again under the new name.
+            for fk in table.foreign_keys.iter().filter(|f| f.name.is_none()) {
+                let (old_name, new_name) = (
+                    q(&fk.constraint_name(from)),
+                    q(&fk.constraint_name(&table.name)),
+                );
+                out.push(format!("ALTER TABLE {t} DROP FOREIGN KEY {old_name}"));
+                out.push(format!(
+                    "ALTER TABLE {t} RENAME KEY {old_name} TO {new_name}"
+                ));
+                out.push(render::build(
+                    &render::foreign_key_create(table, fk, backend),
+                    backend,
+                ));
+            }
+            for check in table.checks.iter().filter(|c| c.name.is_none()) {
+                out.push(format!(
+                    "ALTER TABLE {t} DROP CONSTRAINT {}, ADD CONSTRAINT {} CHECK ({})",
+                    q(&check_name(&old, check)),
+                    q(&check_name(table, check)),
+                    check.expr
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// A column definition for `ALTER TABLE`: keys and UNIQUE come as their own changes.
@@ -330,14 +391,26 @@ fn alter_statements(table: &Table, change: &Change, backend: Backend) -> Vec<Str
                 _ => vec![alter(format!("DROP CONSTRAINT {name}"))],
             }
         }
-        Change::AddForeignKey(fk) => vec![render::build(
-            &render::foreign_key_create(table, fk, backend),
-            backend,
-        )],
+        Change::AddForeignKey(fk) => {
+            let add = render::build(&render::foreign_key_create(table, fk, backend), backend);
+            if backend != Backend::MySql {
+                return vec![add];
+            }
+            // The explicit index that `render::create_table` also gives MySQL foreign keys.
+            let columns: Vec<String> = fk.columns.iter().map(|c| q(c)).collect();
+            let name = q(&fk.constraint_name(&table.name));
+            vec![
+                alter(format!("ADD KEY {name} ({})", columns.join(", "))),
+                add,
+            ]
+        }
         Change::DropForeignKey(fk) => {
             let name = q(&fk.constraint_name(&table.name));
             match backend {
-                Backend::MySql => vec![alter(format!("DROP FOREIGN KEY {name}"))],
+                Backend::MySql => vec![
+                    alter(format!("DROP FOREIGN KEY {name}")),
+                    alter(format!("DROP KEY {name}")),
+                ],
                 _ => vec![alter(format!("DROP CONSTRAINT {name}"))],
             }
         }
@@ -375,13 +448,19 @@ fn alter_statements(table: &Table, change: &Change, backend: Backend) -> Vec<Str
 fn alter_column(table: &Table, from: &Column, to: &Column, backend: Backend) -> Vec<String> {
     let t = quoted(&table.name, backend);
     let c = quoted(&to.name, backend);
+    let mut out = Vec::new();
+    if let (true, false, Some(value)) = (from.nullable, to.nullable, &to.default) {
+        // Rows holding NULL take the default before the column becomes NOT NULL.
+        let value = render::default_sql(value, to.ty, backend);
+        out.push(format!("UPDATE {t} SET {c} = {value} WHERE {c} IS NULL"));
+    }
     if backend == Backend::MySql {
-        return vec![format!(
+        out.push(format!(
             "ALTER TABLE {t} MODIFY COLUMN {}",
             bare_column(table, to, backend)
-        )];
+        ));
+        return out;
     }
-    let mut out = Vec::new();
     let alter = |rest: String| format!("ALTER TABLE {t} ALTER COLUMN {c} {rest}");
     let (old_type, new_type) = (
         render::sql_type(from, backend),

@@ -175,6 +175,17 @@ pub fn create_table(table: &Table, backend: Backend) -> TableCreateStatement {
         create.index(&mut index);
     }
     for foreign_key in &table.foreign_keys {
+        if backend == Backend::MySql {
+            // MySQL needs an index on foreign-key columns and makes one on its own,
+            // but drops it again when another index could serve; an explicit one
+            // stays, so that dropping an unrelated index never breaks the key.
+            let mut index = sea_query::Index::create();
+            index.name(foreign_key.constraint_name(&table.name));
+            for name in &foreign_key.columns {
+                index.col(Alias::new(name));
+            }
+            create.index(&mut index);
+        }
         create.foreign_key(&mut foreign_key_create(table, foreign_key, backend));
     }
     for check in &table.checks {
