@@ -746,10 +746,16 @@ fn comparable_column(table: &Table, column: &Column, backend: Backend) -> Column
     }
 }
 
-/// The logical type whose SQL type on `backend` has the canonical spelling
-/// `sql`; when several do (SQLite's INTEGER), the most common one.
+/// The logical type for the SQL type `sql` on `backend`: on SQLite, what the
+/// declared type suggests (`INTEGER` is `integer`, `BOOLEAN` `boolean`, by
+/// affinity otherwise); elsewhere the logical type whose rendered type has
+/// the same canonical spelling, the most common one when several do.
 pub fn logical_type(sql: &str, backend: Backend) -> Option<ColumnType> {
     use ColumnType as T;
+    if backend == Backend::Sqlite {
+        return Some(sqlite_logical_type(sql));
+    }
+    let sql = &canonical_type(sql, backend);
     if let Some(len) = sql
         .strip_prefix("VARCHAR(")
         .and_then(|rest| rest.strip_suffix(')'))
@@ -775,7 +781,47 @@ pub fn logical_type(sql: &str, backend: Backend) -> Option<ColumnType> {
     ];
     PREFERENCE
         .into_iter()
-        .find(|ty| canonical_type(&render::native_type(*ty, backend), backend) == sql)
+        .find(|ty| canonical_type(&render::native_type(*ty, backend), backend) == *sql)
+}
+
+/// The logical type SQLite's affinity rules suggest for a declared type.
+fn sqlite_logical_type(declared: &str) -> ColumnType {
+    use ColumnType as T;
+    let upper = declared.trim().to_uppercase();
+    let (base, args) = match upper.split_once('(') {
+        Some((base, args)) => (base.trim(), Some(args.trim_end_matches(')').trim())),
+        None => (upper.as_str(), None),
+    };
+    match (base, args) {
+        ("VARCHAR" | "CHARACTER VARYING" | "NVARCHAR", Some(len)) => match len.parse() {
+            Ok(len) => T::String(len),
+            Err(_) => T::Text,
+        },
+        ("INTEGER" | "INT" | "MEDIUMINT", _) => T::Integer,
+        ("BIGINT" | "INT8", _) => T::BigInt,
+        ("SMALLINT" | "TINYINT" | "INT2", _) => T::SmallInt,
+        ("BOOLEAN" | "BOOL", _) => T::Boolean,
+        ("FLOAT", _) => T::Float,
+        ("REAL" | "DOUBLE" | "DOUBLE PRECISION", _) => T::Double,
+        ("TEXT", _) => T::Text,
+        ("BLOB", _) => T::Blob,
+        ("UUID", _) => T::Uuid,
+        ("DATE", _) => T::Date,
+        ("TIME", _) => T::Time,
+        ("DATETIME" | "TIMESTAMP", _) => T::DateTime,
+        ("TIMESTAMPTZ" | "TIMESTAMP WITH TIME ZONE", _) => T::TimestampTz,
+        ("JSON" | "JSONB", _) => T::Json,
+        // SQLite's affinity rules, in its order.
+        (base, _) if base.contains("INT") => T::Integer,
+        (base, _) if base.contains("CHAR") || base.contains("CLOB") || base.contains("TEXT") => {
+            T::Text
+        }
+        (base, _) if base.contains("BLOB") || base.is_empty() => T::Blob,
+        (base, _) if base.contains("REAL") || base.contains("FLOA") || base.contains("DOUB") => {
+            T::Double
+        }
+        _ => T::Text,
+    }
 }
 
 /// Upper case, single spaces, no spaces around parentheses and commas.

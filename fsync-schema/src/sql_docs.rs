@@ -688,52 +688,12 @@ fn declared_column(name: &str, data_type: &DataType) -> Column {
         DataType::Unspecified => String::new(),
         other => other.to_string(),
     };
-    let ty = logical_type(&declared);
+    let ty = compare::logical_type(&declared, Backend::Sqlite).unwrap_or(ColumnType::Text);
     let mut column = Column::new(name, ty);
     if declared != render::native_type(ty, Backend::Sqlite) {
         column.sql_type.sqlite = Some(declared);
     }
     column
-}
-
-/// The logical type for a declared SQLite type.
-pub fn logical_type(declared: &str) -> ColumnType {
-    use ColumnType as T;
-    let upper = declared.trim().to_uppercase();
-    let (base, args) = match upper.split_once('(') {
-        Some((base, args)) => (base.trim(), Some(args.trim_end_matches(')').trim())),
-        None => (upper.as_str(), None),
-    };
-    match (base, args) {
-        ("VARCHAR" | "CHARACTER VARYING" | "NVARCHAR", Some(len)) => match len.parse() {
-            Ok(len) => T::String(len),
-            Err(_) => T::Text,
-        },
-        ("INTEGER" | "INT" | "MEDIUMINT", _) => T::Integer,
-        ("BIGINT" | "INT8", _) => T::BigInt,
-        ("SMALLINT" | "TINYINT" | "INT2", _) => T::SmallInt,
-        ("BOOLEAN" | "BOOL", _) => T::Boolean,
-        ("FLOAT", _) => T::Float,
-        ("REAL" | "DOUBLE" | "DOUBLE PRECISION", _) => T::Double,
-        ("TEXT", _) => T::Text,
-        ("BLOB", _) => T::Blob,
-        ("UUID", _) => T::Uuid,
-        ("DATE", _) => T::Date,
-        ("TIME", _) => T::Time,
-        ("DATETIME" | "TIMESTAMP", _) => T::DateTime,
-        ("TIMESTAMPTZ" | "TIMESTAMP WITH TIME ZONE", _) => T::TimestampTz,
-        ("JSON" | "JSONB", _) => T::Json,
-        // SQLite's affinity rules, in its order.
-        (base, _) if base.contains("INT") => T::Integer,
-        (base, _) if base.contains("CHAR") || base.contains("CLOB") || base.contains("TEXT") => {
-            T::Text
-        }
-        (base, _) if base.contains("BLOB") || base.is_empty() => T::Blob,
-        (base, _) if base.contains("REAL") || base.contains("FLOA") || base.contains("DOUB") => {
-            T::Double
-        }
-        _ => T::Text,
-    }
 }
 
 /// A default from its expression: literals as literals, anything else as SQL.

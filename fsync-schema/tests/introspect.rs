@@ -1,0 +1,207 @@
+//! `introspect`: a schema built with `render::schema_statements` reads back as
+//! its model (normalized per backend), and drift made by hand is found. SQLite
+//! always runs (in memory); PostgreSQL and MariaDB/MySQL when
+//! `FSYNC_TEST_POSTGRES_URL` / `FSYNC_TEST_MYSQL_URL` are set.
+#![cfg(feature = "introspect")]
+
+mod common;
+
+use common::{TestDb, execute, server_url};
+use fsync_schema::compare::{Finding, Sides, compare_with};
+use fsync_schema::introspect;
+use fsync_schema::{
+    Action, Backend, Column, ColumnType as T, DefaultValue, ForeignKey, Schema, Table,
+};
+
+/// Tables shaped like the file-sync entities, plus a composite key, a named
+/// unique, a unique index and a name that needs quoting.
+fn sample() -> Schema {
+    let entry = Table::new("entry")
+        .column_def(Column::new("id", T::Integer).autoincrement())
+        .column_def(Column::new("uuid", T::Uuid))
+        .column_def(Column::new("name", T::Text))
+        .column_def(Column::new("kind", T::Integer))
+        .column_def(Column::new("parent_id", T::Integer).nullable())
+        .column_def(Column::new("size", T::BigInt).default(DefaultValue::Int(0)))
+        .column_def(Column::new("created_at", T::TimestampTz))
+        .primary_key(["id"])
+        .unique(None, ["uuid"])
+        .foreign_key(ForeignKey::new(["parent_id"], "entry", ["id"]).on_delete(Action::Cascade))
+        .index("idx_entry_parent", ["parent_id"], false);
+    let conduit = Table::new("sync_conduit")
+        .column_def(Column::new("id", T::Integer).autoincrement())
+        .column_def(Column::new("source_entry_id", T::Integer))
+        .column_def(Column::new("sync_mode", T::String(16)))
+        .column_def(Column::new("enabled", T::Boolean).default(DefaultValue::Bool(true)))
+        .column_def(Column::new("schedule", T::Text).default(DefaultValue::Text("manual".into())))
+        .column_def(Column::new("ratio", T::Double).default(DefaultValue::Float(0.5)))
+        .column_def(Column::new("last_sync_completed_at", T::DateTime).nullable())
+        .column_def(
+            Column::new("updated_at", T::TimestampTz).default(DefaultValue::CurrentTimestamp),
+        )
+        .column_def(Column::new("settings", T::Json).nullable())
+        .primary_key(["id"])
+        .foreign_key(
+            ForeignKey::new(["source_entry_id"], "entry", ["id"])
+                .on_delete(Action::Cascade)
+                .on_update(Action::Restrict),
+        )
+        .index("idx_sync_conduit_enabled", ["enabled"], false)
+        .index(
+            "idx_sync_conduit_mode",
+            ["sync_mode", "source_entry_id"],
+            true,
+        );
+    let order = Table::new("order")
+        .column_def(Column::new("conduit_id", T::Integer))
+        .column_def(Column::new("group", T::SmallInt).default(DefaultValue::Int(-5)))
+        .column_def(Column::new("select", T::String(8)).nullable())
+        .column_def(Column::new("day", T::Date).default(DefaultValue::Text("2024-02-29".into())))
+        .column_def(Column::new("at", T::Time).nullable())
+        .column_def(Column::new("blob", T::Blob).nullable())
+        .column_def(Column::new("ratio", T::Float).default(DefaultValue::Float(-1.25)))
+        .primary_key(["conduit_id", "group"])
+        .unique(Some("uq_order_select"), ["select", "group"])
+        .foreign_key(
+            ForeignKey::new(["conduit_id"], "sync_conduit", ["id"]).on_delete(Action::Cascade),
+        );
+    let note = Table::new("note")
+        .column_def(Column::new("id", T::BigInt).autoincrement())
+        .column_def(Column::new("conduit_id", T::Integer).nullable())
+        .primary_key(["id"])
+        .foreign_key(
+            ForeignKey::new(["conduit_id"], "sync_conduit", ["id"]).on_delete(Action::SetNull),
+        );
+    let schema = Schema::new([entry, conduit, order, note]);
+    assert_eq!(fsync_schema::validate::schema(&schema), vec![]);
+    schema
+}
+
+/// The findings between `expected` and what the database holds, normalized.
+async fn drift(test: &TestDb, expected: &Schema) -> Vec<String> {
+    let actual = introspect::schema(&test.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let findings: Vec<Finding> = compare_with(
+        &introspect::comparable(expected, test.backend),
+        &introspect::comparable(&actual, test.backend),
+        &Sides::new("entities", "database"),
+    );
+    findings.iter().map(ToString::to_string).collect()
+}
+
+async fn round_trip_and_drift(backend: Backend) {
+    let Some(url) = server_url(backend) else {
+        return;
+    };
+    let test = TestDb::fresh(backend, &url, "introspect")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let schema = sample();
+    test.apply(&schema).await.unwrap_or_else(|e| panic!("{e}"));
+    execute(
+        &test.db,
+        "CREATE TABLE seaql_migrations (version VARCHAR(64) PRIMARY KEY, applied_at BIGINT NOT NULL)",
+    )
+    .await
+    .unwrap();
+
+    assert_eq!(
+        drift(&test, &schema).await,
+        Vec::<String>::new(),
+        "{backend:?}"
+    );
+    assert_eq!(introspect::drift(&test.db, &schema).await.unwrap().len(), 0);
+
+    // Drift made by hand.
+    let quote = |name: &str| match backend {
+        Backend::MySql => format!("`{name}`"),
+        _ => format!("\"{name}\""),
+    };
+    execute(
+        &test.db,
+        &format!(
+            "ALTER TABLE {} ADD COLUMN note_text VARCHAR(20) DEFAULT 'x'",
+            quote("sync_conduit")
+        ),
+    )
+    .await
+    .unwrap();
+    let drop_index = match backend {
+        Backend::MySql => "DROP INDEX `idx_entry_parent` ON `entry`".to_owned(),
+        _ => "DROP INDEX \"idx_entry_parent\"".to_owned(),
+    };
+    execute(&test.db, &drop_index).await.unwrap();
+    execute(
+        &test.db,
+        &format!(
+            "CREATE INDEX {} ON {}({})",
+            quote("idx_order_day"),
+            quote("order"),
+            quote("day")
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        drift(&test, &schema).await,
+        [
+            "entry: index `idx_entry_parent` is in the entities but not in the database",
+            "sync_conduit.note_text: column is in the database but not in the entities",
+            "order: index `idx_order_day` is in the database but not in the entities",
+        ],
+        "{backend:?}"
+    );
+    test.close().await.unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[tokio::test]
+async fn sqlite_reads_back_what_was_rendered_and_finds_drift() {
+    round_trip_and_drift(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_reads_back_what_was_rendered_and_finds_drift() {
+    round_trip_and_drift(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn mysql_reads_back_what_was_rendered_and_finds_drift() {
+    round_trip_and_drift(Backend::MySql).await;
+}
+
+#[tokio::test]
+async fn sqlite_details_are_read_as_declared() {
+    let test = TestDb::fresh(Backend::Sqlite, "sqlite::memory:", "details")
+        .await
+        .unwrap();
+    execute(
+        &test.db,
+        "CREATE TABLE t (
+            b TEXT NOT NULL,
+            a INTEGER NOT NULL,
+            label varchar(12) DEFAULT '12',
+            quoted TEXT DEFAULT 'it''s',
+            flag BOOLEAN DEFAULT 1,
+            PRIMARY KEY (a, b)
+        )",
+    )
+    .await
+    .unwrap();
+    let schema = introspect::schema(&test.db).await.unwrap();
+    let table = &schema.tables[0];
+    assert_eq!(table.primary_key, ["a", "b"], "key order, not column order");
+    let label = table.column("label").unwrap();
+    assert_eq!(label.ty, T::String(12));
+    assert_eq!(label.sql_type.sqlite.as_deref(), Some("varchar(12)"));
+    assert_eq!(label.default, Some(DefaultValue::Text("12".into())));
+    assert_eq!(
+        table.column("quoted").unwrap().default,
+        Some(DefaultValue::Text("it's".into()))
+    );
+    let flag = table.column("flag").unwrap();
+    assert_eq!(flag.ty, T::Boolean);
+    assert_eq!(flag.sql_type.sqlite.as_deref(), Some("BOOLEAN"));
+    assert_eq!(flag.default, Some(DefaultValue::Bool(true)));
+    test.close().await.unwrap();
+}
