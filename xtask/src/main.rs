@@ -3,12 +3,14 @@
 //! - `gen-migration`: writes the next migration from the entities (`--check` for CI);
 //! - `check-docs`: compares the SQL written in the docs with the entities;
 //! - `docs`: rewrites the generated part of the schema docs (`--check` for CI);
-//! - `diff`: reports drift between the entities and a live database.
+//! - `diff`: reports drift between the entities and a live database;
+//! - `bench-build`: times incremental rebuilds, derived against hand-written entities.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod bench_build;
 mod check_docs;
 mod diff;
 mod docs;
@@ -31,6 +33,8 @@ enum Command {
     Docs(docs::Args),
     /// Report drift between the entities and a live database.
     Diff(diff::Args),
+    /// Time incremental rebuilds of derived entities against hand-written SeaORM ones.
+    BenchBuild(bench_build::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +44,7 @@ fn main() -> ExitCode {
         Command::CheckDocs(args) => check_docs::run(args),
         Command::Docs(args) => docs::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::BenchBuild(args) => bench_build::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,1 @@
+//! The hand-written SeaORM baseline the benchmarks compare fsync-schema with.
