@@ -203,4 +203,57 @@ mod tests {
         assert!(!narrows(T::String(10), T::Text));
         assert!(!narrows(T::Integer, T::Double));
     }
+
+    #[test]
+    fn findings_say_what_why_and_the_safer_way() {
+        use crate::model::{Column, Index, Table, Unique};
+        let table = Table::new("t")
+            .column_def(Column::new("id", T::Integer).autoincrement())
+            .column_def(Column::new("name", T::Text).nullable())
+            .primary_key(["id"]);
+        let before = Schema::new([table.clone()]);
+        let mut after = table.clone();
+        after.columns[1] = Column::new("name", T::String(10));
+        after.columns.push(Column::new("kind", T::Integer));
+        after.uniques.push(Unique::new(["name"]));
+        let steps = vec![
+            Step::AlterTable {
+                table: after.clone(),
+                changes: vec![
+                    Change::AlterColumn {
+                        from: table.columns[1].clone(),
+                        to: after.columns[1].clone(),
+                    },
+                    Change::AddColumn(after.columns[2].clone()),
+                    Change::AddUnique(Unique::new(["name"])),
+                ],
+            },
+            Step::CreateIndex {
+                table: "t".into(),
+                index: Index::new("idx_t_kind", ["kind"]),
+            },
+            Step::DropTable(after.clone()),
+        ];
+        let findings = lint(&before, &steps);
+        let summary: Vec<(usize, bool, &str)> = findings
+            .iter()
+            .map(|f| (f.step, f.destructive, f.message.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (0, true, "changes `t.name` from text to string(10)"),
+                (0, false, "adds NOT NULL column `t.kind` without a default"),
+                (0, false, "adds UNIQUE (name) to `t`"),
+                (
+                    1,
+                    false,
+                    "builds index `idx_t_kind` on the existing table `t`"
+                ),
+                (2, true, "drops table `t`"),
+            ]
+        );
+        assert!(findings[3].reason.contains("blocks writes"));
+        assert!(findings[4].alternative.contains("renamed_from"));
+    }
 }

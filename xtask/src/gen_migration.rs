@@ -700,4 +700,54 @@ mod tests {
                 .is_some()
         );
     }
+
+    #[test]
+    fn check_stays_exact_after_each_migration_of_a_chain() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut versions = vec![items(None)];
+        let mut next = |change: &dyn Fn(&mut Table)| {
+            let mut schema = versions.last().unwrap().clone();
+            for table in &mut schema.tables {
+                table.columns.iter_mut().for_each(|c| c.renamed_from = None);
+                table.renamed_from = None;
+            }
+            change(&mut schema.tables[0]);
+            versions.push(schema);
+        };
+        next(&|t| {
+            t.columns
+                .push(Column::new("size", ColumnType::BigInt).default(DefaultValue::Int(0)))
+        });
+        next(&|t| {
+            t.columns[1].name = "title".into();
+            t.columns[1].renamed_from = Some("name".into());
+        });
+        next(&|t| {
+            t.indexes
+                .push(fsync_schema::Index::new("idx_item_size", ["size"]))
+        });
+        next(&|t| t.columns[2].default = Some(DefaultValue::Int(8)));
+        next(&|t| {
+            t.columns.retain(|c| c.name != "size");
+            t.indexes.clear();
+        });
+        let mut history: Vec<(String, Vec<Step>)> = Vec::new();
+        let mut previous = Schema::default();
+        for (n, version) in versions.iter().enumerate() {
+            let args = Args {
+                allow_destructive: true,
+                ..named(&format!("step_{n}"))
+            };
+            let written = generate(dir.path(), version, &history, &args)
+                .unwrap()
+                .written
+                .unwrap();
+            let module = written.file_stem().unwrap().to_string_lossy().into_owned();
+            history.push((module, diff::diff(&previous, version)));
+            previous = step::replay(&previous, &history.last().unwrap().1).unwrap();
+            let checked = generate(dir.path(), version, &history, &check()).unwrap();
+            assert!(checked.ok, "after migration {n}: {}", checked.report);
+        }
+        assert_eq!(history.len(), versions.len());
+    }
 }
