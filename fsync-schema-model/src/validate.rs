@@ -7,7 +7,7 @@
 //! turns each into a trait bound placed under the offending token, and
 //! [`table`] checks them against the model's [`ColumnType`]s directly.
 
-use crate::model::{Action, Column, DefaultValue, Schema, Table};
+use crate::model::{Action, Column, ColumnType, DefaultValue, Schema, Table};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -174,8 +174,28 @@ impl Requirement {
                 "default {} does not fit `{name}` of type {ty}",
                 value.kind().describe()
             )),
+            Need::Accepts(value) => in_range(value, column.ty)
+                .map_err(|range| format!("default of `{name}` is out of range for {ty} ({range})")),
             _ => Ok(()),
         }
+    }
+}
+
+/// Whether a numeric default fits the range of `ty`; the range when not.
+fn in_range(value: &DefaultValue, ty: ColumnType) -> Result<(), String> {
+    match (value, ty) {
+        (DefaultValue::Int(int), ColumnType::SmallInt) if i16::try_from(*int).is_err() => {
+            Err(format!("{} to {}", i16::MIN, i16::MAX))
+        }
+        (DefaultValue::Int(int), ColumnType::Integer) if i32::try_from(*int).is_err() => {
+            Err(format!("{} to {}", i32::MIN, i32::MAX))
+        }
+        (DefaultValue::Float(float), ColumnType::Float)
+            if float.is_finite() && float.abs() > f64::from(f32::MAX) =>
+        {
+            Err(format!("at most {:e} in magnitude", f32::MAX))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -230,13 +250,104 @@ pub fn requirements(table: &Table) -> Vec<Requirement> {
     out
 }
 
-/// Checks every rule of a single table: the structural ones and the typed ones.
+/// Checks every rule of a single table: the structural ones, the typed ones
+/// and the [`portable`] ones.
 pub fn table(table: &Table) -> Vec<Problem> {
     let mut problems = structure(table);
     for requirement in requirements(table) {
         if let Err(message) = requirement.check(&table.columns[requirement.column]) {
             problems.push(Problem::new(requirement.place, message));
         }
+    }
+    problems.extend(portable(table));
+    problems
+}
+
+/// The longest key MySQL (InnoDB) accepts, in bytes.
+pub const MAX_KEY_BYTES: usize = 3072;
+
+/// The longest VARCHAR MySQL accepts in utf8mb4, in characters.
+pub const MAX_VARCHAR_CHARS: u32 = 16383;
+
+/// The bytes one column takes in a MySQL (InnoDB, utf8mb4) key.
+fn key_bytes(ty: ColumnType) -> usize {
+    use ColumnType as T;
+    match ty {
+        T::Boolean => 1,
+        T::SmallInt => 2,
+        T::Integer | T::Float | T::Date => 4,
+        T::BigInt | T::Double | T::Time | T::DateTime | T::TimestampTz => 8,
+        T::Uuid => 16,
+        T::String(len) => 4 * len as usize + 2,
+        T::Text | T::Blob | T::Json => MAX_KEY_BYTES + 1,
+    }
+}
+
+/// Rules on column types that the backends impose at run time, where the
+/// derive cannot see the types: what MySQL can index, VARCHAR lengths, key
+/// lengths. UNIQUE constraints are left out: MariaDB (10.4 and later) backs a
+/// unique over TEXT or long columns with a hash (MySQL 8 refuses those).
+pub fn portable(table: &Table) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (i, column) in table.columns.iter().enumerate() {
+        if let ColumnType::String(len) = column.ty
+            && (len == 0 || len > MAX_VARCHAR_CHARS)
+        {
+            problems.push(Problem::new(
+                Place::Column(i),
+                format!(
+                    "`{}` is string({len}); the length must be between 1 (PostgreSQL) and {MAX_VARCHAR_CHARS} (MySQL, utf8mb4); use text for longer strings",
+                    column.name
+                ),
+            ));
+        }
+    }
+    let mut key = |what: &str, columns: &[String], whole: Place, place: &dyn Fn(usize) -> Place| {
+        let mut bytes = 0;
+        for (j, name) in columns.iter().enumerate() {
+            let Some(column) = table.column(name) else {
+                continue;
+            };
+            if matches!(
+                column.ty,
+                ColumnType::Text | ColumnType::Blob | ColumnType::Json
+            ) {
+                problems.push(Problem::new(
+                    place(j),
+                    format!(
+                        "`{name}` is {}, which MySQL indexes only by a prefix, so it cannot be part of {what}; use a string(n) column",
+                        column.ty.name()
+                    ),
+                ));
+                return;
+            }
+            bytes += key_bytes(column.ty);
+        }
+        if bytes > MAX_KEY_BYTES {
+            problems.push(Problem::new(
+                whole,
+                format!(
+                    "{what} ({}) takes {bytes} bytes in MySQL (utf8mb4), more than its limit of {MAX_KEY_BYTES}; use shorter string(n) columns",
+                    columns.join(", ")
+                ),
+            ));
+        }
+    };
+    key(
+        "the primary key",
+        &table.primary_key,
+        Place::PrimaryKey,
+        &Place::PrimaryKeyColumn,
+    );
+    for (x, index) in table.indexes.iter().enumerate() {
+        key("an index", &index.columns, Place::Index(x), &|j| {
+            Place::IndexColumn(x, j)
+        });
+    }
+    for (f, fk) in table.foreign_keys.iter().enumerate() {
+        key("a foreign key", &fk.columns, Place::ForeignKey(f), &|j| {
+            Place::ForeignKeyColumn(f, j)
+        });
     }
     problems
 }
@@ -297,6 +408,30 @@ pub fn structure(table: &Table) -> Vec<Problem> {
     }
 
     for (i, column) in table.columns.iter().enumerate() {
+        match &column.default {
+            Some(DefaultValue::Float(float)) if !float.is_finite() => push(
+                Place::Default(i),
+                format!(
+                    "default of `{}` is {float}; SQL has no such number",
+                    column.name
+                ),
+            ),
+            Some(DefaultValue::Text(text)) if text.contains('\0') => push(
+                Place::Default(i),
+                format!(
+                    "default of `{}` contains a NUL character, which PostgreSQL text cannot hold",
+                    column.name
+                ),
+            ),
+            Some(_) if column.autoincrement => push(
+                Place::Default(i),
+                format!(
+                    "`{}` is `autoincrement` and cannot also have a default (PostgreSQL identity columns take none)",
+                    column.name
+                ),
+            ),
+            _ => {}
+        }
         if column.autoincrement && table.primary_key != [column.name.clone()] {
             push(
                 Place::Autoincrement(i),
@@ -311,6 +446,7 @@ pub fn structure(table: &Table) -> Vec<Problem> {
     for (u, unique) in table.uniques.iter().enumerate() {
         if let Some(name) = &unique.name {
             identifier(name, "constraint name")
+                .and_then(|()| not_primary(name))
                 .map_err(|m| push(Place::Unique(u), m))
                 .ok();
         }
@@ -328,7 +464,9 @@ pub fn structure(table: &Table) -> Vec<Problem> {
 
     let mut index_names = BTreeSet::new();
     for (x, index) in table.indexes.iter().enumerate() {
-        if let Err(message) = identifier(&index.name, "index name") {
+        if let Err(message) =
+            identifier(&index.name, "index name").and_then(|()| not_primary(&index.name))
+        {
             push(Place::Index(x), message);
         } else if !index_names.insert(index.name.as_str()) {
             push(
@@ -390,16 +528,13 @@ pub fn structure(table: &Table) -> Vec<Problem> {
             (fk.on_update, Place::OnUpdate(f), "on_update"),
         ];
         for (action, place, key) in actions {
-            if action != Action::SetDefault {
-                continue;
-            }
-            for name in &fk.columns {
-                if table.column(name).is_some_and(|c| c.default.is_none()) {
-                    push(
-                        place,
-                        format!("`{key} = set_default` needs a default on `{name}`"),
-                    );
-                }
+            if action == Action::SetDefault {
+                push(
+                    place,
+                    format!(
+                        "`{key} = set_default` is not supported: MySQL and MariaDB (InnoDB) accept it and then ignore it; choose `set_null`, `cascade`, `restrict` or `no_action`"
+                    ),
+                );
             }
         }
     }
@@ -444,6 +579,17 @@ fn column_list(
     }
 }
 
+/// Rejects `PRIMARY` as an index or unique name: MySQL keeps it for the primary key.
+fn not_primary(name: &str) -> Result<(), String> {
+    if name.eq_ignore_ascii_case("primary") {
+        Err(format!(
+            "`{name}` cannot name an index or unique constraint: MySQL reserves it for the primary key"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// Checks an identifier: not empty, at most [`MAX_IDENTIFIER_BYTES`] bytes.
 pub fn identifier(name: &str, what: &str) -> Result<(), String> {
     if name.is_empty() {
@@ -472,6 +618,7 @@ pub fn schema(schema: &Schema) -> Vec<TableProblem> {
     };
     let mut table_names = BTreeSet::new();
     let mut index_owner: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut constraint_owner: BTreeMap<String, (String, String, String)> = BTreeMap::new();
     for table in &schema.tables {
         for problem in self::table(table) {
             push(table, problem);
@@ -496,6 +643,73 @@ pub fn schema(schema: &Schema) -> Vec<TableProblem> {
                         ),
                     ),
                 );
+            }
+        }
+        // Constraint names: PostgreSQL keeps indexes and unique constraints
+        // in one namespace with the tables, MySQL foreign-key names per
+        // database; compared without case, as MySQL does.
+        let mut names: Vec<(Place, String, String)> = Vec::new();
+        for (x, index) in table.indexes.iter().enumerate() {
+            names.push((Place::Index(x), index.name.clone(), "index".to_owned()));
+        }
+        for (u, unique) in table.uniques.iter().enumerate() {
+            if let Some(name) = &unique.name {
+                names.push((
+                    Place::Unique(u),
+                    name.clone(),
+                    "unique constraint".to_owned(),
+                ));
+            }
+        }
+        for (f, fk) in table.foreign_keys.iter().enumerate() {
+            names.push((
+                Place::ForeignKey(f),
+                fk.constraint_name(&table.name),
+                "foreign key".to_owned(),
+            ));
+        }
+        for (c, check) in table.checks.iter().enumerate() {
+            if let Some(name) = &check.name {
+                names.push((Place::Check(c), name.clone(), "check".to_owned()));
+            }
+        }
+        for (place, name, what) in names {
+            let folded = name.to_lowercase();
+            if matches!(place, Place::Index(_) | Place::Unique(_))
+                && let Some(other) = schema
+                    .tables
+                    .iter()
+                    .find(|t| t.name.to_lowercase() == folded)
+            {
+                push(
+                    table,
+                    Problem::new(
+                        place,
+                        format!(
+                            "{what} name `{name}` is also a table name (`{}`); PostgreSQL keeps indexes and tables in one namespace",
+                            other.name
+                        ),
+                    ),
+                );
+            }
+            match constraint_owner.get(&folded) {
+                Some((owner_table, owner_what, owner_name))
+                    if !(what == "index" && owner_what == "index") =>
+                {
+                    push(
+                        table,
+                        Problem::new(
+                            place,
+                            format!(
+                                "{what} name `{name}` is already used by the {owner_what} `{owner_name}` of table `{owner_table}`; index and constraint names must be unique in the schema"
+                            ),
+                        ),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    constraint_owner.insert(folded, (table.name.clone(), what, name));
+                }
             }
         }
         for (f, fk) in table.foreign_keys.iter().enumerate() {
@@ -561,6 +775,38 @@ fn foreign_key_target(schema: &Schema, table: &Table, f: usize) -> Vec<Problem> 
                 fk.ref_columns.join(", ")
             ),
         ));
+    } else {
+        let keys = std::iter::once(&target.primary_key)
+            .chain(target.uniques.iter().map(|u| &u.columns))
+            .chain(
+                target
+                    .indexes
+                    .iter()
+                    .filter(|i| i.unique)
+                    .map(|i| &i.columns),
+            );
+        let mut same_set = None;
+        let mut in_order = false;
+        for key in keys {
+            if *key == fk.ref_columns {
+                in_order = true;
+            } else if key.len() == fk.ref_columns.len()
+                && fk.ref_columns.iter().all(|c| key.contains(c))
+            {
+                same_set.get_or_insert(key);
+            }
+        }
+        if let (false, Some(key)) = (in_order, same_set) {
+            problems.push(Problem::new(
+                place,
+                format!(
+                    "the foreign key lists `{}({})` but the key is ({}); list the referenced columns in the key's order (MySQL requires it)",
+                    target.name,
+                    fk.ref_columns.join(", "),
+                    key.join(", ")
+                ),
+            ));
+        }
     }
     for (j, (local, remote)) in fk.columns.iter().zip(&fk.ref_columns).enumerate() {
         let (Some(local_column), Some(remote_column)) =
@@ -651,7 +897,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ColumnType, ForeignKey, Schema};
+    use crate::model::{ColumnType, ForeignKey, Schema, Unique};
 
     fn conduit() -> Table {
         Table::new("conduit")
@@ -746,7 +992,7 @@ mod tests {
         let long = "x".repeat(64);
         e.indexes.push(crate::model::Index {
             name: long,
-            columns: vec!["name".into()],
+            columns: vec!["conduit_id".into()],
             unique: false,
         });
         let messages: Vec<String> = schema(&Schema::new([e, conduit()]))
@@ -758,6 +1004,73 @@ mod tests {
         assert!(
             messages[1].contains("cycle (entry -> conduit -> entry)"),
             "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn what_a_backend_refuses_is_rejected() {
+        let mut t = conduit();
+        t.columns.push(Column::new("note", ColumnType::Text));
+        t.columns.push(Column::new("code", ColumnType::String(0)));
+        t.columns
+            .push(Column::new("small", ColumnType::SmallInt).default(DefaultValue::Int(40_000)));
+        t.columns[0].default = Some(DefaultValue::Int(1));
+        t.indexes.push(crate::model::Index {
+            name: "PRIMARY".into(),
+            columns: vec!["note".into()],
+            unique: false,
+        });
+        t.foreign_keys[0].on_update = Action::SetDefault;
+        let messages: Vec<String> = table(&t).into_iter().map(|p| p.message).collect();
+        assert_eq!(
+            messages,
+            [
+                "`id` is `autoincrement` and cannot also have a default (PostgreSQL identity columns take none)",
+                "`PRIMARY` cannot name an index or unique constraint: MySQL reserves it for the primary key",
+                "`on_update = set_default` is not supported: MySQL and MariaDB (InnoDB) accept it and then ignore it; choose `set_null`, `cascade`, `restrict` or `no_action`",
+                "default of `small` is out of range for small_int (-32768 to 32767)",
+                "`code` is string(0); the length must be between 1 (PostgreSQL) and 16383 (MySQL, utf8mb4); use text for longer strings",
+                "`note` is text, which MySQL indexes only by a prefix, so it cannot be part of an index; use a string(n) column",
+            ]
+        );
+        let mut wide = conduit();
+        wide.columns.push(Column::new("a", ColumnType::String(400)));
+        wide.columns.push(Column::new("b", ColumnType::String(400)));
+        wide.indexes[0].columns = vec!["a".into(), "b".into()];
+        assert_eq!(
+            table(&wide)[0].message,
+            "an index (a, b) takes 3204 bytes in MySQL (utf8mb4), more than its limit of 3072; use shorter string(n) columns"
+        );
+    }
+
+    #[test]
+    fn names_are_unique_in_the_schema_and_keys_referenced_in_order() {
+        let mut e = entry();
+        e.columns.push(Column::new("code", ColumnType::String(8)));
+        e.uniques.push(Unique {
+            name: Some("conduit".into()),
+            columns: vec!["code".into(), "id".into()],
+        });
+        let mut c = conduit();
+        c.columns
+            .push(Column::new("entry_code", ColumnType::String(8)));
+        c.foreign_keys.push(ForeignKey::new(
+            ["entry_id", "entry_code"],
+            "entry",
+            ["id", "code"],
+        ));
+        c.indexes[0].name = "fk_conduit_entry_id".into();
+        let messages: Vec<String> = schema(&Schema::new([e, c]))
+            .into_iter()
+            .map(|p| p.problem.message)
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "unique constraint name `conduit` is also a table name (`conduit`); PostgreSQL keeps indexes and tables in one namespace",
+                "foreign key name `fk_conduit_entry_id` is already used by the index `fk_conduit_entry_id` of table `conduit`; index and constraint names must be unique in the schema",
+                "the foreign key lists `entry(id, code)` but the key is (code, id); list the referenced columns in the key's order (MySQL requires it)",
+            ]
         );
     }
 

@@ -69,7 +69,12 @@ pub fn default_sql(value: &DefaultValue, ty: ColumnType, backend: Backend) -> St
             (_, flag) => u8::from(*flag).to_string(),
         },
         DefaultValue::Text(text) => {
-            let quoted = format!("'{}'", text.replace('\'', "''"));
+            // MySQL reads backslashes in string literals as escapes.
+            let escaped = match backend {
+                Backend::MySql => text.replace('\\', "\\\\"),
+                _ => text.clone(),
+            };
+            let quoted = format!("'{}'", escaped.replace('\'', "''"));
             // MySQL takes defaults on TEXT, BLOB and JSON columns only as expressions.
             if backend == Backend::MySql && matches!(ty, ColumnType::Text | ColumnType::Json) {
                 format!("({quoted})")
@@ -307,4 +312,30 @@ pub fn schema_sql(schema: &Schema, backend: Backend) -> String {
         .into_iter()
         .map(|statement| statement + ";\n")
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_defaults_are_literals_on_every_backend() {
+        let text = DefaultValue::Text(r"it's C:\temp".into());
+        assert_eq!(
+            default_sql(&text, ColumnType::String(20), Backend::Sqlite),
+            r"'it''s C:\temp'"
+        );
+        assert_eq!(
+            default_sql(&text, ColumnType::String(20), Backend::Postgres),
+            r"'it''s C:\temp'"
+        );
+        assert_eq!(
+            default_sql(&text, ColumnType::String(20), Backend::MySql),
+            r"'it''s C:\\temp'"
+        );
+        assert_eq!(
+            default_sql(&text, ColumnType::Text, Backend::MySql),
+            r"('it''s C:\\temp')"
+        );
+    }
 }
