@@ -1,0 +1,161 @@
+//! The latest generation of a conduit among 1,000,000 `sync_generation` rows
+//! (100 conduits × 10,000 generations), through `idx_sync_generation_conduit`,
+//! on a SQLite file: `fsync::sync::latest_generation` (derived entities)
+//! against the same query on the hand-written entities.
+//!
+//! Goal: p50 ≤ 0.1 ms. Criterion times batches of calls (its median is the
+//! median batch mean); after it, every call of a 20,000-call pass per side is
+//! timed alone, alternating sides, for p50/p90/p99. Run with
+//! `cargo bench -p fsync-bench --bench latest_generation`.
+
+use criterion::Criterion;
+use fsync_bench::{report, workload};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use std::hint::black_box;
+use std::time::{Duration, Instant, SystemTime};
+
+const ROWS: usize = 1_000_000;
+const CONDUITS: usize = 100;
+const CALLS: usize = 20_000;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
+/// A SQLite file holding 1M generations; removed with the directory.
+async fn database(dir: &std::path::Path) -> DatabaseConnection {
+    let path = dir.join("generations.db");
+    let db = fsync::db::connect(&fsync::db::sqlite_url(&path))
+        .await
+        .unwrap();
+    workload::create_schema(&db).await.unwrap();
+    workload::seed(&db, CONDUITS).await.unwrap();
+    let start = Instant::now();
+    workload::fill_generations(&db, CONDUITS, ROWS)
+        .await
+        .unwrap();
+    workload::exec(&db, "ANALYZE").await.unwrap();
+    eprintln!(
+        "filled {ROWS} rows in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+    let plan = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "EXPLAIN QUERY PLAN SELECT * FROM sync_generation WHERE conduit_id = 7 \
+             ORDER BY generation DESC LIMIT 1",
+        ))
+        .await
+        .unwrap();
+    for row in plan {
+        let detail: String = row.try_get("", "detail").unwrap();
+        eprintln!("query plan: {detail}");
+        assert!(
+            detail.contains("idx_sync_generation_conduit"),
+            "the query must use the index: {detail}"
+        );
+    }
+    db
+}
+
+/// Conduit for call `i`: every conduit in turn.
+fn conduit(i: usize) -> i32 {
+    (i % CONDUITS) as i32 + 1
+}
+
+fn bench(c: &mut Criterion, rt: &tokio::runtime::Runtime, db: &DatabaseConnection) {
+    let mut group = c.benchmark_group("latest_generation_1m");
+    group.measurement_time(Duration::from_secs(5));
+    let mut i = 0;
+    group.bench_function("derived", |b| {
+        b.to_async(rt).iter(|| {
+            i += 1;
+            let id = conduit(i);
+            async move {
+                let row = fsync::sync::latest_generation(db, id).await.unwrap();
+                black_box(row.unwrap().generation)
+            }
+        })
+    });
+    group.bench_function("hand", |b| {
+        b.to_async(rt).iter(|| {
+            i += 1;
+            let id = conduit(i);
+            async move {
+                let row = workload::hand::latest_generation(db, id).await.unwrap();
+                black_box(row.unwrap().generation)
+            }
+        })
+    });
+    group.finish();
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+/// Times each call alone, alternating sides, and prints percentiles.
+fn latencies(rt: &tokio::runtime::Runtime, db: &DatabaseConnection) {
+    let (mut derived, mut hand) = (Vec::with_capacity(CALLS), Vec::with_capacity(CALLS));
+    rt.block_on(async {
+        for i in 0..CALLS {
+            let start = Instant::now();
+            let row = fsync::sync::latest_generation(db, conduit(i))
+                .await
+                .unwrap();
+            derived.push(start.elapsed());
+            assert_eq!(row.unwrap().generation, (ROWS / CONDUITS) as i64);
+            let start = Instant::now();
+            let row = workload::hand::latest_generation(db, conduit(i))
+                .await
+                .unwrap();
+            hand.push(start.elapsed());
+            black_box(row);
+        }
+    });
+    derived.sort();
+    hand.sort();
+    println!(
+        "\nlatest generation among {ROWS} rows, each of {CALLS} calls per side timed alone (goal: p50 ≤ 0.1 ms)"
+    );
+    for (name, times) in [("derived", &derived), ("hand", &hand)] {
+        println!(
+            "  {name:<8} p50 {}  p90 {}  p99 {}  max {}",
+            report::human(percentile(times, 0.5).as_nanos() as f64),
+            report::human(percentile(times, 0.9).as_nanos() as f64),
+            report::human(percentile(times, 0.99).as_nanos() as f64),
+            report::human(times[times.len() - 1].as_nanos() as f64),
+        );
+    }
+    let ratio =
+        percentile(&derived, 0.5).as_nanos() as f64 / percentile(&hand, 0.5).as_nanos() as f64;
+    let p50 = percentile(&derived, 0.5);
+    println!(
+        "  p50 derived / hand = {ratio:.3}; derived p50 {} the goal",
+        if p50 <= Duration::from_micros(100) {
+            "meets"
+        } else {
+            "MISSES"
+        }
+    );
+}
+
+fn main() {
+    let since = SystemTime::now();
+    let rt = runtime();
+    let dir = tempfile::tempdir().unwrap();
+    let db = rt.block_on(database(dir.path()));
+    let mut criterion = Criterion::default().configure_from_args();
+    bench(&mut criterion, &rt, &db);
+    criterion.final_summary();
+    report::print_ratios(
+        "latest generation among 1M rows",
+        &[("latest_generation_1m", "derived", "hand")],
+        1.02,
+        since,
+    );
+    latencies(&rt, &db);
+}
