@@ -302,6 +302,23 @@ pub fn portable(table: &Table) -> Vec<Problem> {
             ));
         }
     }
+    for (u, unique) in table.uniques.iter().enumerate() {
+        let hashed = unique.columns.iter().any(|name| {
+            table.column(name).is_some_and(|c| {
+                matches!(c.ty, ColumnType::Text | ColumnType::Blob | ColumnType::Json)
+            })
+        });
+        for (j, name) in unique.columns.iter().enumerate() {
+            if hashed && table.column(name).is_some_and(|c| c.autoincrement) {
+                problems.push(Problem::new(
+                    Place::UniqueColumn(u, j),
+                    format!(
+                        "`{name}` is `autoincrement` and cannot be in a unique with a text, blob or json column: MariaDB backs such a unique with a hash, which refuses AUTO_INCREMENT columns"
+                    ),
+                ));
+            }
+        }
+    }
     let mut key = |what: &str, columns: &[String], whole: Place, place: &dyn Fn(usize) -> Place| {
         let mut bytes = 0;
         for (j, name) in columns.iter().enumerate() {
@@ -449,6 +466,28 @@ pub fn structure(table: &Table) -> Vec<Problem> {
                 .and_then(|()| not_primary(name))
                 .map_err(|m| push(Place::Unique(u), m))
                 .ok();
+        }
+        if !unique.columns.is_empty() {
+            if unique.columns == table.primary_key {
+                push(
+                    Place::Unique(u),
+                    format!(
+                        "unique ({}) repeats the primary key; SQLite keeps only one of them, so remove it",
+                        unique.columns.join(", ")
+                    ),
+                );
+            } else if table.uniques[..u]
+                .iter()
+                .any(|other| other.columns == unique.columns)
+            {
+                push(
+                    Place::Unique(u),
+                    format!(
+                        "unique ({}) is declared twice; SQLite keeps only one of them, so remove one",
+                        unique.columns.join(", ")
+                    ),
+                );
+            }
         }
         column_list(&unique.columns, &names, "unique", &mut |j, m| {
             push(
@@ -776,27 +815,39 @@ fn foreign_key_target(schema: &Schema, table: &Table, f: usize) -> Vec<Problem> 
             ),
         ));
     } else {
-        let keys = std::iter::once(&target.primary_key)
+        let same_set = |key: &Vec<String>| {
+            key.len() == fk.ref_columns.len() && fk.ref_columns.iter().all(|c| key.contains(c))
+        };
+        let constraints: Vec<&Vec<String>> = std::iter::once(&target.primary_key)
             .chain(target.uniques.iter().map(|u| &u.columns))
-            .chain(
-                target
-                    .indexes
-                    .iter()
-                    .filter(|i| i.unique)
-                    .map(|i| &i.columns),
-            );
-        let mut same_set = None;
+            .collect();
+        if !constraints.iter().any(|key| same_set(key))
+            && let Some(index) = target
+                .indexes
+                .iter()
+                .find(|i| i.unique && same_set(&i.columns))
+        {
+            problems.push(Problem::new(
+                place,
+                format!(
+                    "`{}({})` is unique only through the index `{}`, which is created after the tables; a foreign key must reference the primary key or a unique constraint",
+                    target.name,
+                    fk.ref_columns.join(", "),
+                    index.name
+                ),
+            ));
+            return problems;
+        }
+        let mut same_set_key = None;
         let mut in_order = false;
-        for key in keys {
+        for key in constraints {
             if *key == fk.ref_columns {
                 in_order = true;
-            } else if key.len() == fk.ref_columns.len()
-                && fk.ref_columns.iter().all(|c| key.contains(c))
-            {
-                same_set.get_or_insert(key);
+            } else if same_set(key) {
+                same_set_key.get_or_insert(key);
             }
         }
-        if let (false, Some(key)) = (in_order, same_set) {
+        if let (false, Some(key)) = (in_order, same_set_key) {
             problems.push(Problem::new(
                 place,
                 format!(
@@ -823,6 +874,15 @@ fn foreign_key_target(schema: &Schema, table: &Table, f: usize) -> Vec<Problem> 
                     local_column.ty.name(),
                     target.name,
                     remote_column.ty.name()
+                ),
+            ));
+        }
+        if fk.on_update == Action::Cascade && remote_column.nullable && !local_column.nullable {
+            problems.push(Problem::new(
+                Place::OnUpdate(f),
+                format!(
+                    "`on_update = cascade` would copy a NULL of the nullable `{}.{remote}` into `{}.{local}`, which is NOT NULL; MariaDB refuses such a key, so make `{local}` nullable or `{remote}` NOT NULL",
+                    target.name, table.name
                 ),
             ));
         }
@@ -1051,6 +1111,11 @@ mod tests {
             name: Some("conduit".into()),
             columns: vec!["code".into(), "id".into()],
         });
+        e.indexes.push(crate::model::Index {
+            name: "uq_entry_code".into(),
+            columns: vec!["code".into()],
+            unique: true,
+        });
         let mut c = conduit();
         c.columns
             .push(Column::new("entry_code", ColumnType::String(8)));
@@ -1060,6 +1125,11 @@ mod tests {
             ["id", "code"],
         ));
         c.indexes[0].name = "fk_conduit_entry_id".into();
+        c.columns
+            .push(Column::new("entry_name", ColumnType::String(8)));
+        c.foreign_keys
+            .push(ForeignKey::new(["entry_name"], "entry", ["code"]));
+
         let messages: Vec<String> = schema(&Schema::new([e, c]))
             .into_iter()
             .map(|p| p.problem.message)
@@ -1070,8 +1140,30 @@ mod tests {
                 "unique constraint name `conduit` is also a table name (`conduit`); PostgreSQL keeps indexes and tables in one namespace",
                 "foreign key name `fk_conduit_entry_id` is already used by the index `fk_conduit_entry_id` of table `conduit`; index and constraint names must be unique in the schema",
                 "the foreign key lists `entry(id, code)` but the key is (code, id); list the referenced columns in the key's order (MySQL requires it)",
+                "`entry(code)` is unique only through the index `uq_entry_code`, which is created after the tables; a foreign key must reference the primary key or a unique constraint",
             ]
         );
+    }
+
+    #[test]
+    fn cascading_updates_cannot_copy_nulls_into_not_null_columns() {
+        let mut e = entry();
+        e.columns
+            .push(Column::new("slug", ColumnType::String(8)).nullable());
+        e.uniques.push(Unique {
+            name: None,
+            columns: vec!["slug".into()],
+        });
+        let mut c = conduit();
+        c.columns
+            .push(Column::new("entry_slug", ColumnType::String(8)));
+        c.foreign_keys
+            .push(ForeignKey::new(["entry_slug"], "entry", ["slug"]).on_update(Action::Cascade));
+        let problems = schema(&Schema::new([e.clone(), c.clone()]));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].problem.place, Place::OnUpdate(1));
+        c.columns.last_mut().unwrap().nullable = true;
+        assert_eq!(schema(&Schema::new([e, c])), vec![]);
     }
 
     #[test]

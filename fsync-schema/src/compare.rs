@@ -421,12 +421,24 @@ fn compare_table(expected: &Table, actual: &Table, sides: &Sides, out: &mut Vec<
         );
     }
 
-    // Uniques, matched by their columns.
-    for unique in &expected.uniques {
+    // Uniques: the same ones first, then the rest by their columns.
+    let mut unmatched: Vec<&Unique> = actual.uniques.iter().collect();
+    let rest: Vec<&Unique> = expected
+        .uniques
+        .iter()
+        .filter(|unique| match unmatched.iter().position(|u| u == unique) {
+            Some(position) => {
+                unmatched.remove(position);
+                false
+            }
+            None => true,
+        })
+        .collect();
+    for unique in rest {
         let target = || Target::Unique {
             columns: unique.columns.clone(),
         };
-        match actual.uniques.iter().find(|u| u.columns == unique.columns) {
+        match unmatched.iter().position(|u| u.columns == unique.columns) {
             None => push(
                 out,
                 target(),
@@ -434,40 +446,53 @@ fn compare_table(expected: &Table, actual: &Table, sides: &Sides, out: &mut Vec<
                 Some(list(&unique.columns)),
                 None,
             ),
-            Some(other) if other.name != unique.name => push(
-                out,
-                target(),
-                Aspect::Name,
-                unique.name.as_ref().map(|n| format!("`{n}`")),
-                other.name.as_ref().map(|n| format!("`{n}`")),
-            ),
-            Some(_) => {}
+            Some(position) => {
+                let other = unmatched.remove(position);
+                push(
+                    out,
+                    target(),
+                    Aspect::Name,
+                    unique.name.as_ref().map(|n| format!("`{n}`")),
+                    other.name.as_ref().map(|n| format!("`{n}`")),
+                );
+            }
         }
     }
-    for unique in &actual.uniques {
-        if !expected.uniques.iter().any(|u| u.columns == unique.columns) {
-            push(
-                out,
-                Target::Unique {
-                    columns: unique.columns.clone(),
-                },
-                Aspect::Presence,
-                None,
-                Some(list(&unique.columns)),
-            );
-        }
+    for unique in unmatched {
+        push(
+            out,
+            Target::Unique {
+                columns: unique.columns.clone(),
+            },
+            Aspect::Presence,
+            None,
+            Some(list(&unique.columns)),
+        );
     }
 
-    // Foreign keys, matched by their local columns.
+    // Foreign keys: the same ones first, then the rest by their local columns.
     let reference = |fk: &ForeignKey| format!("{}{}", fk.ref_table, list(&fk.ref_columns));
-    for fk in &expected.foreign_keys {
+    let mut unmatched: Vec<&ForeignKey> = actual.foreign_keys.iter().collect();
+    let rest: Vec<&ForeignKey> = expected
+        .foreign_keys
+        .iter()
+        .filter(|fk| match unmatched.iter().position(|f| f == fk) {
+            Some(position) => {
+                unmatched.remove(position);
+                false
+            }
+            None => true,
+        })
+        .collect();
+    for fk in rest {
         let target = || Target::ForeignKey {
             columns: fk.columns.clone(),
         };
-        let Some(other) = actual.foreign_keys.iter().find(|f| f.columns == fk.columns) else {
+        let Some(position) = unmatched.iter().position(|f| f.columns == fk.columns) else {
             push(out, target(), Aspect::Presence, Some(reference(fk)), None);
             continue;
         };
+        let other = unmatched.remove(position);
         if (&fk.ref_table, &fk.ref_columns) != (&other.ref_table, &other.ref_columns) {
             push(
                 out,
@@ -505,22 +530,16 @@ fn compare_table(expected: &Table, actual: &Table, sides: &Sides, out: &mut Vec<
             );
         }
     }
-    for fk in &actual.foreign_keys {
-        if !expected
-            .foreign_keys
-            .iter()
-            .any(|f| f.columns == fk.columns)
-        {
-            push(
-                out,
-                Target::ForeignKey {
-                    columns: fk.columns.clone(),
-                },
-                Aspect::Presence,
-                None,
-                Some(reference(fk)),
-            );
-        }
+    for fk in unmatched {
+        push(
+            out,
+            Target::ForeignKey {
+                columns: fk.columns.clone(),
+            },
+            Aspect::Presence,
+            None,
+            Some(reference(fk)),
+        );
     }
 
     // Indexes, matched by name.
@@ -1362,6 +1381,33 @@ mod tests {
             );
         }
         assert_eq!(canonical_default("NULL", Backend::MySql), None);
+    }
+
+    #[test]
+    fn same_columns_twice_are_matched_by_name_first() {
+        let expected = Table::new("t")
+            .column_def(Column::new("a", T::Integer))
+            .primary_key(["a"])
+            .unique(None, ["a"])
+            .unique(Some("uq_a"), ["a"]);
+        let mut actual = expected.clone();
+        actual.uniques.reverse();
+        assert_eq!(
+            compare(
+                &Schema::new([expected.clone()]),
+                &Schema::new([actual.clone()])
+            ),
+            vec![]
+        );
+        actual.uniques[0].name = Some("uq_b".into());
+        let messages: Vec<String> = compare(&Schema::new([expected]), &Schema::new([actual]))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            messages,
+            ["t: unique (a): name is `uq_a` in the expected but `uq_b` in the actual"]
+        );
     }
 
     #[test]
