@@ -1024,6 +1024,9 @@ fn canonical_number(text: &str) -> Option<String> {
 /// `YYYY-MM-DD[ T]HH:MM:SS[.ffffff][+00[:00]|Z]` and `HH:MM:SS[.ffffff]`
 /// without a zero fraction, a `T` or a UTC offset.
 fn canonical_datetime(text: &str) -> Option<String> {
+    if !text.is_ascii() {
+        return None;
+    }
     let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
     let time = |s: &str| -> Option<String> {
         let (clock, fraction) = match s.split_once('.') {
@@ -1408,6 +1411,28 @@ mod tests {
             messages,
             ["t: unique (a): name is `uq_a` in the expected but `uq_b` in the actual"]
         );
+    }
+
+    proptest::proptest! {
+        /// Any text default, rendered for a backend, reads back as itself.
+        #[test]
+        fn text_defaults_survive_rendering(text in "[^\\x00]{0,16}", backend in 0usize..3, long in proptest::bool::ANY) {
+            let backend = Backend::ALL[backend];
+            let ty = if long { T::Text } else { T::String(16) };
+            let sql = render::default_sql(&DefaultValue::Text(text.clone()), ty, backend);
+            let canonical = canonical_default(&sql, backend).expect("not NULL");
+            let expected = canonical_datetime(&text).unwrap_or(text);
+            proptest::prop_assert_eq!(canonical, format!("'{}'", expected.replace('\'', "''")));
+        }
+
+        /// Reading arbitrary text as a default never panics.
+        #[test]
+        fn canonical_forms_accept_any_text(text in "\\PC{0,24}", backend in 0usize..3) {
+            let backend = Backend::ALL[backend];
+            let _ = canonical_default(&text, backend);
+            let _ = canonical_type(&text, backend);
+            let _ = canonical_expression(&text);
+        }
     }
 
     #[test]
