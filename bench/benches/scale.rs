@@ -4,19 +4,23 @@
 //!
 //! - `migration`: what `cargo xtask gen-migration` does for a new schema: the
 //!   diff from the empty schema, the SQLite statements of its steps, and the
-//!   Rust source of the migration file; `diff`, `sql` and `codegen` time the
-//!   three parts alone;
+//!   Rust source of the migration file;
 //! - `docs_check`: what the docs check does: the ```` ```sql ```` block of the
 //!   schema's DDL parsed into the model, both sides normalized for SQLite and
 //!   compared (no finding expected).
 //!
+//! - `diff`, `sql`, `codegen`: the three parts of `migration` alone;
+//! - `dependency_order`: `Schema::in_dependency_order`, which `diff` and
+//!   `render::schema_sql` call, against `dependency_order_linear`, the same
+//!   order computed in linear time (`fsync_bench::synthetic::dependency_order`).
+//!
 //! Goal: 1,000 tables ≤ 1 s each, growth near-linear (criterion's throughput
 //! is per table). Run with `cargo bench -p fsync-bench --bench scale`.
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
+use criterion::{BenchmarkId, Criterion, Throughput};
 use fsync_bench::{report, synthetic};
 use fsync_schema::compare::{self, Sides};
-use fsync_schema::{Backend, Schema, codegen, diff, migration, sql_docs};
+use fsync_schema::{Backend, Schema, Step, codegen, diff, migration, sql_docs};
 use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
@@ -47,59 +51,96 @@ fn docs_check(schema: &Schema, markdown: &str) -> usize {
     findings.len()
 }
 
-fn group(
-    c: &mut Criterion,
-    name: &str,
-    mut work: impl FnMut(&Schema, &str, &[fsync_schema::Step]),
-) {
+/// A synthetic schema with what the benchmarks start from, built once.
+struct Fixture {
+    tables: usize,
+    schema: Schema,
+    markdown: String,
+    steps: Vec<Step>,
+}
+
+fn fixtures() -> Vec<Fixture> {
+    SIZES
+        .into_iter()
+        .map(|tables| {
+            let schema = synthetic::schema(tables, COLUMNS);
+            let markdown = synthetic::markdown(&schema);
+            let steps = diff::diff(&Schema::default(), &schema);
+            Fixture {
+                tables,
+                schema,
+                markdown,
+                steps,
+            }
+        })
+        .collect()
+}
+
+fn group(c: &mut Criterion, fixtures: &[Fixture], name: &str, mut work: impl FnMut(&Fixture)) {
     let mut group = c.benchmark_group(name);
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(1));
     group.measurement_time(Duration::from_secs(5));
-    for tables in SIZES {
-        let schema = synthetic::schema(tables, COLUMNS);
-        let markdown = synthetic::markdown(&schema);
-        let steps = diff::diff(&Schema::default(), &schema);
-        group.throughput(Throughput::Elements(tables as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(tables), &tables, |b, _| {
-            b.iter(|| work(black_box(&schema), &markdown, &steps))
-        });
+    for fixture in fixtures {
+        group.throughput(Throughput::Elements(fixture.tables as u64));
+        group.bench_with_input(
+            BenchmarkId::from_parameter(fixture.tables),
+            fixture,
+            |b, fixture| b.iter(|| work(black_box(fixture))),
+        );
     }
     group.finish();
 }
 
-fn scale(c: &mut Criterion) {
-    group(c, "migration", |schema, _, _| {
-        black_box(migration_work(schema));
+/// The groups, in the order they run and print.
+const GROUPS: [&str; 7] = [
+    "migration",
+    "docs_check",
+    "diff",
+    "sql",
+    "codegen",
+    "dependency_order",
+    "dependency_order_linear",
+];
+
+fn scale(c: &mut Criterion, fixtures: &[Fixture]) {
+    group(c, fixtures, "migration", |f| {
+        black_box(migration_work(&f.schema));
     });
-    group(c, "docs_check", |schema, markdown, _| {
-        black_box(docs_check(schema, markdown));
+    group(c, fixtures, "docs_check", |f| {
+        black_box(docs_check(&f.schema, &f.markdown));
     });
-    group(c, "diff", |schema, _, _| {
-        black_box(diff::diff(&Schema::default(), schema));
+    group(c, fixtures, "diff", |f| {
+        black_box(diff::diff(&Schema::default(), &f.schema));
     });
-    group(c, "sql", |_, _, steps| {
-        black_box(migration::script(steps, Backend::Sqlite));
+    group(c, fixtures, "sql", |f| {
+        black_box(migration::script(&f.steps, Backend::Sqlite));
     });
-    group(c, "codegen", |_, _, steps| {
+    group(c, fixtures, "codegen", |f| {
         black_box(codegen::migration_file(
             "m20250101_000001_synthetic",
             "cargo xtask gen-migration --name synthetic",
-            steps,
+            &f.steps,
         ));
+    });
+    // Where `diff` spends its time at 1,000 tables: ordering tables by foreign keys.
+    group(c, fixtures, "dependency_order", |f| {
+        black_box(f.schema.in_dependency_order());
+    });
+    // The same order computed in linear time (`fsync_bench::synthetic::dependency_order`).
+    group(c, fixtures, "dependency_order_linear", |f| {
+        black_box(synthetic::dependency_order(&f.schema));
     });
 }
 
-criterion_group!(benches, scale);
-
 fn main() {
     let since = SystemTime::now();
-    benches();
-    criterion::Criterion::default()
-        .configure_from_args()
-        .final_summary();
+    let fixtures = fixtures();
+    let mut criterion = Criterion::default().configure_from_args();
+    scale(&mut criterion, &fixtures);
+    criterion.final_summary();
     println!("\nscale: median time per run, and per table (goal: 1,000 tables ≤ 1 s, near-linear)");
-    for name in ["migration", "docs_check", "diff", "sql", "codegen"] {
+    for name in GROUPS {
         let mut line = format!("  {name:<11}");
         for tables in SIZES {
             match report::median(name, &tables.to_string(), since) {
