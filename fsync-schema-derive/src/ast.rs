@@ -3,8 +3,9 @@
 //! that model, so that problems found in the model land under the right token.
 
 use crate::attr::{self, ContainerAttrs, FieldAttrs};
-use crate::ctxt::Ctxt;
+use crate::ctxt::{Ctxt, Loc};
 use crate::naming::{pascal_case, relation_name};
+use crate::symbol::{CONSTRAINT, ON_DELETE, ON_UPDATE, PRIMARY_KEY, REFERENCES, RELATION, TABLE};
 use fsync_schema_model::validate::{self, Place, Requirement};
 use fsync_schema_model::{
     Action, Column, ColumnType, ForeignKey as ModelForeignKey, Index, SqlTypes, Table, Unique,
@@ -12,7 +13,6 @@ use fsync_schema_model::{
 use proc_macro2::Span;
 use std::collections::HashMap;
 use syn::ext::IdentExt;
-use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Ident, Path, Type, Visibility};
 
 /// One entity: a struct, one field per column.
@@ -27,13 +27,15 @@ pub struct Entity<'a> {
     pub children: Vec<Child>,
     pub custom_behavior: bool,
     /// Where each part of `table` was written.
-    pub spans: HashMap<Place, Span>,
+    pub spans: HashMap<Place, Loc>,
 }
 
 /// One field: a column.
 pub struct Field<'a> {
     pub ident: &'a Ident,
     pub ty: &'a Type,
+    /// Where the type was written: errors about the type land there.
+    pub ty_loc: Loc,
     /// The column's name (the field's name without `r#`).
     pub name: String,
     /// The `Column` and `PrimaryKey` variant.
@@ -66,9 +68,18 @@ pub struct Child {
     pub many: bool,
     pub module: Path,
     pub relation: Ident,
-    /// The child's `belongs_to` relation variant.
-    pub via: Ident,
+    /// The child's `belongs_to` relation.
+    pub via: Via,
     pub span: Span,
+}
+
+/// How a parent names the child's `belongs_to` relation.
+pub enum Via {
+    /// By the child's foreign-key column: each child answers
+    /// `Relation::<column>` for its single-column foreign keys.
+    Column(Ident),
+    /// By the relation's variant, `via = ..`.
+    Relation(Ident),
 }
 
 impl<'a> Entity<'a> {
@@ -124,12 +135,12 @@ impl<'a> Entity<'a> {
         validate::requirements(&self.table)
     }
 
-    /// The span recorded for `place`, or the struct's name.
-    pub fn span(&self, place: Place) -> Span {
+    /// Where `place` was written, or the struct's name.
+    pub fn span(&self, place: Place) -> Loc {
         self.spans
             .get(&place)
             .copied()
-            .unwrap_or_else(|| self.ident.span())
+            .unwrap_or_else(|| self.ident.span().into())
     }
 }
 
@@ -141,21 +152,23 @@ fn lower<'a>(
     container: ContainerAttrs,
     fields_attrs: Vec<(&'a syn::Field, FieldAttrs)>,
 ) -> Entity<'a> {
-    let mut spans = HashMap::new();
+    let mut spans: HashMap<Place, Loc> = HashMap::new();
     let table_name = match &container.table {
         Some(table) => {
-            spans.insert(Place::Table, table.span);
+            spans.insert(Place::Table, table.loc);
             table.value.clone()
         }
         None => {
-            cx.error_spanned_by(
-                &input.ident,
-                "missing table name; add `#[schema(table = \"..\")]` to the struct",
-            );
+            if !cx.was_attempted(TABLE) {
+                cx.error_spanned_by(
+                    &input.ident,
+                    "missing table name; add `#[schema(table = \"..\")]` to the struct",
+                );
+            }
             input.ident.to_string().to_lowercase()
         }
     };
-    spans.insert(Place::PrimaryKey, input.ident.span());
+    spans.insert(Place::PrimaryKey, input.ident.span().into());
     let mut table = Table::new(&table_name);
     table.renamed_from = container.renamed_from.as_ref().map(|r| r.value.clone());
 
@@ -165,7 +178,7 @@ fn lower<'a>(
     for (i, (field, attrs)) in fields_attrs.iter().enumerate() {
         let ident = field.ident.as_ref().expect("named field");
         let name = ident.unraw().to_string();
-        spans.insert(Place::Column(i), ident.span());
+        spans.insert(Place::Column(i), ident.span().into());
         let mut column = Column::new(&name, ColumnType::Text);
         column.renamed_from = attrs.renamed_from.as_ref().map(|r| r.value.clone());
         column.sql_type = SqlTypes {
@@ -175,19 +188,19 @@ fn lower<'a>(
         };
         if let Some(span) = attrs.autoincrement {
             column.autoincrement = true;
-            spans.insert(Place::Autoincrement(i), span);
+            spans.insert(Place::Autoincrement(i), span.into());
         }
-        if let Some(default) = &attrs.default {
+        if let Some((default, _)) = &attrs.default {
             column.default = Some(default.value.clone());
-            spans.insert(Place::Default(i), default.span);
+            spans.insert(Place::Default(i), default.loc);
         }
         if let Some(span) = attrs.primary_key {
             field_keys.push((i, span));
         }
         if let Some(span) = attrs.unique {
             let u = table.uniques.len();
-            spans.insert(Place::Unique(u), span);
-            spans.insert(Place::UniqueColumn(u, 0), ident.span());
+            spans.insert(Place::Unique(u), span.into());
+            spans.insert(Place::UniqueColumn(u, 0), ident.span().into());
             table.uniques.push(Unique {
                 name: None,
                 columns: vec![name.clone()],
@@ -195,8 +208,8 @@ fn lower<'a>(
         }
         if let Some(index) = &attrs.index {
             let x = table.indexes.len();
-            spans.insert(Place::Index(x), index.span);
-            spans.insert(Place::IndexColumn(x, 0), ident.span());
+            spans.insert(Place::Index(x), index.loc);
+            spans.insert(Place::IndexColumn(x, 0), ident.span().into());
             table.indexes.push(Index {
                 name: index
                     .value
@@ -210,16 +223,16 @@ fn lower<'a>(
             Some(path) => {
                 let f = table.foreign_keys.len();
                 let (module, ref_column) = split_column_path(cx, &path.value);
-                spans.insert(Place::ForeignKey(f), path.span);
-                spans.insert(Place::ForeignKeyColumn(f, 0), ident.span());
-                spans.insert(Place::ForeignKeyTarget(f), path.span);
+                spans.insert(Place::ForeignKey(f), path.loc);
+                spans.insert(Place::ForeignKeyColumn(f, 0), Loc::of(&field.ty));
+                spans.insert(Place::ForeignKeyTarget(f), path.loc);
                 let on_delete = attrs.on_delete.as_ref();
                 let on_update = attrs.on_update.as_ref();
                 if let Some(action) = on_delete {
-                    spans.insert(Place::OnDelete(f), action.span);
+                    spans.insert(Place::OnDelete(f), action.loc);
                 }
                 if let Some(action) = on_update {
-                    spans.insert(Place::OnUpdate(f), action.span);
+                    spans.insert(Place::OnUpdate(f), action.loc);
                 }
                 let relation = attrs
                     .relation
@@ -240,20 +253,22 @@ fn lower<'a>(
                     on_delete: on_delete.map_or(Action::NoAction, |a| a.value),
                     on_update: on_update.map_or(Action::NoAction, |a| a.value),
                     relation,
-                    span: path.span,
+                    span: path.loc.start,
                 });
             }
             None => {
                 let stray = [
-                    (attrs.on_delete.as_ref().map(|a| a.span), "on_delete"),
-                    (attrs.on_update.as_ref().map(|a| a.span), "on_update"),
-                    (attrs.relation.as_ref().map(Ident::span), "relation"),
-                    (attrs.constraint.as_ref().map(|c| c.span), "constraint"),
+                    (attrs.on_delete.as_ref().map(|a| a.loc), ON_DELETE),
+                    (attrs.on_update.as_ref().map(|a| a.loc), ON_UPDATE),
+                    (attrs.relation.as_ref().map(|r| r.span().into()), RELATION),
+                    (attrs.constraint.as_ref().map(|c| c.loc), CONSTRAINT),
                 ];
-                for (span, key) in stray {
-                    if let Some(span) = span {
+                for (loc, key) in stray {
+                    if let Some(loc) = loc
+                        && !cx.was_attempted(REFERENCES)
+                    {
                         cx.error(
-                            span,
+                            loc,
                             format!("`{key}` belongs to a foreign key; add `references = super::other::column` to this field"),
                         );
                     }
@@ -264,88 +279,103 @@ fn lower<'a>(
         fields.push(Field {
             ident,
             ty: &field.ty,
+            ty_loc: Loc::of(&field.ty),
             variant: Ident::new(&pascal_case(&name), ident.span()),
             name,
             unique: attrs.unique.is_some(),
         });
     }
 
-    match (&container.primary_key, field_keys.is_empty()) {
-        (Some(key), true) => {
+    match &container.primary_key {
+        Some(key) => {
+            if !field_keys.is_empty() {
+                cx.error(
+                    key.loc,
+                    "the primary key is declared both here and with `#[schema(primary_key)]` on fields; keep one of the two",
+                );
+            }
             for (position, ident) in key.value.iter().enumerate() {
-                spans.insert(Place::PrimaryKeyColumn(position), ident.span());
+                spans.insert(Place::PrimaryKeyColumn(position), ident.span().into());
                 table.primary_key.push(ident.unraw().to_string());
             }
         }
-        (Some(key), false) => {
-            cx.error(
-                key.span,
-                "the primary key is declared both here and on fields; keep one of the two",
-            );
-        }
-        (None, _) => {
+        None => {
             for (position, (i, span)) in field_keys.iter().enumerate() {
-                spans.insert(Place::PrimaryKeyColumn(position), *span);
+                spans.insert(Place::PrimaryKeyColumn(position), (*span).into());
                 table.primary_key.push(fields[*i].name.clone());
             }
         }
     }
 
     for unique in &container.uniques {
+        let Some(columns) = &unique.columns else {
+            continue;
+        };
         let u = table.uniques.len();
         spans.insert(
             Place::Unique(u),
-            unique.name.as_ref().map_or(unique.span, |n| n.span),
+            unique.name.as_ref().map_or(unique.span.into(), |n| n.loc),
         );
-        for (j, ident) in unique.columns.iter().enumerate() {
-            spans.insert(Place::UniqueColumn(u, j), ident.span());
+        for (j, ident) in columns.iter().enumerate() {
+            spans.insert(Place::UniqueColumn(u, j), ident.span().into());
         }
         table.uniques.push(Unique {
             name: unique.name.as_ref().map(|n| n.value.clone()),
-            columns: unique
-                .columns
-                .iter()
-                .map(|c| c.unraw().to_string())
-                .collect(),
+            columns: columns.iter().map(|c| c.unraw().to_string()).collect(),
         });
     }
     for index in &container.indexes {
+        let Some(columns) = &index.columns else {
+            continue;
+        };
         let x = table.indexes.len();
         spans.insert(
             Place::Index(x),
-            index.name.as_ref().map_or(index.span, |n| n.span),
+            index.name.as_ref().map_or(index.span.into(), |n| n.loc),
         );
-        for (j, ident) in index.columns.iter().enumerate() {
-            spans.insert(Place::IndexColumn(x, j), ident.span());
+        for (j, ident) in columns.iter().enumerate() {
+            spans.insert(Place::IndexColumn(x, j), ident.span().into());
         }
+        let columns: Vec<String> = columns.iter().map(|c| c.unraw().to_string()).collect();
         table.indexes.push(Index {
-            name: index
-                .name
-                .as_ref()
-                .map_or_else(String::new, |n| n.value.clone()),
-            columns: index
-                .columns
-                .iter()
-                .map(|c| c.unraw().to_string())
-                .collect(),
+            // A missing name is already an error; a stand-in avoids a second one.
+            name: index.name.as_ref().map_or_else(
+                || format!("idx_{table_name}_{}", columns.join("_")),
+                |n| n.value.clone(),
+            ),
+            columns,
             unique: index.unique,
         });
     }
     for fk in &container.foreign_keys {
-        let Some(module) = fk.target.clone() else {
+        let (Some(module), Some(columns), Some(ref_columns)) =
+            (fk.target.clone(), &fk.columns, &fk.ref_columns)
+        else {
             continue;
         };
+        if let Some(last) = module.segments.last()
+            && ref_columns.contains(&last.ident)
+        {
+            cx.error_spanned_by(
+                &module,
+                format!(
+                    "in `foreign_key(..)`, `references` names the referenced entity's module, and `ref_columns(..)` its columns; write `references = {}`",
+                    path_text(&module, 1)
+                ),
+            );
+            continue;
+        }
         let f = table.foreign_keys.len();
-        spans.insert(Place::ForeignKey(f), fk.span);
-        spans.insert(Place::ForeignKeyTarget(f), module.span());
-        for (j, ident) in fk.columns.iter().enumerate() {
-            spans.insert(Place::ForeignKeyColumn(f, j), ident.span());
+        spans.insert(Place::ForeignKey(f), fk.span.into());
+        spans.insert(Place::ForeignKeyTarget(f), Loc::of(&module));
+        for (j, ident) in columns.iter().enumerate() {
+            spans.insert(Place::ForeignKeyColumn(f, j), ident.span().into());
         }
         if let Some(action) = &fk.on_delete {
-            spans.insert(Place::OnDelete(f), action.span);
+            spans.insert(Place::OnDelete(f), action.loc);
         }
         if let Some(action) = &fk.on_update {
-            spans.insert(Place::OnUpdate(f), action.span);
+            spans.insert(Place::OnUpdate(f), action.loc);
         }
         let on_delete = fk.on_delete.as_ref().map_or(Action::NoAction, |a| a.value);
         let on_update = fk.on_update.as_ref().map_or(Action::NoAction, |a| a.value);
@@ -355,26 +385,21 @@ fn lower<'a>(
         });
         table.foreign_keys.push(ModelForeignKey {
             name: fk.constraint.as_ref().map(|c| c.value.clone()),
-            columns: fk.columns.iter().map(|c| c.unraw().to_string()).collect(),
+            columns: columns.iter().map(|c| c.unraw().to_string()).collect(),
             ref_table: target_table(&module, &table_name),
-            ref_columns: fk
-                .ref_columns
-                .iter()
-                .map(|c| c.unraw().to_string())
-                .collect(),
+            ref_columns: ref_columns.iter().map(|c| c.unraw().to_string()).collect(),
             on_delete,
             on_update,
         });
-        let field_indices: Vec<usize> = fk
-            .columns
+        let field_indices: Vec<usize> = columns
             .iter()
-            .filter_map(|c| fields.iter().position(|f| f.name == c.unraw().to_string()))
+            .filter_map(|c| fields.iter().position(|f| c.unraw() == f.name))
             .collect();
-        if field_indices.len() == fk.columns.len() && fk.columns.len() == fk.ref_columns.len() {
+        if field_indices.len() == columns.len() && columns.len() == ref_columns.len() {
             foreign_keys.push(ForeignKey {
                 fields: field_indices,
                 module,
-                ref_columns: fk.ref_columns.clone(),
+                ref_columns: ref_columns.clone(),
                 on_delete,
                 on_update,
                 relation,
@@ -383,17 +408,14 @@ fn lower<'a>(
         }
     }
     for check in &container.checks {
+        let Some(expr) = &check.expr else {
+            continue;
+        };
         let c = table.checks.len();
-        spans.insert(
-            Place::Check(c),
-            check.expr.as_ref().map_or(check.span, |e| e.span),
-        );
+        spans.insert(Place::Check(c), expr.loc);
         table.checks.push(fsync_schema_model::Check {
             name: check.name.as_ref().map(|n| n.value.clone()),
-            expr: check
-                .expr
-                .as_ref()
-                .map_or_else(String::new, |e| e.value.clone()),
+            expr: expr.value.clone(),
         });
     }
 
@@ -412,9 +434,10 @@ fn lower<'a>(
                 relation: child.relation.clone().unwrap_or_else(|| {
                     Ident::new(&pascal_case(&last.unwrap_or_default()), child.span)
                 }),
-                via: child.via.clone().unwrap_or_else(|| {
-                    relation_name(&child.column.unraw().to_string(), child.column.span())
-                }),
+                via: match &child.via {
+                    Some(via) => Via::Relation(via.clone()),
+                    None => Via::Column(child.column.clone()),
+                },
                 span: child.span,
             }
         })
@@ -431,10 +454,28 @@ fn lower<'a>(
         spans,
     };
     for problem in validate::structure(&entity.table) {
+        // A misspelt or malformed `primary_key` is already an error, and a
+        // table without columns cannot have a key.
+        if problem.place == Place::PrimaryKey
+            && (cx.was_attempted(PRIMARY_KEY) || entity.table.columns.is_empty())
+        {
+            continue;
+        }
         cx.error(entity.span(problem.place), problem.message);
     }
     check_relation_names(cx, &entity);
     entity
+}
+
+/// The first `segments` segments of `path`, as written.
+fn path_text(path: &Path, drop_last: usize) -> String {
+    let keep = path.segments.len().saturating_sub(drop_last);
+    path.segments
+        .iter()
+        .take(keep)
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::")
 }
 
 /// `super::entry::id` → (`super::entry`, `id`).

@@ -1,20 +1,21 @@
 //! Reads `#[schema(..)]` attributes into plain structs that keep the span of
-//! every key and value. Unknown and repeated keys are errors on the key.
+//! every key and value. Unknown and repeated keys are errors on the key; an
+//! error in one key does not stop the others from being read.
 
-use crate::ctxt::Ctxt;
+use crate::ctxt::{Ctxt, Loc};
 use crate::symbol::*;
 use fsync_schema_model::validate::did_you_mean;
 use fsync_schema_model::{Action, DefaultValue};
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned as _;
-use syn::{Attribute, Expr, ExprLit, ExprUnary, Ident, Lit, LitStr, Path, UnOp};
+use syn::{Attribute, Expr, ExprLit, ExprUnary, Ident, Lit, Path, UnOp};
 
 /// A value and where it was written.
 #[derive(Clone, Debug)]
 pub struct Spanned<T> {
     pub value: T,
-    pub span: Span,
+    pub loc: Loc,
 }
 
 /// `#[schema(..)]` on the struct.
@@ -35,7 +36,8 @@ pub struct ContainerAttrs {
 pub struct IndexAttr {
     pub span: Span,
     pub name: Option<Spanned<String>>,
-    pub columns: Vec<Ident>,
+    /// `None` when `columns(..)` is missing (an error says so).
+    pub columns: Option<Vec<Ident>>,
     pub unique: bool,
 }
 
@@ -43,16 +45,17 @@ pub struct IndexAttr {
 pub struct UniqueAttr {
     pub span: Span,
     pub name: Option<Spanned<String>>,
-    pub columns: Vec<Ident>,
+    /// `None` when `columns(..)` is missing (an error says so).
+    pub columns: Option<Vec<Ident>>,
 }
 
 /// A foreign key, from `foreign_key(..)` on the struct.
 pub struct ForeignKeyAttr {
     pub span: Span,
-    pub columns: Vec<Ident>,
+    pub columns: Option<Vec<Ident>>,
     /// The module of the referenced entity (`super::entry`).
     pub target: Option<Path>,
-    pub ref_columns: Vec<Ident>,
+    pub ref_columns: Option<Vec<Ident>>,
     pub on_delete: Option<Spanned<Action>>,
     pub on_update: Option<Spanned<Action>>,
     pub relation: Option<Ident>,
@@ -85,7 +88,8 @@ pub struct FieldAttrs {
     pub autoincrement: Option<Span>,
     pub unique: Option<Span>,
     pub index: Option<Spanned<Option<String>>>,
-    pub default: Option<Spanned<DefaultValue>>,
+    /// The default, and whether it was written as `default_sql`.
+    pub default: Option<(Spanned<DefaultValue>, &'static str)>,
     pub references: Option<Spanned<Path>>,
     pub on_delete: Option<Spanned<Action>>,
     pub on_update: Option<Spanned<Action>>,
@@ -115,107 +119,177 @@ fn key_name(meta: &ParseNestedMeta) -> String {
         })
 }
 
-/// The error for a key not in `known`.
-fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta, known: &[&str], place: &str) {
-    let key = key_name(meta);
-    let hint = did_you_mean(&key, known.iter().copied());
-    let hint = if hint.is_empty() {
-        format!("; expected one of {}", list(known))
-    } else {
-        hint
-    };
-    cx.error(
-        meta.path.span(),
-        format!("unknown {place} key `{key}`{hint}"),
-    );
+/// Wraps `read`, called with each key of a `#[schema(..)]` or of a nested list
+/// like `index(..)`. An error in one key is recorded and parsing goes on with
+/// the next key, so every mistake is reported at once; the key is then noted
+/// in `attempted`, so that no "missing key" error repeats the mistake.
+fn recovering<'a>(
+    cx: &'a Ctxt,
+    attempted: &'a mut Vec<String>,
+    mut read: impl FnMut(&ParseNestedMeta, &str, &mut Vec<String>) -> syn::Result<()> + 'a,
+) -> impl FnMut(ParseNestedMeta) -> syn::Result<()> + 'a {
+    move |meta| {
+        let key = key_name(&meta);
+        if let Err(error) = read(&meta, &key, attempted) {
+            cx.syn_error(error);
+            attempted.push(key);
+            skip_rest(&meta)?;
+        }
+        Ok(())
+    }
 }
 
-fn list(keys: &[&str]) -> String {
-    keys.iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Consumes the rest of a key's value, up to the next `,`.
+fn skip_rest(meta: &ParseNestedMeta) -> syn::Result<()> {
+    while !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+        meta.input.parse::<proc_macro2::TokenTree>()?;
+    }
+    Ok(())
+}
+
+/// The error for a key not in `known`; a close match is noted as attempted.
+fn unknown_key(
+    meta: &ParseNestedMeta,
+    key: &str,
+    known: &[&str],
+    place: &str,
+    attempted: &mut Vec<String>,
+) -> syn::Error {
+    let hint = match closest(key, known) {
+        Some(candidate) => {
+            attempted.push(candidate.to_owned());
+            format!("; did you mean `{candidate}`?")
+        }
+        None => format!("; expected {}", one_of(known)),
+    };
+    syn::Error::new_spanned(&meta.path, format!("unknown {place} key `{key}`{hint}"))
+}
+
+/// The candidate that `did_you_mean` suggests for `name`, if any.
+fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let hint = did_you_mean(name, candidates.iter().copied());
+    candidates
+        .iter()
+        .copied()
+        .find(|c| hint == format!("; did you mean `{c}`?"))
+}
+
+/// "`a`", "`a` or `b`", "one of `a`, `b` or `c`".
+pub fn one_of(keys: &[&str]) -> String {
+    let quoted: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+    match quoted.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [a, b] => format!("{a} or {b}"),
+        [rest @ .., last] => format!("one of {} or {last}", rest.join(", ")),
+    }
 }
 
 /// Stores `value` in `slot`, or reports the key as repeated.
-fn set_once<T>(cx: &Ctxt, slot: &mut Option<T>, value: T, meta: &ParseNestedMeta) {
+fn set_once<T>(slot: &mut Option<T>, value: T, meta: &ParseNestedMeta) -> syn::Result<()> {
     if slot.is_some() {
-        cx.error(
-            meta.path.span(),
-            format!("duplicate key `{}`", key_name(meta)),
-        );
-    } else {
-        *slot = Some(value);
+        return Err(syn::Error::new_spanned(
+            &meta.path,
+            format!("duplicate key `{}`; keep only one", key_name(meta)),
+        ));
     }
+    *slot = Some(value);
+    Ok(())
 }
 
 /// Reads `key = "text"`.
 fn string(meta: &ParseNestedMeta) -> syn::Result<Spanned<String>> {
-    let lit: LitStr = meta.value()?.parse().map_err(|e| {
-        syn::Error::new(
-            e.span(),
-            format!(
-                "`{}` takes a string literal: `{} = \"..\"`",
-                key_name(meta),
-                key_name(meta)
-            ),
-        )
-    })?;
-    Ok(Spanned {
-        value: lit.value(),
-        span: lit.span(),
-    })
+    let key = key_name(meta);
+    let expr: Expr = meta.value()?.parse()?;
+    match &expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(lit), ..
+        }) => Ok(Spanned {
+            value: lit.value(),
+            loc: lit.span().into(),
+        }),
+        _ => Err(syn::Error::new_spanned(
+            &expr,
+            format!("`{key}` takes a string literal: `{key} = \"..\"`"),
+        )),
+    }
 }
 
 /// Reads `key = Ident`.
 fn ident(meta: &ParseNestedMeta) -> syn::Result<Ident> {
     let key = key_name(meta);
-    meta.value()?
-        .parse()
-        .map_err(|e| syn::Error::new(e.span(), format!("`{key}` takes a name: `{key} = Name`")))
+    let expr: Expr = meta.value()?.parse()?;
+    match &expr {
+        Expr::Path(path) if path.path.get_ident().is_some() && path.qself.is_none() => {
+            Ok(path.path.get_ident().cloned().expect("checked"))
+        }
+        _ => Err(syn::Error::new_spanned(
+            &expr,
+            format!("`{key}` takes a name without quotes: `{key} = Name`"),
+        )),
+    }
 }
 
 /// Reads `key(a, b, c)`: a list of column names.
 fn columns(meta: &ParseNestedMeta) -> syn::Result<Vec<Ident>> {
     let key = key_name(meta);
     if !meta.input.peek(syn::token::Paren) {
-        return Err(meta.error(format!("`{key}` takes a list of columns: `{key}(a, b)`")));
+        return Err(syn::Error::new_spanned(
+            &meta.path,
+            format!("`{key}` takes a list of columns: `{key}(a, b)`"),
+        ));
     }
-    let mut out = Vec::new();
-    meta.parse_nested_meta(|inner| {
-        match inner.path.get_ident() {
-            Some(column) if inner.input.is_empty() || inner.input.peek(syn::Token![,]) => {
-                out.push(column.clone())
+    // Parsed from a copy of the list, so a bad item leaves nothing behind
+    // that would make syn report the rest of the attribute as unexpected.
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let tokens: proc_macro2::TokenStream = content.parse()?;
+    let items = syn::parse::Parser::parse2(
+        syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated,
+        tokens,
+    )?;
+    items
+        .into_iter()
+        .map(|item| match &item {
+            Expr::Path(path) if path.qself.is_none() && path.path.get_ident().is_some() => {
+                Ok(path.path.get_ident().cloned().expect("checked"))
             }
-            _ => return Err(inner.error("expected a column name")),
-        }
-        Ok(())
-    })?;
-    Ok(out)
+            _ => Err(syn::Error::new_spanned(
+                &item,
+                format!("expected a column name: `{key}(a, b)`"),
+            )),
+        })
+        .collect()
 }
 
 /// Reads `on_delete = cascade`.
 fn action(meta: &ParseNestedMeta) -> syn::Result<Spanned<Action>> {
     let key = key_name(meta);
-    let name: Ident = meta.value()?.parse().map_err(|e| {
-        syn::Error::new(
-            e.span(),
-            format!("`{key}` takes an action: `{key} = cascade`"),
-        )
-    })?;
-    let text = name.to_string();
     let known: Vec<&str> = Action::ALL.iter().map(|a| a.key()).collect();
+    let expr: Expr = meta.value()?.parse()?;
+    let name = match &expr {
+        Expr::Path(path) if path.qself.is_none() => path.path.get_ident(),
+        _ => None,
+    };
+    let Some(name) = name else {
+        return Err(syn::Error::new_spanned(
+            &expr,
+            format!(
+                "`{key}` takes an action without quotes, e.g. `{key} = cascade`; expected {}",
+                one_of(&known)
+            ),
+        ));
+    };
+    let text = name.to_string();
     match Action::ALL.into_iter().find(|a| a.key() == text) {
         Some(value) => Ok(Spanned {
             value,
-            span: name.span(),
+            loc: name.span().into(),
         }),
         None => {
-            let hint = did_you_mean(&text, known.iter().copied());
-            let hint = if hint.is_empty() {
-                format!("; expected one of {}", list(&known))
-            } else {
-                hint
+            let hint = match closest(&text, &known) {
+                Some(candidate) => format!("; did you mean `{candidate}`?"),
+                None => format!("; expected {}", one_of(&known)),
             };
             Err(syn::Error::new(
                 name.span(),
@@ -228,41 +302,38 @@ fn action(meta: &ParseNestedMeta) -> syn::Result<Spanned<Action>> {
 /// Reads `default = 1 | -1 | 1.5 | true | "text" | current_timestamp`.
 fn default_value(meta: &ParseNestedMeta) -> syn::Result<Spanned<DefaultValue>> {
     let expr: Expr = meta.value()?.parse()?;
-    let span = expr.span();
+    let loc = Loc::of(&expr);
     let unsupported = || {
-        syn::Error::new(
-            span,
-            "unsupported default; write a literal (`1`, `1.5`, `true`, `\"manual\"`) or `current_timestamp`, or use `default_sql = \"..\"`",
+        syn::Error::new_spanned(
+            &expr,
+            "unsupported default; write a literal (`1`, `-1`, `1.5`, `true`, `\"manual\"`) or `current_timestamp`, or use `default_sql = \"..\"`",
         )
     };
     let value = match &expr {
         Expr::Lit(ExprLit { lit, .. }) => literal(lit, false).ok_or_else(unsupported)?,
         Expr::Unary(ExprUnary {
             op: UnOp::Neg(_),
-            expr,
+            expr: inner,
             ..
-        }) => match &**expr {
+        }) => match &**inner {
             Expr::Lit(ExprLit { lit, .. }) => literal(lit, true).ok_or_else(unsupported)?,
             _ => return Err(unsupported()),
         },
         Expr::Path(path) if path.path.is_ident(CURRENT_TIMESTAMP) => DefaultValue::CurrentTimestamp,
-        Expr::Path(path) => {
-            let name = quote::quote!(#path).to_string();
-            return Err(syn::Error::new(
-                span,
-                format!(
-                    "unknown default `{name}`{}",
-                    match did_you_mean(&name, [CURRENT_TIMESTAMP]) {
-                        hint if hint.is_empty() =>
-                            "; the only keyword is `current_timestamp`".to_owned(),
-                        hint => hint,
-                    }
-                ),
+        Expr::Path(path) if path.path.get_ident().is_some() => {
+            let name = path.path.get_ident().expect("checked").to_string();
+            let hint = match closest(&name, &[CURRENT_TIMESTAMP, "true", "false"]) {
+                Some(candidate) => format!("; did you mean `{candidate}`?"),
+                None => "; write a literal or `current_timestamp`, or use `default_sql = \"..\"` for an SQL expression".to_owned(),
+            };
+            return Err(syn::Error::new_spanned(
+                &expr,
+                format!("unknown default `{name}`{hint}"),
             ));
         }
         _ => return Err(unsupported()),
     };
-    Ok(Spanned { value, span })
+    Ok(Spanned { value, loc })
 }
 
 fn literal(lit: &Lit, negative: bool) -> Option<DefaultValue> {
@@ -283,23 +354,29 @@ fn literal(lit: &Lit, negative: bool) -> Option<DefaultValue> {
 }
 
 /// Reads a path value: `references = super::entry::id`.
-fn path_value(meta: &ParseNestedMeta) -> syn::Result<Path> {
+fn path_value(meta: &ParseNestedMeta, example: &str) -> syn::Result<Spanned<Path>> {
     let key = key_name(meta);
-    meta.value()?.parse().map_err(|e| {
-        syn::Error::new(
-            e.span(),
-            format!("`{key}` takes a path to a column, e.g. `{key} = super::entry::id`"),
-        )
-    })
+    let expr: Expr = meta.value()?.parse()?;
+    match expr {
+        Expr::Path(path) if path.qself.is_none() => Ok(Spanned {
+            loc: Loc::of(&path.path),
+            value: path.path,
+        }),
+        other => Err(syn::Error::new_spanned(
+            &other,
+            format!("`{key}` takes a path without quotes, e.g. `{key} = {example}`"),
+        )),
+    }
 }
 
 /// Rejects a value after a flag: `primary_key = true`.
 fn flag(meta: &ParseNestedMeta) -> syn::Result<Span> {
     if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
         let key = key_name(meta);
-        return Err(meta.error(format!(
-            "`{key}` is a flag and takes no value; write `{key}`"
-        )));
+        return Err(syn::Error::new_spanned(
+            &meta.path,
+            format!("`{key}` is a flag and takes no value; write `{key}` alone"),
+        ));
     }
     Ok(meta.path.span())
 }
@@ -307,45 +384,52 @@ fn flag(meta: &ParseNestedMeta) -> syn::Result<Span> {
 /// Reads every `#[schema(..)]` on the struct.
 pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
     let mut out = ContainerAttrs::default();
+    let mut attempted = Vec::new();
     for attr in attrs.iter().filter(|a| a.path().is_ident(SCHEMA)) {
-        let result = attr.parse_nested_meta(|meta| {
-            let key = key_name(&meta);
-            match key.as_str() {
-                TABLE => {
-                    let value = string(&meta)?;
-                    set_once(cx, &mut out.table, value, &meta);
-                }
-                RENAMED_FROM => {
-                    let value = string(&meta)?;
-                    set_once(cx, &mut out.renamed_from, value, &meta);
-                }
-                PRIMARY_KEY => {
-                    let span = meta.path.span();
-                    let value = Spanned {
-                        value: columns(&meta)?,
-                        span,
-                    };
-                    set_once(cx, &mut out.primary_key, value, &meta);
-                }
-                INDEX => out.indexes.push(index(cx, &meta)?),
-                UNIQUE => out.uniques.push(unique(cx, &meta)?),
-                FOREIGN_KEY => out.foreign_keys.push(foreign_key(cx, &meta)?),
-                CHECK => out.checks.push(check(cx, &meta)?),
-                HAS_MANY | HAS_ONE => out.children.push(child(cx, &meta, key == HAS_MANY)?),
-                CUSTOM_BEHAVIOR => {
-                    let span = flag(&meta)?;
-                    set_once(cx, &mut out.custom_behavior, span, &meta);
-                }
-                _ => {
-                    unknown_key(cx, &meta, CONTAINER_KEYS, "struct");
-                    skip_value(&meta)?;
-                }
+        let read = |meta: &ParseNestedMeta, key: &str, attempted: &mut Vec<String>| match key {
+            TABLE => set_once(&mut out.table, string(meta)?, meta),
+            RENAMED_FROM => set_once(&mut out.renamed_from, string(meta)?, meta),
+            PRIMARY_KEY => {
+                let loc = Loc::from(meta.path.span());
+                let value = columns(meta)?;
+                set_once(&mut out.primary_key, Spanned { value, loc }, meta)
             }
-            Ok(())
-        });
-        if let Err(error) = result {
+            INDEX => {
+                out.indexes.push(index(cx, meta)?);
+                Ok(())
+            }
+            UNIQUE => {
+                out.uniques.push(unique(cx, meta)?);
+                Ok(())
+            }
+            FOREIGN_KEY => {
+                out.foreign_keys.push(foreign_key(cx, meta)?);
+                Ok(())
+            }
+            CHECK => {
+                out.checks.push(check(cx, meta)?);
+                Ok(())
+            }
+            HAS_MANY | HAS_ONE => {
+                out.children.push(child(cx, meta, key == HAS_MANY)?);
+                Ok(())
+            }
+            CUSTOM_BEHAVIOR => {
+                let span = flag(meta)?;
+                set_once(&mut out.custom_behavior, span, meta)
+            }
+            _ if FIELD_KEYS.contains(&key) => Err(syn::Error::new_spanned(
+                &meta.path,
+                format!("`{key}` belongs on a field, not on the struct"),
+            )),
+            _ => Err(unknown_key(meta, key, CONTAINER_KEYS, "struct", attempted)),
+        };
+        if let Err(error) = attr.parse_nested_meta(recovering(cx, &mut attempted, read)) {
             cx.syn_error(error);
         }
+    }
+    for key in attempted {
+        cx.attempted(&key);
     }
     out
 }
@@ -353,100 +437,80 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
 /// Reads every `#[schema(..)]` on a field.
 pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
     let mut out = FieldAttrs::default();
+    let mut attempted = Vec::new();
     for attr in attrs.iter().filter(|a| a.path().is_ident(SCHEMA)) {
-        let result = attr.parse_nested_meta(|meta| {
-            match key_name(&meta).as_str() {
-                PRIMARY_KEY => {
-                    let span = flag(&meta)?;
-                    set_once(cx, &mut out.primary_key, span, &meta);
-                }
-                AUTOINCREMENT => {
-                    let span = flag(&meta)?;
-                    set_once(cx, &mut out.autoincrement, span, &meta);
-                }
-                UNIQUE => {
-                    let span = flag(&meta)?;
-                    set_once(cx, &mut out.unique, span, &meta);
-                }
-                INDEX => {
-                    let value = if meta.input.peek(syn::Token![=]) {
-                        let name = string(&meta)?;
-                        Spanned {
-                            value: Some(name.value),
-                            span: name.span,
-                        }
-                    } else {
-                        Spanned {
-                            value: None,
-                            span: flag(&meta)?,
-                        }
-                    };
-                    set_once(cx, &mut out.index, value, &meta);
-                }
-                DEFAULT => {
-                    let value = default_value(&meta)?;
-                    set_once(cx, &mut out.default, value, &meta);
-                }
-                DEFAULT_SQL => {
-                    let sql = string(&meta)?;
+        let read = |meta: &ParseNestedMeta, key: &str, attempted: &mut Vec<String>| match key {
+            PRIMARY_KEY => set_once(&mut out.primary_key, flag(meta)?, meta),
+            AUTOINCREMENT => set_once(&mut out.autoincrement, flag(meta)?, meta),
+            UNIQUE => set_once(&mut out.unique, flag(meta)?, meta),
+            INDEX => {
+                let value = if meta.input.peek(syn::Token![=]) {
+                    let name = string(meta)?;
+                    Spanned {
+                        value: Some(name.value),
+                        loc: name.loc,
+                    }
+                } else {
+                    Spanned {
+                        value: None,
+                        loc: flag(meta)?.into(),
+                    }
+                };
+                set_once(&mut out.index, value, meta)
+            }
+            DEFAULT | DEFAULT_SQL => {
+                let (value, key) = if key == DEFAULT {
+                    (default_value(meta)?, DEFAULT)
+                } else {
+                    let sql = string(meta)?;
                     let value = Spanned {
                         value: DefaultValue::Sql(sql.value),
-                        span: sql.span,
+                        loc: sql.loc,
                     };
-                    set_once(cx, &mut out.default, value, &meta);
-                }
-                REFERENCES => {
-                    let path = path_value(&meta)?;
-                    let value = Spanned {
-                        span: path.span(),
-                        value: path,
-                    };
-                    set_once(cx, &mut out.references, value, &meta);
-                }
-                ON_DELETE => {
-                    let value = action(&meta)?;
-                    set_once(cx, &mut out.on_delete, value, &meta);
-                }
-                ON_UPDATE => {
-                    let value = action(&meta)?;
-                    set_once(cx, &mut out.on_update, value, &meta);
-                }
-                RELATION => {
-                    let value = ident(&meta)?;
-                    set_once(cx, &mut out.relation, value, &meta);
-                }
-                CONSTRAINT => {
-                    let value = string(&meta)?;
-                    set_once(cx, &mut out.constraint, value, &meta);
-                }
-                SQL_TYPE => sql_type(cx, &meta, &mut out.sql_type)?,
-                RENAMED_FROM => {
-                    let value = string(&meta)?;
-                    set_once(cx, &mut out.renamed_from, value, &meta);
-                }
-                _ => {
-                    unknown_key(cx, &meta, FIELD_KEYS, "field");
-                    skip_value(&meta)?;
+                    (value, DEFAULT_SQL)
+                };
+                match &out.default {
+                    Some((_, other)) if *other != key => Err(syn::Error::new_spanned(
+                        &meta.path,
+                        format!("`{key}` and `{other}` both set the default; keep one of them"),
+                    )),
+                    _ => set_once(&mut out.default, (value, key), meta),
                 }
             }
-            Ok(())
-        });
-        if let Err(error) = result {
+            REFERENCES => {
+                let value = path_value(meta, "super::entry::id")?;
+                set_once(&mut out.references, value, meta)
+            }
+            ON_DELETE => set_once(&mut out.on_delete, action(meta)?, meta),
+            ON_UPDATE => set_once(&mut out.on_update, action(meta)?, meta),
+            RELATION => set_once(&mut out.relation, ident(meta)?, meta),
+            CONSTRAINT => set_once(&mut out.constraint, string(meta)?, meta),
+            SQL_TYPE => sql_type(cx, meta, &mut out.sql_type),
+            RENAMED_FROM => set_once(&mut out.renamed_from, string(meta)?, meta),
+            FOREIGN_KEY => Err(syn::Error::new_spanned(
+                &meta.path,
+                "on a field, a foreign key is `references = super::entry::id`; `foreign_key(..)` on the struct is for keys of several columns",
+            )),
+            "nullable" | "null" | "not_null" | "optional" => Err(syn::Error::new_spanned(
+                &meta.path,
+                format!(
+                    "`{key}` is not a key: a column is nullable when its field is an `Option<_>`"
+                ),
+            )),
+            _ if CONTAINER_KEYS.contains(&key) => Err(syn::Error::new_spanned(
+                &meta.path,
+                format!("`{key}` belongs on the struct, not on a field"),
+            )),
+            _ => Err(unknown_key(meta, key, FIELD_KEYS, "field", attempted)),
+        };
+        if let Err(error) = attr.parse_nested_meta(recovering(cx, &mut attempted, read)) {
             cx.syn_error(error);
         }
     }
-    out
-}
-
-/// Consumes whatever follows an unknown key, so parsing goes on.
-fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
-    if meta.input.peek(syn::Token![=]) {
-        meta.value()?.parse::<Expr>()?;
-    } else if meta.input.peek(syn::token::Paren) {
-        let _content;
-        syn::parenthesized!(_content in meta.input);
+    for key in attempted {
+        cx.attempted(&key);
     }
-    Ok(())
+    out
 }
 
 /// Requires the list form `key(..)`.
@@ -454,7 +518,37 @@ fn require_list(meta: &ParseNestedMeta, example: &str) -> syn::Result<()> {
     if meta.input.peek(syn::token::Paren) {
         Ok(())
     } else {
-        Err(meta.error(format!("expected `{example}`")))
+        Err(syn::Error::new_spanned(
+            &meta.path,
+            format!("`{}` takes a list: `{example}`", key_name(meta)),
+        ))
+    }
+}
+
+/// Reads the keys of a nested list like `index(..)` with `read`; returns the
+/// keys the user tried to write but got wrong.
+fn nested(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    read: impl FnMut(&ParseNestedMeta, &str, &mut Vec<String>) -> syn::Result<()>,
+) -> syn::Result<Vec<String>> {
+    let mut attempted = Vec::new();
+    meta.parse_nested_meta(recovering(cx, &mut attempted, read))?;
+    Ok(attempted)
+}
+
+/// Reports `what` as missing from the list at `span`, unless the user tried
+/// to write it and an error already says what is wrong.
+fn require<T>(
+    cx: &Ctxt,
+    value: &Option<T>,
+    key: &str,
+    attempted: &[String],
+    span: Span,
+    message: &str,
+) {
+    if value.is_none() && !attempted.iter().any(|a| a == key) {
+        cx.error(span, message);
     }
 }
 
@@ -463,43 +557,36 @@ fn index(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<IndexAttr> {
     let mut out = IndexAttr {
         span: meta.path.span(),
         name: None,
-        columns: Vec::new(),
+        columns: None,
         unique: false,
     };
-    let mut columns_seen = None;
     let mut unique_seen = None;
-    meta.parse_nested_meta(|inner| {
-        match key_name(&inner).as_str() {
-            NAME => {
-                let value = string(&inner)?;
-                set_once(cx, &mut out.name, value, &inner);
-            }
-            COLUMNS => {
-                let value = columns(&inner)?;
-                set_once(cx, &mut columns_seen, (), &inner);
-                out.columns = value;
-            }
-            UNIQUE => {
-                flag(&inner)?;
-                set_once(cx, &mut unique_seen, (), &inner);
-                out.unique = true;
-            }
-            _ => {
-                unknown_key(cx, &inner, INDEX_KEYS, "index");
-                skip_value(&inner)?;
-            }
+    let attempted = nested(cx, meta, |inner, key, attempted| match key {
+        NAME => set_once(&mut out.name, string(inner)?, inner),
+        COLUMNS => set_once(&mut out.columns, columns(inner)?, inner),
+        UNIQUE => {
+            flag(inner)?;
+            out.unique = true;
+            set_once(&mut unique_seen, (), inner)
         }
-        Ok(())
+        _ => Err(unknown_key(inner, key, INDEX_KEYS, "index", attempted)),
     })?;
-    if out.name.is_none() {
-        cx.error(
-            out.span,
-            "index needs a name: `index(name = \"idx_..\", columns(..))`",
-        );
-    }
-    if columns_seen.is_none() {
-        cx.error(out.span, "index needs `columns(..)`");
-    }
+    require(
+        cx,
+        &out.name,
+        NAME,
+        &attempted,
+        out.span,
+        "index needs a name: `index(name = \"idx_..\", columns(..))`",
+    );
+    require(
+        cx,
+        &out.columns,
+        COLUMNS,
+        &attempted,
+        out.span,
+        "index needs its columns: `index(name = \"idx_..\", columns(..))`",
+    );
     Ok(out)
 }
 
@@ -508,101 +595,80 @@ fn unique(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<UniqueAttr> {
     let mut out = UniqueAttr {
         span: meta.path.span(),
         name: None,
-        columns: Vec::new(),
+        columns: None,
     };
-    let mut columns_seen = None;
-    meta.parse_nested_meta(|inner| {
-        match key_name(&inner).as_str() {
-            NAME => {
-                let value = string(&inner)?;
-                set_once(cx, &mut out.name, value, &inner);
-            }
-            COLUMNS => {
-                let value = columns(&inner)?;
-                set_once(cx, &mut columns_seen, (), &inner);
-                out.columns = value;
-            }
-            _ => {
-                unknown_key(cx, &inner, UNIQUE_KEYS, "unique");
-                skip_value(&inner)?;
-            }
-        }
-        Ok(())
+    let attempted = nested(cx, meta, |inner, key, attempted| match key {
+        NAME => set_once(&mut out.name, string(inner)?, inner),
+        COLUMNS => set_once(&mut out.columns, columns(inner)?, inner),
+        _ => Err(unknown_key(inner, key, UNIQUE_KEYS, "unique", attempted)),
     })?;
-    if columns_seen.is_none() {
-        cx.error(out.span, "unique needs `columns(..)`");
-    }
+    require(
+        cx,
+        &out.columns,
+        COLUMNS,
+        &attempted,
+        out.span,
+        "unique needs its columns: `unique(columns(..))`",
+    );
     Ok(out)
 }
 
 fn foreign_key(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<ForeignKeyAttr> {
-    require_list(
-        meta,
-        "foreign_key(columns(..), references = super::parent, ref_columns(..))",
-    )?;
+    const EXAMPLE: &str = "foreign_key(columns(..), references = super::parent, ref_columns(..))";
+    require_list(meta, EXAMPLE)?;
     let mut out = ForeignKeyAttr {
         span: meta.path.span(),
-        columns: Vec::new(),
+        columns: None,
         target: None,
-        ref_columns: Vec::new(),
+        ref_columns: None,
         on_delete: None,
         on_update: None,
         relation: None,
         constraint: None,
     };
-    let mut columns_seen = None;
-    let mut ref_columns_seen = None;
-    meta.parse_nested_meta(|inner| {
-        match key_name(&inner).as_str() {
-            COLUMNS => {
-                let value = columns(&inner)?;
-                set_once(cx, &mut columns_seen, (), &inner);
-                out.columns = value;
-            }
-            REFERENCES => {
-                let value = path_value(&inner)?;
-                set_once(cx, &mut out.target, value, &inner);
-            }
-            REF_COLUMNS => {
-                let value = columns(&inner)?;
-                set_once(cx, &mut ref_columns_seen, (), &inner);
-                out.ref_columns = value;
-            }
-            ON_DELETE => {
-                let value = action(&inner)?;
-                set_once(cx, &mut out.on_delete, value, &inner);
-            }
-            ON_UPDATE => {
-                let value = action(&inner)?;
-                set_once(cx, &mut out.on_update, value, &inner);
-            }
-            RELATION => {
-                let value = ident(&inner)?;
-                set_once(cx, &mut out.relation, value, &inner);
-            }
-            CONSTRAINT => {
-                let value = string(&inner)?;
-                set_once(cx, &mut out.constraint, value, &inner);
-            }
-            _ => {
-                unknown_key(cx, &inner, FOREIGN_KEY_KEYS, "foreign_key");
-                skip_value(&inner)?;
-            }
+    let attempted = nested(cx, meta, |inner, key, attempted| match key {
+        COLUMNS => set_once(&mut out.columns, columns(inner)?, inner),
+        REFERENCES => {
+            let path = path_value(inner, "super::parent")?;
+            set_once(&mut out.target, path.value, inner)
         }
-        Ok(())
+        REF_COLUMNS => set_once(&mut out.ref_columns, columns(inner)?, inner),
+        ON_DELETE => set_once(&mut out.on_delete, action(inner)?, inner),
+        ON_UPDATE => set_once(&mut out.on_update, action(inner)?, inner),
+        RELATION => set_once(&mut out.relation, ident(inner)?, inner),
+        CONSTRAINT => set_once(&mut out.constraint, string(inner)?, inner),
+        _ => Err(unknown_key(
+            inner,
+            key,
+            FOREIGN_KEY_KEYS,
+            "foreign_key",
+            attempted,
+        )),
     })?;
-    if out.target.is_none() {
-        cx.error(
-            out.span,
-            "foreign_key needs `references = path::to::entity_module`",
-        );
-    }
-    if columns_seen.is_none() || ref_columns_seen.is_none() {
-        cx.error(
-            out.span,
-            "foreign_key needs `columns(..)` and `ref_columns(..)`",
-        );
-    }
+    require(
+        cx,
+        &out.columns,
+        COLUMNS,
+        &attempted,
+        out.span,
+        &format!("foreign_key needs its columns: `{EXAMPLE}`"),
+    );
+    require(
+        cx,
+        &out.target,
+        REFERENCES,
+        &attempted,
+        out.span,
+        &format!("foreign_key needs the referenced entity's module: `{EXAMPLE}`"),
+    );
+    require(
+        cx,
+        &out.ref_columns,
+        REF_COLUMNS,
+        &attempted,
+        out.span,
+        &format!("foreign_key needs the referenced columns: `{EXAMPLE}`"),
+    );
     Ok(out)
 }
 
@@ -613,73 +679,75 @@ fn check(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<CheckAttr> {
         expr: None,
         name: None,
     };
-    meta.parse_nested_meta(|inner| {
-        match key_name(&inner).as_str() {
-            EXPR => {
-                let value = string(&inner)?;
-                set_once(cx, &mut out.expr, value, &inner);
-            }
-            NAME => {
-                let value = string(&inner)?;
-                set_once(cx, &mut out.name, value, &inner);
-            }
-            _ => {
-                unknown_key(cx, &inner, CHECK_KEYS, "check");
-                skip_value(&inner)?;
-            }
-        }
-        Ok(())
+    let attempted = nested(cx, meta, |inner, key, attempted| match key {
+        EXPR => set_once(&mut out.expr, string(inner)?, inner),
+        NAME => set_once(&mut out.name, string(inner)?, inner),
+        _ => Err(unknown_key(inner, key, CHECK_KEYS, "check", attempted)),
     })?;
-    if out.expr.is_none() {
-        cx.error(out.span, "check needs `expr = \"..\"`");
-    }
+    require(
+        cx,
+        &out.expr,
+        EXPR,
+        &attempted,
+        out.span,
+        "check needs its SQL expression: `check(expr = \"..\")`",
+    );
     Ok(out)
 }
 
 fn child(cx: &Ctxt, meta: &ParseNestedMeta, many: bool) -> syn::Result<ChildAttr> {
     let key = key_name(meta);
-    let example = format!("{key} = super::child::foreign_key_column");
+    let example = format!("{key}(super::child::parent_id)");
+    let wrong_path = |path: &Path| {
+        syn::Error::new_spanned(
+            path,
+            format!(
+                "`{key}` takes the path of the child's foreign-key column, with the child's module: `{example}`"
+            ),
+        )
+    };
     let mut target: Option<Path> = None;
     let mut relation = None;
     let mut via = None;
     if meta.input.peek(syn::Token![=]) {
-        target = Some(path_value(meta)?);
+        target = Some(path_value(meta, "super::child::parent_id")?.value);
     } else {
         require_list(meta, &example)?;
-        meta.parse_nested_meta(|inner| {
-            match key_name(&inner).as_str() {
+        let mut first = true;
+        nested(cx, meta, |inner, name, attempted| {
+            let is_first = std::mem::replace(&mut first, false);
+            match name {
                 RELATION if inner.input.peek(syn::Token![=]) => {
-                    let value = ident(&inner)?;
-                    set_once(cx, &mut relation, value, &inner);
+                    set_once(&mut relation, ident(inner)?, inner)
                 }
-                VIA if inner.input.peek(syn::Token![=]) => {
-                    let value = ident(&inner)?;
-                    set_once(cx, &mut via, value, &inner);
+                VIA if inner.input.peek(syn::Token![=]) => set_once(&mut via, ident(inner)?, inner),
+                _ if inner.input.is_empty() || inner.input.peek(syn::Token![,]) => {
+                    if is_first {
+                        target = Some(inner.path.clone());
+                        Ok(())
+                    } else {
+                        Err(unknown_key(inner, name, CHILD_KEYS, &key, attempted))
+                    }
                 }
-                _ if inner.path.segments.len() > 1 && target.is_none() => {
-                    target = Some(inner.path.clone());
-                }
-                _ => {
-                    unknown_key(cx, &inner, CHILD_KEYS, &key);
-                    skip_value(&inner)?;
-                }
+                _ => Err(unknown_key(inner, name, CHILD_KEYS, &key, attempted)),
             }
-            Ok(())
         })?;
     }
     let Some(mut module) = target else {
-        return Err(meta.error(format!("expected `{example}`")));
-    };
-    let Some(last) = module.segments.pop() else {
-        return Err(meta.error(format!("expected `{example}`")));
-    };
-    let column = last.into_value().ident;
-    if module.segments.is_empty() {
-        return Err(syn::Error::new(
-            column.span(),
-            format!("`{key}` takes a path to the child's foreign-key column, e.g. `{example}`"),
+        return Err(syn::Error::new_spanned(
+            &meta.path,
+            format!("`{key}` needs the path of the child's foreign-key column first: `{example}`"),
         ));
+    };
+    if module.segments.len() < 2 {
+        return Err(wrong_path(&module));
     }
+    let column = module
+        .segments
+        .pop()
+        .expect("two segments")
+        .into_value()
+        .ident;
     module.segments.pop_punct();
     Ok(ChildAttr {
         many,
@@ -696,19 +764,15 @@ fn sql_type(cx: &Ctxt, meta: &ParseNestedMeta, out: &mut SqlTypeAttrs) -> syn::R
         meta,
         "sql_type(sqlite = \"..\", postgres = \"..\", mysql = \"..\")",
     )?;
-    set_once(cx, &mut out.span, meta.path.span(), meta);
-    meta.parse_nested_meta(|inner| {
-        let slot = match key_name(&inner).as_str() {
+    set_once(&mut out.span, meta.path.span(), meta)?;
+    nested(cx, meta, |inner, key, attempted| {
+        let slot = match key {
             SQLITE => &mut out.sqlite,
             POSTGRES => &mut out.postgres,
             MYSQL => &mut out.mysql,
-            _ => {
-                unknown_key(cx, &inner, BACKENDS, "sql_type");
-                return skip_value(&inner);
-            }
+            _ => return Err(unknown_key(inner, key, BACKENDS, "sql_type", attempted)),
         };
-        let value = string(&inner)?;
-        set_once(cx, slot, value, &inner);
-        Ok(())
-    })
+        set_once(slot, string(inner)?, inner)
+    })?;
+    Ok(())
 }

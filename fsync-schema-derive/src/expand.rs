@@ -3,11 +3,20 @@
 //! Generated code names everything by absolute path through
 //! `::fsync_schema::__private`, so the caller needs no imports; the logic that
 //! is the same for every entity lives in ordinary functions there.
+//!
+//! The named items (`Entity`, `Column`, `PrimaryKey`, `ActiveModel`,
+//! `Relation`) are emitted in the caller's module, their impls inside one
+//! `const _: () = { .. };` block. There, every use of a field's type goes
+//! through one local trait, `__FsyncSchemaColumn`, implemented for the types a
+//! column can hold, and is spanned over the field's type: a type that cannot
+//! be stored in a column gives one error there, not one per generated method
+//! (the compiler reports an identical error at an identical span once).
 
-use crate::ast::{Entity, Field};
+use crate::ast::{Entity, Field, Via};
+use crate::ctxt::Loc;
 use fsync_schema_model::tokens;
 use fsync_schema_model::validate::Need;
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use std::collections::BTreeMap;
 
@@ -23,22 +32,31 @@ fn sea() -> TokenStream {
 
 /// Everything the derive emits for `entity`.
 pub fn expand(entity: &Entity) -> TokenStream {
-    let column = column_enum(entity);
-    let primary_key = primary_key_enum(entity);
-    let entity_struct = entity_struct(entity);
+    let (entity_struct, entity_impls) = entity_struct(entity);
+    let (column, column_impls) = column_enum(entity);
+    let (primary_key, primary_key_impls) = primary_key_enum(entity);
     let model = model_impls(entity);
-    let active_model = active_model(entity);
-    let relation = relation_enum(entity);
+    let (active_model, active_model_impls) = active_model(entity);
+    let (relation, relation_impls) = relation_enum(entity);
     let schema = schema_impl(entity);
+    let column_trait = column_trait();
     let checks = compile_time_checks(entity);
     quote! {
         #entity_struct
         #column
         #primary_key
-        #model
         #active_model
         #relation
-        #schema
+        const _: () = {
+            #column_trait
+            #entity_impls
+            #column_impls
+            #primary_key_impls
+            #model
+            #active_model_impls
+            #relation_impls
+            #schema
+        };
         #checks
     }
 }
@@ -55,8 +73,177 @@ pub fn fallback(vis: &syn::Visibility) -> TokenStream {
     }
 }
 
+/// `ActiveValue<T>` for a field, spanned over the field's type.
+fn active_type(field: &Field) -> TokenStream {
+    let ty = field.ty;
+    let open =
+        quote_spanned!(field.ty_loc.start=> ::fsync_schema::__private::sea_orm::ActiveValue<);
+    let close = quote_spanned!(field.ty_loc.end=> >);
+    quote!(#open #ty #close)
+}
+
+/// `<ActiveValue<T> as __FsyncSchemaColumn<T>>::op(args)`, spanned over the
+/// field's type: every token at its start but the argument list, at its end.
+/// (An expression whose tokens mix the field's span and the macro's would be
+/// reported at the macro.) The arguments too are spanned over the type, for an
+/// argument that is the field's `ActiveValue` is checked where it is written.
+fn op(field: &Field, op: &str, args: TokenStream) -> TokenStream {
+    let ty = field.ty;
+    let loc = field.ty_loc;
+    let active = active_type(field);
+    let op = Ident::new(op, loc.start);
+    let args = group_at(Delimiter::Parenthesis, over(loc, args), loc.end);
+    quote_spanned!(loc.start=> <#active as __FsyncSchemaColumn<#ty>>::#op #args)
+}
+
+/// Comma-separated `tokens`, each item spanned over `loc`: its last token at
+/// the end of `loc`, the others at its start.
+fn over(loc: Loc, tokens: TokenStream) -> TokenStream {
+    let mut items: Vec<Vec<proc_macro2::TokenTree>> = vec![Vec::new()];
+    for token in tokens {
+        match &token {
+            proc_macro2::TokenTree::Punct(p) if p.as_char() == ',' => items.push(Vec::new()),
+            _ => items.last_mut().expect("one item").push(token),
+        }
+    }
+    let items = items
+        .into_iter()
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            let last = item.len() - 1;
+            item.into_iter()
+                .enumerate()
+                .map(|(i, mut token)| {
+                    token.set_span(if i == last { loc.end } else { loc.start });
+                    token
+                })
+                .collect::<TokenStream>()
+        });
+    quote!(#(#items),*)
+}
+
+/// A delimited group whose delimiters carry `span`.
+fn group_at(delimiter: Delimiter, tokens: TokenStream, span: Span) -> Group {
+    let mut group = Group::new(delimiter, tokens);
+    group.set_span(span);
+    group
+}
+
+/// The local trait through which generated code uses field types, and its
+/// impl for every type a column can hold. Its methods adapt SeaORM's
+/// `ActiveValue` and value traits to one bound, `ColumnValue`.
+fn column_trait() -> TokenStream {
+    let sea = sea();
+    let private = private();
+    let model = quote!(::fsync_schema::model);
+    quote! {
+        #[diagnostic::on_unimplemented(
+            message = "`{T}` cannot be stored in a column",
+            label = "unsupported column type",
+            note = "a column holds an integer, bool, f32/f64, String, Vec<u8>, Uuid, a chrono date or time, serde_json::Value, an enum deriving `fsync_schema::TextEnum`, or an `Option` of these; the type must also implement `Debug` and `PartialEq`"
+        )]
+        trait __FsyncSchemaColumn<T>: ::core::marker::Sized {
+            fn column_def(unique: bool) -> #sea::ColumnDef;
+            fn column(name: &str, sql_type: #model::SqlTypes) -> #model::Column;
+            fn array_type() -> #sea::sea_query::ArrayType;
+            fn to_value(value: &T) -> #sea::Value;
+            fn from_value(value: #sea::Value, column: &str) -> ::core::result::Result<T, #sea::DbErr>;
+            fn try_get(row: &#sea::QueryResult, pre: &str, column: &str) -> ::core::result::Result<T, #sea::TryGetError>;
+            fn unchanged(value: T) -> Self;
+            fn not_set() -> Self;
+            fn default_value() -> Self;
+            fn into_model(active: Self, column: &str) -> ::core::result::Result<T, #sea::DbErr>;
+            fn take(active: &mut Self) -> #sea::ActiveValue<#sea::Value>;
+            fn get(active: &Self) -> #sea::ActiveValue<#sea::Value>;
+            fn set_if_not_equals(active: &mut Self, value: #sea::Value);
+            fn try_set(active: &mut Self, value: #sea::Value, column: &str) -> ::core::result::Result<(), #sea::DbErr>;
+            fn is_not_set(active: &Self) -> bool;
+            fn reset(active: &mut Self);
+            fn clone(active: &Self) -> Self;
+            fn eq(a: &Self, b: &Self) -> bool;
+            fn debug(active: &Self) -> &dyn ::core::fmt::Debug;
+        }
+        #[diagnostic::do_not_recommend]
+        impl<T> __FsyncSchemaColumn<T> for #sea::ActiveValue<T>
+        where
+            T: #private::ColumnValue + ::core::cmp::PartialEq + ::core::fmt::Debug,
+        {
+            fn column_def(unique: bool) -> #sea::ColumnDef {
+                #private::column_def::<T>(unique)
+            }
+            fn column(name: &str, sql_type: #model::SqlTypes) -> #model::Column {
+                #private::column::<T>(name, sql_type)
+            }
+            fn array_type() -> #sea::sea_query::ArrayType {
+                #private::array_type::<T>()
+            }
+            fn to_value(value: &T) -> #sea::Value {
+                ::core::convert::Into::into(::core::clone::Clone::clone(value))
+            }
+            fn from_value(value: #sea::Value, column: &str) -> ::core::result::Result<T, #sea::DbErr> {
+                <T as #sea::sea_query::ValueType>::try_from(value)
+                    .map_err(|error| #private::value_error(column, error))
+            }
+            fn try_get(row: &#sea::QueryResult, pre: &str, column: &str) -> ::core::result::Result<T, #sea::TryGetError> {
+                row.try_get_nullable::<T>(pre, column)
+            }
+            fn unchanged(value: T) -> Self {
+                #sea::ActiveValue::Unchanged(value)
+            }
+            fn not_set() -> Self {
+                #sea::ActiveValue::NotSet
+            }
+            /// SeaORM's `DefaultActiveValue`: `None` for a nullable column, a
+            /// dummy value where the type has one, else not set.
+            fn default_value() -> Self {
+                let null = <<T as #private::ColumnValue>::NotNull as #sea::sea_query::Nullable>::null();
+                let value = if <T as #private::ColumnValue>::NULLABLE {
+                    null
+                } else {
+                    null.dummy_value()
+                };
+                match <T as #sea::sea_query::ValueType>::try_from(value) {
+                    ::core::result::Result::Ok(value) => #sea::ActiveValue::Set(value),
+                    ::core::result::Result::Err(_) => #sea::ActiveValue::NotSet,
+                }
+            }
+            fn into_model(active: Self, column: &str) -> ::core::result::Result<T, #sea::DbErr> {
+                #private::set_value(active, column)
+            }
+            fn take(active: &mut Self) -> #sea::ActiveValue<#sea::Value> {
+                ::core::mem::replace(active, #sea::ActiveValue::NotSet).into_wrapped_value()
+            }
+            fn get(active: &Self) -> #sea::ActiveValue<#sea::Value> {
+                ::core::clone::Clone::clone(active).into_wrapped_value()
+            }
+            fn set_if_not_equals(active: &mut Self, value: #sea::Value) {
+                active.set_if_not_equals(value.unwrap::<T>())
+            }
+            fn try_set(active: &mut Self, value: #sea::Value, column: &str) -> ::core::result::Result<(), #sea::DbErr> {
+                *active = #sea::ActiveValue::Set(<Self as __FsyncSchemaColumn<T>>::from_value(value, column)?);
+                ::core::result::Result::Ok(())
+            }
+            fn is_not_set(active: &Self) -> bool {
+                active.is_not_set()
+            }
+            fn reset(active: &mut Self) {
+                active.reset()
+            }
+            fn clone(active: &Self) -> Self {
+                ::core::clone::Clone::clone(active)
+            }
+            fn eq(a: &Self, b: &Self) -> bool {
+                a == b
+            }
+            fn debug(active: &Self) -> &dyn ::core::fmt::Debug {
+                active
+            }
+        }
+    }
+}
+
 /// A static list of `ty`'s variants as `IntoEnumIterator`.
-fn iterable(ty: &syn::Ident, variants: &[TokenStream]) -> TokenStream {
+fn iterable(ty: &Ident, variants: &[TokenStream]) -> TokenStream {
     let sea = sea();
     let count = variants.len();
     quote! {
@@ -72,7 +259,7 @@ fn iterable(ty: &syn::Ident, variants: &[TokenStream]) -> TokenStream {
 }
 
 /// `IdenStatic` and `Iden` for an enum whose variants name columns.
-fn iden_impls(ty: &syn::Ident, arms: &[TokenStream]) -> TokenStream {
+fn iden_impls(ty: &Ident, arms: &[TokenStream]) -> TokenStream {
     let sea = sea();
     quote! {
         #[automatically_derived]
@@ -90,12 +277,11 @@ fn iden_impls(ty: &syn::Ident, arms: &[TokenStream]) -> TokenStream {
     }
 }
 
-fn column_enum(entity: &Entity) -> TokenStream {
+fn column_enum(entity: &Entity) -> (TokenStream, TokenStream) {
     let sea = sea();
-    let private = private();
     let vis = entity.vis;
     let ident = format_ident!("Column");
-    let variants: Vec<&syn::Ident> = entity.fields.iter().map(|f| &f.variant).collect();
+    let variants: Vec<&Ident> = entity.fields.iter().map(|f| &f.variant).collect();
     let docs = entity
         .fields
         .iter()
@@ -108,18 +294,21 @@ fn column_enum(entity: &Entity) -> TokenStream {
         .map(|(v, n)| quote!(Column::#v => #n,))
         .collect();
     let defs = entity.fields.iter().map(|f| {
-        let (v, ty, unique) = (&f.variant, f.ty, f.unique);
-        quote!(Column::#v => #private::column_def::<#ty>(#unique),)
+        let (v, unique) = (&f.variant, f.unique);
+        let def = op(f, "column_def", quote!(#unique));
+        quote!(Column::#v => #def,)
     });
     let iterable = iterable(&ident, &paths);
     let iden = iden_impls(&ident, &name_arms);
-    quote! {
+    let definition = quote! {
         /// The table's columns. Generated by `#[derive(fsync_schema::Entity)]`.
         // No `PartialEq`: its `eq` would shadow `ColumnTrait::eq` in filters.
         #[derive(Copy, Clone, Debug)]
         #vis enum Column {
             #(#[doc = #docs] #variants,)*
         }
+    };
+    let impls = quote! {
         #iterable
         #iden
         #[automatically_derived]
@@ -139,24 +328,30 @@ fn column_enum(entity: &Entity) -> TokenStream {
                 match *self { #(#defs)* }
             }
         }
-    }
+    };
+    (definition, impls)
 }
 
+/// The fields of the primary key, in key order, each once.
 fn key_fields<'e, 'a>(entity: &'e Entity<'a>) -> Vec<&'e Field<'a>> {
-    entity
-        .table
-        .primary_key
-        .iter()
-        .filter_map(|name| entity.fields.iter().find(|f| &f.name == name))
-        .collect()
+    let mut out: Vec<&Field> = Vec::new();
+    for name in &entity.table.primary_key {
+        if let Some(field) = entity.fields.iter().find(|f| &f.name == name)
+            && !out.iter().any(|f| f.name == field.name)
+        {
+            out.push(field);
+        }
+    }
+    out
 }
 
-fn primary_key_enum(entity: &Entity) -> TokenStream {
+fn primary_key_enum(entity: &Entity) -> (TokenStream, TokenStream) {
     let sea = sea();
+    let private = private();
     let vis = entity.vis;
     let ident = format_ident!("PrimaryKey");
     let keys = key_fields(entity);
-    let variants: Vec<&syn::Ident> = keys.iter().map(|f| &f.variant).collect();
+    let variants: Vec<&Ident> = keys.iter().map(|f| &f.variant).collect();
     let paths: Vec<TokenStream> = variants.iter().map(|v| quote!(PrimaryKey::#v)).collect();
     let arms: Vec<TokenStream> = keys
         .iter()
@@ -165,13 +360,20 @@ fn primary_key_enum(entity: &Entity) -> TokenStream {
             quote!(PrimaryKey::#v => #n,)
         })
         .collect();
+    // The key's type without `Option`: a nullable key column is an error of
+    // its own, which SeaORM's bounds on the key type would only repeat.
+    let key_type = |field: &Field| {
+        let ty = field.ty;
+        let open = quote_spanned!(field.ty_loc.start=> <);
+        let close = quote_spanned!(field.ty_loc.end=> NotNull);
+        quote!(#open #ty as #private::ColumnValue>::#close)
+    };
     let value_type = match keys.as_slice() {
-        [one] => {
-            let ty = one.ty;
-            quote!(#ty)
-        }
+        // No key is an error already; any valid type avoids more.
+        [] => quote!(i32),
+        [one] => key_type(one),
         many => {
-            let types = many.iter().map(|f| f.ty);
+            let types = many.iter().map(|f| key_type(f));
             quote!((#(#types),*))
         }
     };
@@ -182,12 +384,14 @@ fn primary_key_enum(entity: &Entity) -> TokenStream {
             .is_some_and(|c| c.autoincrement);
     let iterable = iterable(&ident, &paths);
     let iden = iden_impls(&ident, &arms);
-    quote! {
+    let definition = quote! {
         /// The primary key's columns. Generated by `#[derive(fsync_schema::Entity)]`.
         #[derive(Copy, Clone, Debug)]
         #vis enum PrimaryKey {
             #(#variants,)*
         }
+    };
+    let impls = quote! {
         #iterable
         #iden
         #[automatically_derived]
@@ -211,19 +415,22 @@ fn primary_key_enum(entity: &Entity) -> TokenStream {
                 #auto_increment
             }
         }
-    }
+    };
+    (definition, impls)
 }
 
-fn entity_struct(entity: &Entity) -> TokenStream {
+fn entity_struct(entity: &Entity) -> (TokenStream, TokenStream) {
     let sea = sea();
     let vis = entity.vis;
     let model = entity.ident;
     let table = &entity.table.name;
     let doc = format!("The `{table}` table. Generated by `#[derive(fsync_schema::Entity)]`.");
-    quote! {
+    let definition = quote! {
         #[doc = #doc]
         #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
         #vis struct Entity;
+    };
+    let impls = quote! {
         #[automatically_derived]
         impl #sea::EntityName for Entity {
             fn table_name(&self) -> &'static str {
@@ -252,39 +459,49 @@ fn entity_struct(entity: &Entity) -> TokenStream {
             type PrimaryKey = PrimaryKey;
             type Relation = Relation;
         }
-    }
+    };
+    (definition, impls)
 }
 
 fn model_impls(entity: &Entity) -> TokenStream {
     let sea = sea();
-    let private = private();
     let model = entity.ident;
-    let fields: Vec<&syn::Ident> = entity.fields.iter().map(|f| f.ident).collect();
-    let variants: Vec<&syn::Ident> = entity.fields.iter().map(|f| &f.variant).collect();
-    let names: Vec<&str> = entity.fields.iter().map(|f| f.name.as_str()).collect();
-    let types: Vec<&syn::Type> = entity.fields.iter().map(|f| f.ty).collect();
+    let fields: Vec<&Ident> = entity.fields.iter().map(|f| f.ident).collect();
+    let variants: Vec<&Ident> = entity.fields.iter().map(|f| &f.variant).collect();
+    let get = entity.fields.iter().map(|f| {
+        let field = f.ident;
+        op(f, "to_value", quote!(&self.#field))
+    });
+    let value_type = entity.fields.iter().map(|f| op(f, "array_type", quote!()));
+    let try_set = entity.fields.iter().map(|f| {
+        let name = &f.name;
+        op(f, "from_value", quote!(value, #name))
+    });
+    let read = entity.fields.iter().map(|f| {
+        let name = &f.name;
+        op(f, "try_get", quote!(row, pre, #name))
+    });
     quote! {
         #[automatically_derived]
         impl #sea::ModelTrait for #model {
             type Entity = Entity;
             fn get(&self, column: Column) -> #sea::Value {
                 match column {
-                    #(Column::#variants => ::core::convert::Into::into(::core::clone::Clone::clone(&self.#fields)),)*
+                    #(Column::#variants => #get,)*
                 }
             }
             fn get_value_type(column: Column) -> #sea::sea_query::ArrayType {
                 match column {
-                    #(Column::#variants => #private::array_type::<#types>(),)*
+                    #(Column::#variants => #value_type,)*
                 }
             }
             fn try_set(&mut self, column: Column, value: #sea::Value) -> ::core::result::Result<(), #sea::DbErr> {
                 match column {
                     #(Column::#variants => {
-                        self.#fields = #sea::sea_query::ValueType::try_from(value)
-                            .map_err(|error| #private::value_error(#names, error))?;
+                        self.#fields = #try_set?;
+                        ::core::result::Result::Ok(())
                     })*
                 }
-                ::core::result::Result::Ok(())
             }
         }
         #[automatically_derived]
@@ -294,35 +511,106 @@ fn model_impls(entity: &Entity) -> TokenStream {
             }
             fn from_query_result_nullable(row: &#sea::QueryResult, pre: &str) -> ::core::result::Result<Self, #sea::TryGetError> {
                 ::core::result::Result::Ok(Self {
-                    #(#fields: row.try_get_nullable::<#types>(pre, #names)?,)*
+                    #(#fields: #read?,)*
                 })
             }
         }
     }
 }
 
-fn active_model(entity: &Entity) -> TokenStream {
+fn active_model(entity: &Entity) -> (TokenStream, TokenStream) {
     let sea = sea();
-    let private = private();
     let vis = entity.vis;
     let model = entity.ident;
-    let fields: Vec<&syn::Ident> = entity.fields.iter().map(|f| f.ident).collect();
-    let variants: Vec<&syn::Ident> = entity.fields.iter().map(|f| &f.variant).collect();
+    let fields: Vec<&Ident> = entity.fields.iter().map(|f| f.ident).collect();
+    let variants: Vec<&Ident> = entity.fields.iter().map(|f| &f.variant).collect();
     let names: Vec<&str> = entity.fields.iter().map(|f| f.name.as_str()).collect();
-    let types: Vec<&syn::Type> = entity.fields.iter().map(|f| f.ty).collect();
+    let types = entity.fields.iter().map(active_type);
+    let each = |name: &str, args: &dyn Fn(&Field) -> TokenStream| -> Vec<TokenStream> {
+        entity.fields.iter().map(|f| op(f, name, args(f))).collect()
+    };
+    let field = |f: &Field| f.ident.clone();
+    let unchanged = each("unchanged", &|f| {
+        let field = field(f);
+        quote!(model.#field)
+    });
+    let into_model = each("into_model", &|f| {
+        let (field, name) = (field(f), &f.name);
+        quote!(active.#field, #name)
+    });
+    let take = each("take", &|f| {
+        let field = field(f);
+        quote!(&mut self.#field)
+    });
+    let get = each("get", &|f| {
+        let field = field(f);
+        quote!(&self.#field)
+    });
+    let set_if_not_equals = each("set_if_not_equals", &|f| {
+        let field = field(f);
+        quote!(&mut self.#field, value)
+    });
+    let try_set = each("try_set", &|f| {
+        let (field, name) = (field(f), &f.name);
+        quote!(&mut self.#field, value, #name)
+    });
+    let not_set = each("not_set", &|_| quote!());
+    let is_not_set = each("is_not_set", &|f| {
+        let field = field(f);
+        quote!(&self.#field)
+    });
+    let reset = each("reset", &|f| {
+        let field = field(f);
+        quote!(&mut self.#field)
+    });
+    let default_value = each("default_value", &|_| quote!());
+    let clone = each("clone", &|f| {
+        let field = field(f);
+        quote!(&self.#field)
+    });
+    let eq = each("eq", &|f| {
+        let field = field(f);
+        quote!(&self.#field, &other.#field)
+    });
+    let debug = each("debug", &|f| {
+        let field = field(f);
+        quote!(&self.#field)
+    });
     let behavior = (!entity.custom_behavior).then(|| {
         quote! {
             #[automatically_derived]
             impl #sea::ActiveModelBehavior for ActiveModel {}
         }
     });
-    quote! {
+    let definition = quote! {
         /// The model with each field set, unchanged or not set. Generated by `#[derive(fsync_schema::Entity)]`.
-        #[derive(Clone, Debug, PartialEq)]
         #vis struct ActiveModel {
-            #(pub #fields: #sea::ActiveValue<#types>,)*
+            #(pub #fields: #types,)*
         }
+    };
+    let impls = quote! {
         #behavior
+        #[automatically_derived]
+        impl ::core::clone::Clone for ActiveModel {
+            fn clone(&self) -> Self {
+                Self { #(#fields: #clone,)* }
+            }
+        }
+        #[automatically_derived]
+        impl ::core::cmp::PartialEq for ActiveModel {
+            #[allow(unused_variables)]
+            fn eq(&self, other: &Self) -> bool {
+                true #(&& #eq)*
+            }
+        }
+        #[automatically_derived]
+        impl ::core::fmt::Debug for ActiveModel {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct("ActiveModel")
+                    #(.field(#names, #debug))*
+                    .finish()
+            }
+        }
         #[automatically_derived]
         impl ::core::default::Default for ActiveModel {
             fn default() -> Self {
@@ -332,7 +620,7 @@ fn active_model(entity: &Entity) -> TokenStream {
         #[automatically_derived]
         impl ::core::convert::From<#model> for ActiveModel {
             fn from(model: #model) -> Self {
-                Self { #(#fields: #sea::ActiveValue::Unchanged(model.#fields),)* }
+                Self { #(#fields: #unchanged,)* }
             }
         }
         #[automatically_derived]
@@ -346,7 +634,7 @@ fn active_model(entity: &Entity) -> TokenStream {
             type Error = #sea::DbErr;
             fn try_from(active: ActiveModel) -> ::core::result::Result<Self, #sea::DbErr> {
                 ::core::result::Result::Ok(Self {
-                    #(#fields: #private::set_value(active.#fields, #names)?,)*
+                    #(#fields: #into_model?,)*
                 })
             }
         }
@@ -361,57 +649,48 @@ fn active_model(entity: &Entity) -> TokenStream {
             type Entity = Entity;
             fn take(&mut self, column: Column) -> #sea::ActiveValue<#sea::Value> {
                 match column {
-                    #(Column::#variants => ::core::mem::replace(&mut self.#fields, #sea::ActiveValue::NotSet).into_wrapped_value(),)*
+                    #(Column::#variants => #take,)*
                 }
             }
             fn get(&self, column: Column) -> #sea::ActiveValue<#sea::Value> {
                 match column {
-                    #(Column::#variants => ::core::clone::Clone::clone(&self.#fields).into_wrapped_value(),)*
+                    #(Column::#variants => #get,)*
                 }
             }
             fn set_if_not_equals(&mut self, column: Column, value: #sea::Value) {
                 match column {
-                    #(Column::#variants => self.#fields.set_if_not_equals(value.unwrap()),)*
+                    #(Column::#variants => #set_if_not_equals,)*
                 }
             }
             fn try_set(&mut self, column: Column, value: #sea::Value) -> ::core::result::Result<(), #sea::DbErr> {
                 match column {
-                    #(Column::#variants => {
-                        self.#fields = #sea::ActiveValue::Set(
-                            #sea::sea_query::ValueType::try_from(value)
-                                .map_err(|error| #private::value_error(#names, error))?,
-                        );
-                    })*
+                    #(Column::#variants => #try_set,)*
                 }
-                ::core::result::Result::Ok(())
             }
             fn not_set(&mut self, column: Column) {
                 match column {
-                    #(Column::#variants => self.#fields = #sea::ActiveValue::NotSet,)*
+                    #(Column::#variants => self.#fields = #not_set,)*
                 }
             }
             fn is_not_set(&self, column: Column) -> bool {
                 match column {
-                    #(Column::#variants => self.#fields.is_not_set(),)*
+                    #(Column::#variants => #is_not_set,)*
                 }
             }
             fn reset(&mut self, column: Column) {
                 match column {
-                    #(Column::#variants => self.#fields.reset(),)*
+                    #(Column::#variants => #reset,)*
                 }
             }
             fn default() -> Self {
-                Self { #(#fields: #sea::ActiveValue::NotSet,)* }
+                Self { #(#fields: #not_set,)* }
             }
             fn default_values() -> Self {
-                #[allow(unused_imports)]
-                use #sea::value::{DefaultActiveValue, DefaultActiveValueNone, DefaultActiveValueNotSet};
-                let mut active = <Self as #sea::ActiveModelTrait>::default();
-                #(active.#fields = (&active.#fields).default_value();)*
-                active
+                Self { #(#fields: #default_value,)* }
             }
         }
-    }
+    };
+    (definition, impls)
 }
 
 fn action_tokens(action: fsync_schema_model::Action) -> TokenStream {
@@ -427,7 +706,7 @@ fn action_tokens(action: fsync_schema_model::Action) -> TokenStream {
     quote!(::core::option::Option::Some(#sea::ForeignKeyAction::#variant))
 }
 
-fn relation_enum(entity: &Entity) -> TokenStream {
+fn relation_enum(entity: &Entity) -> (TokenStream, TokenStream) {
     let sea = sea();
     let private = private();
     let vis = entity.vis;
@@ -436,8 +715,11 @@ fn relation_enum(entity: &Entity) -> TokenStream {
     let mut variants = Vec::new();
     let mut docs = Vec::new();
     let mut defs = Vec::new();
+    // The relation of each single-column foreign key, by column, so that a
+    // parent's `has_many(super::child::column)` can name it.
+    let mut by_column: Vec<(Ident, Ident)> = Vec::new();
     // Related impls, keyed by the target module, with the variant that gives them.
-    let mut related: BTreeMap<String, Vec<(TokenStream, syn::Ident)>> = BTreeMap::new();
+    let mut related: BTreeMap<String, Vec<(TokenStream, Ident)>> = BTreeMap::new();
     for fk in &entity.foreign_keys {
         if seen.contains(&fk.relation.to_string()) {
             continue;
@@ -467,6 +749,12 @@ fn relation_enum(entity: &Entity) -> TokenStream {
             ),
         });
         variants.push(variant.clone());
+        if let [field] = fk.fields.as_slice() {
+            let column = entity.fields[*field].ident;
+            if !by_column.iter().any(|(c, _)| c == column) {
+                by_column.push((column.clone(), variant.clone()));
+            }
+        }
         if !fk.is_self_reference() {
             related
                 .entry(quote!(#module).to_string())
@@ -480,15 +768,24 @@ fn relation_enum(entity: &Entity) -> TokenStream {
             continue;
         }
         seen.push(child.relation.to_string());
-        let (module, variant, via, many) = (&child.module, &child.relation, &child.via, child.many);
+        let (module, variant, many) = (&child.module, &child.relation, child.many);
+        let via = match &child.via {
+            Via::Column(column) | Via::Relation(column) => column,
+        };
         let kind = if many { "Has many" } else { "Has one" };
+        let what = match &child.via {
+            Via::Column(_) => "foreign key",
+            Via::Relation(_) => "relation",
+        };
         docs.push(format!(
-            "{kind} `{}` (their `{via}` relation).",
+            "{kind} `{}` (their `{via}` {what}).",
             quote!(#module)
         ));
+        // Both paths name the child's module in type position, so that an
+        // unknown module is one error, not two with different hints.
         defs.push(quote_spanned! {child.span=>
             Relation::#variant => #private::has_child(
-                <#module::Relation as #sea::RelationTrait>::def(&#module::Relation::#via),
+                <#module::Relation as #sea::RelationTrait>::def(&<#module::Relation>::#via),
                 #many,
             ),
         });
@@ -512,13 +809,26 @@ fn relation_enum(entity: &Entity) -> TokenStream {
             }
         }
     });
+    let column_consts = by_column.iter().map(|(column, variant)| {
+        quote! {
+            #[allow(non_upper_case_globals)]
+            pub const #column: Relation = Relation::#variant;
+        }
+    });
     let paths: Vec<TokenStream> = variants.iter().map(|v| quote!(Relation::#v)).collect();
     let iterable = iterable(&ident, &paths);
-    quote! {
+    let definition = quote! {
         /// The table's relations. Generated by `#[derive(fsync_schema::Entity)]`.
         #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
         #vis enum Relation {
             #(#[doc = #docs] #variants,)*
+        }
+    };
+    let impls = quote! {
+        /// The relation of each single-column foreign key, by column.
+        #[doc(hidden)]
+        impl Relation {
+            #(#column_consts)*
         }
         #iterable
         #[automatically_derived]
@@ -528,7 +838,8 @@ fn relation_enum(entity: &Entity) -> TokenStream {
             }
         }
         #(#related_impls)*
-    }
+    };
+    (definition, impls)
 }
 
 fn schema_impl(entity: &Entity) -> TokenStream {
@@ -537,10 +848,14 @@ fn schema_impl(entity: &Entity) -> TokenStream {
     let name = &table.name;
     let renamed = tokens::option_string(table.renamed_from.as_deref());
     let columns = entity.fields.iter().zip(&table.columns).map(|(field, column)| {
-        let ty = field.ty;
         let col_name = &column.name;
         let sql_type = tokens::sql_types(&column.sql_type);
-        let default = column.default.as_ref().map(|d| {
+        // A float default that is not finite is an error already (SQL has
+        // no such number), and cannot be written as a Rust literal.
+        let finite = |d: &&fsync_schema_model::DefaultValue| {
+            !matches!(d, fsync_schema_model::DefaultValue::Float(f) if !f.is_finite())
+        };
+        let default = column.default.as_ref().filter(finite).map(|d| {
             let d = tokens::default_value(d);
             quote!(column.default = ::core::option::Option::Some(#d);)
         });
@@ -548,9 +863,10 @@ fn schema_impl(entity: &Entity) -> TokenStream {
         let renamed = column.renamed_from.as_deref().map(|r| {
             quote!(column.renamed_from = ::core::option::Option::Some(::core::convert::From::from(#r));)
         });
+        let new = op(field, "column", quote!(#col_name, #sql_type));
         quote! {{
             #[allow(unused_mut)]
-            let mut column = #private::column::<#ty>(#col_name, #sql_type);
+            let mut column = #new;
             #default
             #autoincrement
             #renamed
@@ -604,7 +920,7 @@ fn compile_time_checks(entity: &Entity) -> TokenStream {
     let private = private();
     let mut out = TokenStream::new();
     for requirement in entity.requirements() {
-        let span = entity.span(requirement.place);
+        let loc = entity.span(requirement.place);
         let ty = entity.fields[requirement.column].ty;
         let need = match &requirement.need {
             Need::NotNull => quote!(NotNull),
@@ -619,13 +935,18 @@ fn compile_time_checks(entity: &Entity) -> TokenStream {
                 quote!(Default(#kind, #text))
             }
         };
-        let need = quote_spanned!(span=> #private::Need::#need);
-        out.extend(quote_spanned! {span=>
-            const _: () = if let ::core::option::Option::Some(message) = #private::unmet::<#ty>(#need) {
-                ::core::panic!("{}", message)
+        // The panic's span is the error's: from the start to the end of `loc`.
+        let panic = quote_spanned!(loc.start=> ::core::panic!);
+        let message = group_at(Delimiter::Parenthesis, quote!("{}", message), loc.end);
+        out.extend(quote_spanned! {loc.start=>
+            const _: () = if let ::core::option::Option::Some(message) =
+                #private::unmet::<#ty>(#private::Need::#need)
+            {
+                #panic #message
             };
         });
     }
+    let mut type_checks = TokenStream::new();
     for fk in &entity.foreign_keys {
         let module = &fk.module;
         for (field, ref_column) in fk.fields.iter().zip(&fk.ref_columns) {
@@ -633,17 +954,36 @@ fn compile_time_checks(entity: &Entity) -> TokenStream {
             let span = ref_column.span();
             let model =
                 quote_spanned!(span=> <#module::Entity as #private::sea_orm::EntityTrait>::Model);
-            let check = quote_spanned!(ty_span(ty)=> #private::same_type::<#ty, _, _>);
-            out.extend(quote! {
-                const _: fn() = || {
-                    #check(|model: &#model| &model.#ref_column);
-                };
+            // Spanned at the referenced column, where the error lands.
+            type_checks.extend(quote_spanned! {span=>
+                {
+                    let referenced: fn(&#model) -> &_ = |model| &model.#ref_column;
+                    Referenced(referenced).same_type_as::<#ty>();
+                }
             });
         }
     }
+    if !type_checks.is_empty() {
+        // `same_type` infers the referenced type from the closure, and the
+        // compiler would unify too early and report a confusing type mismatch
+        // at the derive. Called from a method of a value that already has the
+        // referenced type, its bound reports `SameType`'s message instead.
+        out.extend(quote! {
+            const _: fn() = || {
+                struct Referenced<M, R>(fn(&M) -> &R);
+                impl<M, R> Referenced<M, R> {
+                    fn same_type_as<F>(self)
+                    where
+                        F: #private::ColumnValue,
+                        R: #private::ColumnValue,
+                        F::NotNull: #private::SameType<R::NotNull>,
+                    {
+                        #private::same_type::<F, M, R>(self.0)
+                    }
+                }
+                #type_checks
+            };
+        });
+    }
     out
-}
-
-fn ty_span(ty: &syn::Type) -> Span {
-    syn::spanned::Spanned::span(ty)
 }

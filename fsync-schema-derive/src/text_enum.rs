@@ -10,18 +10,18 @@ use crate::naming::pascal_case;
 use crate::symbol::*;
 use fsync_schema_model::validate::did_you_mean;
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, LitStr};
 
-enum Form {
+enum Form<'a> {
     Exact(String),
-    Prefix(String, syn::Type),
+    Prefix(String, &'a syn::Type),
 }
 
 struct Variant<'a> {
     ident: &'a syn::Ident,
-    form: Form,
+    form: Form<'a>,
     span: Span,
 }
 
@@ -104,9 +104,17 @@ fn read_variant<'a>(cx: &Ctxt, variant: &'a syn::Variant) -> Option<Variant<'a>>
                     )));
                 }
             };
-            let value: LitStr = meta.value()?.parse()?;
+            let value: LitStr = meta.value()?.parse().map_err(|error| {
+                syn::Error::new(
+                    error.span(),
+                    format!("`{key}` takes a string literal: `{key} = \"..\"`"),
+                )
+            })?;
             if slot.is_some() {
-                cx.error(meta.path.span(), format!("duplicate key `{key}`"));
+                cx.error(
+                    meta.path.span(),
+                    format!("duplicate key `{key}`; keep only one"),
+                );
             }
             *slot = Some(value);
             Ok(())
@@ -143,7 +151,7 @@ fn read_variant<'a>(cx: &Ctxt, variant: &'a syn::Variant) -> Option<Variant<'a>>
                 );
             }
             let text = prefix.map_or(format!("{snake}:"), |p| p.value());
-            let ty = fields.unnamed[0].ty.clone();
+            let ty = &fields.unnamed[0].ty;
             Some(Variant {
                 ident: &variant.ident,
                 form: Form::Prefix(text, ty),
@@ -173,10 +181,16 @@ fn expand(input: &DeriveInput, variants: &[Variant]) -> TokenStream {
         let variant = v.ident;
         match &v.form {
             Form::Exact(text) => quote!(Self::#variant => f.write_str(#text),),
-            Form::Prefix(prefix, _) => quote!(Self::#variant(payload) => {
-                f.write_str(#prefix)?;
-                ::core::fmt::Display::fmt(payload, f)
-            }),
+            Form::Prefix(prefix, ty) => {
+                // Spanned at the payload's type: a payload without `Display`
+                // is an error there.
+                let display =
+                    quote_spanned!(ty.span()=> <#ty as ::core::fmt::Display>::fmt(payload, f));
+                quote!(Self::#variant(payload) => {
+                    f.write_str(#prefix)?;
+                    #display
+                })
+            }
         }
     });
     let exact_arms = variants.iter().filter_map(|v| {
@@ -191,13 +205,19 @@ fn expand(input: &DeriveInput, variants: &[Variant]) -> TokenStream {
     let prefix_parsers = variants.iter().filter_map(|v| {
         let variant = v.ident;
         match &v.form {
-            Form::Prefix(prefix, ty) => Some(quote! {
-                if let ::core::option::Option::Some(rest) = text.strip_prefix(#prefix) {
-                    return <#ty as ::core::str::FromStr>::from_str(rest)
-                        .map(Self::#variant)
-                        .map_err(|error| #p::TextEnumError::new(#name, text, Self::TEXT_FORMS).because(error));
-                }
-            }),
+            Form::Prefix(prefix, ty) => {
+                // Spanned at the payload's type: a payload without `FromStr`
+                // (or whose error has no `Display`) is one error there.
+                let parse = quote_spanned!(ty.span()=>
+                    <#ty as ::core::str::FromStr>::from_str(rest)
+                        .map_err(|error| #p::TextEnumError::new(#name, text, Self::TEXT_FORMS).because(error))
+                );
+                Some(quote! {
+                    if let ::core::option::Option::Some(rest) = text.strip_prefix(#prefix) {
+                        return #parse.map(Self::#variant);
+                    }
+                })
+            }
             Form::Exact(_) => None,
         }
     });

@@ -37,8 +37,9 @@ pub fn array_type<T: ColumnValue>() -> sea_query::ArrayType {
 
 /// Holds when a foreign-key column has the referenced column's Rust type.
 #[diagnostic::on_unimplemented(
-    message = "the foreign key column has type `{Self}`, but the referenced column has type `{Other}`",
-    label = "expected `{Other}` (or `Option<{Other}>`) to match the referenced column"
+    message = "the foreign key column has type `{Self}`, but the column it references has type `{Other}`",
+    label = "this column has type `{Other}`",
+    note = "make the foreign key column `{Other}`, or `Option<{Other}>` for an optional reference"
 )]
 pub trait SameType<Other> {}
 

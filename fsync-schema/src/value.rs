@@ -102,24 +102,46 @@ pub enum Need<'a> {
 pub const fn unmet<T: ColumnValue>(need: Need<'_>) -> Option<&'static str> {
     let ty = T::COLUMN_TYPE;
     match need {
-        Need::NotNull if T::NULLABLE => {
-            Some("a primary key column cannot be nullable (an `Option`)")
-        }
+        Need::NotNull if T::NULLABLE => Some(
+            "a primary key column cannot be nullable; make the field a plain type instead of an `Option<_>`",
+        ),
         Need::Nullable if !T::NULLABLE => Some(
             "`set_null` needs a nullable column; make the field an `Option<_>` or choose another action",
         ),
-        Need::Integer if !ty.is_integer() => {
-            Some("`autoincrement` needs an integer column (i16, i32 or i64)")
-        }
+        Need::Integer if !ty.is_integer() => Some(
+            "`autoincrement` needs an integer column; make the field an i16, i32 or i64, or remove `autoincrement`",
+        ),
         Need::Default(kind, text) => {
             if !ty.accepts_kind(kind, text.len()) {
-                return Some("this default does not fit the column's type");
+                return Some(match kind {
+                    DefaultKind::Int => {
+                        "an integer default needs an integer or float column; write a default of the column's type"
+                    }
+                    DefaultKind::Float => {
+                        "a float default needs an f32 or f64 column; write a default of the column's type"
+                    }
+                    DefaultKind::Bool => {
+                        "a boolean default needs a bool column; write a default of the column's type"
+                    }
+                    DefaultKind::Text => match ty {
+                        ColumnType::String(_) => "this default is longer than the column",
+                        _ => {
+                            "a string default needs a String, text enum, JSON, date or time column; write a default of the column's type"
+                        }
+                    },
+                    DefaultKind::CurrentTimestamp => {
+                        "`current_timestamp` needs a date-time column (NaiveDateTime or DateTime<Utc>)"
+                    }
+                    DefaultKind::Sql => "this default does not fit the column's type",
+                });
             }
             match (kind, T::TEXT_VARIANTS) {
                 (DefaultKind::Text, Some(variants))
                     if !crate::text_enum::accepts(variants, text) =>
                 {
-                    Some("this default is not one of the text enum's values")
+                    Some(
+                        "this default is not a value of the enum; write the text of a variant: its snake_case name, its `rename`, or its `prefix` and a value",
+                    )
                 }
                 _ => None,
             }

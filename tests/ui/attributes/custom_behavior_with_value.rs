@@ -1,0 +1,8 @@
+#[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+#[schema(table = "entry", custom_behavior = true)]
+pub struct Model {
+    #[schema(primary_key)]
+    pub id: i32,
+}
+
+fn main() {}

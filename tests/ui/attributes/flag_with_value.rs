@@ -1,0 +1,8 @@
+#[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+#[schema(table = "entry")]
+pub struct Model {
+    #[schema(primary_key = true)]
+    pub id: i32,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+pub struct Model {
+    #[schema(primary_key)]
+    pub id: i32,
+}
+
+fn main() {}

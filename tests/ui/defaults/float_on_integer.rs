@@ -1,0 +1,10 @@
+#[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+#[schema(table = "entry")]
+pub struct Model {
+    #[schema(primary_key)]
+    pub id: i32,
+    #[schema(default = 1.5)]
+    pub value: i32,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+#[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+#[schema(table = "grant", foreign_key(columns(group_id, user_id), ref_columns(group_id, user_id)))]
+pub struct Model {
+    #[schema(primary_key)]
+    pub id: i32,
+    pub group_id: i32,
+    pub user_id: i64,
+}
+
+fn main() {}

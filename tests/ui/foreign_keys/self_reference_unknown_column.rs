@@ -1,0 +1,10 @@
+#[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+#[schema(table = "entry")]
+pub struct Model {
+    #[schema(primary_key)]
+    pub id: i32,
+    #[schema(references = self::ID, on_delete = cascade)]
+    pub parent_id: Option<i32>,
+}
+
+fn main() {}

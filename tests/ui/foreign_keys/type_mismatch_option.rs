@@ -1,0 +1,23 @@
+mod entry {
+    #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+    #[schema(table = "entries")]
+    pub struct Model {
+        #[schema(primary_key, autoincrement)]
+        pub id: i32,
+        #[schema(unique)]
+        pub uuid: uuid::Uuid,
+    }
+}
+
+mod conduit {
+    #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+    #[schema(table = "conduit")]
+    pub struct Model {
+        #[schema(primary_key)]
+        pub id: i32,
+        #[schema(references = super::entry::uuid, on_delete = set_null)]
+        pub entry_uuid: Option<String>,
+    }
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+#[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+#[schema(table = "membership", primary_key(group_id, user_id))]
+pub struct Model {
+    #[schema(autoincrement)]
+    pub group_id: i32,
+    pub user_id: i32,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+#[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+#[schema(table = "membership", primary_key(group_id, usr_id))]
+pub struct Model {
+    pub group_id: i32,
+    pub user_id: i32,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(fsync_schema::TextEnum)]
+#[text(rename = "mode")]
+pub enum SyncMode {
+    Mirror,
+}
+
+fn main() {}

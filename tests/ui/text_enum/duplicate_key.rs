@@ -1,0 +1,7 @@
+#[derive(fsync_schema::TextEnum)]
+pub enum SyncMode {
+    #[text(rename = "mirror", rename = "copy")]
+    Mirror,
+}
+
+fn main() {}

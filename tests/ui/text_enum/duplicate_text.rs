@@ -1,0 +1,8 @@
+#[derive(fsync_schema::TextEnum)]
+pub enum SyncMode {
+    Mirror,
+    #[text(rename = "mirror")]
+    Copy,
+}
+
+fn main() {}

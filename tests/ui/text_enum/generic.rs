@@ -1,0 +1,7 @@
+#[derive(fsync_schema::TextEnum)]
+pub enum Schedule<T> {
+    Manual,
+    Interval(T),
+}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[derive(fsync_schema::TextEnum)]
+pub enum SyncMode {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[derive(fsync_schema::TextEnum)]
+pub struct SyncMode {
+    mode: String,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(fsync_schema::TextEnum)]
+pub enum Schedule {
+    #[text(prefix = "manual:")]
+    Manual,
+}
+
+fn main() {}

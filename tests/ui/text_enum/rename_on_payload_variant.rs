@@ -1,0 +1,8 @@
+#[derive(fsync_schema::TextEnum)]
+pub enum Status {
+    Verified,
+    #[text(rename = "failed")]
+    Failed(String),
+}
+
+fn main() {}

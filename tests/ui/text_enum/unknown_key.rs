@@ -1,0 +1,9 @@
+#[derive(fsync_schema::TextEnum)]
+pub enum SyncMode {
+    #[text(renam = "mirror")]
+    Mirror,
+    #[text(alias = "both")]
+    Bidirectional,
+}
+
+fn main() {}
