@@ -116,7 +116,7 @@ impl<'a> Entity<'a> {
         if !input.generics.params.is_empty() {
             cx.error_spanned_by(
                 &input.generics,
-                "an entity cannot be generic; each table is one concrete struct",
+                "an entity cannot be generic; write one concrete struct per table",
             );
             return None;
         }

@@ -40,7 +40,5 @@ pub fn derive_entity(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(TextEnum, attributes(text))]
 pub fn derive_text_enum(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    text_enum::derive(&input)
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    text_enum::derive(&input).into()
 }

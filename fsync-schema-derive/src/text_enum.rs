@@ -38,8 +38,8 @@ fn snake_case(pascal: &str) -> String {
     out
 }
 
-/// Expands `#[derive(TextEnum)]`, or returns every problem at once.
-pub fn derive(input: &DeriveInput) -> Result<TokenStream, syn::Error> {
+/// Expands `#[derive(TextEnum)]`; every problem is reported at once.
+pub fn derive(input: &DeriveInput) -> TokenStream {
     let cx = Ctxt::default();
     let data = match &input.data {
         Data::Enum(data) => Some(data),
@@ -65,18 +65,31 @@ pub fn derive(input: &DeriveInput) -> Result<TokenStream, syn::Error> {
             }
         }
     }
-    let mut texts: Vec<&str> = Vec::new();
+    let mut texts: Vec<(&str, &syn::Ident)> = Vec::new();
     for variant in &variants {
-        let text = match &variant.form {
-            Form::Exact(text) | Form::Prefix(text, _) => text.as_str(),
+        let (text, key) = match &variant.form {
+            Form::Exact(text) => (text.as_str(), RENAME),
+            Form::Prefix(text, _) => (text.as_str(), PREFIX),
         };
-        if texts.contains(&text) {
-            cx.error(variant.span, format!("two variants are stored as `{text}`"));
+        if let Some((_, other)) = texts.iter().find(|(t, _)| *t == text) {
+            cx.error(
+                variant.span,
+                format!(
+                    "`{}` is stored as `{text}`, like `{other}`; give one of them another `#[text({key} = \"..\")]`",
+                    variant.ident
+                ),
+            );
         }
-        texts.push(text);
+        texts.push((text, variant.ident));
     }
-    cx.check()?;
-    Ok(expand(input, &variants))
+    // With every variant read, the impls are emitted next to the errors, so
+    // that code using the enum (as a column type) adds no errors of its own.
+    let complete = data.is_some_and(|d| d.variants.len() == variants.len())
+        && !variants.is_empty()
+        && input.generics.params.is_empty();
+    let output = complete.then(|| expand(input, &variants));
+    let errors = cx.check().err().map(syn::Error::into_compile_error);
+    quote!(#errors #output)
 }
 
 fn read_variant<'a>(cx: &Ctxt, variant: &'a syn::Variant) -> Option<Variant<'a>> {
@@ -124,7 +137,12 @@ fn read_variant<'a>(cx: &Ctxt, variant: &'a syn::Variant) -> Option<Variant<'a>>
         }
     }
     let snake = snake_case(&variant.ident.to_string());
-    let span = variant.ident.span();
+    // Errors about the stored text land on the `rename` or `prefix` that set
+    // it, or on the variant's name.
+    let span = rename
+        .as_ref()
+        .or(prefix.as_ref())
+        .map_or_else(|| variant.ident.span(), LitStr::span);
     match &variant.fields {
         Fields::Unit => {
             if let Some(prefix) = &prefix {
@@ -135,7 +153,10 @@ fn read_variant<'a>(cx: &Ctxt, variant: &'a syn::Variant) -> Option<Variant<'a>>
             }
             let text = rename.map_or(snake, |r| r.value());
             if text.is_empty() {
-                cx.error(span, "a variant cannot be stored as the empty text");
+                cx.error(
+                    span,
+                    "a variant cannot be stored as the empty text; `rename` it to a non-empty text",
+                );
             }
             Some(Variant {
                 ident: &variant.ident,
@@ -151,6 +172,12 @@ fn read_variant<'a>(cx: &Ctxt, variant: &'a syn::Variant) -> Option<Variant<'a>>
                 );
             }
             let text = prefix.map_or(format!("{snake}:"), |p| p.value());
+            if text.is_empty() {
+                cx.error(
+                    span,
+                    "a prefix cannot be empty, or every text would parse as this variant",
+                );
+            }
             let ty = &fields.unnamed[0].ty;
             Some(Variant {
                 ident: &variant.ident,

@@ -1,4 +1,4 @@
-#[derive(fsync_schema::TextEnum)]
+#[derive(Clone, Debug, PartialEq, fsync_schema::TextEnum)]
 pub enum Status {
     Verified,
     #[text(rename = "failed")]
