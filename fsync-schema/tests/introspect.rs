@@ -94,6 +94,9 @@ async fn round_trip_and_drift(backend: Backend) {
     let Some(url) = server_url(backend) else {
         return;
     };
+    common::sweep(backend, &url)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let test = TestDb::fresh(backend, &url, "introspect")
         .await
         .unwrap_or_else(|e| panic!("{e}"));

@@ -512,6 +512,9 @@ fn property(backend: Backend) {
         .expect("tokio runtime");
     // A server that is configured but unreachable fails the test here.
     runtime.block_on(async {
+        common::sweep(backend, &url)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let test = TestDb::fresh(backend, &url, "reach")
             .await
             .unwrap_or_else(|e| panic!("{e}"));

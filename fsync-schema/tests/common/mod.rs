@@ -4,7 +4,9 @@
 #![allow(dead_code)]
 
 use fsync_schema::{Backend, Schema, render};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, Statement};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, Statement, TransactionTrait,
+};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub const POSTGRES_URL: &str = "FSYNC_TEST_POSTGRES_URL";
@@ -43,7 +45,49 @@ fn unique_name(tag: &str) -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
-    format!("fsync_{tag}_{}_{n}_{nanos}", std::process::id())
+    format!("{PREFIX}{tag}_{}_{n}_{nanos}", std::process::id())
+}
+
+/// What the names of the databases and schemas these tests make start with.
+const PREFIX: &str = "fsync_schema_t_";
+
+/// Drops the databases (MySQL) or schemas (PostgreSQL) that runs of these
+/// tests left behind when they died before cleaning up: those whose name
+/// carries the id of a process that no longer runs.
+pub async fn sweep(backend: Backend, url: &str) -> Result<(), String> {
+    let (list, drop): (&str, fn(&str) -> String) = match backend {
+        Backend::Sqlite => return Ok(()),
+        Backend::Postgres => (
+            "SELECT nspname FROM pg_namespace WHERE starts_with(nspname, 'fsync_schema_t_')",
+            |name| format!("DROP SCHEMA IF EXISTS \"{name}\" CASCADE"),
+        ),
+        Backend::MySql => (
+            "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'fsync\\_schema\\_t\\_%'",
+            |name| format!("DROP DATABASE IF EXISTS `{name}`"),
+        ),
+    };
+    let mut options = ConnectOptions::new(url);
+    options.max_connections(1).sqlx_logging(false);
+    let admin = Database::connect(options)
+        .await
+        .map_err(|e| format!("cannot connect to {}: {e}", backend.name()))?;
+    let rows = admin
+        .query_all_raw(Statement::from_string(admin.get_database_backend(), list))
+        .await
+        .map_err(|e| e.to_string())?;
+    for row in rows {
+        let name: String = row.try_get_by_index(0).map_err(|e| e.to_string())?;
+        let pid = name
+            .strip_prefix(PREFIX)
+            .and_then(|rest| rest.split('_').nth(1))
+            .and_then(|pid| pid.parse::<u32>().ok());
+        let alive = pid.is_none_or(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
+        if !alive {
+            execute(&admin, &drop(&name)).await?;
+        }
+    }
+    let _ = admin.close().await;
+    Ok(())
 }
 
 /// `url` with its database (the path) replaced by `database`.
@@ -123,12 +167,27 @@ impl TestDb {
         }
     }
 
-    /// Runs every statement that builds `schema`.
+    /// Runs every statement that builds `schema`; in one transaction where
+    /// DDL is transactional (SQLite, PostgreSQL), which saves a commit per
+    /// statement.
     pub async fn apply(&self, schema: &Schema) -> Result<(), String> {
-        for statement in render::schema_statements(schema, self.backend) {
-            execute(&self.db, &statement).await?;
+        let statements = render::schema_statements(schema, self.backend);
+        if self.backend == Backend::MySql {
+            for statement in statements {
+                execute(&self.db, &statement).await?;
+            }
+            return Ok(());
         }
-        Ok(())
+        let txn = self.db.begin().await.map_err(|e| e.to_string())?;
+        for statement in statements {
+            txn.execute_raw(Statement::from_string(
+                txn.get_database_backend(),
+                &statement,
+            ))
+            .await
+            .map_err(|e| format!("{e}\n  in: {statement}"))?;
+        }
+        txn.commit().await.map_err(|e| e.to_string())
     }
 
     /// Closes the connection and drops the schema or database.
