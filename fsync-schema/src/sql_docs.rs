@@ -140,7 +140,9 @@ pub fn sql_blocks(markdown: &str) -> Vec<SqlBlock> {
                 }
                 for c in ['`', '~'] {
                     let n = fence(c);
-                    if n >= 3 {
+                    // CommonMark: a backtick fence's info string has no backticks,
+                    // so "```` ```sql ```` block" in prose opens nothing.
+                    if n >= 3 && !(c == '`' && trimmed[n..].contains('`')) {
                         let info = trimmed[n..].trim();
                         let language = info
                             .split(|ch: char| ch.is_whitespace() || ch == ',' || ch == '{')

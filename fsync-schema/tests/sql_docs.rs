@@ -518,7 +518,8 @@ fn the_model_cannot_hold_some_sql_and_says_where() {
 #[test]
 fn fences_and_declared_types_are_read_as_sqlite_reads_them() {
     let text = "\
-Text.
+Text about ```` ```sql ```` blocks,
+```` ```sql ```` even at the start of a line.
 
 ~~~sql
 CREATE TABLE t (
@@ -574,5 +575,5 @@ SELECT 1;
         .primary_key(["a"])
         .check(Some("ck"), "a > 0");
     assert_eq!(docs.schema, Schema::new([table]));
-    assert_eq!(docs.locations.checks[&("t".into(), "ck".into())].line, 11);
+    assert_eq!(docs.locations.checks[&("t".into(), "ck".into())].line, 12);
 }
