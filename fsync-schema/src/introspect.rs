@@ -298,6 +298,15 @@ JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
 WHERE n.nspname = $1 AND ix.indpred IS NULL
 ORDER BY t.relname, i.relname, k.position";
 
+/// What `pg_index` says of an index.
+struct PgIndex {
+    unique: bool,
+    primary: bool,
+    /// Whether a PRIMARY KEY, UNIQUE or EXCLUDE constraint owns the index.
+    constraint: bool,
+    columns: Vec<String>,
+}
+
 /// What `pg_attribute` says of a column: type text and default expression.
 struct PgColumn {
     sql_type: String,
@@ -328,17 +337,19 @@ async fn postgres(db: &DatabaseConnection) -> Result<Schema, IntrospectError> {
             },
         ));
     }
-    // (table, index) -> (unique, primary, owned by a constraint, columns)
-    let mut indexes: BTreeMap<(String, String), (bool, bool, bool, Vec<String>)> = BTreeMap::new();
+    let mut indexes: BTreeMap<(String, String), PgIndex> = BTreeMap::new();
     for row in rows(db, PG_INDEXES, vec![namespace.clone().into()]).await? {
         let key = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
-        let entry = indexes.entry(key).or_insert((
-            row.try_get_by_index(2)?,
-            row.try_get_by_index(3)?,
-            row.try_get_by_index(4)?,
-            Vec::new(),
-        ));
-        entry.3.push(row.try_get_by_index(5)?);
+        let index = match indexes.entry(key) {
+            std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::btree_map::Entry::Vacant(entry) => entry.insert(PgIndex {
+                unique: row.try_get_by_index(2)?,
+                primary: row.try_get_by_index(3)?,
+                constraint: row.try_get_by_index(4)?,
+                columns: Vec::new(),
+            }),
+        };
+        index.columns.push(row.try_get_by_index(5)?);
     }
 
     let mut tables = Vec::new();
@@ -362,22 +373,22 @@ async fn postgres(db: &DatabaseConnection) -> Result<Schema, IntrospectError> {
             }
             table.columns.push(column);
         }
-        for ((table_name, index_name), (unique, primary, constraint, columns)) in &indexes {
+        for ((table_name, index_name), index) in &indexes {
             if table_name != name {
                 continue;
             }
-            if *primary {
-                table.primary_key = columns.clone();
-            } else if *constraint {
+            if index.primary {
+                table.primary_key = index.columns.clone();
+            } else if index.constraint {
                 table.uniques.push(Unique {
                     name: Some(index_name.clone()),
-                    columns: columns.clone(),
+                    columns: index.columns.clone(),
                 });
             } else {
                 table.indexes.push(Index {
                     name: index_name.clone(),
-                    columns: columns.clone(),
-                    unique: *unique,
+                    columns: index.columns.clone(),
+                    unique: index.unique,
                 });
             }
         }

@@ -184,13 +184,20 @@ pub fn sql_blocks(markdown: &str) -> Vec<SqlBlock> {
     blocks
 }
 
-/// Reads the Markdown files in `paths` (directories: their `.md` and `.mdx`
-/// files, recursively, in name order) into one documented schema.
-pub fn read(paths: &[PathBuf]) -> Result<SqlDocs, SqlDocsError> {
+/// The Markdown files named by `paths`: files as given, folders replaced by
+/// their `.md` and `.mdx` files, recursively, in name order.
+pub fn markdown_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SqlDocsError> {
     let mut files = Vec::new();
     for path in paths {
         collect_files(path, &mut files)?;
     }
+    Ok(files)
+}
+
+/// Reads the Markdown files named by `paths` (see [`markdown_files`]) into
+/// one documented schema.
+pub fn read(paths: &[PathBuf]) -> Result<SqlDocs, SqlDocsError> {
+    let files = markdown_files(paths)?;
     let mut inputs = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).map_err(|source| SqlDocsError::Io {
@@ -223,9 +230,14 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), SqlDocsErr
             }
         }
         Ok(())
-    } else {
+    } else if path.exists() {
         files.push(path.to_path_buf());
         Ok(())
+    } else {
+        Err(io(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "no such file or folder",
+        )))
     }
 }
 

@@ -286,7 +286,7 @@ fn default_for(ty: T, choice: u8, seed: u64) -> Option<DefaultValue> {
             2 => sql(),
             _ => D::Int(seed as i64),
         },
-        T::Boolean => D::Bool(seed % 2 == 0),
+        T::Boolean => D::Bool(seed.is_multiple_of(2)),
         T::Float => match choice % 3 {
             0 => D::Int(i64::from(seed as i16)),
             1 => sql(),

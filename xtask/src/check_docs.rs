@@ -100,17 +100,13 @@ pub fn check(args: &Args, entities: &Schema) -> Result<Report, Box<dyn std::erro
 
 /// Reads the Markdown under `paths`, naming files relative to `root`.
 fn read(paths: &[PathBuf], root: &Path) -> Result<SqlDocs, Box<dyn std::error::Error>> {
-    let mut files = Vec::new();
-    for path in paths {
-        collect(path, &mut files)?;
-    }
     let mut texts = Vec::new();
-    for file in &files {
-        let text = std::fs::read_to_string(file)
+    for file in sql_docs::markdown_files(paths)? {
+        let text = std::fs::read_to_string(&file)
             .map_err(|error| format!("{}: {error}", file.display()))?;
         let name = file
             .strip_prefix(root)
-            .unwrap_or(file)
+            .unwrap_or(&file)
             .display()
             .to_string();
         texts.push((name, text));
@@ -120,30 +116,6 @@ fn read(paths: &[PathBuf], root: &Path) -> Result<SqlDocs, Box<dyn std::error::E
             .iter()
             .map(|(name, text)| (name.as_str(), text.as_str())),
     )?)
-}
-
-/// The Markdown files under `path` (`.md`, `.mdx`), in name order.
-fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), Box<dyn std::error::Error>> {
-    if path.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|error| format!("{}: {error}", path.display()))?
-            .map(|entry| entry.map(|e| e.path()))
-            .collect::<Result<_, _>>()?;
-        entries.sort();
-        for entry in entries {
-            let markdown = entry
-                .extension()
-                .is_some_and(|ext| ext == "md" || ext == "mdx");
-            if entry.is_dir() || markdown {
-                collect(&entry, files)?;
-            }
-        }
-    } else if path.exists() {
-        files.push(path.to_path_buf());
-    } else {
-        return Err(format!("{}: no such file or folder", path.display()).into());
-    }
-    Ok(())
 }
 
 /// The entity and field a finding concerns, as the entities name them.
