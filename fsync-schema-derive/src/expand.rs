@@ -140,7 +140,7 @@ fn column_trait() -> TokenStream {
         #[diagnostic::on_unimplemented(
             message = "`{T}` cannot be stored in a column",
             label = "unsupported column type",
-            note = "a column holds an integer, bool, f32/f64, String, Vec<u8>, Uuid, a chrono date or time, serde_json::Value, an enum deriving `fsync_schema::TextEnum`, or an `Option` of these; the type must also implement `Debug` and `PartialEq`"
+            note = "a column holds i16, i32, i64, bool, f32, f64, String, Vec<u8>, Uuid, a chrono date or time, serde_json::Value, an enum deriving `fsync_schema::TextEnum`, or an `Option` of these; the type must also implement `Debug` and `PartialEq`"
         )]
         trait __FsyncSchemaColumn<T>: ::core::marker::Sized {
             fn column_def(unique: bool) -> #sea::ColumnDef;

@@ -16,7 +16,7 @@ use sea_orm::sea_query::{self, ArrayType, ValueType};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be stored in a column",
     label = "unsupported column type",
-    note = "columns hold integers, bool, f32/f64, String, Vec<u8>, Uuid, chrono dates and times, serde_json::Value, enums deriving `fsync_schema::TextEnum`, or `Option` of these"
+    note = "a column holds i16, i32, i64, bool, f32, f64, String, Vec<u8>, Uuid, a chrono date or time, serde_json::Value, an enum deriving `fsync_schema::TextEnum`, or an `Option` of these"
 )]
 pub trait SqlValue:
     ValueType + sea_query::Nullable + Into<sea_orm::Value> + sea_orm::TryGetable + Clone + Send
@@ -32,7 +32,7 @@ pub trait SqlValue:
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be stored in a column",
     label = "unsupported column type",
-    note = "columns hold integers, bool, f32/f64, String, Vec<u8>, Uuid, chrono dates and times, serde_json::Value, enums deriving `fsync_schema::TextEnum`, or `Option` of these"
+    note = "a column holds i16, i32, i64, bool, f32, f64, String, Vec<u8>, Uuid, a chrono date or time, serde_json::Value, an enum deriving `fsync_schema::TextEnum`, or an `Option` of these"
 )]
 pub trait ColumnValue:
     ValueType + Into<sea_orm::Value> + sea_orm::TryGetable + Clone + Send
