@@ -7,10 +7,11 @@
 //! The named items (`Entity`, `Column`, `PrimaryKey`, `ActiveModel`,
 //! `Relation`) are emitted in the caller's module, their impls inside one
 //! `const _: () = { .. };` block. There, every use of a field's type goes
-//! through one local trait, `__FsyncSchemaColumn`, implemented for the types a
-//! column can hold, and is spanned over the field's type: a type that cannot
-//! be stored in a column gives one error there, not one per generated method
-//! (the compiler reports an identical error at an identical span once).
+//! through one trait, `fsync_schema::__private::FieldColumn`, implemented for
+//! the types a column can hold, and is spanned over the field's type: a type
+//! that cannot be stored in a column gives one error there, not one per
+//! generated method (the compiler reports an identical error at an identical
+//! span once).
 
 use crate::ast::{Entity, Field, Via};
 use crate::ctxt::Loc;
@@ -39,7 +40,6 @@ pub fn expand(entity: &Entity) -> TokenStream {
     let (active_model, active_model_impls) = active_model(entity);
     let (relation, relation_impls) = relation_enum(entity);
     let schema = schema_impl(entity);
-    let column_trait = column_trait();
     let checks = compile_time_checks(entity);
     quote! {
         #entity_struct
@@ -48,7 +48,6 @@ pub fn expand(entity: &Entity) -> TokenStream {
         #active_model
         #relation
         const _: () = {
-            #column_trait
             #entity_impls
             #column_impls
             #primary_key_impls
@@ -82,7 +81,7 @@ fn active_type(field: &Field) -> TokenStream {
     quote!(#open #ty #close)
 }
 
-/// `<ActiveValue<T> as __FsyncSchemaColumn<T>>::op(args)`, spanned over the
+/// `<ActiveValue<T> as FieldColumn<T>>::op(args)`, spanned over the
 /// field's type: every token at its start but the argument list, at its end.
 /// (An expression whose tokens mix the field's span and the macro's would be
 /// reported at the macro.) The arguments too are spanned over the type, for an
@@ -93,7 +92,7 @@ fn op(field: &Field, op: &str, args: TokenStream) -> TokenStream {
     let active = active_type(field);
     let op = Ident::new(op, loc.start);
     let args = group_at(Delimiter::Parenthesis, over(loc, args), loc.end);
-    quote_spanned!(loc.start=> <#active as __FsyncSchemaColumn<#ty>>::#op #args)
+    quote_spanned!(loc.start=> <#active as ::fsync_schema::__private::FieldColumn<#ty>>::#op #args)
 }
 
 /// Comma-separated `tokens`, each item spanned over `loc`: its last token at
@@ -127,119 +126,6 @@ fn group_at(delimiter: Delimiter, tokens: TokenStream, span: Span) -> Group {
     let mut group = Group::new(delimiter, tokens);
     group.set_span(span);
     group
-}
-
-/// The local trait through which generated code uses field types, and its
-/// impl for every type a column can hold. Its methods adapt SeaORM's
-/// `ActiveValue` and value traits to one bound, `ColumnValue`.
-fn column_trait() -> TokenStream {
-    let sea = sea();
-    let private = private();
-    let model = quote!(::fsync_schema::model);
-    quote! {
-        #[diagnostic::on_unimplemented(
-            message = "`{T}` cannot be stored in a column",
-            label = "unsupported column type",
-            note = "a column holds i16, i32, i64, bool, f32, f64, String, Vec<u8>, Uuid, a chrono date or time, serde_json::Value, an enum deriving `fsync_schema::TextEnum`, or an `Option` of these; the type must also implement `Debug` and `PartialEq`"
-        )]
-        trait __FsyncSchemaColumn<T>: ::core::marker::Sized {
-            fn column_def(unique: bool) -> #sea::ColumnDef;
-            fn column(name: &str, sql_type: #model::SqlTypes) -> #model::Column;
-            fn array_type() -> #sea::sea_query::ArrayType;
-            fn to_value(value: &T) -> #sea::Value;
-            fn from_value(value: #sea::Value, column: &str) -> ::core::result::Result<T, #sea::DbErr>;
-            fn try_get(row: &#sea::QueryResult, pre: &str, column: &str) -> ::core::result::Result<T, #sea::TryGetError>;
-            fn unchanged(value: T) -> Self;
-            fn not_set() -> Self;
-            fn default_value() -> Self;
-            fn into_model(active: Self, column: &str) -> ::core::result::Result<T, #sea::DbErr>;
-            fn take(active: &mut Self) -> #sea::ActiveValue<#sea::Value>;
-            fn get(active: &Self) -> #sea::ActiveValue<#sea::Value>;
-            fn set_if_not_equals(active: &mut Self, value: #sea::Value);
-            fn try_set(active: &mut Self, value: #sea::Value, column: &str) -> ::core::result::Result<(), #sea::DbErr>;
-            fn is_not_set(active: &Self) -> bool;
-            fn reset(active: &mut Self);
-            fn clone(active: &Self) -> Self;
-            fn eq(a: &Self, b: &Self) -> bool;
-            fn debug(active: &Self) -> &dyn ::core::fmt::Debug;
-        }
-        #[diagnostic::do_not_recommend]
-        impl<T> __FsyncSchemaColumn<T> for #sea::ActiveValue<T>
-        where
-            T: #private::ColumnValue + ::core::cmp::PartialEq + ::core::fmt::Debug,
-        {
-            fn column_def(unique: bool) -> #sea::ColumnDef {
-                #private::column_def::<T>(unique)
-            }
-            fn column(name: &str, sql_type: #model::SqlTypes) -> #model::Column {
-                #private::column::<T>(name, sql_type)
-            }
-            fn array_type() -> #sea::sea_query::ArrayType {
-                #private::array_type::<T>()
-            }
-            fn to_value(value: &T) -> #sea::Value {
-                ::core::convert::Into::into(::core::clone::Clone::clone(value))
-            }
-            fn from_value(value: #sea::Value, column: &str) -> ::core::result::Result<T, #sea::DbErr> {
-                <T as #sea::sea_query::ValueType>::try_from(value)
-                    .map_err(|error| #private::value_error(column, error))
-            }
-            fn try_get(row: &#sea::QueryResult, pre: &str, column: &str) -> ::core::result::Result<T, #sea::TryGetError> {
-                row.try_get_nullable::<T>(pre, column)
-            }
-            fn unchanged(value: T) -> Self {
-                #sea::ActiveValue::Unchanged(value)
-            }
-            fn not_set() -> Self {
-                #sea::ActiveValue::NotSet
-            }
-            /// SeaORM's `DefaultActiveValue`: `None` for a nullable column, a
-            /// dummy value where the type has one, else not set.
-            fn default_value() -> Self {
-                let null = <<T as #private::ColumnValue>::NotNull as #sea::sea_query::Nullable>::null();
-                let value = if <T as #private::ColumnValue>::NULLABLE {
-                    null
-                } else {
-                    null.dummy_value()
-                };
-                match <T as #sea::sea_query::ValueType>::try_from(value) {
-                    ::core::result::Result::Ok(value) => #sea::ActiveValue::Set(value),
-                    ::core::result::Result::Err(_) => #sea::ActiveValue::NotSet,
-                }
-            }
-            fn into_model(active: Self, column: &str) -> ::core::result::Result<T, #sea::DbErr> {
-                #private::set_value(active, column)
-            }
-            fn take(active: &mut Self) -> #sea::ActiveValue<#sea::Value> {
-                ::core::mem::replace(active, #sea::ActiveValue::NotSet).into_wrapped_value()
-            }
-            fn get(active: &Self) -> #sea::ActiveValue<#sea::Value> {
-                ::core::clone::Clone::clone(active).into_wrapped_value()
-            }
-            fn set_if_not_equals(active: &mut Self, value: #sea::Value) {
-                active.set_if_not_equals(value.unwrap::<T>())
-            }
-            fn try_set(active: &mut Self, value: #sea::Value, column: &str) -> ::core::result::Result<(), #sea::DbErr> {
-                *active = #sea::ActiveValue::Set(<Self as __FsyncSchemaColumn<T>>::from_value(value, column)?);
-                ::core::result::Result::Ok(())
-            }
-            fn is_not_set(active: &Self) -> bool {
-                active.is_not_set()
-            }
-            fn reset(active: &mut Self) {
-                active.reset()
-            }
-            fn clone(active: &Self) -> Self {
-                ::core::clone::Clone::clone(active)
-            }
-            fn eq(a: &Self, b: &Self) -> bool {
-                a == b
-            }
-            fn debug(active: &Self) -> &dyn ::core::fmt::Debug {
-                active
-            }
-        }
-    }
 }
 
 /// A static list of `ty`'s variants as `IntoEnumIterator`.

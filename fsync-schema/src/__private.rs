@@ -115,3 +115,128 @@ where
         sea_orm::ActiveValue::NotSet => Err(sea_orm::DbErr::AttrNotSet(column.to_owned())),
     }
 }
+
+/// How generated code uses a field of type `T` (through its `ActiveValue`):
+/// one trait, so that a type no column can hold gives one error, on the field.
+#[diagnostic::on_unimplemented(
+    message = "`{T}` cannot be stored in a column",
+    label = "unsupported column type",
+    note = "a column holds i16, i32, i64, bool, f32, f64, String, Vec<u8>, Uuid, a chrono date or time, serde_json::Value, an enum deriving `fsync_schema::TextEnum`, or an `Option` of these; the type must also implement `Debug` and `PartialEq`"
+)]
+pub trait FieldColumn<T>: ::core::marker::Sized {
+    fn column_def(unique: bool) -> sea_orm::ColumnDef;
+    fn column(name: &str, sql_type: crate::model::SqlTypes) -> crate::model::Column;
+    fn array_type() -> sea_orm::sea_query::ArrayType;
+    fn to_value(value: &T) -> sea_orm::Value;
+    fn from_value(value: sea_orm::Value, column: &str)
+    -> ::core::result::Result<T, sea_orm::DbErr>;
+    fn try_get(
+        row: &sea_orm::QueryResult,
+        pre: &str,
+        column: &str,
+    ) -> ::core::result::Result<T, sea_orm::TryGetError>;
+    fn unchanged(value: T) -> Self;
+    fn not_set() -> Self;
+    fn default_value() -> Self;
+    fn into_model(active: Self, column: &str) -> ::core::result::Result<T, sea_orm::DbErr>;
+    fn take(active: &mut Self) -> sea_orm::ActiveValue<sea_orm::Value>;
+    fn get(active: &Self) -> sea_orm::ActiveValue<sea_orm::Value>;
+    fn set_if_not_equals(active: &mut Self, value: sea_orm::Value);
+    fn try_set(
+        active: &mut Self,
+        value: sea_orm::Value,
+        column: &str,
+    ) -> ::core::result::Result<(), sea_orm::DbErr>;
+    fn is_not_set(active: &Self) -> bool;
+    fn reset(active: &mut Self);
+    fn clone(active: &Self) -> Self;
+    fn eq(a: &Self, b: &Self) -> bool;
+    fn debug(active: &Self) -> &dyn ::core::fmt::Debug;
+}
+#[diagnostic::do_not_recommend]
+impl<T> FieldColumn<T> for sea_orm::ActiveValue<T>
+where
+    T: ColumnValue + ::core::cmp::PartialEq + ::core::fmt::Debug,
+{
+    fn column_def(unique: bool) -> sea_orm::ColumnDef {
+        crate::__private::column_def::<T>(unique)
+    }
+    fn column(name: &str, sql_type: crate::model::SqlTypes) -> crate::model::Column {
+        crate::__private::column::<T>(name, sql_type)
+    }
+    fn array_type() -> sea_orm::sea_query::ArrayType {
+        crate::__private::array_type::<T>()
+    }
+    fn to_value(value: &T) -> sea_orm::Value {
+        ::core::convert::Into::into(::core::clone::Clone::clone(value))
+    }
+    fn from_value(
+        value: sea_orm::Value,
+        column: &str,
+    ) -> ::core::result::Result<T, sea_orm::DbErr> {
+        <T as sea_orm::sea_query::ValueType>::try_from(value)
+            .map_err(|error| crate::__private::value_error(column, error))
+    }
+    fn try_get(
+        row: &sea_orm::QueryResult,
+        pre: &str,
+        column: &str,
+    ) -> ::core::result::Result<T, sea_orm::TryGetError> {
+        row.try_get_nullable::<T>(pre, column)
+    }
+    fn unchanged(value: T) -> Self {
+        sea_orm::ActiveValue::Unchanged(value)
+    }
+    fn not_set() -> Self {
+        sea_orm::ActiveValue::NotSet
+    }
+    /// SeaORM's `DefaultActiveValue`: `None` for a nullable column, a
+    /// dummy value where the type has one, else not set.
+    fn default_value() -> Self {
+        let null = <<T as ColumnValue>::NotNull as sea_orm::sea_query::Nullable>::null();
+        let value = if <T as ColumnValue>::NULLABLE {
+            null
+        } else {
+            null.dummy_value()
+        };
+        match <T as sea_orm::sea_query::ValueType>::try_from(value) {
+            ::core::result::Result::Ok(value) => sea_orm::ActiveValue::Set(value),
+            ::core::result::Result::Err(_) => sea_orm::ActiveValue::NotSet,
+        }
+    }
+    fn into_model(active: Self, column: &str) -> ::core::result::Result<T, sea_orm::DbErr> {
+        crate::__private::set_value(active, column)
+    }
+    fn take(active: &mut Self) -> sea_orm::ActiveValue<sea_orm::Value> {
+        ::core::mem::replace(active, sea_orm::ActiveValue::NotSet).into_wrapped_value()
+    }
+    fn get(active: &Self) -> sea_orm::ActiveValue<sea_orm::Value> {
+        ::core::clone::Clone::clone(active).into_wrapped_value()
+    }
+    fn set_if_not_equals(active: &mut Self, value: sea_orm::Value) {
+        active.set_if_not_equals(value.unwrap::<T>())
+    }
+    fn try_set(
+        active: &mut Self,
+        value: sea_orm::Value,
+        column: &str,
+    ) -> ::core::result::Result<(), sea_orm::DbErr> {
+        *active = sea_orm::ActiveValue::Set(<Self as FieldColumn<T>>::from_value(value, column)?);
+        ::core::result::Result::Ok(())
+    }
+    fn is_not_set(active: &Self) -> bool {
+        active.is_not_set()
+    }
+    fn reset(active: &mut Self) {
+        active.reset()
+    }
+    fn clone(active: &Self) -> Self {
+        ::core::clone::Clone::clone(active)
+    }
+    fn eq(a: &Self, b: &Self) -> bool {
+        a == b
+    }
+    fn debug(active: &Self) -> &dyn ::core::fmt::Debug {
+        active
+    }
+}
