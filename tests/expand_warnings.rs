@@ -156,6 +156,9 @@ mod grant {
         pub group_id: i32,
         pub scope: i16,
         pub expires_at: Option<chrono::NaiveDateTime>,
+        /// A string(n) column may be indexed.
+        #[schema(max_len = 40, index = "idx_grant_label")]
+        pub label: String,
     }
 }
 
@@ -226,7 +229,11 @@ fn tables_are_what_the_attributes_say() {
     assert_eq!(fk.ref_table, "membership");
     assert_eq!(fk.columns, ["account_id", "group_id"]);
     assert_eq!(fk.ref_columns, ["account_id", "group_id"]);
-    assert!(grant.indexes[0].unique);
+    let index = |name: &str| grant.indexes.iter().find(|i| i.name == name).unwrap();
+    assert!(index("idx_grant_scope").unique);
+    let label = grant.column("label").unwrap();
+    assert_eq!(label.ty, fsync_schema::ColumnType::String(40));
+    assert_eq!(index("idx_grant_label").columns, ["label"]);
 
     let profile = profile::Entity::table();
     assert_eq!(

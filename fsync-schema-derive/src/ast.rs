@@ -41,6 +41,8 @@ pub struct Field<'a> {
     /// The `Column` and `PrimaryKey` variant.
     pub variant: Ident,
     pub unique: bool,
+    /// `max_len`, making a text column string(n): the length and where it was written.
+    pub max_len: Option<(u32, Loc)>,
 }
 
 /// A foreign key and the `belongs_to` relation it gives.
@@ -179,7 +181,13 @@ fn lower<'a>(
         let ident = field.ident.as_ref().expect("named field");
         let name = ident.unraw().to_string();
         spans.insert(Place::Column(i), ident.span().into());
-        let mut column = Column::new(&name, ColumnType::Text);
+        // The type is the compiler's to tell (through `ColumnValue`); a
+        // `max_len` makes it known here.
+        let ty = attrs
+            .max_len
+            .as_ref()
+            .map_or(ColumnType::Text, |len| ColumnType::String(len.value));
+        let mut column = Column::new(&name, ty);
         column.renamed_from = attrs.renamed_from.as_ref().map(|r| r.value.clone());
         column.sql_type = SqlTypes {
             sqlite: attrs.sql_type.sqlite.as_ref().map(|s| s.value.clone()),
@@ -283,6 +291,7 @@ fn lower<'a>(
             variant: Ident::new(&pascal_case(&name), ident.span()),
             name,
             unique: attrs.unique.is_some(),
+            max_len: attrs.max_len.as_ref().map(|len| (len.value, len.loc)),
         });
     }
 

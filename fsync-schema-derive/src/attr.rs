@@ -96,6 +96,7 @@ pub struct FieldAttrs {
     pub relation: Option<Ident>,
     pub constraint: Option<Spanned<String>>,
     pub sql_type: SqlTypeAttrs,
+    pub max_len: Option<Spanned<u32>>,
     pub renamed_from: Option<Spanned<String>>,
 }
 
@@ -336,6 +337,28 @@ fn default_value(meta: &ParseNestedMeta) -> syn::Result<Spanned<DefaultValue>> {
     Ok(Spanned { value, loc })
 }
 
+/// Reads `max_len = 64`: the length of a string(n) column.
+fn max_len(meta: &ParseNestedMeta) -> syn::Result<Spanned<u32>> {
+    let limit = fsync_schema_model::validate::MAX_VARCHAR_CHARS;
+    let expr: Expr = meta.value()?.parse()?;
+    let value = match &expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(int), ..
+        }) => int.base10_parse::<u32>().ok(),
+        _ => None,
+    };
+    match value {
+        Some(len) if (1..=limit).contains(&len) => Ok(Spanned {
+            value: len,
+            loc: Loc::of(&expr),
+        }),
+        _ => Err(syn::Error::new_spanned(
+            &expr,
+            format!("`max_len` takes a length from 1 to {limit} characters, e.g. `max_len = 64`"),
+        )),
+    }
+}
+
 fn literal(lit: &Lit, negative: bool) -> Option<DefaultValue> {
     let sign = if negative { "-" } else { "" };
     match lit {
@@ -486,6 +509,7 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             RELATION => set_once(&mut out.relation, ident(meta)?, meta),
             CONSTRAINT => set_once(&mut out.constraint, string(meta)?, meta),
             SQL_TYPE => sql_type(cx, meta, &mut out.sql_type),
+            MAX_LEN => set_once(&mut out.max_len, max_len(meta)?, meta),
             RENAMED_FROM => set_once(&mut out.renamed_from, string(meta)?, meta),
             FOREIGN_KEY => Err(syn::Error::new_spanned(
                 &meta.path,

@@ -746,6 +746,9 @@ fn schema_impl(entity: &Entity) -> TokenStream {
             quote!(column.default = ::core::option::Option::Some(#d);)
         });
         let autoincrement = column.autoincrement.then(|| quote!(column.autoincrement = true;));
+        let max_len = field.max_len.map(|(len, _)| {
+            quote!(column.ty = ::fsync_schema::model::ColumnType::String(#len);)
+        });
         let renamed = column.renamed_from.as_deref().map(|r| {
             quote!(column.renamed_from = ::core::option::Option::Some(::core::convert::From::from(#r));)
         });
@@ -755,6 +758,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
             let mut column = #new;
             #default
             #autoincrement
+            #max_len
             #renamed
             column
         }}
@@ -807,18 +811,22 @@ fn compile_time_checks(entity: &Entity) -> TokenStream {
     let mut out = TokenStream::new();
     for requirement in entity.requirements() {
         let loc = entity.span(requirement.place);
-        let ty = entity.fields[requirement.column].ty;
+        let field = &entity.fields[requirement.column];
+        let ty = field.ty;
+        let max_len = field.max_len.map_or(0u32, |(len, _)| len);
         let need = match &requirement.need {
             Need::NotNull => quote!(NotNull),
             Need::Nullable { .. } => quote!(Nullable),
             Need::Integer => quote!(Integer),
+            Need::Keyable { .. } => quote!(Keyable),
             Need::Accepts(value) => {
                 let kind = tokens::default_kind(value.kind());
-                let text = match value {
-                    fsync_schema_model::DefaultValue::Text(text) => text.as_str(),
-                    _ => "",
+                let (text, int) = match value {
+                    fsync_schema_model::DefaultValue::Text(text) => (text.as_str(), 0),
+                    fsync_schema_model::DefaultValue::Int(int) => ("", *int),
+                    _ => ("", 0),
                 };
-                quote!(Default(#kind, #text))
+                quote!(Default(#kind, #text, #int))
             }
         };
         // The panic's span is the error's: from the start to the end of `loc`.
@@ -826,7 +834,23 @@ fn compile_time_checks(entity: &Entity) -> TokenStream {
         let message = group_at(Delimiter::Parenthesis, quote!("{}", message), loc.end);
         out.extend(quote_spanned! {loc.start=>
             const _: () = if let ::core::option::Option::Some(message) =
-                #private::unmet::<#ty>(#private::Need::#need)
+                #private::unmet::<#ty>(#private::Need::#need, #max_len)
+            {
+                #panic #message
+            };
+        });
+    }
+    // `max_len` is for text fields only.
+    for field in &entity.fields {
+        let Some((len, loc)) = field.max_len else {
+            continue;
+        };
+        let ty = field.ty;
+        let panic = quote_spanned!(loc.start=> ::core::panic!);
+        let message = group_at(Delimiter::Parenthesis, quote!("{}", message), loc.end);
+        out.extend(quote_spanned! {loc.start=>
+            const _: () = if let ::core::option::Option::Some(message) =
+                #private::unmet::<#ty>(#private::Need::MaxLen, #len)
             {
                 #panic #message
             };

@@ -37,6 +37,7 @@ pub const ON_UPDATE: &str = "on_update";
 pub const RELATION: &str = "relation";
 pub const CONSTRAINT: &str = "constraint";
 pub const SQL_TYPE: &str = "sql_type";
+pub const MAX_LEN: &str = "max_len";
 pub const FIELD_KEYS: &[&str] = &[
     PRIMARY_KEY,
     AUTOINCREMENT,
@@ -50,6 +51,7 @@ pub const FIELD_KEYS: &[&str] = &[
     RELATION,
     CONSTRAINT,
     SQL_TYPE,
+    MAX_LEN,
     RENAMED_FROM,
 ];
 

@@ -106,6 +106,22 @@ impl ColumnType {
         )
     }
 
+    /// Whether the integer `value` fits the type's range (types that are not
+    /// 16 or 32-bit integers take any `i64`).
+    pub const fn int_in_range(self, value: i64) -> bool {
+        match self {
+            ColumnType::SmallInt => value >= i16::MIN as i64 && value <= i16::MAX as i64,
+            ColumnType::Integer => value >= i32::MIN as i64 && value <= i32::MAX as i64,
+            _ => true,
+        }
+    }
+
+    /// Whether a column of this type can be part of a primary key, an index or
+    /// a foreign key everywhere (MySQL indexes TEXT, BLOB and JSON only by a prefix).
+    pub const fn is_keyable(self) -> bool {
+        !matches!(self, ColumnType::Text | ColumnType::Blob | ColumnType::Json)
+    }
+
     /// Whether a default of `kind` fits the type; `text_chars` is the length of
     /// a text default. A `const fn`, so the derive evaluates it at compile time.
     pub const fn accepts_kind(self, kind: DefaultKind, text_chars: usize) -> bool {

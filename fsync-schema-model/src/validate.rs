@@ -145,6 +145,9 @@ pub enum Need {
     Integer,
     /// The default must fit the type.
     Accepts(DefaultValue),
+    /// Columns of a primary key, an index or a foreign key need a type every
+    /// backend can index whole (not TEXT, BLOB or JSON).
+    Keyable { what: &'static str },
 }
 
 /// A typed rule on one column, and the place the rule comes from.
@@ -176,6 +179,10 @@ impl Requirement {
             )),
             Need::Accepts(value) => in_range(value, column.ty)
                 .map_err(|range| format!("default of `{name}` is out of range for {ty} ({range})")),
+            Need::Keyable { what } if !column.ty.is_keyable() => Err(format!(
+                "`{name}` is {ty}, which MySQL indexes only by a prefix, so it cannot be part of {what}; \
+                 use a string(n) column (`max_len = n` on a `String` field)"
+            )),
             _ => Ok(()),
         }
     }
@@ -184,10 +191,10 @@ impl Requirement {
 /// Whether a numeric default fits the range of `ty`; the range when not.
 fn in_range(value: &DefaultValue, ty: ColumnType) -> Result<(), String> {
     match (value, ty) {
-        (DefaultValue::Int(int), ColumnType::SmallInt) if i16::try_from(*int).is_err() => {
+        (DefaultValue::Int(int), ColumnType::SmallInt) if !ty.int_in_range(*int) => {
             Err(format!("{} to {}", i16::MIN, i16::MAX))
         }
-        (DefaultValue::Int(int), ColumnType::Integer) if i32::try_from(*int).is_err() => {
+        (DefaultValue::Int(int), ColumnType::Integer) if !ty.int_in_range(*int) => {
             Err(format!("{} to {}", i32::MIN, i32::MAX))
         }
         (DefaultValue::Float(float), ColumnType::Float)
@@ -210,6 +217,37 @@ pub fn requirements(table: &Table) -> Vec<Requirement> {
                 column,
                 need: Need::NotNull,
             });
+            out.push(Requirement {
+                place: Place::PrimaryKeyColumn(position),
+                column,
+                need: Need::Keyable {
+                    what: "the primary key",
+                },
+            });
+        }
+    }
+    for (x, index) in table.indexes.iter().enumerate() {
+        for (j, name) in index.columns.iter().enumerate() {
+            if let Some(column) = index_of(name) {
+                out.push(Requirement {
+                    place: Place::IndexColumn(x, j),
+                    column,
+                    need: Need::Keyable { what: "an index" },
+                });
+            }
+        }
+    }
+    for (f, fk) in table.foreign_keys.iter().enumerate() {
+        for (j, name) in fk.columns.iter().enumerate() {
+            if let Some(column) = index_of(name) {
+                out.push(Requirement {
+                    place: Place::ForeignKeyColumn(f, j),
+                    column,
+                    need: Need::Keyable {
+                        what: "a foreign key",
+                    },
+                });
+            }
         }
     }
     for (i, column) in table.columns.iter().enumerate() {
@@ -325,17 +363,9 @@ pub fn portable(table: &Table) -> Vec<Problem> {
             let Some(column) = table.column(name) else {
                 continue;
             };
-            if matches!(
-                column.ty,
-                ColumnType::Text | ColumnType::Blob | ColumnType::Json
-            ) {
-                problems.push(Problem::new(
-                    place(j),
-                    format!(
-                        "`{name}` is {}, which MySQL indexes only by a prefix, so it cannot be part of {what}; use a string(n) column",
-                        column.ty.name()
-                    ),
-                ));
+            if !column.ty.is_keyable() {
+                // Reported by the typed rule `Need::Keyable`.
+                let _ = place(j);
                 return;
             }
             bytes += key_bytes(column.ty);
@@ -1088,9 +1118,9 @@ mod tests {
                 "`id` is `autoincrement` and cannot also have a default (PostgreSQL identity columns take none)",
                 "`PRIMARY` cannot name an index or unique constraint: MySQL reserves it for the primary key",
                 "`on_update = set_default` is not supported: MySQL and MariaDB (InnoDB) accept it and then ignore it; choose `set_null`, `cascade`, `restrict` or `no_action`",
+                "`note` is text, which MySQL indexes only by a prefix, so it cannot be part of an index; use a string(n) column (`max_len = n` on a `String` field)",
                 "default of `small` is out of range for small_int (-32768 to 32767)",
                 "`code` is string(0); the length must be between 1 (PostgreSQL) and 16383 (MySQL, utf8mb4); use text for longer strings",
-                "`note` is text, which MySQL indexes only by a prefix, so it cannot be part of an index; use a string(n) column",
             ]
         );
         let mut wide = conduit();

@@ -93,15 +93,40 @@ pub enum Need<'a> {
     NotNull,
     Nullable,
     Integer,
-    Default(DefaultKind, &'a str),
+    /// A default of this kind, with its text (for text defaults) and value
+    /// (for integer defaults).
+    Default(DefaultKind, &'a str, i64),
+    /// The column is in a primary key, an index or a foreign key.
+    Keyable,
+    /// The field declares `max_len`: it must hold text.
+    MaxLen,
 }
 
 /// Why column type `T` fails `need`, or `None` when it meets it. A `const fn`,
 /// so the derive evaluates it at compile time; it applies the same rules as
 /// [`Requirement::check`](crate::validate::Requirement::check).
-pub const fn unmet<T: ColumnValue>(need: Need<'_>) -> Option<&'static str> {
-    let ty = T::COLUMN_TYPE;
+///
+/// `max_len` is the field's `max_len` (0 when it has none): a text column
+/// with one is a `string(max_len)` column.
+pub const fn unmet<T: ColumnValue>(need: Need<'_>, max_len: u32) -> Option<&'static str> {
+    let ty = match (T::COLUMN_TYPE, max_len) {
+        (ColumnType::Text, 1..) => ColumnType::String(max_len),
+        (ty, _) => ty,
+    };
     match need {
+        Need::MaxLen if !matches!(T::COLUMN_TYPE, ColumnType::Text) => Some(
+            "`max_len` needs a text column (a `String` or a text enum); remove it or change the field's type",
+        ),
+        Need::Keyable if !ty.is_keyable() => Some(
+            "a text, blob or JSON column cannot be part of a primary key, an index or a foreign key (MySQL indexes only a prefix of it); give a `String` field `max_len = n` to make it string(n)",
+        ),
+        Need::Default(DefaultKind::Int, _, value)
+            if ty.accepts_kind(DefaultKind::Int, 0) && !ty.int_in_range(value) =>
+        {
+            Some(
+                "this default is out of the column's range (i16 or i32); write a smaller value or widen the field's type",
+            )
+        }
         Need::NotNull if T::NULLABLE => Some(
             "a primary key column cannot be nullable; make the field a plain type instead of an `Option<_>`",
         ),
@@ -111,8 +136,8 @@ pub const fn unmet<T: ColumnValue>(need: Need<'_>) -> Option<&'static str> {
         Need::Integer if !ty.is_integer() => Some(
             "`autoincrement` needs an integer column; make the field an i16, i32 or i64, or remove `autoincrement`",
         ),
-        Need::Default(kind, text) => {
-            if !ty.accepts_kind(kind, text.len()) {
+        Need::Default(kind, text, _) => {
+            if !ty.accepts_kind(kind, char_count(text)) {
                 return Some(match kind {
                     DefaultKind::Int => {
                         "an integer default needs an integer or float column; write a default of the column's type"
@@ -124,7 +149,9 @@ pub const fn unmet<T: ColumnValue>(need: Need<'_>) -> Option<&'static str> {
                         "a boolean default needs a bool column; write a default of the column's type"
                     }
                     DefaultKind::Text => match ty {
-                        ColumnType::String(_) => "this default is longer than the column",
+                        ColumnType::String(_) => {
+                            "this default is longer than the column's `max_len`; shorten it or raise `max_len`"
+                        }
                         _ => {
                             "a string default needs a String, text enum, JSON, date or time column; write a default of the column's type"
                         }
@@ -175,4 +202,17 @@ pub fn sea_orm_column_type(ty: ColumnType) -> sea_orm::ColumnType {
 /// The `sea_query` array type of a column type `T` (for `ModelTrait::get_value_type`).
 pub fn array_type<T: ColumnValue>() -> ArrayType {
     <T as ValueType>::array_type()
+}
+
+/// The number of characters of UTF-8 `text`, in a `const fn`.
+const fn char_count(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut i, mut count) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i] & 0b1100_0000 != 0b1000_0000 {
+            count += 1;
+        }
+        i += 1;
+    }
+    count
 }

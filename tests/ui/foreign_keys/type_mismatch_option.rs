@@ -15,7 +15,7 @@ mod conduit {
     pub struct Model {
         #[schema(primary_key)]
         pub id: i32,
-        #[schema(references = super::entry::uuid, on_delete = set_null)]
+        #[schema(references = super::entry::uuid, on_delete = set_null, max_len = 36)]
         pub entry_uuid: Option<String>,
     }
 }

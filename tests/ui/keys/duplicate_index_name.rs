@@ -3,6 +3,7 @@
 pub struct Model {
     #[schema(primary_key)]
     pub id: i32,
+    #[schema(max_len = 100)]
     pub name: String,
     #[schema(index = "idx_entry_name")]
     pub size: i64,

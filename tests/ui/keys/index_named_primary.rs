@@ -4,6 +4,7 @@ pub struct Model {
     #[schema(primary_key)]
     pub id: i32,
     #[schema(index = "PRIMARY")]
+    #[schema(max_len = 100)]
     pub name: String,
 }
 

@@ -4,6 +4,7 @@ pub struct Model {
     #[schema(primary_key)]
     pub id: i32,
     #[schema(index = "idx_entry_name_for_looking_up_entries_by_name_in_the_sync_engine")]
+    #[schema(max_len = 100)]
     pub name: String,
 }
 

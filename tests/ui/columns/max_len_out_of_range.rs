@@ -1,0 +1,12 @@
+#[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+#[schema(table = "entry")]
+pub struct Model {
+    #[schema(primary_key)]
+    pub id: i32,
+    #[schema(max_len = 0)]
+    pub name: String,
+    #[schema(max_len = 20000)]
+    pub note: String,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+#[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+#[schema(table = "entry")]
+pub struct Model {
+    #[schema(primary_key)]
+    pub id: i32,
+    #[schema(max_len = 4, default = "manual")]
+    pub mode: String,
+}
+
+fn main() {}
