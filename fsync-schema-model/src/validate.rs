@@ -428,7 +428,7 @@ pub fn structure(table: &Table) -> Vec<Problem> {
     let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
     let unknown = |name: &str| {
         format!(
-            "unknown column `{name}`{}",
+            "primary key refers to unknown column `{name}`{}",
             did_you_mean(name, names.iter().copied())
         )
     };
@@ -437,7 +437,7 @@ pub fn structure(table: &Table) -> Vec<Problem> {
         push(
             Place::PrimaryKey,
             format!(
-                "table `{}` has no primary key; mark a column `primary_key`",
+                "table `{}` has no primary key; mark a field `#[schema(primary_key)]`, or list the key on the struct with `primary_key(a, b)`",
                 table.name
             ),
         );
@@ -540,7 +540,10 @@ pub fn structure(table: &Table) -> Vec<Problem> {
         } else if !index_names.insert(index.name.as_str()) {
             push(
                 Place::Index(x),
-                format!("duplicate index name `{}`", index.name),
+                format!(
+                    "duplicate index name `{}`; every index of a table needs its own name",
+                    index.name
+                ),
             );
         }
         column_list(&index.columns, &names, "index", &mut |j, m| {
@@ -564,7 +567,7 @@ pub fn structure(table: &Table) -> Vec<Problem> {
             push(
                 Place::ForeignKey(f),
                 format!(
-                    "the derived constraint name `{}` is longer than {MAX_IDENTIFIER_BYTES} bytes; give the foreign key a shorter `name`",
+                    "the derived constraint name `{}` is longer than {MAX_IDENTIFIER_BYTES} bytes; name the foreign key with a shorter `constraint = \"..\"`",
                     fk.constraint_name(&table.name)
                 ),
             );
@@ -583,7 +586,7 @@ pub fn structure(table: &Table) -> Vec<Problem> {
             push(
                 Place::ForeignKeyTarget(f),
                 format!(
-                    "foreign key has {} column(s) but references {}",
+                    "the foreign key has {} column(s) in `columns(..)` but {} in `ref_columns(..)`; list one referenced column per column",
                     fk.columns.len(),
                     fk.ref_columns.len()
                 ),
@@ -610,7 +613,11 @@ pub fn structure(table: &Table) -> Vec<Problem> {
 
     for (c, check) in table.checks.iter().enumerate() {
         if check.expr.trim().is_empty() {
-            push(Place::Check(c), "empty check expression".to_owned());
+            push(
+                Place::Check(c),
+                "empty check expression; write the condition in SQL, e.g. `check(expr = \"size >= 0\")`"
+                    .to_owned(),
+            );
         }
         if let Some(name) = &check.name {
             identifier(name, "constraint name")
