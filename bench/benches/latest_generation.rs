@@ -5,7 +5,10 @@
 //!
 //! Goal: p50 ≤ 0.1 ms. Criterion times batches of calls (its median is the
 //! median batch mean); after it, every call of a 20,000-call pass per side is
-//! timed alone, alternating sides, for p50/p90/p99. Run with
+//! timed alone, alternating sides, for p50/p90/p99, with a third line for
+//! the same query with `LIMIT 1` in the SQL text instead of bound (SeaORM
+//! binds it, which makes SQLite re-prepare the statement on every call; see
+//! `docs/BENCHMARKS.md`). No `ANALYZE`, as the application runs none. Run with
 //! `cargo bench -p fsync-bench --bench latest_generation`.
 
 use criterion::Criterion;
@@ -37,7 +40,6 @@ async fn database(dir: &std::path::Path) -> DatabaseConnection {
     workload::fill_generations(&db, CONDUITS, ROWS)
         .await
         .unwrap();
-    workload::exec(&db, "ANALYZE").await.unwrap();
     eprintln!(
         "filled {ROWS} rows in {:.1} s",
         start.elapsed().as_secs_f64()
@@ -100,6 +102,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 /// Times each call alone, alternating sides, and prints percentiles.
 fn latencies(rt: &tokio::runtime::Runtime, db: &DatabaseConnection) {
     let (mut derived, mut hand) = (Vec::with_capacity(CALLS), Vec::with_capacity(CALLS));
+    let mut literal = Vec::with_capacity(CALLS);
     rt.block_on(async {
         for i in 0..CALLS {
             let start = Instant::now();
@@ -114,14 +117,25 @@ fn latencies(rt: &tokio::runtime::Runtime, db: &DatabaseConnection) {
                 .unwrap();
             hand.push(start.elapsed());
             black_box(row);
+            let start = Instant::now();
+            let row = workload::derived::latest_generation_literal_limit(db, conduit(i))
+                .await
+                .unwrap();
+            literal.push(start.elapsed());
+            black_box(row);
         }
     });
     derived.sort();
     hand.sort();
+    literal.sort();
     println!(
         "\nlatest generation among {ROWS} rows, each of {CALLS} calls per side timed alone (goal: p50 ≤ 0.1 ms)"
     );
-    for (name, times) in [("derived", &derived), ("hand", &hand)] {
+    for (name, times) in [
+        ("derived", &derived),
+        ("hand", &hand),
+        ("derived, LIMIT 1 in the SQL text", &literal),
+    ] {
         println!(
             "  {name:<8} p50 {}  p90 {}  p99 {}  max {}",
             report::human(percentile(times, 0.5).as_nanos() as f64),

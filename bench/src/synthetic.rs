@@ -9,9 +9,8 @@
 //! then columns `c01`.. of ten logical types in turn (a third of them
 //! nullable, some with defaults), a UNIQUE on `c01` (text) and a composite
 //! index on the two integer columns after it. Tables are declared in a
-//! shuffled order
-//! (not parents first), as entity modules listed by name would be, so that
-//! ordering by foreign keys is part of the work.
+//! shuffled order (not parents first), as entity modules listed by name
+//! would be, so that ordering by foreign keys is part of the work.
 
 use fsync_schema::{Action, Column, ColumnType, DefaultValue, ForeignKey, Schema, Table};
 

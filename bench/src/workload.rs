@@ -179,6 +179,31 @@ macro_rules! workload {
                 .one(db)
                 .await
         }
+
+        /// [`latest_generation`] with `LIMIT 1` written into the SQL instead of
+        /// bound: SeaORM binds the limit, and SQLite (built with STAT4, as
+        /// libsqlite3-sys builds it) marks a bound LIMIT as able to change the
+        /// plan, so every execution with fresh bindings re-prepares the
+        /// statement. Not what the application does; it shows that cost.
+        pub async fn latest_generation_literal_limit(
+            db: &DatabaseConnection,
+            conduit_id: i32,
+        ) -> Result<Option<sync_generation::Model>, DbErr> {
+            use sea_orm::{QueryTrait, Statement};
+            let mut query = sync_generation::Entity::find()
+                .filter(sync_generation::Column::ConduitId.eq(conduit_id))
+                .order_by_desc(sync_generation::Column::Generation)
+                .build(sea_orm::DbBackend::Sqlite);
+            query.sql.push_str(" LIMIT 1");
+            sync_generation::Entity::find()
+                .from_raw_sql(Statement::from_sql_and_values(
+                    sea_orm::DbBackend::Sqlite,
+                    query.sql,
+                    query.values.map(|v| v.0).unwrap_or_default(),
+                ))
+                .one(db)
+                .await
+        }
     };
 }
 
