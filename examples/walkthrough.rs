@@ -13,7 +13,7 @@ use fsync_schema::{Schema, SchemaEntity, codegen, diff::diff, lint::lint};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait,
 };
-use sea_orm::{ConnectionTrait, PaginatorTrait, Statement, TransactionSession};
+use sea_orm::{ConnectionTrait, PaginatorTrait, Statement};
 use sea_orm_migration::SchemaManager;
 
 /// Version 1: authors and their books.

@@ -50,7 +50,7 @@ impl fmt::Display for Interval {
         let seconds = self.0.as_secs();
         let (count, unit) = [(86_400, 'd'), (3_600, 'h'), (60, 'm')]
             .into_iter()
-            .find(|(size, _)| seconds >= *size && seconds % size == 0)
+            .find(|(size, _)| seconds >= *size && seconds.is_multiple_of(*size))
             .map_or((seconds, 's'), |(size, unit)| (seconds / size, unit));
         write!(f, "{count}{unit}")
     }
