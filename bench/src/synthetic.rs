@@ -35,7 +35,7 @@ fn column(c: usize) -> Column {
     ];
     let ty = types[(c - 1) % types.len()];
     let mut column = Column::new(format!("c{c:02}"), ty);
-    if c % 3 == 0 {
+    if c.is_multiple_of(3) {
         column = column.nullable();
     } else if c % 4 == 1 {
         let default = match ty {

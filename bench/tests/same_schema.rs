@@ -3,7 +3,7 @@
 
 use fsync_schema::catalogue::{self, Catalogue};
 use fsync_schema::migration::{self, Command};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityName as _, Iterable};
+use sea_orm::{ColumnTrait, DatabaseConnection, Iterable};
 use sea_orm_migration::MigratorTrait;
 
 async fn memory() -> DatabaseConnection {
