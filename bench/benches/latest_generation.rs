@@ -5,10 +5,12 @@
 //!
 //! Goal: p50 ≤ 0.1 ms. Criterion times batches of calls (its median is the
 //! median batch mean); after it, every call of a 20,000-call pass per side is
-//! timed alone, alternating sides, for p50/p90/p99, with a third line for
+//! timed alone, the sides taking turns (each going first in a third of the
+//! rounds), for p50/p90/p99, with a third line for
 //! the same query with `LIMIT 1` in the SQL text instead of bound (SeaORM
 //! binds it, which makes SQLite re-prepare the statement on every call; see
-//! `docs/BENCHMARKS.md`). No `ANALYZE`, as the application runs none. Run with
+//! `docs/BENCHMARKS.md`). No `ANALYZE`, as the application runs none
+//! (`FSYNC_BENCH_ANALYZE=1` runs it after the fill). Run with
 //! `cargo bench -p fsync-bench --bench latest_generation`.
 
 use criterion::Criterion;
@@ -44,6 +46,10 @@ async fn database(dir: &std::path::Path) -> DatabaseConnection {
         "filled {ROWS} rows in {:.1} s",
         start.elapsed().as_secs_f64()
     );
+    if std::env::var_os("FSYNC_BENCH_ANALYZE").is_some() {
+        workload::exec(&db, "ANALYZE").await.unwrap();
+        eprintln!("ran ANALYZE (FSYNC_BENCH_ANALYZE)");
+    }
     let plan = db
         .query_all_raw(Statement::from_string(
             db.get_database_backend(),
@@ -99,30 +105,32 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-/// Times each call alone, alternating sides, and prints percentiles.
+/// Times each call alone, the sides taking turns, and prints percentiles.
 fn latencies(rt: &tokio::runtime::Runtime, db: &DatabaseConnection) {
     let (mut derived, mut hand) = (Vec::with_capacity(CALLS), Vec::with_capacity(CALLS));
     let mut literal = Vec::with_capacity(CALLS);
     rt.block_on(async {
         for i in 0..CALLS {
-            let start = Instant::now();
-            let row = fsync::sync::latest_generation(db, conduit(i))
-                .await
+            // The three queries in turn, starting with a different one each time.
+            for k in 0..3 {
+                let id = conduit(i);
+                let start = Instant::now();
+                let generation = match (i + k) % 3 {
+                    0 => fsync::sync::latest_generation(db, id)
+                        .await
+                        .map(|r| r.map(|m| m.generation)),
+                    1 => workload::hand::latest_generation(db, id)
+                        .await
+                        .map(|r| r.map(|m| m.generation)),
+                    _ => workload::derived::latest_generation_literal_limit(db, id)
+                        .await
+                        .map(|r| r.map(|m| m.generation)),
+                }
                 .unwrap();
-            derived.push(start.elapsed());
-            assert_eq!(row.unwrap().generation, (ROWS / CONDUITS) as i64);
-            let start = Instant::now();
-            let row = workload::hand::latest_generation(db, conduit(i))
-                .await
-                .unwrap();
-            hand.push(start.elapsed());
-            black_box(row);
-            let start = Instant::now();
-            let row = workload::derived::latest_generation_literal_limit(db, conduit(i))
-                .await
-                .unwrap();
-            literal.push(start.elapsed());
-            black_box(row);
+                let elapsed = start.elapsed();
+                [&mut derived, &mut hand, &mut literal][(i + k) % 3].push(elapsed);
+                assert_eq!(black_box(generation), Some((ROWS / CONDUITS) as i64));
+            }
         }
     });
     derived.sort();
