@@ -11,8 +11,7 @@
 //!
 //! - `diff`, `sql`, `codegen`: the three parts of `migration` alone;
 //! - `dependency_order`: `Schema::in_dependency_order`, which `diff` and
-//!   `render::schema_sql` call, against `dependency_order_linear`, the same
-//!   order computed in linear time (`fsync_bench::synthetic::dependency_order`).
+//!   `render::schema_sql` call.
 //!
 //! Goal: 1,000 tables ≤ 1 s each, growth near-linear (criterion's throughput
 //! is per table). Run with `cargo bench -p fsync-bench --bench scale`.
@@ -93,14 +92,13 @@ fn group(c: &mut Criterion, fixtures: &[Fixture], name: &str, mut work: impl FnM
 }
 
 /// The groups, in the order they run and print.
-const GROUPS: [&str; 7] = [
+const GROUPS: [&str; 6] = [
     "migration",
     "docs_check",
     "diff",
     "sql",
     "codegen",
     "dependency_order",
-    "dependency_order_linear",
 ];
 
 fn scale(c: &mut Criterion, fixtures: &[Fixture]) {
@@ -126,10 +124,6 @@ fn scale(c: &mut Criterion, fixtures: &[Fixture]) {
     // Where `diff` spends its time at 1,000 tables: ordering tables by foreign keys.
     group(c, fixtures, "dependency_order", |f| {
         black_box(f.schema.in_dependency_order());
-    });
-    // The same order computed in linear time (`fsync_bench::synthetic::dependency_order`).
-    group(c, fixtures, "dependency_order_linear", |f| {
-        black_box(synthetic::dependency_order(&f.schema));
     });
 }
 

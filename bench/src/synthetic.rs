@@ -118,61 +118,6 @@ pub fn markdown(schema: &Schema) -> String {
     )
 }
 
-/// `Schema::in_dependency_order` in linear time: the same order (each table
-/// after the tables it references, ties in declaration order, tables of a
-/// cycle last in declaration order), computed with Kahn's algorithm and a
-/// min-heap of declaration positions instead of rescanning the waiting and
-/// placed lists for every table. A prototype of the fix for the scale
-/// benchmark's quadratic-to-cubic `diff` (see `docs/BENCHMARKS.md`).
-pub fn dependency_order(schema: &Schema) -> Vec<&Table> {
-    use std::cmp::Reverse;
-    use std::collections::{BinaryHeap, HashMap};
-    let tables = &schema.tables;
-    let mut position: HashMap<&str, usize> = HashMap::with_capacity(tables.len());
-    for (i, table) in tables.iter().enumerate() {
-        position.entry(table.name.as_str()).or_insert(i);
-    }
-    let mut waiting_on = vec![0_usize; tables.len()];
-    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); tables.len()];
-    for (i, table) in tables.iter().enumerate() {
-        let mut parents: Vec<usize> = table
-            .foreign_keys
-            .iter()
-            .filter(|fk| fk.ref_table != table.name)
-            .filter_map(|fk| position.get(fk.ref_table.as_str()).copied())
-            .collect();
-        parents.sort_unstable();
-        parents.dedup();
-        waiting_on[i] = parents.len();
-        for parent in parents {
-            dependents[parent].push(i);
-        }
-    }
-    let mut ready: BinaryHeap<Reverse<usize>> = (0..tables.len())
-        .filter(|&i| waiting_on[i] == 0)
-        .map(Reverse)
-        .collect();
-    let mut placed = vec![false; tables.len()];
-    let mut order = Vec::with_capacity(tables.len());
-    while let Some(Reverse(i)) = ready.pop() {
-        placed[i] = true;
-        order.push(&tables[i]);
-        for &child in &dependents[i] {
-            waiting_on[child] -= 1;
-            if waiting_on[child] == 0 {
-                ready.push(Reverse(child));
-            }
-        }
-    }
-    // A cycle: the rest in declaration order, as `in_dependency_order` does.
-    order.extend(
-        (0..tables.len())
-            .filter(|&i| !placed[i])
-            .map(|i| &tables[i]),
-    );
-    order
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,30 +140,6 @@ mod tests {
             let built = step::replay(&Schema::default(), &steps).unwrap();
             assert!(diff::diff(&built, &schema).is_empty());
             assert!(!migration::script(&steps, Backend::Sqlite).is_empty());
-        }
-    }
-
-    #[test]
-    fn the_linear_dependency_order_is_the_models_order() {
-        let names = |tables: Vec<&Table>| -> Vec<String> {
-            tables.into_iter().map(|t| t.name.clone()).collect()
-        };
-        let mut cyclic = schema(12, 6);
-        // t0000 → t0011 closes cycles through the chain.
-        cyclic.tables[0]
-            .foreign_keys
-            .push(ForeignKey::new(["id"], &table_name(11), ["id"]));
-        for schema in [
-            schema(1, 6),
-            schema(37, 6),
-            schema(300, 6),
-            fsync::entities::schema(),
-            cyclic,
-        ] {
-            assert_eq!(
-                names(dependency_order(&schema)),
-                names(schema.in_dependency_order())
-            );
         }
     }
 
