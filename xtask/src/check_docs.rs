@@ -8,6 +8,11 @@
 //! mismatch is printed with the doc's `file:line` and the entity and field it
 //! concerns; the exit code is 1 when there is any. SQL that does not parse is
 //! an error naming its line and column (exit code 2).
+//!
+//! Then the same comparison at the engine level: the docs' SQL and the
+//! generated migrations are applied to two in-memory SQLite databases, and
+//! SQLite's catalogues of the docs' tables must be equal
+//! (`fsync_schema::catalogue`).
 
 use crate::TaskResult;
 use fsync_schema::compare::{Finding, Sides, Target, compare_with};
@@ -65,7 +70,8 @@ pub fn check(args: &Args, entities: &Schema) -> Result<Report, Box<dyn std::erro
     } else {
         args.files.clone()
     };
-    let docs = read(&paths, &root)?;
+    let texts = read_texts(&paths, &root)?;
+    let docs = sql_docs::parse_files(texts.iter().map(|(n, t)| (n.as_str(), t.as_str())))?;
     let problems = validate::schema(entities);
     if !problems.is_empty() {
         let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
@@ -82,7 +88,7 @@ pub fn check(args: &Args, entities: &Schema) -> Result<Report, Box<dyn std::erro
         &sql_docs::comparable(&docs.schema),
         &Sides::new("entities", "docs"),
     );
-    let lines = findings
+    let mut lines: Vec<String> = findings
         .iter()
         .map(|finding| {
             let place = docs
@@ -92,14 +98,74 @@ pub fn check(args: &Args, entities: &Schema) -> Result<Report, Box<dyn std::erro
             format!("{place}: {finding} ({})", concerns(finding, entities))
         })
         .collect();
+    if lines.is_empty() {
+        lines = engine_check(&texts, &docs)?;
+    }
     Ok(Report {
         lines,
         tables: docs.schema.tables.len(),
     })
 }
 
-/// Reads the Markdown under `paths`, naming files relative to `root`.
-fn read(paths: &[PathBuf], root: &Path) -> Result<SqlDocs, Box<dyn std::error::Error>> {
+/// The docs' SQL and the generated migrations applied to two in-memory SQLite
+/// databases: one line per difference between their catalogues, for the
+/// tables the docs create.
+fn engine_check(
+    texts: &[(String, String)],
+    docs: &SqlDocs,
+) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    use fsync_schema::catalogue;
+    use fsync_schema::migration::{self, Command};
+    use sea_orm::ConnectionTrait;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let documented = fsync::db::connect("sqlite::memory:").await?;
+        for (name, text) in texts {
+            for block in sql_docs::sql_blocks(text) {
+                let statement =
+                    sea_orm::Statement::from_string(sea_orm::DbBackend::Sqlite, block.text.clone());
+                documented.execute_raw(statement).await.map_err(|error| {
+                    format!("{name}:{}: SQLite refuses this block: {error}", block.first_line)
+                })?;
+            }
+        }
+        let migrated = fsync::db::connect("sqlite::memory:").await?;
+        migration::run::<fsync::migrations::Migrator>(&migrated, Command::Up(None)).await?;
+        let (documented, migrated) =
+            (catalogue::read(&documented).await?, catalogue::read(&migrated).await?);
+        let mut lines = Vec::new();
+        for table in &docs.schema.tables {
+            let place = docs
+                .locations
+                .tables
+                .get(&table.name)
+                .map_or_else(|| "(docs)".to_owned(), |l| l.to_string());
+            let (ours, theirs) = (migrated.tables.get(&table.name), documented.tables.get(&table.name));
+            match (ours, theirs) {
+                (Some(ours), Some(theirs)) if ours != theirs => lines.push(format!(
+                    "{place}: {}: SQLite's catalogue differs between the docs and the migrations:\n    migrations: {}\n    docs:       {}",
+                    table.name,
+                    serde_json::to_string(ours)?,
+                    serde_json::to_string(theirs)?
+                )),
+                (None, _) => lines.push(format!(
+                    "{place}: {}: the migrations build no such table",
+                    table.name
+                )),
+                _ => {}
+            }
+        }
+        Ok(lines)
+    })
+}
+
+/// The Markdown under `paths`, as (name relative to `root`, text).
+fn read_texts(
+    paths: &[PathBuf],
+    root: &Path,
+) -> Result<Vec<(String, String)>, Box<dyn std::error::Error>> {
     let mut texts = Vec::new();
     for file in sql_docs::markdown_files(paths)? {
         let text = std::fs::read_to_string(&file)
@@ -111,11 +177,7 @@ fn read(paths: &[PathBuf], root: &Path) -> Result<SqlDocs, Box<dyn std::error::E
             .to_string();
         texts.push((name, text));
     }
-    Ok(sql_docs::parse_files(
-        texts
-            .iter()
-            .map(|(name, text)| (name.as_str(), text.as_str())),
-    )?)
+    Ok(texts)
 }
 
 /// The entity and field a finding concerns, as the entities name them.
@@ -226,6 +288,50 @@ mod tests {
                 == "(not in the docs): sync_conduit: table is in the entities but not in the docs (entity for table `sync_conduit`)"),
             "{report:#?}"
         );
+    }
+
+    #[test]
+    fn the_engine_level_check_compares_sqlite_catalogues() {
+        let root = crate::project_root();
+        let texts = read_texts(&[root.join("docs")], &root).unwrap();
+        let docs =
+            sql_docs::parse_files(texts.iter().map(|(n, t)| (n.as_str(), t.as_str()))).unwrap();
+        assert_eq!(engine_check(&texts, &docs).unwrap(), Vec::<String>::new());
+        // SQLite's catalogue holds no CHECK (the semantic comparison sees those)...
+        let changed: Vec<(String, String)> = texts
+            .iter()
+            .map(|(n, t)| {
+                (
+                    n.clone(),
+                    t.replace(
+                        "conduit_id INTEGER NOT NULL,",
+                        "conduit_id INTEGER NOT NULL CHECK (conduit_id > 0),",
+                    ),
+                )
+            })
+            .collect();
+        let lines = engine_check(&changed, &docs).unwrap();
+        assert!(
+            lines.is_empty(),
+            "a CHECK is not in SQLite's catalogue: {lines:?}"
+        );
+        // ...but every default, type, key and index.
+        let changed: Vec<(String, String)> = texts
+            .iter()
+            .map(|(n, t)| {
+                (
+                    n.clone(),
+                    t.replace("DEFAULT 'unverified'", "DEFAULT 'verified'"),
+                )
+            })
+            .collect();
+        let lines = engine_check(&changed, &docs).unwrap();
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(
+            lines[0].contains("sync_generation: SQLite's catalogue differs"),
+            "{lines:?}"
+        );
+        assert!(lines[0].contains("'verified'"), "{lines:?}");
     }
 
     #[test]
