@@ -99,6 +99,9 @@ mod profile {
         #[schema(unique, references = super::account::id, on_delete = cascade, constraint = "fk_profile_owner")]
         pub account_id: i64,
         pub bio: Option<String>,
+        /// A reference to a unique column that is not the primary key.
+        #[schema(references = super::account::uuid, on_delete = set_null, relation = ByUuid)]
+        pub account_uuid: Option<uuid::Uuid>,
     }
 }
 
@@ -241,6 +244,50 @@ fn tables_are_what_the_attributes_say() {
         Some("fk_profile_owner")
     );
     assert_eq!(profile.uniques[0].columns, ["account_id"]);
+    assert_eq!(
+        (
+            profile.foreign_keys[1].ref_table.as_str(),
+            profile.foreign_keys[1].ref_columns.as_slice()
+        ),
+        ("account", ["uuid".to_owned()].as_slice())
+    );
+}
+
+#[test]
+fn keys_a_foreign_key_may_reference() {
+    let keys = |keys: &'static [&'static [&'static str]]| {
+        keys.iter().map(|k| k.to_vec()).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        keys(account::Entity::UNIQUE_KEYS),
+        [vec!["id"], vec!["uuid"]]
+    );
+    assert_eq!(
+        keys(membership::Entity::UNIQUE_KEYS),
+        [vec!["account_id", "group_id"], vec!["group_id", "seat"]]
+    );
+    assert_eq!(
+        keys(grant::Entity::UNIQUE_KEYS),
+        [vec!["id"], vec!["group_id", "scope"]],
+        "a unique index is a key"
+    );
+    assert_eq!(account::Entity::COLUMN_NAMES[11], "type");
+    for entity in [account::Entity::table(), membership::Entity::table()] {
+        for key in &entity.uniques {
+            assert!(entity.is_unique_key(&key.columns));
+        }
+    }
+    // The compile-time check and the model's rule agree.
+    const {
+        assert!(fsync_schema::__private::references_a_key::<
+            membership::Entity,
+        >(&["group_id", "account_id"]));
+        assert!(!fsync_schema::__private::references_a_key::<
+            membership::Entity,
+        >(&["group_id"]));
+        assert!(fsync_schema::__private::references_a_key::<account::Entity>(&["no_such"]));
+    }
+    assert!(!membership::Entity::table().is_unique_key(&["group_id".to_owned()]));
 }
 
 #[test]

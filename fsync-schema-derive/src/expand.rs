@@ -796,10 +796,24 @@ fn schema_impl(entity: &Entity) -> TokenStream {
             }
         }
     });
+    let column_names = table.columns.iter().map(|column| &column.name);
+    let unique_keys = std::iter::once(&table.primary_key)
+        .chain(table.uniques.iter().map(|unique| &unique.columns))
+        .chain(
+            table
+                .indexes
+                .iter()
+                .filter(|index| index.unique)
+                .map(|index| &index.columns),
+        )
+        .filter(|key| !key.is_empty())
+        .map(|key| quote!(&[#(#key),*]));
     quote! {
         #[automatically_derived]
         impl #private::SchemaEntity for Entity {
             const TABLE_NAME: &'static str = #name;
+            const COLUMN_NAMES: &'static [&'static str] = &[#(#column_names),*];
+            const UNIQUE_KEYS: &'static [&'static [&'static str]] = &[#(#unique_keys),*];
             fn table() -> ::fsync_schema::model::Table {
                 ::fsync_schema::model::Table {
                     name: ::core::convert::From::from(#name),
@@ -864,6 +878,34 @@ fn compile_time_checks(entity: &Entity) -> TokenStream {
             const _: () = if let ::core::option::Option::Some(message) =
                 #private::unmet::<#ty>(#private::Need::MaxLen, #len)
             {
+                #panic #message
+            };
+        });
+    }
+    // The referenced columns must be a key of the referenced entity: SQLite
+    // accepts the table and then refuses every insert ("foreign key mismatch").
+    for (fk, model) in entity.foreign_keys.iter().zip(&entity.table.foreign_keys) {
+        let (Some(first), Some(last)) = (fk.ref_columns.first(), fk.ref_columns.last()) else {
+            continue;
+        };
+        let module = &fk.module;
+        let ref_columns = &model.ref_columns;
+        let path = quote!(#module).to_string().replace(' ', "");
+        let message = if let [column] = ref_columns.as_slice() {
+            format!(
+                "`{path}::{column}` is neither the primary key nor unique, and a foreign key must reference a unique column set: mark it `#[schema(unique)]` or reference another column"
+            )
+        } else {
+            format!(
+                "({}) of `{path}` are neither the primary key nor a unique column set, and a foreign key must reference one: declare `unique(columns({}))` on that entity or reference another key",
+                ref_columns.join(", "),
+                ref_columns.join(", ")
+            )
+        };
+        let panic = quote_spanned!(first.span()=> ::core::panic!);
+        let message = group_at(Delimiter::Parenthesis, quote!(#message), last.span());
+        out.extend(quote_spanned! {first.span()=>
+            const _: () = if !#private::references_a_key::<#module::Entity>(&[#(#ref_columns),*]) {
                 #panic #message
             };
         });

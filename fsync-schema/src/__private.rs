@@ -55,6 +55,65 @@ where
 {
 }
 
+/// Whether a foreign key may reference `columns` of the entity `E`: they are,
+/// in any order, one of its [`SchemaEntity::UNIQUE_KEYS`]. Evaluated at
+/// compile time; a column `E` does not have is another error, so it passes here.
+///
+/// [`SchemaEntity::UNIQUE_KEYS`]: crate::SchemaEntity::UNIQUE_KEYS
+pub const fn references_a_key<E: crate::SchemaEntity>(columns: &[&str]) -> bool {
+    let mut c = 0;
+    while c < columns.len() {
+        if !contains(E::COLUMN_NAMES, columns[c]) {
+            return true;
+        }
+        c += 1;
+    }
+    let mut k = 0;
+    while k < E::UNIQUE_KEYS.len() {
+        let key = E::UNIQUE_KEYS[k];
+        if key.len() == columns.len() {
+            let mut all = true;
+            let mut c = 0;
+            while c < columns.len() {
+                if !contains(key, columns[c]) {
+                    all = false;
+                }
+                c += 1;
+            }
+            if all {
+                return true;
+            }
+        }
+        k += 1;
+    }
+    false
+}
+
+const fn contains(names: &[&str], name: &str) -> bool {
+    let mut i = 0;
+    while i < names.len() {
+        if same_text(names[i].as_bytes(), name.as_bytes()) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+const fn same_text(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// A `&'static [&'static str]` of column names as a SeaORM identity.
 pub fn identity(columns: &[&'static str]) -> sea_orm::Identity {
     let iden = |name: &&'static str| -> sea_query::DynIden { sea_query::Alias::new(*name).into() };

@@ -48,6 +48,13 @@ pub trait SchemaEntity: sea_orm::EntityTrait {
     /// The table's name.
     const TABLE_NAME: &'static str;
 
+    /// The table's column names, in order.
+    const COLUMN_NAMES: &'static [&'static str];
+
+    /// The column sets a foreign key may reference: the primary key, each
+    /// UNIQUE constraint and each unique index.
+    const UNIQUE_KEYS: &'static [&'static [&'static str]];
+
     /// The table as schema model.
     fn table() -> Table;
 
