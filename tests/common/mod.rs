@@ -12,6 +12,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 pub struct TestDb {
     pub backend: Backend,
     pub db: DatabaseConnection,
+    /// The URL `db` was opened with (for SQLite, an in-memory database that
+    /// another connection cannot see).
+    pub url: String,
     admin: Option<(DatabaseConnection, String)>,
 }
 
@@ -44,9 +47,11 @@ pub async fn exec(db: &DatabaseConnection, sql: &str) {
 
 /// A fresh in-memory SQLite database (one connection, foreign keys on).
 pub async fn sqlite() -> TestDb {
+    let url = "sqlite::memory:".to_owned();
     TestDb {
         backend: Backend::Sqlite,
-        db: fsync::db::connect("sqlite::memory:").await.expect("sqlite"),
+        db: fsync::db::connect(&url).await.expect("sqlite"),
+        url,
         admin: None,
     }
 }
@@ -78,12 +83,14 @@ async fn server(var: &str, backend: Backend, test: &str) -> Option<TestDb> {
     };
     exec(&admin, &create).await;
     let base = url.rsplit_once('/').map_or(url.as_str(), |(base, _)| base);
-    let db = fsync::db::connect(&format!("{base}/{name}"))
+    let url = format!("{base}/{name}");
+    let db = fsync::db::connect(&url)
         .await
         .unwrap_or_else(|e| panic!("connect to {name}: {e}"));
     Some(TestDb {
         backend,
         db,
+        url,
         admin: Some((admin, name)),
     })
 }
@@ -91,6 +98,13 @@ async fn server(var: &str, backend: Backend, test: &str) -> Option<TestDb> {
 /// SQLite, then PostgreSQL and MariaDB where configured.
 pub async fn all(test: &str) -> Vec<TestDb> {
     let mut out = vec![sqlite().await];
+    out.extend(servers(test).await);
+    out
+}
+
+/// PostgreSQL and MariaDB where configured.
+pub async fn servers(test: &str) -> Vec<TestDb> {
+    let mut out = Vec::new();
     out.extend(server("FSYNC_TEST_POSTGRES_URL", Backend::Postgres, test).await);
     out.extend(server("FSYNC_TEST_MYSQL_URL", Backend::MySql, test).await);
     out

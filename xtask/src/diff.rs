@@ -155,6 +155,35 @@ mod tests {
         assert_eq!(json[1]["sides"]["actual"], "database");
     }
 
+    /// On PostgreSQL and MariaDB (where configured): the project's migrations
+    /// leave no drift, and a column added by hand is reported.
+    #[tokio::test]
+    async fn a_column_added_by_hand_to_a_server_database_is_drift() {
+        use sea_orm_migration::MigratorTrait;
+        for test_db in crate::test_databases::servers("xtask_diff").await {
+            let backend = test_db.backend;
+            fsync::migrations::Migrator::up(&test_db.db, None)
+                .await
+                .unwrap();
+            let findings = drift(&test_db.url, Duration::from_secs(10)).await.unwrap();
+            assert_eq!(findings, vec![], "{} after the migrations", backend.name());
+            crate::test_databases::exec(
+                &test_db.db,
+                "ALTER TABLE sync_conduit ADD COLUMN note VARCHAR(40)",
+            )
+            .await;
+            let findings = drift(&test_db.url, Duration::from_secs(10)).await.unwrap();
+            assert_eq!(
+                report(&findings, Format::Text).unwrap(),
+                "sync_conduit.note: column is in the database but not in the entities\n\
+                 1 difference(s) between the entities and the database\n",
+                "{}",
+                backend.name()
+            );
+            test_db.drop_database().await;
+        }
+    }
+
     #[test]
     fn an_unreachable_database_is_an_error() {
         let runtime = tokio::runtime::Builder::new_current_thread()

@@ -16,6 +16,12 @@ mod diff;
 mod docs;
 mod gen_migration;
 
+/// The root package's test databases (fresh ones on the servers configured by
+/// `FSYNC_TEST_POSTGRES_URL` / `FSYNC_TEST_MYSQL_URL`).
+#[cfg(test)]
+#[path = "../../tests/common/mod.rs"]
+mod test_databases;
+
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Project tasks of fsync-schema")]
 struct Cli {
