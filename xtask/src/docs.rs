@@ -73,7 +73,7 @@ pub fn update(
         return Ok(true);
     }
     if !check {
-        std::fs::write(path, wanted).map_err(|error| format!("{}: {error}", path.display()))?;
+        crate::files::write_atomically(path, &wanted)?;
     }
     Ok(false)
 }

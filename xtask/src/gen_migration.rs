@@ -7,11 +7,11 @@
 //! `--check` exits non-zero when anything is stale.
 
 use crate::TaskResult;
+use crate::files::{self, write_atomically};
 use fsync_schema::codegen::{self, GENERATED_MARK};
 use fsync_schema::{Schema, Step, diff, step, validate};
 use std::fmt::Write as _;
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -223,44 +223,6 @@ impl Directory {
     }
 }
 
-/// Writes `contents` to `path` through a temporary file and a rename.
-fn write_atomically(path: &Path, contents: &str) -> Result<(), Error> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile_in(dir)?;
-    temp.1
-        .write_all(contents.as_bytes())
-        .and_then(|()| temp.1.sync_all())
-        .map_err(|e| Error(format!("cannot write {}: {e}", temp.0.display())))?;
-    fs::rename(&temp.0, path).map_err(|e| {
-        let _ = fs::remove_file(&temp.0);
-        Error(format!("cannot write {}: {e}", path.display()))
-    })
-}
-
-fn tempfile_in(dir: &Path) -> Result<(PathBuf, fs::File), Error> {
-    for attempt in 0..100 {
-        let path = dir.join(format!(
-            ".gen-migration-{}-{attempt}.tmp",
-            std::process::id()
-        ));
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(file) => return Ok((path, file)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => {
-                return error(format!("cannot write in {}: {e}", dir.display()));
-            }
-        }
-    }
-    error(format!(
-        "cannot create a temporary file in {}",
-        dir.display()
-    ))
-}
-
 fn check_slug(name: &str) -> Result<(), Error> {
     let valid = !name.is_empty()
         && name
@@ -330,8 +292,9 @@ pub fn generate(
     }
 
     if args.rehash {
-        write_atomically(&dir.join("mod.rs"), &directory.module_source(None))?;
-        write_atomically(&dir.join("migrations.sum"), &directory.sum_source(None))?;
+        write_atomically(&dir.join("mod.rs"), &directory.module_source(None)).map_err(Error)?;
+        write_atomically(&dir.join("migrations.sum"), &directory.sum_source(None))
+            .map_err(Error)?;
         return Ok(Outcome {
             ok: true,
             report: "rewrote mod.rs and migrations.sum\n".to_owned(),
@@ -404,14 +367,16 @@ pub fn generate(
     let snapshot_json = serde_json::to_string_pretty(&built).expect("a schema serializes") + "\n";
 
     // Probe first, so that an unwritable directory changes nothing.
-    drop(tempfile_in(dir).map(|(p, _)| fs::remove_file(p))?);
-    write_atomically(&path, &source)?;
-    write_atomically(&dir.join("schema.json"), &snapshot_json)?;
-    write_atomically(&dir.join("mod.rs"), &directory.module_source(Some(&module)))?;
+    files::check_writable(dir).map_err(Error)?;
+    write_atomically(&path, &source).map_err(Error)?;
+    write_atomically(&dir.join("schema.json"), &snapshot_json).map_err(Error)?;
+    write_atomically(&dir.join("mod.rs"), &directory.module_source(Some(&module)))
+        .map_err(Error)?;
     write_atomically(
         &dir.join("migrations.sum"),
         &directory.sum_source(Some((&module, &source))),
-    )?;
+    )
+    .map_err(Error)?;
     let _ = writeln!(report, "wrote {}:", path.display());
     for change in steps.iter().flat_map(Step::describe) {
         let _ = writeln!(report, "  {change}");

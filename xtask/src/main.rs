@@ -14,6 +14,7 @@ mod bench_build;
 mod check_docs;
 mod diff;
 mod docs;
+mod files;
 mod gen_migration;
 
 /// The root package's test databases (fresh ones on the servers configured by
