@@ -92,26 +92,12 @@ pub const fn references_a_key<E: crate::SchemaEntity>(columns: &[&str]) -> bool 
 const fn contains(names: &[&str], name: &str) -> bool {
     let mut i = 0;
     while i < names.len() {
-        if same_text(names[i].as_bytes(), name.as_bytes()) {
+        if crate::text_enum::bytes_equal(names[i].as_bytes(), name.as_bytes()) {
             return true;
         }
         i += 1;
     }
     false
-}
-
-const fn same_text(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }
 
 /// A `&'static [&'static str]` of column names as a SeaORM identity.

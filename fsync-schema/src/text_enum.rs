@@ -42,7 +42,8 @@ pub const fn accepts(variants: &[TextVariant], text: &str) -> bool {
     false
 }
 
-const fn bytes_equal(a: &[u8], b: &[u8]) -> bool {
+/// Byte-wise equality, usable in `const fn`s.
+pub(crate) const fn bytes_equal(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
