@@ -165,3 +165,102 @@ async fn a_migration_failing_part_way_leaves_the_database_as_it_was() {
         test_db.drop_database().await;
     }
 }
+
+/// `gadget`, with `size` NOT NULL or not: changing that is a SQLite rebuild.
+fn gadget(size_nullable: bool) -> Schema {
+    let mut size = Column::new("size", ColumnType::Integer).default(DefaultValue::Int(0));
+    size.nullable = size_nullable;
+    Schema::new([Table::new("gadget")
+        .column_def(Column::new("id", ColumnType::Integer).autoincrement())
+        .column_def(size)
+        .primary_key(["id"])])
+}
+
+/// Two generated-style migrations: create `gadget`, then rebuild it.
+struct Generated(usize);
+
+impl Generated {
+    fn steps(&self) -> Vec<Step> {
+        let versions = [Schema::default(), gadget(false), gadget(true)];
+        fsync_schema::diff::diff(&versions[self.0], &versions[self.0 + 1])
+    }
+}
+
+impl MigrationName for Generated {
+    fn name(&self) -> &str {
+        [
+            "m20990101_000001_create_gadget",
+            "m20990101_000002_rebuild_gadget",
+        ][self.0]
+    }
+}
+
+#[async_trait]
+impl MigrationTrait for Generated {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        apply(manager, &self.steps(), Direction::Up).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        apply(manager, &self.steps(), Direction::Down).await
+    }
+}
+
+struct RebuildMigrator;
+
+#[async_trait]
+impl MigratorTrait for RebuildMigrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(Generated(0)), Box::new(Generated(1))]
+    }
+}
+
+#[tokio::test]
+async fn fresh_and_refresh_run_migrations_that_rebuild_a_table() {
+    assert!(migration::needs_sqlite_rebuild(&Generated(1).steps()[0]));
+    for test_db in common::all("fresh_rebuild").await {
+        let (backend, db) = (test_db.backend, &test_db.db);
+        for command in [
+            Command::Up(None),
+            Command::Fresh,
+            Command::Refresh,
+            Command::Fresh,
+        ] {
+            migration::run::<RebuildMigrator>(db, command)
+                .await
+                .unwrap_or_else(|e| panic!("{backend:?} {command:?}: {e}"));
+            assert_eq!(
+                tables(backend, db).await,
+                ["gadget", "seaql_migrations"],
+                "{backend:?} {command:?}"
+            );
+            let status = RebuildMigrator::get_migration_with_status(db)
+                .await
+                .unwrap();
+            assert!(
+                status
+                    .iter()
+                    .all(|m| m.status() == MigrationStatus::Applied),
+                "{backend:?} {command:?}"
+            );
+        }
+        if backend == Backend::Sqlite {
+            let on = db
+                .query_one_raw(Statement::from_string(
+                    db.get_database_backend(),
+                    "PRAGMA foreign_keys",
+                ))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get_by_index::<i32>(0)
+                .unwrap();
+            assert_eq!(on, 1, "foreign keys are on again after `fresh`");
+        }
+        test_db.drop_database().await;
+    }
+}

@@ -152,6 +152,12 @@ pub async fn run<M: MigratorTrait>(
     let result = match command {
         Command::Up(n) => M::up(db, n).await,
         Command::Down(n) => M::down(db, n).await,
+        // sea-orm-migration's `fresh` turns SQLite's foreign keys back on
+        // between dropping the tables and applying the migrations.
+        Command::Fresh if sqlite => match drop_sqlite_tables(db).await {
+            Ok(()) => M::up(db, None).await,
+            Err(error) => Err(error),
+        },
         Command::Fresh => M::fresh(db).await,
         Command::Refresh => M::refresh(db).await,
         Command::Reset => M::reset(db).await,
@@ -160,6 +166,23 @@ pub async fn run<M: MigratorTrait>(
         db.execute_raw(pragma(true)).await?;
     }
     result
+}
+
+/// Drops every table of a SQLite database (foreign keys must be off).
+async fn drop_sqlite_tables(db: &sea_orm::DatabaseConnection) -> Result<(), DbErr> {
+    let tables = db
+        .query_all_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        ))
+        .await?;
+    for row in tables {
+        let name: String = row.try_get("", "name")?;
+        let sql = format!("DROP TABLE IF EXISTS \"{}\"", name.replace('"', "\"\""));
+        db.execute_raw(Statement::from_string(DbBackend::Sqlite, sql))
+            .await?;
+    }
+    Ok(())
 }
 
 /// A migrator command for [`run`].

@@ -115,16 +115,32 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 MigrateCommand::Refresh => Command::Refresh,
                 MigrateCommand::Reset => Command::Reset,
             };
+            let (fresh, refresh) = (
+                matches!(command, Command::Fresh),
+                matches!(command, Command::Refresh),
+            );
             let before = applied(&db).await?;
             migration::run::<Migrator>(&db, command).await?;
             let after = applied(&db).await?;
-            for name in before.iter().filter(|n| !after.contains(n)) {
+            if fresh {
+                println!("dropped every table");
+            }
+            // Newest first, as they were rolled back; `refresh` rolls back
+            // and re-applies everything.
+            for name in before
+                .iter()
+                .rev()
+                .filter(|n| refresh || !after.contains(n))
+            {
                 println!("rolled back {name}");
             }
-            for name in after.iter().filter(|n| !before.contains(n)) {
+            for name in after
+                .iter()
+                .filter(|n| fresh || refresh || !before.contains(n))
+            {
                 println!("applied {name}");
             }
-            if before == after {
+            if before == after && !(fresh || refresh) {
                 println!("nothing to do: {} migration(s) applied", after.len());
             }
             Ok(())

@@ -1,0 +1,117 @@
+//! The `fsync` binary as a user runs it: `migrate` on a SQLite file (the
+//! embedded default, and `-u`), `schema sql`, and bad input.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn fsync(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fsync"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("the fsync binary runs")
+}
+
+/// Standard output, checked to come from a successful run.
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = fsync(dir, args);
+    assert!(
+        out.status.success(),
+        "fsync {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+const FIRST: &str = "m20250315_000001_create_sync_tables";
+
+#[test]
+fn migrate_on_the_embedded_database_reports_what_it_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("fsync.db");
+    let header = format!("database: {} (embedded SQLite)\n", db.display());
+
+    assert_eq!(
+        ok(dir.path(), &["migrate", "status"]),
+        format!("{header}pending  {FIRST}\n")
+    );
+    assert!(db.exists(), "the embedded database is created if missing");
+    assert_eq!(
+        ok(dir.path(), &["migrate"]),
+        format!("{header}applied {FIRST}\n"),
+        "`up` is the default"
+    );
+    assert_eq!(
+        ok(dir.path(), &["migrate", "up"]),
+        format!("{header}nothing to do: 1 migration(s) applied\n")
+    );
+    assert_eq!(
+        ok(dir.path(), &["migrate", "refresh"]),
+        format!("{header}rolled back {FIRST}\napplied {FIRST}\n")
+    );
+    assert_eq!(
+        ok(dir.path(), &["migrate", "fresh"]),
+        format!("{header}dropped every table\napplied {FIRST}\n")
+    );
+    assert_eq!(
+        ok(dir.path(), &["migrate", "down"]),
+        format!("{header}rolled back {FIRST}\n")
+    );
+    assert_eq!(
+        ok(dir.path(), &["migrate", "reset"]),
+        format!("{header}nothing to do: 0 migration(s) applied\n")
+    );
+}
+
+#[test]
+fn a_database_url_is_used_as_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("other.db").display()
+    );
+    assert_eq!(
+        ok(dir.path(), &["migrate", "-u", &url, "up"]),
+        format!("applied {FIRST}\n")
+    );
+    assert!(!dir.path().join("fsync.db").exists());
+    let status = Command::new(env!("CARGO_BIN_EXE_fsync"))
+        .args(["migrate", "status"])
+        .current_dir(dir.path())
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(status.stdout).unwrap(),
+        format!("applied  {FIRST}\n")
+    );
+}
+
+#[test]
+fn schema_sql_prints_the_ddl_in_dependency_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let sql = ok(dir.path(), &["schema", "sql", "--backend", "sqlite"]);
+    let at = |needle: &str| {
+        sql.find(needle)
+            .unwrap_or_else(|| panic!("no `{needle}` in:\n{sql}"))
+    };
+    assert!(at("CREATE TABLE \"entry\"") < at("CREATE TABLE \"sync_conduit\""));
+    assert!(at("CREATE TABLE \"sync_conduit\"") < at("CREATE TABLE \"sync_generation\""));
+    assert!(at("CREATE TABLE \"sync_generation\"") < at("CREATE INDEX"));
+}
+
+#[test]
+fn bad_input_is_an_error_that_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = fsync(dir.path(), &["migrate", "sideways"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sideways"));
+    let out = fsync(dir.path(), &["migrate", "-u", "nosuch://db", "up"]);
+    assert!(!out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).is_empty());
+    assert!(
+        !dir.path().join("fsync.db").exists(),
+        "no database was made"
+    );
+}
