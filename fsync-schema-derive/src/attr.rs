@@ -266,7 +266,12 @@ fn columns(meta: &ParseNestedMeta) -> syn::Result<Vec<Ident>> {
 /// Reads `on_delete = cascade`.
 fn action(meta: &ParseNestedMeta) -> syn::Result<Spanned<Action>> {
     let key = key_name(meta);
-    let known: Vec<&str> = Action::ALL.iter().map(|a| a.key()).collect();
+    // `set_default` parses, to be refused with its reason; it is not offered.
+    let known: Vec<&str> = Action::ALL
+        .iter()
+        .filter(|a| **a != Action::SetDefault)
+        .map(|a| a.key())
+        .collect();
     let expr: Expr = meta.value()?.parse()?;
     let name = match &expr {
         Expr::Path(path) if path.qself.is_none() => path.path.get_ident(),
