@@ -147,7 +147,7 @@ pub enum VerificationError {
 }
 
 /// Whether the lifecycle allows `from` → `to`: unverified → waiting_watcher →
-/// waiting_library_sync → verified or failed:<reason>.
+/// waiting_library_sync → verified or `failed:<reason>`.
 pub fn allowed(from: &VerificationStatus, to: &VerificationStatus) -> bool {
     use VerificationStatus as S;
     matches!(
