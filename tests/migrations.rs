@@ -90,15 +90,34 @@ async fn up_down_up_leaves_no_residue_and_status_tells() {
     }
 }
 
-/// A migration whose second step fails: its default is not SQL.
-struct Broken;
+/// A migration made of steps, as a generated migration file is.
+struct StepsMigration {
+    name: &'static str,
+    steps: Vec<Step>,
+}
 
-impl MigrationName for Broken {
+impl MigrationName for StepsMigration {
     fn name(&self) -> &str {
-        "m20990101_000001_broken"
+        self.name
     }
 }
 
+#[async_trait]
+impl MigrationTrait for StepsMigration {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        apply(manager, &self.steps, Direction::Up).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        apply(manager, &self.steps, Direction::Down).await
+    }
+}
+
+/// A migration whose second step fails: its default is not SQL.
 fn broken_steps() -> Vec<Step> {
     vec![
         Step::CreateTable(
@@ -117,27 +136,15 @@ fn broken_steps() -> Vec<Step> {
     ]
 }
 
-#[async_trait]
-impl MigrationTrait for Broken {
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
-    }
-
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        apply(manager, &broken_steps(), Direction::Up).await
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        apply(manager, &broken_steps(), Direction::Down).await
-    }
-}
-
 struct BrokenMigrator;
 
 #[async_trait]
 impl MigratorTrait for BrokenMigrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Broken)]
+        vec![Box::new(StepsMigration {
+            name: "m20990101_000001_broken",
+            steps: broken_steps(),
+        })]
     }
 }
 
@@ -176,38 +183,10 @@ fn gadget(size_nullable: bool) -> Schema {
         .primary_key(["id"])])
 }
 
-/// Two generated-style migrations: create `gadget`, then rebuild it.
-struct Generated(usize);
-
-impl Generated {
-    fn steps(&self) -> Vec<Step> {
-        let versions = [Schema::default(), gadget(false), gadget(true)];
-        fsync_schema::diff::diff(&versions[self.0], &versions[self.0 + 1])
-    }
-}
-
-impl MigrationName for Generated {
-    fn name(&self) -> &str {
-        [
-            "m20990101_000001_create_gadget",
-            "m20990101_000002_rebuild_gadget",
-        ][self.0]
-    }
-}
-
-#[async_trait]
-impl MigrationTrait for Generated {
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
-    }
-
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        apply(manager, &self.steps(), Direction::Up).await
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        apply(manager, &self.steps(), Direction::Down).await
-    }
+/// The steps of migration `n`: create `gadget`, then rebuild it.
+fn gadget_steps(n: usize) -> Vec<Step> {
+    let versions = [Schema::default(), gadget(false), gadget(true)];
+    fsync_schema::diff::diff(&versions[n], &versions[n + 1])
 }
 
 struct RebuildMigrator;
@@ -215,13 +194,26 @@ struct RebuildMigrator;
 #[async_trait]
 impl MigratorTrait for RebuildMigrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Generated(0)), Box::new(Generated(1))]
+        let names = [
+            "m20990101_000001_create_gadget",
+            "m20990101_000002_rebuild_gadget",
+        ];
+        names
+            .into_iter()
+            .enumerate()
+            .map(|(n, name)| {
+                Box::new(StepsMigration {
+                    name,
+                    steps: gadget_steps(n),
+                }) as Box<dyn MigrationTrait>
+            })
+            .collect()
     }
 }
 
 #[tokio::test]
 async fn fresh_and_refresh_run_migrations_that_rebuild_a_table() {
-    assert!(migration::needs_sqlite_rebuild(&Generated(1).steps()[0]));
+    assert!(migration::needs_sqlite_rebuild(&gadget_steps(1)[0]));
     for test_db in common::all("fresh_rebuild").await {
         let (backend, db) = (test_db.backend, &test_db.db);
         for command in [

@@ -115,10 +115,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 MigrateCommand::Refresh => Command::Refresh,
                 MigrateCommand::Reset => Command::Reset,
             };
-            let (fresh, refresh) = (
-                matches!(command, Command::Fresh),
-                matches!(command, Command::Refresh),
-            );
+            let (fresh, refresh) = (command == Command::Fresh, command == Command::Refresh);
             let before = applied(&db).await?;
             migration::run::<Migrator>(&db, command).await?;
             let after = applied(&db).await?;

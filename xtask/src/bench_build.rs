@@ -437,62 +437,24 @@ fn entity_source(side: Side, i: usize, n: usize) -> String {
 }
 
 /// `Interval` and `EntryKind` for the hand-written crate (the derived crate
-/// has them in the application's `types.rs`).
-const HAND_SHARED: &str = r#"//! Column types both sides share, as in `fsync::entities::types`.
-
-use std::fmt;
-use std::str::FromStr;
-use std::time::Duration;
-
-/// A whole number of seconds, minutes, hours or days: `90s`, `5m`, `2h`, `1d`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Interval(pub Duration);
-
-impl fmt::Display for Interval {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let seconds = self.0.as_secs();
-        let (count, unit) = [(86_400, 'd'), (3_600, 'h'), (60, 'm')]
-            .into_iter()
-            .find(|(size, _)| seconds >= *size && seconds % size == 0)
-            .map_or((seconds, 's'), |(size, unit)| (seconds / size, unit));
-        write!(f, "{count}{unit}")
-    }
+/// has them in the application's `types.rs`): the same text, cut from that
+/// file, without the `fsync_schema::SqlValue` impl.
+fn hand_shared(types: &str) -> Result<String, String> {
+    const START: &str = "/// A whole number of seconds";
+    const END: &str = "impl fsync_schema::SqlValue for EntryKind";
+    let start = types.find(START);
+    let end = types.find(END);
+    let (Some(start), Some(end)) = (start, end) else {
+        return Err(format!(
+            "src/entities/types.rs no longer has `{START}` .. `{END}`"
+        ));
+    };
+    Ok(format!(
+        "//! Column types both sides share, cut from `fsync::entities::types`.\n\n\
+         use std::fmt;\nuse std::str::FromStr;\nuse std::time::Duration;\n\n{}",
+        types[start..end].trim_end().to_owned() + "\n"
+    ))
 }
-
-impl FromStr for Interval {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, String> {
-        let unit = text.chars().last().ok_or("empty duration")?;
-        let size = match unit {
-            's' => 1,
-            'm' => 60,
-            'h' => 3_600,
-            'd' => 86_400,
-            _ => return Err(format!("`{text}` needs a unit: s, m, h or d")),
-        };
-        let count: u64 = text[..text.len() - 1]
-            .parse()
-            .map_err(|_| format!("`{text}` is not a whole number followed by s, m, h or d"))?;
-        if count == 0 {
-            return Err("the interval must be longer than zero".to_owned());
-        }
-        Ok(Interval(Duration::from_secs(count * size)))
-    }
-}
-
-/// What an entry is, stored as INTEGER: 0 file, 1 directory, 2 symlink.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, sea_orm::EnumIter, sea_orm::DeriveActiveEnum)]
-#[sea_orm(rs_type = "i32", db_type = "Integer")]
-pub enum EntryKind {
-    #[sea_orm(num_value = 0)]
-    File,
-    #[sea_orm(num_value = 1)]
-    Directory,
-    #[sea_orm(num_value = 2)]
-    Symlink,
-}
-"#;
 
 /// Writes `path` only when its contents differ (so that cargo's fingerprints hold).
 fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<()> {
@@ -590,7 +552,8 @@ debug = false
             }
             let types = types.replace(from, "pub use crate::shared::{EntryKind, Interval};");
             write_if_changed(&dir.join("src/types.rs"), &types)?;
-            write_if_changed(&dir.join("src/shared.rs"), HAND_SHARED)?;
+            let app_types = fs::read_to_string(project.join("src/entities/types.rs"))?;
+            write_if_changed(&dir.join("src/shared.rs"), &hand_shared(&app_types)?)?;
         }
     }
     for i in 0..n {
@@ -778,6 +741,21 @@ fn apply(args: &ApplyArgs) -> Result<(), Box<dyn std::error::Error>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_hand_crate_shares_the_applications_interval_and_entry_kind() {
+        let types =
+            std::fs::read_to_string(crate::project_root().join("src/entities/types.rs")).unwrap();
+        let shared = hand_shared(&types).unwrap();
+        assert!(
+            shared.contains("pub struct Interval(pub Duration);"),
+            "{shared}"
+        );
+        assert!(shared.contains("impl FromStr for Interval"), "{shared}");
+        assert!(shared.contains("pub enum EntryKind"), "{shared}");
+        assert!(!shared.contains("fsync_schema"), "{shared}");
+        assert!(hand_shared("// nothing").is_err());
+    }
 
     #[test]
     fn entity_sources_follow_the_spec_shapes() {
