@@ -30,6 +30,7 @@ use crate::compare::{self, Finding, Sides};
 use crate::model::{
     Action, Backend, Column, ColumnType, DefaultValue, ForeignKey, Index, Schema, Table, Unique,
 };
+use crate::normalize;
 use crate::render;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, QueryResult, Statement};
 use std::collections::BTreeMap;
@@ -72,9 +73,9 @@ pub async fn schema(db: &DatabaseConnection) -> Result<Schema, IntrospectError> 
 }
 
 /// `schema` as `backend` sees it, without CHECK constraints (introspection
-/// does not read them): see [`compare::comparable`].
+/// does not read them): see [`normalize::comparable`].
 pub fn comparable(schema: &Schema, backend: Backend) -> Schema {
-    let mut schema = compare::comparable(schema, backend);
+    let mut schema = normalize::comparable(schema, backend);
     for table in &mut schema.tables {
         table.checks.clear();
     }
@@ -99,7 +100,7 @@ pub async fn drift(
 /// A default read back as a typed value where the text is a plain literal
 /// that fits the column, else as SQL.
 pub fn parse_default(raw: &str, ty: ColumnType, backend: Backend) -> Option<DefaultValue> {
-    let canonical = compare::canonical_default(raw, backend)?;
+    let canonical = normalize::canonical_default(raw, backend)?;
     let value = if canonical == "CURRENT_TIMESTAMP" {
         DefaultValue::CurrentTimestamp
     } else if canonical == "TRUE" || canonical == "FALSE" {
@@ -128,8 +129,8 @@ pub fn parse_default(raw: &str, ty: ColumnType, backend: Backend) -> Option<Defa
 
 /// A column read back: `sql` is the type as the database reports it.
 fn column(name: &str, sql: &str, backend: Backend) -> Column {
-    let canonical = compare::canonical_type(sql, backend);
-    let ty = compare::logical_type(&canonical, backend).unwrap_or(ColumnType::Text);
+    let canonical = normalize::canonical_type(sql, backend);
+    let ty = normalize::logical_type(&canonical, backend).unwrap_or(ColumnType::Text);
     let mut column = Column::new(name, ty);
     if sql != render::native_type(ty, backend) {
         let slot = match backend {
@@ -218,7 +219,7 @@ async fn sqlite(db: &DatabaseConnection) -> Result<Schema, IntrospectError> {
         {
             let only = only.clone();
             if let Some(column) = table.columns.iter_mut().find(|c| c.name == only)
-                && compare::canonical_type(
+                && normalize::canonical_type(
                     &render::sql_type(column, Backend::Sqlite),
                     Backend::Sqlite,
                 ) == "INTEGER"

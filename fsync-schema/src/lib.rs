@@ -28,6 +28,7 @@ pub mod introspect;
 pub mod lint;
 #[cfg(feature = "migration")]
 pub mod migration;
+pub mod normalize;
 pub mod render;
 #[cfg(feature = "sql-docs")]
 pub mod sql_docs;

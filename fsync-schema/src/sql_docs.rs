@@ -15,11 +15,12 @@
 //! the docs with the entities at the level SQLite sees, with [`comparable`] on
 //! both sides.
 
-use crate::compare::{self, Finding, Target};
+use crate::compare::{Finding, Target};
 use crate::model::{
     Action, Backend, Check, Column, ColumnType, DefaultValue, ForeignKey, Index, Schema, Table,
     Unique,
 };
+use crate::normalize;
 use crate::render;
 use serde::Serialize;
 use sqlparser::ast::{
@@ -273,9 +274,9 @@ pub fn parse_sql(file: &str, first_line: u64, sql: &str) -> Result<SqlDocs, SqlD
     reader.finish()
 }
 
-/// `schema` as SQLite sees it: see [`compare::comparable`].
+/// `schema` as SQLite sees it: see [`normalize::comparable`].
 pub fn comparable(schema: &Schema) -> Schema {
-    compare::comparable(schema, Backend::Sqlite)
+    normalize::comparable(schema, Backend::Sqlite)
 }
 
 #[derive(Default)]
@@ -423,7 +424,7 @@ impl Reader {
                                 name.clone(),
                                 check_name
                                     .clone()
-                                    .unwrap_or_else(|| compare::canonical_expression(&expr)),
+                                    .unwrap_or_else(|| normalize::canonical_expression(&expr)),
                             ),
                             at(file, check.expr.span(), &location),
                         );
@@ -524,7 +525,7 @@ impl Reader {
                             name.clone(),
                             check_name
                                 .clone()
-                                .unwrap_or_else(|| compare::canonical_expression(&expr)),
+                                .unwrap_or_else(|| normalize::canonical_expression(&expr)),
                         ),
                         at(file, span, &table_location),
                     );
@@ -702,7 +703,7 @@ fn declared_column(name: &str, data_type: &DataType) -> Column {
         DataType::Unspecified => String::new(),
         other => other.to_string(),
     };
-    let ty = compare::logical_type(&declared, Backend::Sqlite).unwrap_or(ColumnType::Text);
+    let ty = normalize::logical_type(&declared, Backend::Sqlite).unwrap_or(ColumnType::Text);
     let mut column = Column::new(name, ty);
     if declared != render::native_type(ty, Backend::Sqlite) {
         column.sql_type.sqlite = Some(declared);
