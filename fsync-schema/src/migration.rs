@@ -21,7 +21,9 @@ pub mod prelude {
     };
     pub use crate::step::{Change, Step};
     pub use sea_orm_migration::async_trait::async_trait;
-    pub use sea_orm_migration::{DbErr, MigrationName, MigrationTrait, SchemaManager};
+    pub use sea_orm_migration::{
+        DbErr, MigrationName, MigrationTrait, MigratorTrait, SchemaManager,
+    };
 }
 
 /// A migrator written by `gen-migration`: besides running its migrations, it
