@@ -513,7 +513,9 @@ async fn readers_agree(backend: Backend, url: &str, schema: &Schema) -> Result<(
         .map_err(TestCaseError::fail)?;
     let outcome = async {
         test.apply(schema).await?;
-        let new = introspect::schema(&test.db).await.map_err(|e| e.to_string())?;
+        let new = introspect::schema(&test.db)
+            .await
+            .map_err(|e| e.to_string())?;
         let old = introspect::discovery::schema(&test.db)
             .await
             .map_err(|e| e.to_string())?;
@@ -552,7 +554,11 @@ impl PrivateDatabase {
             .await
             .map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
         let name = format!("fsync_schema_t_agree_{}", std::process::id());
-        common::execute(&admin, &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await?;
+        common::execute(
+            &admin,
+            &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+        )
+        .await?;
         common::execute(&admin, &format!("CREATE DATABASE \"{name}\"")).await?;
         let url = common::with_database(url, &name);
         Ok(PrivateDatabase { admin, name, url })

@@ -152,7 +152,9 @@ async fn postgres_schema(db: &DatabaseConnection) -> Result<Schema, IntrospectEr
     for def in &discovered.tables {
         let name = &def.info.name;
         let mut table = crate::model::Table::new(name);
-        for (column_name, sql_type, default) in attributes.get(name).map(Vec::as_slice).unwrap_or(&[]) {
+        for (column_name, sql_type, default) in
+            attributes.get(name).map(Vec::as_slice).unwrap_or(&[])
+        {
             let info = def.columns.iter().find(|c| &c.name == column_name);
             table.columns.push(postgres::column(&postgres::PgColumn {
                 name: column_name.clone(),
@@ -221,7 +223,12 @@ async fn mysql_schema(db: &DatabaseConnection) -> Result<Schema, IntrospectError
                 columns: index.parts.iter().map(|p| p.column.clone()).collect(),
             })
             .collect();
-        tables.push(mysql::table(&def.info.name, &def.columns, foreign_keys, indexes));
+        tables.push(mysql::table(
+            &def.info.name,
+            &def.columns,
+            foreign_keys,
+            indexes,
+        ));
     }
     Ok(Schema { tables })
 }

@@ -155,7 +155,8 @@ pub(super) async fn system_and_database(
         .ok_or_else(|| discovery_error("no current database"))?;
     let version: String = row.try_get_by_index(0)?;
     let database: Option<String> = row.try_get_by_index(1)?;
-    let database = database.ok_or_else(|| discovery_error("the connection has no current database"))?;
+    let database =
+        database.ok_or_else(|| discovery_error("the connection has no current database"))?;
     Ok((
         sea_schema::mysql::parser::parse_version_string(&version),
         database,

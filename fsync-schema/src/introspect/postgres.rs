@@ -194,11 +194,8 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
         tables.push(Table::new(row.try_get_by_index::<String>(0)?));
     }
     tables.sort_by(|a, b| a.name.cmp(&b.name));
-    let position = |tables: &[Table], name: &str| {
-        tables
-            .binary_search_by(|t| t.name.as_str().cmp(name))
-            .ok()
-    };
+    let position =
+        |tables: &[Table], name: &str| tables.binary_search_by(|t| t.name.as_str().cmp(name)).ok();
 
     for row in rows(db, COLUMNS, vec![namespace.clone().into()]).await? {
         let table: String = row.try_get_by_index(0)?;

@@ -74,8 +74,10 @@ pub(super) fn table(
     if autoincrement_declared && let [only] = table.primary_key.as_slice() {
         let only = only.clone();
         if let Some(column) = table.columns.iter_mut().find(|c| c.name == only)
-            && normalize::canonical_type(&render::sql_type(column, Backend::Sqlite), Backend::Sqlite)
-                == "INTEGER"
+            && normalize::canonical_type(
+                &render::sql_type(column, Backend::Sqlite),
+                Backend::Sqlite,
+            ) == "INTEGER"
         {
             column.autoincrement = true;
         }
@@ -132,7 +134,8 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
         tables.push(table(&table_name, columns, autoincrement));
     }
     // Both lists below are sorted by table name, as `tables` is.
-    let position = |tables: &[Table], name: &str| tables.binary_search_by(|t| t.name.as_str().cmp(name)).ok();
+    let position =
+        |tables: &[Table], name: &str| tables.binary_search_by(|t| t.name.as_str().cmp(name)).ok();
 
     let mut last: Option<(usize, i64)> = None;
     let mut implicit: Vec<(usize, usize)> = Vec::new();
