@@ -34,6 +34,15 @@ pub struct Args {
     /// Allow changes that lose data (dropped tables or columns, narrowed types).
     #[arg(long)]
     pub allow_destructive: bool,
+    /// Write a migration with no schema steps, only the place for hand-written
+    /// data steps (needs --name).
+    #[arg(long, requires = "name")]
+    pub empty: bool,
+    /// `table.column=<SQL expression>`: fill the existing rows of a NOT NULL
+    /// column this migration adds, once (the column is added as NULL, filled,
+    /// then made NOT NULL; the value does not become its default). Repeatable.
+    #[arg(long, value_name = "TABLE.COLUMN=SQL", conflicts_with = "empty")]
+    pub fill: Vec<String>,
     /// The migrations directory (default: the project's, `src/migrations`).
     #[arg(long)]
     pub dir: Option<PathBuf>,
@@ -328,7 +337,13 @@ pub fn generate(
     if let Some(name) = &args.name {
         check_slug(name)?;
     }
-    if steps.is_empty() {
+    let fills = args
+        .fill
+        .iter()
+        .map(|arg| fsync_schema::fill::parse(arg).map_err(Error))
+        .collect::<Result<Vec<_>, _>>()?;
+    let steps = if args.empty { Vec::new() } else { steps };
+    if steps.is_empty() && !args.empty {
         return Ok(Outcome {
             ok: true,
             report: "the entities match the migrations; nothing written\n".to_owned(),
@@ -342,7 +357,15 @@ pub fn generate(
             changes.join("\n  ")
         ));
     };
-    let findings = fsync_schema::lint::lint(&snapshot, &steps);
+    let (steps, fills) = fsync_schema::fill::apply(&snapshot, &steps, &fills).map_err(Error)?;
+    let mut findings = fsync_schema::lint::lint(&snapshot, &steps);
+    // The step after a fill makes its column NOT NULL once every row holds a value.
+    findings.retain(|f| {
+        !fills.iter().any(|fill| {
+            f.step == fill.after
+                && f.message == format!("makes `{}.{}` NOT NULL", fill.table, fill.column)
+        })
+    });
     for finding in &findings {
         let _ = writeln!(report, "{finding}");
     }
@@ -378,7 +401,13 @@ pub fn generate(
     if let Some(version) = &args.version {
         let _ = write!(command, " --version {version}");
     }
-    let source = codegen::migration_file(&module, tool, &command, &steps);
+    if args.empty {
+        command.push_str(" --empty");
+    }
+    for fill in &args.fill {
+        let _ = write!(command, " --fill '{}'", fill.replace('\'', "'\\''"));
+    }
+    let source = codegen::migration_file_with_fills(&module, tool, &command, &steps, &fills);
     let built = step::replay(&snapshot, &steps)
         .map_err(|e| Error(format!("internal: the new steps do not replay: {e}")))?;
     let snapshot_json = serde_json::to_string_pretty(&built).expect("a schema serializes") + "\n";
@@ -403,6 +432,19 @@ pub fn generate(
     let _ = writeln!(report, "wrote {}:", path.display());
     for change in steps.iter().flat_map(Step::describe) {
         let _ = writeln!(report, "  {change}");
+    }
+    for fill in &fills {
+        let _ = writeln!(
+            report,
+            "  fill `{}.{}` with {} (after step {})",
+            fill.table, fill.column, fill.expr, fill.after
+        );
+    }
+    if args.empty {
+        let _ = writeln!(
+            report,
+            "  no schema change: write the data steps in its `data_steps()`"
+        );
     }
     Ok(Outcome {
         ok: true,
@@ -679,6 +721,129 @@ mod tests {
                 .written
                 .is_some()
         );
+    }
+
+    #[test]
+    fn edits_inside_the_data_steps_place_are_accepted_and_others_caught() {
+        let dir = tempfile::tempdir().unwrap();
+        generate(dir.path(), &items(None), &[], TOOL, &named("create_items")).unwrap();
+        let empty = Args {
+            empty: true,
+            ..named("copy_names")
+        };
+        let path = generate(dir.path(), &items(None), &[], TOOL, &empty)
+            .unwrap()
+            .written
+            .unwrap();
+        assert!(path.ends_with("m20250101_000002_copy_names.rs"), "{path:?}");
+        let source = fs::read_to_string(&path).unwrap();
+        assert!(source.contains("--empty"), "{source}");
+        assert!(
+            source.contains("pub fn steps() -> Vec<Step> {\n    Vec::from([])\n}"),
+            "{source}"
+        );
+        let history = recorded(&[
+            (
+                "m20250101_000001_create_items",
+                diff::diff(&Schema::default(), &items(None)),
+            ),
+            ("m20250101_000002_copy_names", Vec::new()),
+        ]);
+        assert!(
+            generate(dir.path(), &items(None), &history, TOOL, &check())
+                .unwrap()
+                .ok
+        );
+
+        let hand_written = source.replace(
+            "    Vec::new()\n}",
+            "    Vec::from([DataStep::after(0)\n        .sql(\"UPDATE item SET name = upper(name)\")\n        .irreversible()])\n}\n\nfn helper() {}",
+        );
+        assert_ne!(hand_written, source);
+        fs::write(&path, &hand_written).unwrap();
+        let checked = generate(dir.path(), &items(None), &history, TOOL, &check()).unwrap();
+        assert!(checked.ok, "{}", checked.report);
+
+        // An edit of the generated part, or a marker moved over it, is caught.
+        let edits = [
+            hand_written.replace("Some(true)", "Some(false)"),
+            hand_written
+                .replace(&format!("{}\n", codegen::DATA_BEGIN), "")
+                .replace(
+                    "use fsync_schema::migration::prelude::*;\n",
+                    &format!(
+                        "use fsync_schema::migration::prelude::*;\n{}\n",
+                        codegen::DATA_BEGIN
+                    ),
+                ),
+        ];
+        for edited in edits {
+            assert_ne!(edited, hand_written);
+            fs::write(&path, &edited).unwrap();
+            let checked = generate(dir.path(), &items(None), &history, TOOL, &check()).unwrap();
+            assert!(!checked.ok);
+            assert!(
+                checked
+                    .report
+                    .contains("m20250101_000002_copy_names.rs was edited after it was generated"),
+                "{}",
+                checked.report
+            );
+        }
+    }
+
+    #[test]
+    fn a_fill_adds_the_column_null_fills_it_then_makes_it_not_null() {
+        let dir = tempfile::tempdir().unwrap();
+        generate(dir.path(), &items(None), &[], TOOL, &named("create_items")).unwrap();
+        let history = recorded(&[(
+            "m20250101_000001_create_items",
+            diff::diff(&Schema::default(), &items(None)),
+        )]);
+        let changed = items(Some(Column::new("size", ColumnType::BigInt)));
+        let before = snapshot(dir.path());
+        let bad = Args {
+            fill: vec!["item.sise=0".into()],
+            ..named("add_size")
+        };
+        let error = generate(dir.path(), &changed, &history, TOOL, &bad).unwrap_err();
+        assert!(error.0.contains("--fill item.sise"), "{error}");
+        assert_eq!(snapshot(dir.path()), before, "nothing may change");
+
+        let unfilled = generate(dir.path(), &changed, &history, TOOL, &named("add_size"));
+        let report = unfilled.unwrap().report;
+        assert!(
+            report.contains("--fill item.size=<SQL expression>"),
+            "{report}"
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        generate(dir.path(), &items(None), &[], TOOL, &named("create_items")).unwrap();
+        let args = Args {
+            fill: vec!["item.size=length(name)".into()],
+            ..named("add_size")
+        };
+        let outcome = generate(dir.path(), &changed, &history, TOOL, &args).unwrap();
+        assert!(!outcome.report.contains("warning"), "{}", outcome.report);
+        assert!(
+            outcome
+                .report
+                .contains("fill `item.size` with length(name) (after step 1)"),
+            "{}",
+            outcome.report
+        );
+        let source = fs::read_to_string(outcome.written.unwrap()).unwrap();
+        assert!(
+            source.contains("DataStep::fill(1, \"item\", \"size\", \"length(name)\")"),
+            "{source}"
+        );
+        assert!(
+            source.contains("--fill 'item.size=length(name)'"),
+            "{source}"
+        );
+        let snapshot_json = fs::read_to_string(dir.path().join("schema.json")).unwrap();
+        let built: Schema = serde_json::from_str(&snapshot_json).unwrap();
+        assert_eq!(built, changed, "the snapshot holds no default");
     }
 
     #[test]

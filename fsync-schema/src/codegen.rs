@@ -41,12 +41,74 @@ fn format(tokens: TokenStream) -> String {
     out
 }
 
+/// The line that opens the hand-written part of a migration file.
+pub const DATA_BEGIN: &str = "// fsync-schema: data steps begin. Yours to edit up to the end marker: `--check` accepts edits here.";
+/// The line that closes it.
+pub const DATA_END: &str = "// fsync-schema: data steps end.";
+
+/// The hand-written part of a new migration: an empty `data_steps()`.
+const DATA_TEMPLATE: &str = "\
+/// Hand-written data steps: each runs after the generated step it names
+/// (`DataStep::after(0)`: before them all), on the migration's connection,
+/// inside its transaction where the backend has one. Each declares its `down`
+/// (`.down_sql(..)`, `.down_run(..)`, `.down_nothing()`) or is `.irreversible()`.
+pub fn data_steps() -> Vec<DataStep> {
+    // Vec::from([DataStep::after(1)
+    //     .named(\"copy names into titles\")
+    //     .sql(\"UPDATE item SET title = name\")
+    //     .down_nothing()])
+    Vec::new()
+}
+";
+
+pub use crate::fill::Fill;
+
 /// The source of migration `name`, made by `command` of `tool` (e.g. tool
 /// "cargo xtask", command "cargo xtask gen-migration --name create_sync_tables").
 pub fn migration_file(name: &str, tool: &str, command: &str, steps: &[Step]) -> String {
+    migration_file_with_fills(name, tool, command, steps, &[])
+}
+
+/// [`migration_file`] with one-off fills of new NOT NULL columns. Every
+/// migration file ends with a place for hand-written data steps, between
+/// [`DATA_BEGIN`] and [`DATA_END`], which [`sum_file`] leaves out.
+pub fn migration_file_with_fills(
+    name: &str,
+    tool: &str,
+    command: &str,
+    steps: &[Step],
+    fills: &[Fill],
+) -> String {
     let steps_tokens = steps.iter().map(step);
-    let changes: Vec<String> = steps.iter().flat_map(Step::describe).collect();
-    let doc = format!(" `{name}`: {}.", changes.join("; "));
+    let mut changes: Vec<String> = steps.iter().flat_map(Step::describe).collect();
+    changes.extend(
+        fills
+            .iter()
+            .map(|f| format!("fill `{}.{}` with {}", f.table, f.column, f.expr)),
+    );
+    let doc = if changes.is_empty() {
+        format!(" `{name}`: data steps only.")
+    } else {
+        format!(" `{name}`: {}.", changes.join("; "))
+    };
+    let data = if fills.is_empty() {
+        quote!(&data_steps())
+    } else {
+        quote!(&[fills(), data_steps()].concat())
+    };
+    let fills_fn = (!fills.is_empty()).then(|| {
+        let fills = fills.iter().map(|f| {
+            let after = proc_macro2::Literal::usize_unsuffixed(f.after);
+            let (table, column, expr) = (&f.table, &f.column, &f.expr);
+            quote!(DataStep::fill(#after, #table, #column, #expr))
+        });
+        quote! {
+            /// The one-off fills of new NOT NULL columns (`--fill`), each after the step that adds its column.
+            pub fn fills() -> Vec<DataStep> {
+                Vec::from([#(#fills),*])
+            }
+        }
+    });
     let body = format(quote! {
         use fsync_schema::migration::prelude::*;
 
@@ -66,11 +128,11 @@ pub fn migration_file(name: &str, tool: &str, command: &str, steps: &[Step]) -> 
             }
 
             async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-                apply(manager, &steps(), Direction::Up).await
+                apply_with_data(manager, &steps(), #data, Direction::Up).await
             }
 
             async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-                apply(manager, &steps(), Direction::Down).await
+                apply_with_data(manager, &steps(), #data, Direction::Down).await
             }
         }
 
@@ -78,12 +140,40 @@ pub fn migration_file(name: &str, tool: &str, command: &str, steps: &[Step]) -> 
         pub fn steps() -> Vec<Step> {
             Vec::from([#(#steps_tokens),*])
         }
+
+        #fills_fn
     });
     format!(
         "{GENERATED_MARK}{tool} gen-migration`: `{command}`.\n\
-         //! Do not edit by hand: `{tool} gen-migration --check` verifies it against\n\
-         //! `migrations.sum` and `schema.json`. Write the next change in the entities instead.\n\n{body}"
+         //! Do not edit by hand, except between the data steps markers: `{tool} gen-migration --check`\n\
+         //! verifies the rest against `migrations.sum` and `schema.json`. Write the next schema change\n\
+         //! in the entities instead.\n\n{body}\n{DATA_BEGIN}\n{DATA_TEMPLATE}{DATA_END}\n"
     )
+}
+
+/// The text of a migration file that its checksum covers: all of it but the
+/// lines between [`DATA_BEGIN`] and [`DATA_END`] (the markers stay, so moving
+/// one over generated code changes the checksum).
+pub fn checksummed(contents: &str) -> std::borrow::Cow<'_, str> {
+    let lines: Vec<&str> = contents.split_inclusive('\n').collect();
+    let find = |marker: &str| {
+        let mut found = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.trim_end() == marker)
+            .map(|(i, _)| i);
+        match (found.next(), found.next()) {
+            (Some(i), None) => Some(i),
+            _ => None,
+        }
+    };
+    match (find(DATA_BEGIN), find(DATA_END)) {
+        (Some(begin), Some(end)) if begin < end => {
+            let kept: String = lines[..=begin].concat() + &lines[end..].concat();
+            std::borrow::Cow::Owned(kept)
+        }
+        _ => std::borrow::Cow::Borrowed(contents),
+    }
 }
 
 /// The source of `mod.rs`: every migration module, oldest first, and the
@@ -139,11 +229,12 @@ pub fn migrations_mod(tool: &str, modules: &[(String, bool)]) -> String {
 
 /// The checksum file over `files` (name, contents), in the manner of Atlas's
 /// `atlas.sum`: a line with the hash of everything, then one line per file.
+/// A file's hash leaves out its hand-written data steps ([`checksummed`]).
 pub fn sum_file(files: &[(String, String)]) -> String {
     let mut lines = Vec::new();
     let mut total = Sha256::new();
     for (name, contents) in files {
-        let hash = hex(&Sha256::digest(contents.as_bytes()));
+        let hash = hex(&Sha256::digest(checksummed(contents).as_bytes()));
         total.update(name.as_bytes());
         total.update(hash.as_bytes());
         lines.push(format!("{name} h1:{hash}"));

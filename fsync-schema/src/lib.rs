@@ -23,6 +23,7 @@ pub mod catalogue;
 pub mod codegen;
 pub mod compare;
 pub mod diff;
+pub mod fill;
 #[cfg(feature = "introspect")]
 pub mod introspect;
 pub mod lint;

@@ -152,7 +152,12 @@ pub fn lint(before: &Schema, steps: &[Step]) -> Vec<Finding> {
                                 false,
                                 format!("adds NOT NULL column `{t}.{}` without a default", c.name),
                                 "it fails on a table that already holds rows",
-                                "give the field a `default`, or make it an `Option` and fill it later",
+                                &format!(
+                                    "fill the existing rows once with `gen-migration --fill {t}.{}=<SQL expression>` \
+                                     (added as NULL, filled, then made NOT NULL; no default is kept), \
+                                     or give the field a `default`",
+                                    c.name
+                                ),
                             )
                         }
                         Change::AddUnique(u) => push(
@@ -252,6 +257,11 @@ mod tests {
                 ),
                 (2, true, "drops table `t`"),
             ]
+        );
+        assert!(
+            findings[1]
+                .alternative
+                .contains("--fill t.kind=<SQL expression>")
         );
         assert!(findings[3].reason.contains("blocks writes"));
         assert!(findings[4].alternative.contains("renamed_from"));

@@ -6,16 +6,23 @@
 //! foreign keys off and end with `PRAGMA foreign_key_check`.
 
 use crate::model::Backend;
-use crate::step::{self, Step};
+use crate::step::Step;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 use sea_orm_migration::{MigratorTrait, SchemaManager};
 
 /// The step-to-SQL functions, now in [`crate::render::steps`], under their old paths.
 pub use crate::render::steps::{check_name, needs_sqlite_rebuild, script, statements};
 
+pub mod data;
+
+use data::Planned;
+pub use data::{BoxFuture, DataFn, DataStep};
+
 /// What generated migration files import.
 pub mod prelude {
-    pub use super::{Direction, apply};
+    pub use super::data::{BoxFuture, DataStep};
+    pub use super::{Direction, apply, apply_with_data};
+    pub use crate::model::Backend;
     pub use crate::model::{
         Action, Check, Column, ColumnType, DefaultValue, ForeignKey, Index, SqlTypes, Table, Unique,
     };
@@ -68,13 +75,25 @@ pub async fn apply(
     steps: &[Step],
     direction: Direction,
 ) -> Result<(), DbErr> {
-    let steps = match direction {
-        Direction::Up => steps.to_vec(),
-        Direction::Down => step::inverse(steps),
-    };
+    apply_with_data(manager, steps, &[], direction).await
+}
+
+/// [`apply`] with data steps placed between the generated steps (see
+/// [`data::plan`]); they run on the same connection, so inside the
+/// migration's transaction where the backend has one.
+pub async fn apply_with_data(
+    manager: &SchemaManager<'_>,
+    steps: &[Step],
+    data: &[DataStep],
+    direction: Direction,
+) -> Result<(), DbErr> {
     let db = manager.get_connection();
     let backend = backend_of(db.get_database_backend());
-    if backend == Backend::Sqlite && steps.iter().any(needs_sqlite_rebuild) {
+    let plan = data::plan(steps, data, direction, backend)?;
+    let rebuilds = plan
+        .iter()
+        .any(|p| matches!(p, Planned::Schema { step, .. } if needs_sqlite_rebuild(step)));
+    if backend == Backend::Sqlite && rebuilds {
         let row = db
             .query_one_raw(Statement::from_string(
                 DbBackend::Sqlite,
@@ -90,19 +109,30 @@ pub async fn apply(
             ));
         }
     }
-    for (position, step) in steps.iter().enumerate() {
+    for (position, planned) in plan.iter().enumerate() {
+        let (step, number) = match planned {
+            Planned::Schema { number, step } => (step, *number),
+            Planned::Data { label, work, .. } => {
+                if let Err(error) = data::run_work(manager, work, backend).await {
+                    if backend == Backend::MySql {
+                        undo_mysql(manager, &plan[..position]).await;
+                    }
+                    return Err(DbErr::Migration(format!("{label} failed: {error}")));
+                }
+                continue;
+            }
+        };
         for (done, sql) in statements(step, backend).into_iter().enumerate() {
             let result = db
                 .execute_raw(Statement::from_string(to_db_backend(backend), sql.clone()))
                 .await;
             if let Err(error) = result {
                 if backend == Backend::MySql {
-                    let partly = (done > 0).then_some(step);
-                    undo_mysql(db, steps[..position].iter().chain(partly)).await;
+                    let end = position + usize::from(done > 0);
+                    undo_mysql(manager, &plan[..end]).await;
                 }
                 return Err(DbErr::Migration(format!(
-                    "step {} ({}) failed: {error}\n  statement: {sql}",
-                    position + 1,
+                    "step {number} ({}) failed: {error}\n  statement: {sql}",
                     step.describe().join("; ")
                 )));
             }
@@ -126,16 +156,22 @@ pub async fn apply(
     Ok(())
 }
 
-/// Best effort after a MySQL failure: the inverse of the steps that ran.
-async fn undo_mysql<'a>(
-    db: &impl ConnectionTrait,
-    done: impl DoubleEndedIterator<Item = &'a Step>,
-) {
-    for step in done.rev() {
-        for sql in statements(&step.inverse(), Backend::MySql) {
-            let _ = db
-                .execute_raw(Statement::from_string(DbBackend::MySql, sql))
-                .await;
+/// Best effort after a MySQL failure: the inverse of what ran (the inverse
+/// of each generated step, the `down` of each data step), newest first.
+async fn undo_mysql(manager: &SchemaManager<'_>, done: &[Planned<'_>]) {
+    let db = manager.get_connection();
+    for planned in done.iter().rev() {
+        match planned {
+            Planned::Schema { step, .. } => {
+                for sql in statements(&step.inverse(), Backend::MySql) {
+                    let _ = db
+                        .execute_raw(Statement::from_string(DbBackend::MySql, sql))
+                        .await;
+                }
+            }
+            Planned::Data { undo, .. } => {
+                let _ = data::run_work(manager, undo.unwrap_or_default(), Backend::MySql).await;
+            }
         }
     }
 }

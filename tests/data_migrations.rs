@@ -1,0 +1,323 @@
+//! Data steps and one-off fills on SQLite, PostgreSQL and MariaDB, run from
+//! migration files that `gen-migration` wrote (`tests/data_migrations/`, made
+//! by `write_fixture` below; the data steps of 3–5 were then written by hand
+//! in the place made for them, which `--check` accepts).
+//!
+//! 1. `create_items`: table `item` (id, name).
+//! 2. `add_size` (`--fill "item.size=length(name)"`): NOT NULL `size`, filled once.
+//! 3. `add_title`: nullable `title`, filled by a Rust function; `down` drops it.
+//! 4. `upper_names` (`--empty`): SQL with its `down`.
+//! 5. `scale_sizes` (`--empty`): irreversible SQL.
+
+mod common;
+
+#[path = "data_migrations/mod.rs"]
+#[rustfmt::skip] // written by gen-migration, formatted by it
+mod data_migrations;
+
+use common::TestDb;
+use data_migrations::Migrator;
+use fsync_schema::migration::prelude::*;
+use fsync_schema::migration::{self, Command};
+use fsync_schema::{Backend, Column, ColumnType, Schema, Table};
+use fsync_schema_cli::gen_migration::{self, Args};
+use sea_orm::{ConnectionTrait, Statement};
+use std::path::Path;
+
+const FIXTURE: &str = "tests/data_migrations";
+const TOOL: &str = "fixture";
+
+/// The entities after migrations 1, 2 and 3 (4 and 5 change no schema).
+fn versions() -> [Schema; 3] {
+    let mut item = Table::new("item")
+        .column_def(Column::new("id", ColumnType::Integer).autoincrement())
+        .column_def(Column::new("name", ColumnType::Text))
+        .primary_key(["id"]);
+    let first = Schema::new([item.clone()]);
+    item.columns.push(Column::new("size", ColumnType::BigInt));
+    let second = Schema::new([item.clone()]);
+    item.columns
+        .push(Column::new("title", ColumnType::Text).nullable());
+    [first, second, Schema::new([item])]
+}
+
+fn args(name: &str) -> Args {
+    Args {
+        name: Some(name.to_owned()),
+        version: Some("20260101".to_owned()),
+        ..Args::default()
+    }
+}
+
+fn compiled() -> Vec<(String, Vec<Step>)> {
+    data_migrations::steps()
+        .into_iter()
+        .map(|(name, steps)| (name.to_owned(), steps))
+        .collect()
+}
+
+/// Writes the fixture's migrations into an empty directory `FSYNC_FIXTURE_DIR`
+/// (then write the data steps of 3–5 by hand): how `tests/data_migrations/` was made.
+#[test]
+#[ignore = "writes the fixture; run by hand with FSYNC_FIXTURE_DIR set"]
+fn write_fixture() {
+    let dir = std::env::var("FSYNC_FIXTURE_DIR").expect("FSYNC_FIXTURE_DIR");
+    let dir = Path::new(&dir);
+    let [first, second, third] = versions();
+    let mut history: Vec<(String, Vec<Step>)> = Vec::new();
+    let mut run = |schema: &Schema, args: Args, previous: &Schema| {
+        let written = gen_migration::generate(dir, schema, &history, TOOL, &args)
+            .unwrap()
+            .written
+            .unwrap();
+        let module = written.file_stem().unwrap().to_string_lossy().into_owned();
+        let steps = if args.empty {
+            Vec::new()
+        } else {
+            let steps = fsync_schema::diff::diff(previous, schema);
+            let fills: Vec<_> = args
+                .fill
+                .iter()
+                .map(|f| fsync_schema::fill::parse(f).unwrap())
+                .collect();
+            fsync_schema::fill::apply(previous, &steps, &fills)
+                .unwrap()
+                .0
+        };
+        history.push((module, steps));
+    };
+    run(&first, args("create_items"), &Schema::default());
+    let fill = Args {
+        fill: vec!["item.size=length(name)".to_owned()],
+        ..args("add_size")
+    };
+    run(&second, fill, &first);
+    run(&third, args("add_title"), &second);
+    let empty = |name: &str| Args {
+        empty: true,
+        ..args(name)
+    };
+    run(&third, empty("upper_names"), &third);
+    run(&third, empty("scale_sizes"), &third);
+}
+
+#[test]
+fn the_fixture_passes_check_with_its_hand_written_data_steps() {
+    let check = Args {
+        check: true,
+        ..Args::default()
+    };
+    let [.., last] = versions();
+    let outcome =
+        gen_migration::generate(Path::new(FIXTURE), &last, &compiled(), TOOL, &check).unwrap();
+    assert!(outcome.ok, "{}", outcome.report);
+    let hand_written =
+        std::fs::read_to_string(format!("{FIXTURE}/m20260101_000004_upper_names.rs")).unwrap();
+    assert!(
+        hand_written.contains(".down_sql_for("),
+        "the fixture has its data steps"
+    );
+}
+
+/// `(name, size, title)` of every row, by id.
+async fn rows(test: &TestDb) -> Vec<(String, i64, Option<String>)> {
+    let sql = match test.backend {
+        Backend::MySql => "SELECT name, CAST(size AS SIGNED), title FROM item ORDER BY id",
+        _ => "SELECT name, CAST(size AS BIGINT), title FROM item ORDER BY id",
+    };
+    let columns = |has_size: bool, has_title: bool| {
+        let size = if has_size { "size" } else { "0" };
+        let title = if has_title { "title" } else { "NULL" };
+        sql.replace("size", size).replace("title", title)
+    };
+    let present = |column: &'static str| async move {
+        let probe = format!("SELECT {column} FROM item WHERE 1 = 0");
+        test.db
+            .query_all_raw(Statement::from_string(
+                test.db.get_database_backend(),
+                probe,
+            ))
+            .await
+            .is_ok()
+    };
+    let (size, title) = (present("size").await, present("title").await);
+    test.db
+        .query_all_raw(Statement::from_string(
+            test.db.get_database_backend(),
+            columns(size, title),
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row.try_get_by_index(0).unwrap(),
+                row.try_get_by_index(1).unwrap(),
+                row.try_get_by_index(2).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn row(name: &str, size: i64, title: Option<&str>) -> (String, i64, Option<String>) {
+    (name.to_owned(), size, title.map(str::to_owned))
+}
+
+async fn run(test: &TestDb, command: Command) -> Result<(), DbErr> {
+    migration::run::<Migrator>(&test.db, command).await
+}
+
+#[tokio::test]
+async fn data_steps_and_fills_keep_and_fill_rows_on_every_backend() {
+    for test in common::all("data_steps").await {
+        let backend = test.backend;
+        run(&test, Command::Up(Some(1))).await.unwrap();
+        common::exec(
+            &test.db,
+            "INSERT INTO item (name) VALUES ('alpha'), ('beta')",
+        )
+        .await;
+
+        // 2: the rows are filled once; the column is NOT NULL with no default.
+        run(&test, Command::Up(Some(1))).await.unwrap();
+        assert_eq!(
+            rows(&test).await,
+            [row("alpha", 5, None), row("beta", 4, None)],
+            "{backend:?}"
+        );
+        let insert = Statement::from_string(
+            test.db.get_database_backend(),
+            "INSERT INTO item (name) VALUES ('gamma')",
+        );
+        assert!(
+            test.db.execute_raw(insert).await.is_err(),
+            "{backend:?}: `size` must be NOT NULL without a default"
+        );
+
+        // 3 and 4: a Rust function and SQL, each after its generated step.
+        run(&test, Command::Up(Some(2))).await.unwrap();
+        assert_eq!(
+            rows(&test).await,
+            [
+                row("ALPHA", 5, Some("Alpha (5)")),
+                row("BETA", 4, Some("Beta (4)"))
+            ],
+            "{backend:?}"
+        );
+
+        // Down runs the data steps' `down`, backwards; the rows stay.
+        run(&test, Command::Down(Some(2))).await.unwrap();
+        assert_eq!(
+            rows(&test).await,
+            [row("alpha", 5, None), row("beta", 4, None)],
+            "{backend:?}"
+        );
+        run(&test, Command::Down(Some(1))).await.unwrap();
+        assert_eq!(
+            rows(&test).await,
+            [row("alpha", 0, None), row("beta", 0, None)],
+            "{backend:?}: `size` is dropped"
+        );
+
+        // 5 is irreversible: down refuses and changes nothing.
+        run(&test, Command::Up(None)).await.unwrap();
+        let scaled = [
+            row("ALPHA", 50, Some("Alpha (5)")),
+            row("BETA", 40, Some("Beta (4)")),
+        ];
+        assert_eq!(rows(&test).await, scaled, "{backend:?}");
+        let error = run(&test, Command::Down(Some(1))).await.unwrap_err();
+        assert!(
+            error.to_string().contains(
+                "this migration cannot be rolled back: data step 1 (before the first step: multiply sizes by ten) is irreversible; nothing was changed"
+            ),
+            "{backend:?}: {error}"
+        );
+        assert_eq!(rows(&test).await, scaled, "{backend:?}");
+        let applied = Migrator::get_applied_migrations(&test.db).await.unwrap();
+        assert_eq!(applied.len(), 5, "{backend:?}");
+        test.drop_database().await;
+    }
+}
+
+/// A migration of steps and data steps, as a generated file is: `item.size`
+/// added with a fill, then a data step that fails.
+struct FailingMigration;
+
+impl MigrationName for FailingMigration {
+    fn name(&self) -> &str {
+        "m20260101_000002_fails"
+    }
+}
+
+fn failing_steps() -> (Vec<Step>, Vec<DataStep>) {
+    let [first, second, _] = versions();
+    let steps = fsync_schema::diff::diff(&first, &second);
+    let fill = fsync_schema::fill::parse("item.size=7").unwrap();
+    let (steps, fills) = fsync_schema::fill::apply(&first, &steps, &[fill]).unwrap();
+    let fill = &fills[0];
+    let data = vec![
+        DataStep::fill(fill.after, &fill.table, &fill.column, &fill.expr),
+        DataStep::after(2)
+            .named("broken")
+            .sql("UPDATE item SET no_such_column = 1")
+            .down_nothing(),
+    ];
+    (steps, data)
+}
+
+#[async_trait]
+impl MigrationTrait for FailingMigration {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let (steps, data) = failing_steps();
+        apply_with_data(manager, &steps, &data, Direction::Up).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let (steps, data) = failing_steps();
+        apply_with_data(manager, &steps, &data, Direction::Down).await
+    }
+}
+
+/// The fixture's first migration, then the failing one.
+struct FailingMigrator;
+
+#[async_trait]
+impl MigratorTrait for FailingMigrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(data_migrations::m20260101_000001_create_items::Migration),
+            Box::new(FailingMigration),
+        ]
+    }
+}
+
+#[tokio::test]
+async fn a_failing_data_step_leaves_the_database_as_it_was() {
+    for test in common::all("data_fail").await {
+        let backend = test.backend;
+        migration::run::<FailingMigrator>(&test.db, Command::Up(Some(1)))
+            .await
+            .unwrap();
+        common::exec(&test.db, "INSERT INTO item (name) VALUES ('alpha')").await;
+        let error = migration::run::<FailingMigrator>(&test.db, Command::Up(None))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("data step 2 (after step 2: broken) failed"),
+            "{backend:?}: {error}"
+        );
+        // The added column is gone (rolled back; on MySQL, undone) and the row kept.
+        assert_eq!(rows(&test).await, [row("alpha", 0, None)], "{backend:?}");
+        let applied = FailingMigrator::get_applied_migrations(&test.db)
+            .await
+            .unwrap();
+        assert_eq!(applied.len(), 1, "{backend:?}");
+        test.drop_database().await;
+    }
+}
