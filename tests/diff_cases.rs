@@ -193,6 +193,13 @@ fn render(old: &Schema, new: &Schema) -> String {
             out += &format!("{sql};\n");
         }
     }
+    if fsync_schema::render::online::touches_existing_tables(&steps) {
+        out += "\n## postgres online up\n";
+        let online = fsync_schema::render::online::Online { lock_timeout: "5s" };
+        for sql in fsync_schema::render::online::script(&steps, &online) {
+            out += &format!("{sql};\n");
+        }
+    }
     out += "\n## migration file\n";
     out += &codegen::migration_file(
         "m20250101_000002_case",

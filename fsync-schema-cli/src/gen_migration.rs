@@ -43,6 +43,15 @@ pub struct Args {
     /// then made NOT NULL; the value does not become its default). Repeatable.
     #[arg(long, value_name = "TABLE.COLUMN=SQL", conflicts_with = "empty")]
     pub fill: Vec<String>,
+    /// Plain DDL on PostgreSQL too. By default, PostgreSQL builds indexes of
+    /// existing tables concurrently outside the transaction, adds their foreign
+    /// keys and CHECKs `NOT VALID` then validates them, and waits at most
+    /// --lock-timeout for each lock.
+    #[arg(long)]
+    pub no_online: bool,
+    /// PostgreSQL's lock_timeout for DDL on existing tables (default 5s), e.g. `2s`, `500ms`.
+    #[arg(long, conflicts_with = "no_online")]
+    pub lock_timeout: Option<String>,
     /// The migrations directory (default: the project's, `src/migrations`).
     #[arg(long)]
     pub dir: Option<PathBuf>,
@@ -162,16 +171,27 @@ fn read_directory(dir: &Path) -> Result<Directory, Error> {
 }
 
 impl Directory {
-    fn module_source(&self, tool: &str, extra: Option<&str>) -> String {
+    /// `mod.rs` for the directory's migrations and `extra`, a new one
+    /// (its source, to see whether it has a `Concurrently` part).
+    fn module_source(&self, tool: &str, extra: Option<(&str, &str)>) -> String {
         let mut modules: Vec<(String, bool)> = self
             .migrations
             .iter()
             .map(|(name, _, generated)| (name.clone(), *generated))
             .collect();
-        if let Some(name) = extra {
+        let sources = self
+            .migrations
+            .iter()
+            .map(|(name, contents, _)| (name.as_str(), contents.as_str()));
+        let concurrently: Vec<&str> = sources
+            .chain(extra)
+            .filter(|(_, contents)| contents.contains("\npub struct Concurrently;\n"))
+            .map(|(name, _)| name)
+            .collect();
+        if let Some((name, _)) = extra {
             modules.push((name.to_owned(), true));
         }
-        codegen::migrations_mod(tool, &modules)
+        codegen::migrations_mod(tool, &modules, &concurrently)
     }
 
     fn sum_source(&self, extra: Option<(&str, &str)>) -> String {
@@ -343,6 +363,12 @@ pub fn generate(
         .map(|arg| fsync_schema::fill::parse(arg).map_err(Error))
         .collect::<Result<Vec<_>, _>>()?;
     let steps = if args.empty { Vec::new() } else { steps };
+    let lock_timeout = args.lock_timeout.clone().unwrap_or_else(|| "5s".to_owned());
+    if !fsync_schema::render::online::valid_lock_timeout(&lock_timeout) {
+        return error(format!(
+            "--lock-timeout `{lock_timeout}` must be a duration such as `5s`, `500ms` or `1min`"
+        ));
+    }
     if steps.is_empty() && !args.empty {
         return Ok(Outcome {
             ok: true,
@@ -366,6 +392,10 @@ pub fn generate(
                 && f.message == format!("makes `{}.{}` NOT NULL", fill.table, fill.column)
         })
     });
+    if !args.no_online {
+        // The online plan builds these concurrently on PostgreSQL.
+        findings.retain(|f| !f.message.starts_with("builds index "));
+    }
     for finding in &findings {
         let _ = writeln!(report, "{finding}");
     }
@@ -407,7 +437,17 @@ pub fn generate(
     for fill in &args.fill {
         let _ = write!(command, " --fill '{}'", fill.replace('\'', "'\\''"));
     }
-    let source = codegen::migration_file_with_fills(&module, tool, &command, &steps, &fills);
+    if args.no_online {
+        command.push_str(" --no-online");
+    }
+    if let Some(timeout) = &args.lock_timeout {
+        let _ = write!(command, " --lock-timeout {timeout}");
+    }
+    let options = codegen::FileOptions {
+        fills: fills.clone(),
+        lock_timeout: (!args.no_online).then(|| lock_timeout.clone()),
+    };
+    let source = codegen::migration_file_with(&module, tool, &command, &steps, &options);
     let built = step::replay(&snapshot, &steps)
         .map_err(|e| Error(format!("internal: the new steps do not replay: {e}")))?;
     let snapshot_json = serde_json::to_string_pretty(&built).expect("a schema serializes") + "\n";
@@ -421,7 +461,7 @@ pub fn generate(
     write_atomically(&dir.join("schema.json"), &snapshot_json).map_err(Error)?;
     write_atomically(
         &dir.join("mod.rs"),
-        &directory.module_source(tool, Some(&module)),
+        &directory.module_source(tool, Some((&module, &source))),
     )
     .map_err(Error)?;
     write_atomically(
@@ -438,6 +478,12 @@ pub fn generate(
             report,
             "  fill `{}.{}` with {} (after step {})",
             fill.table, fill.column, fill.expr, fill.after
+        );
+    }
+    if source.contains("\npub struct Concurrently;\n") {
+        let _ = writeln!(
+            report,
+            "  PostgreSQL: indexes and constraint checks of existing tables run concurrently in `{module}_concurrently` (--no-online: plain DDL)"
         );
     }
     if args.empty {
@@ -844,6 +890,71 @@ mod tests {
         let snapshot_json = fs::read_to_string(dir.path().join("schema.json")).unwrap();
         let built: Schema = serde_json::from_str(&snapshot_json).unwrap();
         assert_eq!(built, changed, "the snapshot holds no default");
+    }
+
+    #[test]
+    fn an_index_on_an_existing_table_gets_a_concurrent_part_unless_no_online() {
+        let mut indexed = items(None);
+        indexed.tables[0]
+            .indexes
+            .push(fsync_schema::Index::new("idx_item_parallel", ["parallel"]));
+        for no_online in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            generate(dir.path(), &items(None), &[], TOOL, &named("create_items")).unwrap();
+            let history = recorded(&[(
+                "m20250101_000001_create_items",
+                diff::diff(&Schema::default(), &items(None)),
+            )]);
+            let args = Args {
+                no_online,
+                lock_timeout: (!no_online).then(|| "2s".to_owned()),
+                ..named("index_names")
+            };
+            let outcome = generate(dir.path(), &indexed, &history, TOOL, &args).unwrap();
+            let source = fs::read_to_string(outcome.written.unwrap()).unwrap();
+            let module = fs::read_to_string(dir.path().join("mod.rs")).unwrap();
+            let concurrently = "Box::new(m20250101_000002_index_names::Concurrently)";
+            if no_online {
+                assert!(!source.contains("Concurrently"), "{source}");
+                assert!(source.contains("apply_with_data(manager"), "{source}");
+                assert!(!module.contains(concurrently), "{module}");
+                assert!(
+                    outcome.report.contains("builds index `idx_item_parallel`"),
+                    "{}",
+                    outcome.report
+                );
+            } else {
+                assert!(source.contains("pub struct Concurrently;"), "{source}");
+                assert!(
+                    source.contains("Online { lock_timeout: \"2s\" }"),
+                    "{source}"
+                );
+                assert!(
+                    source.contains("\"m20250101_000002_index_names_concurrently\""),
+                    "{source}"
+                );
+                assert!(module.contains(concurrently), "{module}");
+                assert!(
+                    !outcome.report.contains("builds index"),
+                    "{}",
+                    outcome.report
+                );
+            }
+            let mut history = history;
+            history.push((
+                "m20250101_000002_index_names".to_owned(),
+                diff::diff(&items(None), &indexed),
+            ));
+            let checked = generate(dir.path(), &indexed, &history, TOOL, &check()).unwrap();
+            assert!(checked.ok, "{}", checked.report);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let bad = Args {
+            lock_timeout: Some("5 seconds".to_owned()),
+            ..named("create_items")
+        };
+        let error = generate(dir.path(), &items(None), &[], TOOL, &bad).unwrap_err();
+        assert!(error.0.contains("--lock-timeout `5 seconds`"), "{error}");
     }
 
     #[test]

@@ -63,22 +63,35 @@ pub fn data_steps() -> Vec<DataStep> {
 
 pub use crate::fill::Fill;
 
+/// What a migration file holds besides its steps.
+#[derive(Clone, Debug, Default)]
+pub struct FileOptions {
+    /// One-off fills of new NOT NULL columns.
+    pub fills: Vec<Fill>,
+    /// The online plan's `lock_timeout` on PostgreSQL (`None`: `--no-online`).
+    pub lock_timeout: Option<String>,
+}
+
 /// The source of migration `name`, made by `command` of `tool` (e.g. tool
 /// "cargo xtask", command "cargo xtask gen-migration --name create_sync_tables").
 pub fn migration_file(name: &str, tool: &str, command: &str, steps: &[Step]) -> String {
-    migration_file_with_fills(name, tool, command, steps, &[])
+    migration_file_with(name, tool, command, steps, &FileOptions::default())
 }
 
-/// [`migration_file`] with one-off fills of new NOT NULL columns. Every
-/// migration file ends with a place for hand-written data steps, between
-/// [`DATA_BEGIN`] and [`DATA_END`], which [`sum_file`] leaves out.
-pub fn migration_file_with_fills(
+/// [`migration_file`] with fills and the online plan. Every migration file
+/// ends with a place for hand-written data steps, between [`DATA_BEGIN`] and
+/// [`DATA_END`], which [`sum_file`] leaves out. With a lock timeout, a
+/// migration that changes existing tables runs with the online plan on
+/// PostgreSQL, and gets a second part, `Concurrently`, when it indexes or
+/// constrains them (the work PostgreSQL does outside a transaction).
+pub fn migration_file_with(
     name: &str,
     tool: &str,
     command: &str,
     steps: &[Step],
-    fills: &[Fill],
+    options: &FileOptions,
 ) -> String {
+    let fills = &options.fills;
     let steps_tokens = steps.iter().map(step);
     let mut changes: Vec<String> = steps.iter().flat_map(Step::describe).collect();
     changes.extend(
@@ -109,6 +122,58 @@ pub fn migration_file_with_fills(
             }
         }
     });
+    let online = options
+        .lock_timeout
+        .as_deref()
+        .filter(|_| crate::render::online::touches_existing_tables(steps));
+    let (apply_up, apply_down) = match online {
+        Some(_) => (
+            quote!(apply_online(manager, &steps(), #data, Direction::Up, &ONLINE)),
+            quote!(apply_online(manager, &steps(), #data, Direction::Down, &ONLINE)),
+        ),
+        None => (
+            quote!(apply_with_data(manager, &steps(), #data, Direction::Up)),
+            quote!(apply_with_data(manager, &steps(), #data, Direction::Down)),
+        ),
+    };
+    let online_items = online.map(|lock_timeout| {
+        let concurrently_name = format!("{name}_concurrently");
+        let concurrently = crate::render::online::has_concurrent_work(steps).then(|| {
+            quote! {
+                /// The part of this migration that PostgreSQL runs outside a transaction, after
+                /// `Migration`: `CREATE INDEX CONCURRENTLY`, `VALIDATE CONSTRAINT`. Nothing elsewhere.
+                pub struct Concurrently;
+
+                impl MigrationName for Concurrently {
+                    fn name(&self) -> &str {
+                        #concurrently_name
+                    }
+                }
+
+                #[async_trait]
+                impl MigrationTrait for Concurrently {
+                    fn use_transaction(&self) -> Option<bool> {
+                        Some(false)
+                    }
+
+                    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+                        apply_concurrently(manager, &steps(), Direction::Up, &ONLINE).await
+                    }
+
+                    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+                        apply_concurrently(manager, &steps(), Direction::Down, &ONLINE).await
+                    }
+                }
+            }
+        });
+        quote! {
+            /// PostgreSQL's plan that lets writes go on (`--no-online` turns it off): DDL on
+            /// existing tables waits at most `lock_timeout` for its lock.
+            const ONLINE: Online = Online { lock_timeout: #lock_timeout };
+
+            #concurrently
+        }
+    });
     let body = format(quote! {
         use fsync_schema::migration::prelude::*;
 
@@ -128,13 +193,15 @@ pub fn migration_file_with_fills(
             }
 
             async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-                apply_with_data(manager, &steps(), #data, Direction::Up).await
+                #apply_up.await
             }
 
             async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-                apply_with_data(manager, &steps(), #data, Direction::Down).await
+                #apply_down.await
             }
         }
+
+        #online_items
 
         /// The schema changes of this migration, in order; `down` runs their inverses backwards.
         pub fn steps() -> Vec<Step> {
@@ -177,8 +244,10 @@ pub fn checksummed(contents: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The source of `mod.rs`: every migration module, oldest first, and the
-/// `Migrator` listing them. `generated` says which modules have a `steps()`.
-pub fn migrations_mod(tool: &str, modules: &[(String, bool)]) -> String {
+/// `Migrator` listing them. `generated` says which modules have a `steps()`;
+/// those named in `concurrently` also have a `Concurrently` part, listed right
+/// after their `Migration`.
+pub fn migrations_mod(tool: &str, modules: &[(String, bool)], concurrently: &[&str]) -> String {
     let idents: Vec<syn::Ident> = modules
         .iter()
         .map(|(name, _)| syn::Ident::new(name, proc_macro2::Span::call_site()))
@@ -194,6 +263,13 @@ pub fn migrations_mod(tool: &str, modules: &[(String, bool)]) -> String {
         .filter(|(_, generated)| *generated)
         .map(|(name, _)| name.as_str())
         .collect();
+    let entries = idents.iter().zip(modules).flat_map(|(ident, (name, _))| {
+        let mut out = vec![quote!(Box::new(#ident::Migration) as Box<dyn MigrationTrait>)];
+        if concurrently.contains(&name.as_str()) {
+            out.push(quote!(Box::new(#ident::Concurrently) as Box<dyn MigrationTrait>));
+        }
+        out
+    });
     let body = format(quote! {
         use fsync_schema::migration::prelude::*;
 
@@ -205,7 +281,7 @@ pub fn migrations_mod(tool: &str, modules: &[(String, bool)]) -> String {
         #[async_trait]
         impl MigratorTrait for Migrator {
             fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-                Vec::from([#(Box::new(#idents::Migration) as Box<dyn MigrationTrait>),*])
+                Vec::from([#(#entries),*])
             }
         }
 

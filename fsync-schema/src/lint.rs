@@ -97,7 +97,7 @@ pub fn lint(before: &Schema, steps: &[Step]) -> Vec<Finding> {
                         index.name
                     ),
                     "on PostgreSQL, CREATE INDEX blocks writes to the table until it is built",
-                    "for a large table, build it with CREATE INDEX CONCURRENTLY outside a transaction before this migration",
+                    "keep gen-migration's online plan (the default; not --no-online): PostgreSQL then builds it with CREATE INDEX CONCURRENTLY outside the transaction",
                 );
                 if index.unique {
                     push(

@@ -6,6 +6,7 @@
 //! foreign keys off and end with `PRAGMA foreign_key_check`.
 
 use crate::model::Backend;
+use crate::render;
 use crate::step::Step;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 use sea_orm_migration::{MigratorTrait, SchemaManager};
@@ -14,14 +15,17 @@ use sea_orm_migration::{MigratorTrait, SchemaManager};
 pub use crate::render::steps::{check_name, needs_sqlite_rebuild, script, statements};
 
 pub mod data;
+pub mod online;
 
+pub use crate::render::online::Online;
 use data::Planned;
 pub use data::{BoxFuture, DataFn, DataStep};
+pub use online::{apply_concurrently, apply_online};
 
 /// What generated migration files import.
 pub mod prelude {
     pub use super::data::{BoxFuture, DataStep};
-    pub use super::{Direction, apply, apply_with_data};
+    pub use super::{Direction, Online, apply, apply_concurrently, apply_online, apply_with_data};
     pub use crate::model::Backend;
     pub use crate::model::{
         Action, Check, Column, ColumnType, DefaultValue, ForeignKey, Index, SqlTypes, Table, Unique,
@@ -87,9 +91,24 @@ pub async fn apply_with_data(
     data: &[DataStep],
     direction: Direction,
 ) -> Result<(), DbErr> {
+    run_plan(manager, steps, data, direction, None).await
+}
+
+/// [`apply_with_data`], with the online plan on PostgreSQL when `online` is given.
+async fn run_plan(
+    manager: &SchemaManager<'_>,
+    steps: &[Step],
+    data: &[DataStep],
+    direction: Direction,
+    online: Option<&Online>,
+) -> Result<(), DbErr> {
     let db = manager.get_connection();
     let backend = backend_of(db.get_database_backend());
     let plan = data::plan(steps, data, direction, backend)?;
+    let online = online.filter(|_| backend == Backend::Postgres);
+    if let Some(online) = online {
+        online::set_lock_timeout(db, online).await?;
+    }
     let rebuilds = plan
         .iter()
         .any(|p| matches!(p, Planned::Schema { step, .. } if needs_sqlite_rebuild(step)));
@@ -122,7 +141,15 @@ pub async fn apply_with_data(
                 continue;
             }
         };
-        for (done, sql) in statements(step, backend).into_iter().enumerate() {
+        let sql_of_step = match (online, direction) {
+            (Some(_), Direction::Up) => render::online::transactional_statements(steps, number - 1),
+            // The `Concurrently` part's `down` dropped the index already.
+            (Some(_), Direction::Down) if render::online::is_deferred(steps, number - 1) => {
+                Vec::new()
+            }
+            _ => statements(step, backend),
+        };
+        for (done, sql) in sql_of_step.into_iter().enumerate() {
             let result = db
                 .execute_raw(Statement::from_string(to_db_backend(backend), sql.clone()))
                 .await;
@@ -131,9 +158,12 @@ pub async fn apply_with_data(
                     let end = position + usize::from(done > 0);
                     undo_mysql(manager, &plan[..end]).await;
                 }
+                let what = format!("step {number} ({})", step.describe().join("; "));
+                if let Some(online) = online.filter(|_| online::is_lock_timeout(&error)) {
+                    return Err(online::lock_timeout_error(&what, online, &sql));
+                }
                 return Err(DbErr::Migration(format!(
-                    "step {number} ({}) failed: {error}\n  statement: {sql}",
-                    step.describe().join("; ")
+                    "{what} failed: {error}\n  statement: {sql}"
                 )));
             }
         }

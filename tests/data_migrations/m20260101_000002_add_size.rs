@@ -20,24 +20,30 @@ impl MigrationTrait for Migration {
         Some(true)
     }
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        apply_with_data(
+        apply_online(
                 manager,
                 &steps(),
                 &[fills(), data_steps()].concat(),
                 Direction::Up,
+                &ONLINE,
             )
             .await
     }
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        apply_with_data(
+        apply_online(
                 manager,
                 &steps(),
                 &[fills(), data_steps()].concat(),
                 Direction::Down,
+                &ONLINE,
             )
             .await
     }
 }
+
+/// PostgreSQL's plan that lets writes go on (`--no-online` turns it off): DDL on
+/// existing tables waits at most `lock_timeout` for its lock.
+const ONLINE: Online = Online { lock_timeout: "5s" };
 
 /// The schema changes of this migration, in order; `down` runs their inverses backwards.
 pub fn steps() -> Vec<Step> {

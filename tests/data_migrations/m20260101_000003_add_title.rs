@@ -20,12 +20,16 @@ impl MigrationTrait for Migration {
         Some(true)
     }
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        apply_with_data(manager, &steps(), &data_steps(), Direction::Up).await
+        apply_online(manager, &steps(), &data_steps(), Direction::Up, &ONLINE).await
     }
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        apply_with_data(manager, &steps(), &data_steps(), Direction::Down).await
+        apply_online(manager, &steps(), &data_steps(), Direction::Down, &ONLINE).await
     }
 }
+
+/// PostgreSQL's plan that lets writes go on (`--no-online` turns it off): DDL on
+/// existing tables waits at most `lock_timeout` for its lock.
+const ONLINE: Online = Online { lock_timeout: "5s" };
 
 /// The schema changes of this migration, in order; `down` runs their inverses backwards.
 pub fn steps() -> Vec<Step> {

@@ -13,6 +13,7 @@ use sea_query::{
     TableCreateStatement, TableDropStatement,
 };
 
+pub mod online;
 pub mod steps;
 
 /// The SQL type of `column` on `backend`: the column's override, or the

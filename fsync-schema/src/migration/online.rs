@@ -1,0 +1,116 @@
+//! Running the online plan on PostgreSQL (see [`crate::render::online`]): a
+//! generated migration whose steps index or constrain an existing table runs
+//! in two parts, `Migration` in a transaction with `SET LOCAL lock_timeout`
+//! ([`apply_online`]) and then `Concurrently`, outside any transaction
+//! ([`apply_concurrently`]). Other backends run the plain plan in the first
+//! part and nothing in the second.
+
+use super::data::DataStep;
+use super::{Direction, backend_of, run_plan};
+use crate::model::Backend;
+use crate::render::online::{self, Concurrent, Online};
+use crate::step::Step;
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
+use sea_orm_migration::SchemaManager;
+
+/// The transactional part of a migration: like
+/// [`apply_with_data`](super::apply_with_data), but on PostgreSQL it leaves
+/// the indexes of existing tables to [`apply_concurrently`], adds their
+/// foreign keys and CHECKs `NOT VALID`, and waits at most
+/// `online.lock_timeout` for each lock.
+pub async fn apply_online(
+    manager: &SchemaManager<'_>,
+    steps: &[Step],
+    data: &[DataStep],
+    direction: Direction,
+    online: &Online,
+) -> Result<(), DbErr> {
+    run_plan(manager, steps, data, direction, Some(online)).await
+}
+
+/// The part of a migration that PostgreSQL runs outside a transaction: for
+/// `Up`, `CREATE INDEX CONCURRENTLY IF NOT EXISTS` of each index on an
+/// existing table (an invalid one left by an interrupted build is dropped
+/// first) and `VALIDATE CONSTRAINT` of each constraint added `NOT VALID`; for
+/// `Down`, `DROP INDEX CONCURRENTLY IF EXISTS`. These take only locks that let
+/// writes go on. Nothing on other backends.
+pub async fn apply_concurrently(
+    manager: &SchemaManager<'_>,
+    steps: &[Step],
+    direction: Direction,
+    _online: &Online,
+) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    if backend_of(db.get_database_backend()) != Backend::Postgres {
+        return Ok(());
+    }
+    let run = |sql: String| async move {
+        db.execute_raw(Statement::from_string(DbBackend::Postgres, sql.clone()))
+            .await
+            .map(|_| ())
+            .map_err(|e| DbErr::Migration(format!("{e}\n  statement: {sql}")))
+    };
+    match direction {
+        Direction::Up => {
+            for work in online::concurrent_work(steps) {
+                match work {
+                    Concurrent::Index { name, create } => {
+                        let invalid = db
+                            .query_one_raw(Statement::from_string(
+                                DbBackend::Postgres,
+                                online::invalid_index_query(&name),
+                            ))
+                            .await?;
+                        if invalid.is_some() {
+                            run(online::drop_concurrently(&name)).await?;
+                        }
+                        run(create).await?;
+                    }
+                    Concurrent::Validate(sql) => run(sql).await?,
+                }
+            }
+        }
+        Direction::Down => {
+            for (position, step) in steps.iter().enumerate().rev() {
+                if let (true, Step::CreateIndex { index, .. }) =
+                    (online::is_deferred(steps, position), step)
+                {
+                    run(online::drop_concurrently(&index.name)).await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `SET LOCAL lock_timeout` (inside the migration's transaction).
+pub(super) async fn set_lock_timeout(
+    db: &impl ConnectionTrait,
+    online: &Online,
+) -> Result<(), DbErr> {
+    if !online::valid_lock_timeout(online.lock_timeout) {
+        return Err(DbErr::Migration(format!(
+            "lock_timeout `{}` is not a duration such as `5s` or `500ms`",
+            online.lock_timeout
+        )));
+    }
+    let sql = format!("SET LOCAL lock_timeout = '{}'", online.lock_timeout);
+    db.execute_raw(Statement::from_string(DbBackend::Postgres, sql))
+        .await
+        .map(|_| ())
+}
+
+/// Whether PostgreSQL gave up waiting for a lock (SQLSTATE 55P03).
+pub(super) fn is_lock_timeout(error: &DbErr) -> bool {
+    error.to_string().contains("lock timeout")
+}
+
+/// The error for a step that hit `lock_timeout`.
+pub(super) fn lock_timeout_error(what: &str, online: &Online, sql: &str) -> DbErr {
+    DbErr::Migration(format!(
+        "{what} waited longer than lock_timeout {} for a lock that other sessions hold on its table; \
+         nothing was changed (the migration's transaction rolled back). Run it again when the table is quieter, \
+         or give a longer `--lock-timeout` to gen-migration\n  statement: {sql}",
+        online.lock_timeout
+    ))
+}

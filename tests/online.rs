@@ -1,0 +1,297 @@
+//! The online plan (PostgreSQL changes that let writes go on), run as a
+//! generated migration runs it: `Migration` through `apply_online` in a
+//! transaction, then `Concurrently` through `apply_concurrently` outside one.
+//! The same migrations run the plain plan on SQLite and MariaDB.
+
+mod common;
+
+use common::TestDb;
+use fsync_schema::migration::prelude::*;
+use fsync_schema::migration::{self, Command};
+use fsync_schema::{Backend, Column, ColumnType, ForeignKey, Schema, Table};
+use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+
+const ONLINE: Online = Online {
+    lock_timeout: "300ms",
+};
+
+fn parent() -> Table {
+    Table::new("parent")
+        .column_def(Column::new("id", ColumnType::Integer).autoincrement())
+        .primary_key(["id"])
+}
+
+/// `item` before and after the second migration, which adds a column, a
+/// foreign key and an index to it.
+fn schemas() -> (Schema, Schema) {
+    let item = Table::new("item")
+        .column_def(Column::new("id", ColumnType::Integer).autoincrement())
+        .column_def(Column::new("parent_id", ColumnType::Integer))
+        .primary_key(["id"]);
+    let before = Schema::new([parent(), item.clone()]);
+    let after = item
+        .column_def(Column::new("note", ColumnType::Text).nullable())
+        .foreign_key(ForeignKey::new(["parent_id"], "parent", ["id"]))
+        .index("idx_item_parent", ["parent_id"], false);
+    (before, Schema::new([parent(), after]))
+}
+
+fn create_steps() -> Vec<Step> {
+    fsync_schema::diff::diff(&Schema::default(), &schemas().0)
+}
+
+fn online_steps() -> Vec<Step> {
+    let (before, after) = schemas();
+    fsync_schema::diff::diff(&before, &after)
+}
+
+struct Create;
+struct Evolve;
+struct EvolveConcurrently;
+
+impl MigrationName for Create {
+    fn name(&self) -> &str {
+        "m20260101_000001_create"
+    }
+}
+impl MigrationName for Evolve {
+    fn name(&self) -> &str {
+        "m20260101_000002_evolve"
+    }
+}
+impl MigrationName for EvolveConcurrently {
+    fn name(&self) -> &str {
+        "m20260101_000002_evolve_concurrently"
+    }
+}
+
+#[async_trait]
+impl MigrationTrait for Create {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        apply(manager, &create_steps(), Direction::Up).await
+    }
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        apply(manager, &create_steps(), Direction::Down).await
+    }
+}
+
+#[async_trait]
+impl MigrationTrait for Evolve {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        apply_online(manager, &online_steps(), &[], Direction::Up, &ONLINE).await
+    }
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        apply_online(manager, &online_steps(), &[], Direction::Down, &ONLINE).await
+    }
+}
+
+#[async_trait]
+impl MigrationTrait for EvolveConcurrently {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(false)
+    }
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        apply_concurrently(manager, &online_steps(), Direction::Up, &ONLINE).await
+    }
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        apply_concurrently(manager, &online_steps(), Direction::Down, &ONLINE).await
+    }
+}
+
+struct Migrator;
+
+#[async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(Create),
+            Box::new(Evolve),
+            Box::new(EvolveConcurrently),
+        ]
+    }
+}
+
+async fn query_i64(test: &TestDb, sql: &str) -> Vec<i64> {
+    test.db
+        .query_all_raw(Statement::from_string(test.db.get_database_backend(), sql))
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .iter()
+        .map(|row| row.try_get_by_index::<i64>(0).unwrap())
+        .collect()
+}
+
+/// Whether each named index is valid, and each named constraint validated (PostgreSQL).
+async fn pg_state(test: &TestDb) -> (Vec<bool>, Vec<bool>) {
+    let read = |sql: &'static str| async move {
+        test.db
+            .query_all_raw(Statement::from_string(test.db.get_database_backend(), sql))
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.try_get_by_index::<bool>(0).unwrap())
+            .collect::<Vec<bool>>()
+    };
+    let indexes = read(
+        "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+         WHERE c.relname = 'idx_item_parent' AND c.relnamespace = current_schema()::regnamespace",
+    )
+    .await;
+    let constraints = read(
+        "SELECT convalidated FROM pg_constraint WHERE conname = 'fk_item_parent_id' \
+         AND connamespace = current_schema()::regnamespace",
+    )
+    .await;
+    (indexes, constraints)
+}
+
+async fn seed(test: &TestDb) {
+    common::exec(&test.db, "INSERT INTO parent (id) VALUES (1), (2)").await;
+    let rows = match test.backend {
+        Backend::Postgres => {
+            "INSERT INTO item (parent_id) SELECT 1 + g % 2 FROM generate_series(1, 2000) AS g"
+        }
+        _ => "INSERT INTO item (parent_id) VALUES (1), (2), (1), (2)",
+    };
+    common::exec(&test.db, rows).await;
+}
+
+#[tokio::test]
+async fn the_online_plan_indexes_and_constrains_a_table_with_rows() {
+    for test in common::all("online").await {
+        let backend = test.backend;
+        migration::run::<Migrator>(&test.db, Command::Up(Some(1)))
+            .await
+            .unwrap();
+        seed(&test).await;
+        migration::run::<Migrator>(&test.db, Command::Up(None))
+            .await
+            .unwrap();
+        if backend == Backend::Postgres {
+            assert_eq!(pg_state(&test).await, (vec![true], vec![true]));
+        }
+        // The foreign key holds, on every backend.
+        let orphan = Statement::from_string(
+            test.db.get_database_backend(),
+            "INSERT INTO item (parent_id) VALUES (99)",
+        );
+        assert!(test.db.execute_raw(orphan).await.is_err(), "{backend:?}");
+        migration::run::<Migrator>(&test.db, Command::Down(Some(2)))
+            .await
+            .unwrap();
+        if backend == Backend::Postgres {
+            assert_eq!(pg_state(&test).await, (vec![], vec![]));
+        }
+        let count = query_i64(&test, "SELECT COUNT(*) FROM item").await;
+        let expected = if backend == Backend::Postgres {
+            2000
+        } else {
+            4
+        };
+        assert_eq!(count, [expected], "{backend:?}: rows kept");
+        migration::run::<Migrator>(&test.db, Command::Up(None))
+            .await
+            .unwrap();
+        test.drop_database().await;
+    }
+}
+
+#[tokio::test]
+async fn an_invalid_index_left_by_an_interrupted_build_is_rebuilt() {
+    for test in common::servers("online_invalid").await {
+        if test.backend != Backend::Postgres {
+            test.drop_database().await;
+            continue;
+        }
+        migration::run::<Migrator>(&test.db, Command::Up(Some(2)))
+            .await
+            .unwrap();
+        seed(&test).await;
+        // A concurrent build that fails part-way (here on duplicate values)
+        // leaves its index behind, invalid, as an interrupted one does.
+        let interrupted = Statement::from_string(
+            test.db.get_database_backend(),
+            "CREATE UNIQUE INDEX CONCURRENTLY idx_item_parent ON item (parent_id)",
+        );
+        assert!(test.db.execute_raw(interrupted).await.is_err());
+        assert_eq!(pg_state(&test).await, (vec![false], vec![false]));
+        migration::run::<Migrator>(&test.db, Command::Up(None))
+            .await
+            .unwrap();
+        assert_eq!(pg_state(&test).await, (vec![true], vec![true]));
+        let unique = query_i64(
+            &test,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+             WHERE c.relname = 'idx_item_parent' AND c.relnamespace = current_schema()::regnamespace AND i.indisunique",
+        )
+        .await;
+        assert_eq!(
+            unique,
+            [0],
+            "the migration's own index replaced the leftover"
+        );
+        test.drop_database().await;
+    }
+}
+
+#[tokio::test]
+async fn a_lock_timeout_fails_clearly_and_changes_nothing() {
+    for test in common::servers("online_lock").await {
+        if test.backend != Backend::Postgres {
+            test.drop_database().await;
+            continue;
+        }
+        migration::run::<Migrator>(&test.db, Command::Up(Some(1)))
+            .await
+            .unwrap();
+        seed(&test).await;
+        // Another session holds the table.
+        let other = fsync::db::connect(&test.url).await.unwrap();
+        let holder = other.begin().await.unwrap();
+        holder
+            .execute_raw(Statement::from_string(
+                holder.get_database_backend(),
+                "LOCK TABLE item IN ACCESS EXCLUSIVE MODE",
+            ))
+            .await
+            .unwrap();
+        let started = std::time::Instant::now();
+        let error = migration::run::<Migrator>(&test.db, Command::Up(None))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "it gave up instead of queueing"
+        );
+        assert!(
+            error.contains("waited longer than lock_timeout 300ms")
+                && error.contains("nothing was changed"),
+            "{error}"
+        );
+        holder.rollback().await.unwrap();
+        other.close().await.unwrap();
+        let note = query_i64(
+            &test,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = 'item' AND column_name = 'note'",
+        )
+        .await;
+        assert_eq!(
+            note,
+            [0],
+            "the column added before the timeout was rolled back"
+        );
+        assert_eq!(pg_state(&test).await, (vec![], vec![]));
+        let applied = Migrator::get_applied_migrations(&test.db).await.unwrap();
+        assert_eq!(applied.len(), 1);
+        migration::run::<Migrator>(&test.db, Command::Up(None))
+            .await
+            .unwrap();
+        assert_eq!(pg_state(&test).await, (vec![true], vec![true]));
+        test.drop_database().await;
+    }
+}
