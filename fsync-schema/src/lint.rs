@@ -184,12 +184,83 @@ pub fn lint(before: &Schema, steps: &[Step]) -> Vec<Finding> {
                         ),
                         _ => {}
                     }
+                    if let Some((message, reason, alternative)) = postgres_lock(t, change) {
+                        push(false, message, reason, alternative);
+                    }
                 }
             }
             _ => {}
         }
     }
     out
+}
+
+/// Functions that PostgreSQL evaluates per row (a default made of one makes
+/// `ADD COLUMN` rewrite the table).
+const VOLATILE: &[&str] = &[
+    "random(",
+    "gen_random_uuid(",
+    "uuid_generate_v",
+    "clock_timestamp(",
+    "timeofday(",
+    "nextval(",
+];
+
+/// Whether PostgreSQL changes the column's type without rewriting the table
+/// (a longer varchar, varchar to text).
+fn postgres_keeps_rows(from: ColumnType, to: ColumnType) -> bool {
+    match (from, to) {
+        (ColumnType::String(a), ColumnType::String(b)) => b >= a,
+        (ColumnType::String(_), ColumnType::Text) => true,
+        _ => from == to,
+    }
+}
+
+/// What a change to an existing table makes PostgreSQL rewrite or lock for
+/// long, with the safer plan: (message, reason, alternative).
+fn postgres_lock(table: &str, change: &Change) -> Option<(String, &'static str, &'static str)> {
+    match change {
+        // A narrowing change is already a destructive finding with the same safer plan.
+        Change::AlterColumn { from, to }
+            if !postgres_keeps_rows(from.ty, to.ty) && !narrows(from.ty, to.ty) =>
+        {
+            Some((
+                format!(
+                    "changes the type of `{table}.{}` from {} to {}",
+                    to.name,
+                    from.ty.name(),
+                    to.ty.name()
+                ),
+                "on PostgreSQL, the type change rewrites the whole table under an ACCESS EXCLUSIVE lock: reads and writes wait until it ends",
+                "add a column of the new type, fill it in batches (a data step), move the code to it, then drop the old column",
+            ))
+        }
+        Change::AlterColumn { from, to } if from.nullable && !to.nullable => Some((
+            format!(
+                "makes `{table}.{}` NOT NULL by a full scan on PostgreSQL",
+                to.name
+            ),
+            "SET NOT NULL scans every row under an ACCESS EXCLUSIVE lock: reads and writes wait until it ends",
+            "first add CHECK (column IS NOT NULL) NOT VALID and VALIDATE it (writes go on); PostgreSQL 12+ then sets NOT NULL without the scan, and the CHECK can go",
+        )),
+        Change::AddColumn(column) => {
+            let Some(crate::model::DefaultValue::Sql(expr)) = &column.default else {
+                return None;
+            };
+            let lower = expr.to_lowercase();
+            VOLATILE.iter().any(|f| lower.contains(f)).then(|| {
+                (
+                    format!(
+                        "adds `{table}.{}` with the volatile default {expr}",
+                        column.name
+                    ),
+                    "on PostgreSQL, a volatile default is computed for every existing row: the table is rewritten under an ACCESS EXCLUSIVE lock",
+                    "add the column without the default (or with a constant one), fill existing rows in batches with a data step, then set the default",
+                )
+            })
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -207,6 +278,52 @@ mod tests {
         assert!(!narrows(T::Integer, T::Text));
         assert!(!narrows(T::String(10), T::Text));
         assert!(!narrows(T::Integer, T::Double));
+    }
+
+    #[test]
+    fn postgres_rewrites_and_long_locks_are_named_with_the_safer_plan() {
+        use crate::model::{Column, DefaultValue, Table};
+        let table = Table::new("t")
+            .column_def(Column::new("id", T::Integer))
+            .column_def(Column::new("code", T::String(10)).nullable())
+            .column_def(Column::new("n", T::Integer))
+            .primary_key(["id"]);
+        let before = Schema::new([table.clone()]);
+        let change = |from: Column, to: Column| Change::AlterColumn { from, to };
+        let changes = vec![
+            change(
+                table.columns[1].clone(),
+                Column::new("code", T::String(20)).nullable(),
+            ),
+            change(table.columns[1].clone(), Column::new("code", T::Text)),
+            change(table.columns[2].clone(), Column::new("n", T::BigInt)),
+            Change::AddColumn(
+                Column::new("token", T::Uuid)
+                    .default(DefaultValue::Sql("gen_random_uuid()".into())),
+            ),
+            Change::AddColumn(
+                Column::new("at", T::TimestampTz).default(DefaultValue::CurrentTimestamp),
+            ),
+        ];
+        let steps = vec![Step::AlterTable {
+            table: table.clone(),
+            changes,
+        }];
+        let messages: Vec<String> = lint(&before, &steps)
+            .into_iter()
+            .filter(|f| {
+                f.reason.starts_with("on PostgreSQL") || f.reason.starts_with("SET NOT NULL")
+            })
+            .map(|f| format!("{} | {}", f.message, &f.alternative[..20]))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "makes `t.code` NOT NULL by a full scan on PostgreSQL | first add CHECK (col",
+                "changes the type of `t.n` from integer to big_int | add a column of the ",
+                "adds `t.token` with the volatile default gen_random_uuid() | add the column witho",
+            ]
+        );
     }
 
     #[test]
@@ -248,6 +365,11 @@ mod tests {
             summary,
             [
                 (0, true, "changes `t.name` from text to string(10)"),
+                (
+                    0,
+                    false,
+                    "makes `t.name` NOT NULL by a full scan on PostgreSQL"
+                ),
                 (0, false, "adds NOT NULL column `t.kind` without a default"),
                 (0, false, "adds UNIQUE (name) to `t`"),
                 (
@@ -259,11 +381,11 @@ mod tests {
             ]
         );
         assert!(
-            findings[1]
+            findings[2]
                 .alternative
                 .contains("--fill t.kind=<SQL expression>")
         );
-        assert!(findings[3].reason.contains("blocks writes"));
-        assert!(findings[4].alternative.contains("renamed_from"));
+        assert!(findings[4].reason.contains("blocks writes"));
+        assert!(findings[5].alternative.contains("renamed_from"));
     }
 }
