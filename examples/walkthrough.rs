@@ -5,11 +5,14 @@
 //! a column (`book.pages`, with a default) and renames `book.title` to
 //! `book.name`; we generate the incremental migration, read the lint, apply
 //! it to the database that holds the rows, and show that every row is kept.
+//! Version 3 adds `book.slug`, NOT NULL without a default: the migration fills
+//! the existing rows once (`gen-migration --fill "book.slug=.."`) and carries
+//! a hand-written data step (SQL with its `down`) after its generated steps.
 //!
 //! Run it with `cargo run --example walkthrough`.
 
-use fsync_schema::migration::{Direction, apply};
-use fsync_schema::{Schema, SchemaEntity, codegen, diff::diff, lint::lint};
+use fsync_schema::migration::{DataStep, Direction, apply_with_data};
+use fsync_schema::{Schema, SchemaEntity, codegen, diff::diff, fill, lint::lint};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait,
 };
@@ -97,27 +100,70 @@ mod v2 {
     }
 }
 
+/// Version 3: `book.slug`, required, filled once for the books already stored.
+mod v3 {
+    pub use super::v2::{author, publisher};
+
+    pub mod book {
+        #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+        #[schema(table = "book", index(name = "idx_book_author", columns(author_id)))]
+        pub struct Model {
+            #[schema(primary_key, autoincrement)]
+            pub id: i32,
+            #[schema(references = super::author::id, on_delete = cascade)]
+            pub author_id: i32,
+            pub name: String,
+            #[schema(default = 100)]
+            pub pages: i32,
+            #[schema(references = super::publisher::id, on_delete = set_null)]
+            pub publisher_id: Option<i32>,
+            pub slug: String,
+        }
+    }
+
+    pub fn schema() -> fsync_schema::Schema {
+        use fsync_schema::SchemaEntity;
+        fsync_schema::Schema::new([
+            publisher::Entity::table(),
+            author::Entity::table(),
+            book::Entity::table(),
+        ])
+    }
+}
+
 /// Generates the migration from `old` to `new`, writes it to `dir`, and applies it.
+/// `fills` are `gen-migration --fill` arguments; `data` the data steps written
+/// by hand into the generated file's `data_steps()`.
 async fn migrate(
     db: &DatabaseConnection,
     dir: &std::path::Path,
     name: &str,
-    old: &Schema,
-    new: &Schema,
+    (old, new): (&Schema, &Schema),
+    fills: &[&str],
+    data: Vec<DataStep>,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let steps = diff(old, new);
+    let fills: Vec<fill::Fill> = fills
+        .iter()
+        .map(|f| fill::parse(f))
+        .collect::<Result<_, _>>()?;
+    let (steps, fills) = fill::apply(old, &diff(old, new), &fills)?;
     println!("\n== {name}: {} step(s)", steps.len());
     for change in steps.iter().flat_map(|s| s.describe()) {
         println!("  {change}");
     }
-    for finding in lint(old, &steps) {
+    for finding in lint(old, &diff(old, new)) {
         println!("{finding}");
     }
-    let source = codegen::migration_file(
+    let options = codegen::FileOptions {
+        fills: fills.clone(),
+        lock_timeout: None,
+    };
+    let source = codegen::migration_file_with(
         name,
         "cargo xtask",
         "cargo run --example walkthrough",
         &steps,
+        &options,
     );
     let path = dir.join(format!("{name}.rs"));
     std::fs::write(&path, &source)?;
@@ -141,7 +187,12 @@ async fn migrate(
     ))
     .await?;
     let txn = db.begin().await?;
-    apply(&SchemaManager::new(&txn), &steps, Direction::Up).await?;
+    let mut all_data: Vec<DataStep> = fills
+        .iter()
+        .map(|f| DataStep::fill(f.after, &f.table, &f.column, &f.expr))
+        .collect();
+    all_data.extend(data);
+    apply_with_data(&SchemaManager::new(&txn), &steps, &all_data, Direction::Up).await?;
     txn.commit().await?;
     db.execute_raw(Statement::from_string(
         db.get_database_backend(),
@@ -164,8 +215,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         &db,
         &dir,
         "m20250101_000001_create_bookshop",
-        &Schema::default(),
-        &v1::schema(),
+        (&Schema::default(), &v1::schema()),
+        &[],
+        Vec::new(),
     )
     .await?;
 
@@ -201,8 +253,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         &db,
         &dir,
         "m20250102_000002_add_publisher_and_pages",
-        &v1::schema(),
-        &v2::schema(),
+        (&v1::schema(), &v2::schema()),
+        &[],
+        Vec::new(),
     )
     .await?;
 
@@ -240,11 +293,42 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "  {} book(s) now have a publisher",
         linked.iter().filter(|(_, p)| p.is_some()).count()
     );
+
+    // Version 3: a required `slug`, filled once from the name; then a data
+    // step (written by hand in the migration's `data_steps()`) gives the books
+    // of each author a page count of at least 100, and undoes nothing on `down`.
+    migrate(
+        &db,
+        &dir,
+        "m20250103_000003_add_slug",
+        (&v2::schema(), &v3::schema()),
+        &["book.slug=lower(replace(name, ' ', '-'))"],
+        vec![
+            DataStep::after(2)
+                .named("at least 100 pages")
+                .sql("UPDATE book SET pages = 100 WHERE pages < 100")
+                .down_nothing(),
+        ],
+    )
+    .await?;
+    let slugs: Vec<String> = v3::book::Entity::find()
+        .all(&db)
+        .await?
+        .into_iter()
+        .map(|b| b.slug)
+        .collect();
+    println!("\nslugs filled once: {slugs:?}");
+    assert_eq!(
+        slugs,
+        ["the-dispossessed", "lavinia", "invisible-cities"],
+        "every stored book got its slug"
+    );
+
     // The generated entities also render the new schema directly.
     println!(
         "\n{}",
         fsync_schema::render::build(
-            &v2::book::Entity::create_table_statement(fsync_schema::Backend::Sqlite),
+            &v3::book::Entity::create_table_statement(fsync_schema::Backend::Sqlite),
             fsync_schema::Backend::Sqlite
         )
     );
