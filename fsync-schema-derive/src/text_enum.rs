@@ -106,15 +106,11 @@ fn read_variant<'a>(cx: &Ctxt, variant: &'a syn::Variant) -> Option<Variant<'a>>
                 RENAME => &mut rename,
                 PREFIX => &mut prefix,
                 _ => {
-                    let hint = did_you_mean(&key, TEXT_KEYS.iter().copied());
-                    return Err(meta.error(format!(
-                        "unknown text key `{key}`{}",
-                        if hint.is_empty() {
-                            "; expected `rename` or `prefix`".to_owned()
-                        } else {
-                            hint
-                        }
-                    )));
+                    let hint = match did_you_mean(&key, TEXT_KEYS.iter().copied()) {
+                        Some(candidate) => format!("; did you mean `{candidate}`?"),
+                        None => "; expected `rename` or `prefix`".to_owned(),
+                    };
+                    return Err(meta.error(format!("unknown text key `{key}`{hint}")));
                 }
             };
             let value: LitStr = meta.value()?.parse().map_err(|error| {

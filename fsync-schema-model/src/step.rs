@@ -148,7 +148,12 @@ fn rename_in_table(table: &mut Table, from: &str, to: &str) {
     table
         .indexes
         .iter_mut()
-        .for_each(|x| rename(&mut x.columns));
+        .for_each(|x| {
+            rename(&mut x.columns);
+            if let Some(chars) = x.prefixes.remove(from) {
+                x.prefixes.insert(to.to_owned(), chars);
+            }
+        });
 }
 
 impl Step {

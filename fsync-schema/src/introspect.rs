@@ -254,12 +254,13 @@ async fn sqlite(db: &DatabaseConnection) -> Result<Schema, IntrospectError> {
                     name: index.index_name.clone(),
                     columns: index.columns.clone(),
                     unique: index.unique,
+                    prefixes: Default::default(),
                 });
             }
         }
         tables.push(table);
     }
-    Ok(Schema { tables })
+    Ok(Schema::new(tables))
 }
 
 // PostgreSQL ---------------------------------------------------------------
@@ -390,6 +391,7 @@ async fn postgres(db: &DatabaseConnection) -> Result<Schema, IntrospectError> {
                     name: index_name.clone(),
                     columns: index.columns.clone(),
                     unique: index.unique,
+                    prefixes: Default::default(),
                 });
             }
         }
@@ -405,7 +407,7 @@ async fn postgres(db: &DatabaseConnection) -> Result<Schema, IntrospectError> {
         }
         tables.push(table);
     }
-    Ok(Schema { tables })
+    Ok(Schema::new(tables))
 }
 
 // MySQL / MariaDB ----------------------------------------------------------
@@ -552,11 +554,17 @@ async fn mysql(db: &DatabaseConnection) -> Result<Schema, IntrospectError> {
                         name: index.name.clone(),
                         columns,
                         unique: false,
+                        // Prefix lengths: MySQL's alone.
+                        prefixes: index
+                            .parts
+                            .iter()
+                            .filter_map(|p| Some((p.column.clone(), p.sub_part?)))
+                            .collect(),
                     });
                 }
             }
         }
         tables.push(table);
     }
-    Ok(Schema { tables })
+    Ok(Schema::new(tables))
 }

@@ -265,7 +265,7 @@ pub fn statements(step: &Step, backend: Backend) -> Vec<String> {
         Step::RenameTable { from, table } => rename_table(from, table, backend),
         Step::CreateIndex { table, index } => {
             let owner = Table::new(table);
-            vec![render::build(&render::create_index(&owner, index), backend)]
+            vec![render::build(&render::create_index(&owner, index, backend), backend)]
         }
         Step::DropIndex { table, index } => {
             let owner = Table::new(table);
@@ -577,7 +577,7 @@ fn sqlite_rebuild(after: &Table, changes: &[Change]) -> Vec<String> {
         ),
     ];
     out.extend(
-        render::create_indexes(after)
+        render::create_indexes(after, backend)
             .iter()
             .map(|index| render::build(index, backend)),
     );

@@ -90,7 +90,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let backend: Backend = backend.parse()?;
             print!(
                 "{}",
-                fsync_schema::render::schema_sql(&fsync::entities::schema(), backend)
+                fsync_schema::render::schema_sql(&fsync::entities::schema(), backend)?
             );
             Ok(())
         }
