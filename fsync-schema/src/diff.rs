@@ -48,10 +48,14 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Step> {
             }
             after.indexes = kept;
             after.renamed_from = None;
-            alters.push(Step::AlterTable {
+            let alter = Step::AlterTable {
                 table: after,
                 changes,
-            });
+            };
+            if let Err(error) = alter.check() {
+                panic!("diff built an inconsistent step: {error}");
+            }
+            alters.push(alter);
         }
     }
 

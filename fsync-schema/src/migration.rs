@@ -204,10 +204,8 @@ pub enum Command {
 pub fn needs_sqlite_rebuild(step: &Step) -> bool {
     match step {
         Step::AlterTable { table, changes } => {
-            let before = match step.inverse() {
-                Step::AlterTable { table, .. } => table,
-                _ => unreachable!("the inverse of an alter is an alter"),
-            };
+            let before = fsync_schema_model::step::table_before(table, changes)
+                .unwrap_or_else(|error| panic!("{error}"));
             changes
                 .iter()
                 .any(|change| !sqlite_alters(change, &before, table))
