@@ -20,7 +20,7 @@ fn main() {
     assert!(schema.targets.is_all());
     assert_eq!(schema.tables[0].indexes[0].prefix_of("body"), Some(191));
     let mysql = render::schema_sql(&schema, Backend::MySql).unwrap();
-    assert!(mysql.contains("(`title`, `body`(191))"), "{mysql}");
+    assert!(mysql.contains("(`title`, `body` (191))"), "{mysql}");
     let postgres = render::schema_sql(&schema, Backend::Postgres).unwrap();
     assert!(postgres.contains(r#"("title", "body")"#), "{postgres}");
 }
