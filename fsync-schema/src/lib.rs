@@ -30,6 +30,7 @@ pub mod lint;
 pub mod migration;
 pub mod normalize;
 pub mod render;
+pub mod seaorm;
 #[cfg(feature = "sql-docs")]
 pub mod sql_docs;
 pub mod text_enum;
