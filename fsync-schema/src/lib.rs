@@ -40,7 +40,7 @@ pub use fsync_schema_model::step::{self, Change, Step};
 
 pub use fsync_schema_derive::{Entity, TextEnum};
 pub use fsync_schema_model::model::*;
-pub use fsync_schema_model::{model, validate};
+pub use fsync_schema_model::{model, naming, validate};
 pub use text_enum::{TextEnumError, TextVariant};
 pub use value::{ColumnValue, SqlValue};
 

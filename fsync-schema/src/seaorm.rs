@@ -55,7 +55,7 @@ pub fn column_def(table: &Table, column: &Column) -> ColumnDef {
         .iter()
         .filter(|u| !(u.name.is_none() && only_this(&u.columns)))
         .find(|u| u.columns.iter().any(|c| c == name))
-        .map(|u| u.constraint_name(&table.name))
+        .map(|u| u.name.clone().unwrap_or_else(|| u.columns.join("_")))
         .or_else(|| {
             table
                 .indexes
