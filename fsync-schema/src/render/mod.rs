@@ -5,13 +5,16 @@
 //! would; PostgreSQL and MySQL get their native types.
 
 use crate::model::{
-    Action, Backend, Check, Column, ColumnType, DefaultValue, ForeignKey, Index, Schema, Table,
+    Action, Backend, Check, Column, ColumnType, DefaultValue, ForeignKey, Index, NotTargeted,
+    Schema, Table,
 };
 use sea_query::{
     Alias, ColumnDef, Expr, ForeignKeyAction, IndexCreateStatement, IndexDropStatement, Keyword,
     MysqlQueryBuilder, PostgresQueryBuilder, SchemaStatementBuilder, SqliteQueryBuilder,
     TableCreateStatement, TableDropStatement,
 };
+
+pub mod steps;
 
 /// The SQL type of `column` on `backend`: the column's override, or the
 /// backend's type for its logical type.
@@ -234,12 +237,16 @@ pub fn foreign_key_create(
     create
 }
 
-/// `CREATE INDEX` for one index of `table`.
-pub fn create_index(table: &Table, index: &Index) -> IndexCreateStatement {
+/// `CREATE INDEX` for one index of `table` on `backend`. Prefix lengths are
+/// MySQL's alone: the other backends index the whole column.
+pub fn create_index(table: &Table, index: &Index, backend: Backend) -> IndexCreateStatement {
     let mut create = sea_query::Index::create();
     create.name(&index.name).table(Alias::new(&table.name));
     for name in &index.columns {
-        create.col(Alias::new(name));
+        match index.prefix_of(name) {
+            Some(chars) if backend == Backend::MySql => create.col((Alias::new(name), chars)),
+            _ => create.col(Alias::new(name)),
+        };
     }
     if index.unique {
         create.unique();
@@ -247,12 +254,12 @@ pub fn create_index(table: &Table, index: &Index) -> IndexCreateStatement {
     create
 }
 
-/// `CREATE INDEX` for every index of `table`, in declaration order.
-pub fn create_indexes(table: &Table) -> Vec<IndexCreateStatement> {
+/// `CREATE INDEX` for every index of `table` on `backend`, in declaration order.
+pub fn create_indexes(table: &Table, backend: Backend) -> Vec<IndexCreateStatement> {
     table
         .indexes
         .iter()
-        .map(|index| create_index(table, index))
+        .map(|index| create_index(table, index, backend))
         .collect()
 }
 
@@ -282,14 +289,16 @@ pub fn build(statement: &impl SchemaStatementBuilder, backend: Backend) -> Strin
 pub fn table_statements(table: &Table, backend: Backend) -> Vec<String> {
     let mut statements = vec![build(&create_table(table, backend), backend)];
     statements.extend(
-        create_indexes(table)
+        create_indexes(table, backend)
             .iter()
             .map(|index| build(index, backend)),
     );
     statements
 }
 
-/// Every statement that builds `schema`: tables in foreign-key order, then indexes.
+/// Every statement that builds `schema`: tables in foreign-key order, then
+/// indexes. Renders for any backend; tools call [`Schema::check_target`]
+/// first (as [`schema_sql`] does).
 pub fn schema_statements(schema: &Schema, backend: Backend) -> Vec<String> {
     let tables = schema.in_dependency_order();
     let mut statements: Vec<String> = tables
@@ -298,7 +307,7 @@ pub fn schema_statements(schema: &Schema, backend: Backend) -> Vec<String> {
         .collect();
     for table in tables {
         statements.extend(
-            create_indexes(table)
+            create_indexes(table, backend)
                 .iter()
                 .map(|index| build(index, backend)),
         );
@@ -306,12 +315,14 @@ pub fn schema_statements(schema: &Schema, backend: Backend) -> Vec<String> {
     statements
 }
 
-/// The whole schema as one SQL script, one statement per line.
-pub fn schema_sql(schema: &Schema, backend: Backend) -> String {
-    schema_statements(schema, backend)
+/// The whole schema as one SQL script, one statement per line; an error when
+/// the schema does not target `backend` ([`Schema::check_target`]).
+pub fn schema_sql(schema: &Schema, backend: Backend) -> Result<String, NotTargeted> {
+    schema.check_target(backend)?;
+    Ok(schema_statements(schema, backend)
         .into_iter()
         .map(|statement| statement + ";\n")
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]
