@@ -816,20 +816,10 @@ impl ForeignKey {
         self
     }
 
-    /// The constraint name: the declared one or `fk_<table>_<columns>`.
+    /// The constraint name: the declared one or `fk_<table>_<columns>`
+    /// ([`crate::naming::foreign_key`]).
     pub fn constraint_name(&self, table: &str) -> String {
-        self.name
-            .clone()
-            .unwrap_or_else(|| format!("fk_{table}_{}", self.columns.join("_")))
-    }
-}
-
-impl Unique {
-    /// The constraint name: the declared one or `uq_<table>_<columns>`.
-    pub fn constraint_name(&self, table: &str) -> String {
-        self.name
-            .clone()
-            .unwrap_or_else(|| format!("uq_{table}_{}", self.columns.join("_")))
+        crate::naming::foreign_key(table, self)
     }
 }
 

@@ -165,15 +165,12 @@ fn rename_in_table(table: &mut Table, from: &str, to: &str) {
         .foreign_keys
         .iter_mut()
         .for_each(|f| rename(&mut f.columns));
-    table
-        .indexes
-        .iter_mut()
-        .for_each(|x| {
-            rename(&mut x.columns);
-            if let Some(chars) = x.prefixes.remove(from) {
-                x.prefixes.insert(to.to_owned(), chars);
-            }
-        });
+    table.indexes.iter_mut().for_each(|x| {
+        rename(&mut x.columns);
+        if let Some(chars) = x.prefixes.remove(from) {
+            x.prefixes.insert(to.to_owned(), chars);
+        }
+    });
 }
 
 impl Step {
@@ -205,7 +202,9 @@ impl Step {
             let before = table_before(table, changes)?;
             let mut redone = before;
             for change in changes {
-                change.apply_to(&mut redone).map_err(|e| disagree(table, change, &e))?;
+                change
+                    .apply_to(&mut redone)
+                    .map_err(|e| disagree(table, change, &e))?;
             }
             if redone != *table {
                 return Err(format!(

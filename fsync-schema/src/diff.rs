@@ -361,7 +361,9 @@ mod tests {
         new_entry
             .columns
             .push(Column::new("size", ColumnType::BigInt).default(DefaultValue::Int(0)));
-        new_entry.indexes.push(Index::new("idx_entry_size", ["size"]));
+        new_entry
+            .indexes
+            .push(Index::new("idx_entry_size", ["size"]));
         let steps = check_round_trip(&old, &Schema::new([new_entry]));
         assert_eq!(
             steps.iter().flat_map(Step::describe).collect::<Vec<_>>(),

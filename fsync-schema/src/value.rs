@@ -5,8 +5,8 @@
 //! field, and type aliases or user types work as well as the built-in ones.
 
 use crate::model::ColumnType;
-use crate::validate::{DefaultRef, Need};
 use crate::text_enum::TextVariant;
+use crate::validate::{DefaultRef, Need};
 use sea_orm::sea_query::{self, ArrayType, ValueType};
 
 /// A non-null Rust type that a column can store, with its logical type.

@@ -222,6 +222,7 @@ async fn mysql_schema(db: &DatabaseConnection) -> Result<Schema, IntrospectError
                 name: index.name.clone(),
                 unique: index.unique,
                 columns: index.parts.iter().map(|p| p.column.clone()).collect(),
+                // Prefix lengths: MySQL's alone.
                 prefixes: index
                     .parts
                     .iter()

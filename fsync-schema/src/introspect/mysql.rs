@@ -18,7 +18,7 @@ pub(super) struct MyIndex {
     pub(super) unique: bool,
     /// Column names, or expressions for the parts of a functional index.
     pub(super) columns: Vec<String>,
-    /// The prefix length (`SUB_PART`) of each column indexed by a prefix.
+    /// The prefix length of each column indexed by a prefix only.
     pub(super) prefixes: std::collections::BTreeMap<String, u32>,
 }
 
@@ -257,8 +257,8 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
         }
         let index = indexes.last_mut().expect("pushed above");
         let sub_part: Option<i64> = row.try_get_by_index(5)?;
-        if let (Some(column), Some(chars)) = (&column, sub_part) {
-            index.prefixes.insert(column.clone(), chars as u32);
+        if let (Some(column), Some(length)) = (&column, sub_part) {
+            index.prefixes.insert(column.clone(), length as u32);
         }
         index.columns.extend(column.or(expression));
     }
@@ -290,7 +290,7 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
         foreign_key.ref_columns.push(row.try_get_by_index(4)?);
     }
 
-    let tables = names
+    let tables: Vec<Table> = names
         .iter()
         .zip(parts)
         .map(|(name, parts)| table(name, &parts.columns, parts.foreign_keys, parts.indexes))
