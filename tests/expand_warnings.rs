@@ -303,7 +303,9 @@ fn entities_declares_inline_modules_with_their_targets() {
         .map(ToString::to_string)
         .collect();
     assert_eq!(messages.len(), 2, "{messages:#?}");
-    assert!(messages[0].starts_with("primary key of `tag`, column `name`: a text, blob or JSON column"));
+    assert!(
+        messages[0].starts_with("primary key of `tag`, column `name`: a text, blob or JSON column")
+    );
     assert!(messages[1].starts_with("foreign key (tag) of `note`: a text, blob or JSON column"));
     assert!(render::schema_sql(&schema, Backend::MySql).is_err());
 }
