@@ -270,7 +270,7 @@ fn table(table: &Table) -> TokenStream {
     let mut out = quote!(Table::new(#name));
     for c in &table.columns {
         let c = column(c);
-        out.extend(quote!(.column_def(#c)));
+        out.extend(quote!(.with_column(#c)));
     }
     let key = strings(&table.primary_key);
     out.extend(quote!(.primary_key(#key)));
@@ -283,8 +283,12 @@ fn table(table: &Table) -> TokenStream {
         out.extend(quote!(.foreign_key(#fk)));
     }
     for x in &table.indexes {
-        let (name, columns, unique) = (&x.name, strings(&x.columns), x.unique);
-        out.extend(quote!(.index(#name, #columns, #unique)));
+        let (name, columns) = (&x.name, strings(&x.columns));
+        out.extend(if x.unique {
+            quote!(.unique_index(#name, #columns))
+        } else {
+            quote!(.index(#name, #columns))
+        });
     }
     for c in &table.checks {
         let (name, expr) = (option_str(&c.name), &c.expr);
