@@ -2,12 +2,27 @@
 
 pub use crate::model;
 pub use crate::text_enum::{self, TextEnumError, TextVariant};
-pub use crate::value::{ColumnValue, Need, SqlValue, unmet};
+pub use crate::value::{ColumnValue, SqlValue, unmet};
 pub use crate::{SchemaEntity, render, seaorm};
+pub use fsync_schema_model::validate::{DefaultRef, Need};
 pub use sea_orm;
 pub use sea_orm::sea_query;
 
 use crate::model::{Column, SqlTypes};
+
+/// The rules of an entity that exist because of one backend, one constant per
+/// backend, implemented by `#[derive(Entity)]`. `entities!` evaluates the
+/// constants of the backends its schema targets; a broken rule panics there,
+/// and the compiler reports it under the attribute token it comes from.
+///
+/// Generic over a placeholder `T` (always `()`): the compiler evaluates the
+/// constants of a non-generic impl whether they are used or not, those of a
+/// generic one only when used.
+pub trait BackendRules<T> {
+    const SQLITE: ();
+    const POSTGRES: ();
+    const MYSQL: ();
+}
 
 /// The model column for a field of type `T`.
 pub fn column<T: ColumnValue>(name: &str, sql_type: SqlTypes) -> Column {

@@ -21,7 +21,16 @@ pub mod prelude {
     };
     pub use crate::step::{Change, Step};
     pub use sea_orm_migration::async_trait::async_trait;
-    pub use sea_orm_migration::{DbErr, MigrationName, MigrationTrait, SchemaManager};
+    pub use sea_orm_migration::{
+        DbErr, MigrationName, MigrationTrait, MigratorTrait, SchemaManager,
+    };
+}
+
+/// A migrator written by `gen-migration`: besides running its migrations, it
+/// lists their steps, which the tools replay (the stale check, `baseline`).
+pub trait GeneratedMigrator: MigratorTrait {
+    /// Each generated migration's module name and steps, oldest first.
+    fn steps() -> Vec<(&'static str, Vec<Step>)>;
 }
 
 /// Which way a migration runs.

@@ -35,6 +35,7 @@ pub fn comparable(schema: &Schema, backend: Backend) -> Schema {
             .iter()
             .map(|table| comparable_table(table, backend))
             .collect(),
+        targets: schema.targets,
     }
 }
 
@@ -53,7 +54,12 @@ fn comparable_table(table: &Table, backend: Backend) -> Table {
                 columns: index.columns.clone(),
             });
         } else {
-            indexes.push(index.clone());
+            let mut index = index.clone();
+            // Only MySQL indexes a prefix; the others index the whole column.
+            if backend != Backend::MySql {
+                index.prefixes.clear();
+            }
+            indexes.push(index);
         }
     }
     for unique in &mut uniques {

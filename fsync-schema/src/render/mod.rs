@@ -5,7 +5,8 @@
 //! would; PostgreSQL and MySQL get their native types.
 
 use crate::model::{
-    Action, Backend, Column, ColumnType, DefaultValue, ForeignKey, Index, Schema, Table,
+    Action, Backend, Column, ColumnType, DefaultValue, ForeignKey, Index, NotTargeted, Schema,
+    Table,
 };
 use crate::naming;
 use sea_query::{
@@ -214,12 +215,16 @@ pub fn foreign_key_create(
     create
 }
 
-/// `CREATE INDEX` for one index of `table`.
-pub fn create_index(table: &Table, index: &Index) -> IndexCreateStatement {
+/// `CREATE INDEX` for one index of `table` on `backend`. Prefix lengths are
+/// MySQL's alone: the other backends index the whole column.
+pub fn create_index(table: &Table, index: &Index, backend: Backend) -> IndexCreateStatement {
     let mut create = sea_query::Index::create();
     create.name(&index.name).table(Alias::new(&table.name));
     for name in &index.columns {
-        create.col(Alias::new(name));
+        match index.prefix_of(name) {
+            Some(chars) if backend == Backend::MySql => create.col((Alias::new(name), chars)),
+            _ => create.col(Alias::new(name)),
+        };
     }
     if index.unique {
         create.unique();
@@ -227,12 +232,12 @@ pub fn create_index(table: &Table, index: &Index) -> IndexCreateStatement {
     create
 }
 
-/// `CREATE INDEX` for every index of `table`, in declaration order.
-pub fn create_indexes(table: &Table) -> Vec<IndexCreateStatement> {
+/// `CREATE INDEX` for every index of `table` on `backend`, in declaration order.
+pub fn create_indexes(table: &Table, backend: Backend) -> Vec<IndexCreateStatement> {
     table
         .indexes
         .iter()
-        .map(|index| create_index(table, index))
+        .map(|index| create_index(table, index, backend))
         .collect()
 }
 
@@ -262,14 +267,16 @@ pub fn build(statement: &impl SchemaStatementBuilder, backend: Backend) -> Strin
 pub fn table_statements(table: &Table, backend: Backend) -> Vec<String> {
     let mut statements = vec![build(&create_table(table, backend), backend)];
     statements.extend(
-        create_indexes(table)
+        create_indexes(table, backend)
             .iter()
             .map(|index| build(index, backend)),
     );
     statements
 }
 
-/// Every statement that builds `schema`: tables in foreign-key order, then indexes.
+/// Every statement that builds `schema`: tables in foreign-key order, then
+/// indexes. Renders for any backend; tools call [`Schema::check_target`]
+/// first (as [`schema_sql`] does).
 pub fn schema_statements(schema: &Schema, backend: Backend) -> Vec<String> {
     let tables = schema.in_dependency_order();
     let mut statements: Vec<String> = tables
@@ -278,7 +285,7 @@ pub fn schema_statements(schema: &Schema, backend: Backend) -> Vec<String> {
         .collect();
     for table in tables {
         statements.extend(
-            create_indexes(table)
+            create_indexes(table, backend)
                 .iter()
                 .map(|index| build(index, backend)),
         );
@@ -286,12 +293,14 @@ pub fn schema_statements(schema: &Schema, backend: Backend) -> Vec<String> {
     statements
 }
 
-/// The whole schema as one SQL script, one statement per line.
-pub fn schema_sql(schema: &Schema, backend: Backend) -> String {
-    schema_statements(schema, backend)
+/// The whole schema as one SQL script, one statement per line; an error when
+/// the schema does not target `backend` ([`Schema::check_target`]).
+pub fn schema_sql(schema: &Schema, backend: Backend) -> Result<String, NotTargeted> {
+    schema.check_target(backend)?;
+    Ok(schema_statements(schema, backend)
         .into_iter()
         .map(|statement| statement + ";\n")
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]

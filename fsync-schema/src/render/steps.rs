@@ -15,10 +15,8 @@ use sea_query::{Alias, IntoIden};
 pub fn needs_sqlite_rebuild(step: &Step) -> bool {
     match step {
         Step::AlterTable { table, changes } => {
-            let before = match step.inverse() {
-                Step::AlterTable { table, .. } => table,
-                _ => unreachable!("the inverse of an alter is an alter"),
-            };
+            let before = fsync_schema_model::step::table_before(table, changes)
+                .unwrap_or_else(|error| panic!("{error}"));
             changes
                 .iter()
                 .any(|change| !sqlite_alters(change, &before, table))
@@ -76,7 +74,10 @@ pub fn statements(step: &Step, backend: Backend) -> Vec<String> {
         Step::RenameTable { from, table } => rename_table(from, table, backend),
         Step::CreateIndex { table, index } => {
             let owner = Table::new(table);
-            vec![render::build(&render::create_index(&owner, index), backend)]
+            vec![render::build(
+                &render::create_index(&owner, index, backend),
+                backend,
+            )]
         }
         Step::DropIndex { table, index } => {
             let owner = Table::new(table);
@@ -389,7 +390,7 @@ fn sqlite_rebuild(after: &Table, changes: &[Change]) -> Vec<String> {
         ),
     ];
     out.extend(
-        render::create_indexes(after)
+        render::create_indexes(after, backend)
             .iter()
             .map(|index| render::build(index, backend)),
     );
