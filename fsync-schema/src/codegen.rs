@@ -285,7 +285,7 @@ fn table(table: &Table) -> TokenStream {
     let mut out = quote!(Table::new(#name));
     for c in &table.columns {
         let c = column(c);
-        out.extend(quote!(.column_def(#c)));
+        out.extend(quote!(.with_column(#c)));
     }
     let key = strings(&table.primary_key);
     out.extend(quote!(.primary_key(#key)));
@@ -299,8 +299,12 @@ fn table(table: &Table) -> TokenStream {
     }
     for x in &table.indexes {
         if x.prefixes.is_empty() {
-            let (name, columns, unique) = (&x.name, strings(&x.columns), x.unique);
-            out.extend(quote!(.index(#name, #columns, #unique)));
+            let (name, columns) = (&x.name, strings(&x.columns));
+            out.extend(if x.unique {
+                quote!(.unique_index(#name, #columns))
+            } else {
+                quote!(.index(#name, #columns))
+            });
         } else {
             let x = index(x);
             out.extend(quote!(.index_def(#x)));
