@@ -13,6 +13,16 @@ use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 use sea_orm_migration::{MigratorTrait, SchemaManager};
 use sea_query::{Alias, IntoIden};
 
+pub mod journal;
+mod lock;
+pub mod records;
+mod runner;
+
+pub use runner::{
+    Loss, MigrateError, MigrationState, Plan, PlannedMigration, Progress, RunReport, Runner,
+    StatusReport, command_name,
+};
+
 /// What generated migration files import.
 pub mod prelude {
     pub use super::{Direction, apply};
@@ -40,7 +50,7 @@ pub fn backend_of(backend: DbBackend) -> Backend {
     }
 }
 
-fn to_db_backend(backend: Backend) -> DbBackend {
+pub(crate) fn to_db_backend(backend: Backend) -> DbBackend {
     match backend {
         Backend::Sqlite => DbBackend::Sqlite,
         Backend::Postgres => DbBackend::Postgres,
