@@ -246,11 +246,7 @@ pub async fn connect(
         .connect_timeout(settings.connect_timeout)
         .acquire_timeout(settings.connect_timeout);
     if settings.single_connection {
-        options
-            .max_connections(1)
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None);
+        options.max_connections(1).min_connections(1);
     }
     if matches!(target, Target::SqliteFile(_) | Target::SqliteMemory) {
         options

@@ -122,55 +122,60 @@ pub(crate) async fn release(db: &DatabaseConnection) {
         .await;
 }
 
-/// A SQLite write transaction (`BEGIN IMMEDIATE`), waiting up to `timeout`
-/// while another connection writes.
+/// Sets SQLite's busy timeout: how long a statement waits for another
+/// connection's lock before failing with "database is locked".
+pub(crate) async fn set_busy_timeout(
+    db: &impl ConnectionTrait,
+    timeout: Duration,
+) -> Result<(), MigrateError> {
+    // The pragma answers with a row: read it (sqlx's `execute` would not).
+    let sql = format!("PRAGMA busy_timeout = {}", timeout.as_millis());
+    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql.clone()))
+        .await
+        .map(|_| ())
+        .map_err(|e| MigrateError::db("setting the busy timeout", Some(&sql), e))
+}
+
+/// A SQLite write transaction (`BEGIN IMMEDIATE`). When another connection
+/// writes, says so, then waits up to `timeout` in SQLite's busy handler.
+/// Leaves the connection's busy timeout at `timeout`.
 pub(crate) async fn begin_write(
     db: &DatabaseConnection,
     path: &str,
     timeout: Duration,
     progress: &(dyn Fn(&Progress) + Send + Sync),
 ) -> Result<DatabaseTransaction, MigrateError> {
-    // Polled here rather than in SQLite's busy handler, so that the wait is
-    // announced and bounded by our timeout.
-    db.execute_raw(Statement::from_string(
-        db.get_database_backend(),
-        "PRAGMA busy_timeout = 0",
-    ))
-    .await
-    .map_err(|e| MigrateError::db("setting the busy timeout", None, e))?;
     let options = TransactionOptions {
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
         ..Default::default()
     };
-    let start = Instant::now();
-    let mut told = false;
-    loop {
-        match db.begin_with_options(options).await {
-            Ok(transaction) => return Ok(transaction),
-            Err(error) if is_busy(&error) => {
-                let holder = format!("another connection writing {path}");
-                if !told {
-                    progress(&Progress::WaitingForLock {
-                        holder: holder.clone(),
-                    });
-                    told = true;
-                }
-                if start.elapsed() >= timeout {
-                    return Err(MigrateError::LockTimeout {
-                        holder,
-                        waited: timeout,
-                    });
-                }
-                tokio::time::sleep(POLL).await;
-            }
-            Err(error) => {
-                return Err(MigrateError::db(
-                    "starting a write transaction",
-                    Some("BEGIN IMMEDIATE"),
-                    error,
-                ));
-            }
+    let begin_failed =
+        |e| MigrateError::db("starting a write transaction", Some("BEGIN IMMEDIATE"), e);
+    set_busy_timeout(db, Duration::ZERO).await?;
+    // The transaction holds the single connection: the timeout is set back
+    // through it.
+    match db.begin_with_options(options).await {
+        Ok(transaction) => {
+            set_busy_timeout(&transaction, timeout).await?;
+            return Ok(transaction);
         }
+        Err(error) if is_busy(&error) => set_busy_timeout(db, timeout).await?,
+        Err(error) => {
+            set_busy_timeout(db, timeout).await?;
+            return Err(begin_failed(error));
+        }
+    }
+    let holder = format!("another connection writing {path}");
+    progress(&Progress::WaitingForLock {
+        holder: holder.clone(),
+    });
+    match db.begin_with_options(options).await {
+        Ok(transaction) => Ok(transaction),
+        Err(error) if is_busy(&error) => Err(MigrateError::LockTimeout {
+            holder,
+            waited: timeout,
+        }),
+        Err(error) => Err(begin_failed(error)),
     }
 }
 

@@ -506,6 +506,7 @@ impl<'c> Runner<'c> {
             // Table rebuilds need foreign keys off; each migration still
             // ends with `PRAGMA foreign_key_check`.
             self.foreign_keys(false).await?;
+            lock::set_busy_timeout(self.db, self.lock_timeout).await?;
         }
         let result = match lock::acquire(self.db, self.lock_timeout, &*self.progress).await {
             Ok(()) => {
