@@ -255,7 +255,13 @@ pub async fn connect(
             .test_before_acquire(false);
     }
     Database::connect(options).await.map_err(|error| {
-        let reason = redact_in(&error.to_string(), &url);
+        let mut reason = clean_message(&redact_in(&error.to_string(), &url));
+        if reason.contains("timed out") {
+            reason = format!(
+                "no answer within {} s (the connect timeout): {reason}",
+                settings.connect_timeout.as_secs_f64()
+            );
+        }
         match target {
             Target::SqliteFile(path) => ConnectError::Sqlite { path, reason },
             Target::Server { host, port, .. } => ConnectError::Server {
@@ -268,6 +274,33 @@ pub async fn connect(
             },
         }
     })
+}
+
+/// A database error's message without the layers of wrapping that sqlx and
+/// SeaORM put around the server's words, nor PostgreSQL's source position
+/// (" at line 2665" is a line of the server's C code, not of the statement).
+pub fn clean_message(message: &str) -> String {
+    let mut text = message.to_owned();
+    for noise in [
+        "Execution Error: ",
+        "Query Error: ",
+        "Connection Error: ",
+        "Migration Error: ",
+        "Custom Error: ",
+        "error returned from database: ",
+        "error communicating with database: ",
+    ] {
+        text = text.replace(noise, "");
+    }
+    text.lines()
+        .map(|line| match line.rfind(" at line ") {
+            Some(at) if line[at + 9..].chars().all(|c| c.is_ascii_digit()) && at + 9 < line.len() => {
+                &line[..at]
+            }
+            _ => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The SQLite URL with `mode=ro` in place of any other mode.

@@ -39,7 +39,9 @@ async fn scalar_i64(db: &impl ConnectionTrait, sql: &str) -> Result<Option<i64>,
 async fn try_server_lock(db: &DatabaseConnection, backend: Backend) -> Result<bool, DbErr> {
     let sql = match backend {
         Backend::Postgres => {
-            format!("SELECT pg_try_advisory_lock({PG_CLASS}, {PG_KEY})::int8")
+            format!(
+                "SELECT CASE WHEN pg_try_advisory_lock({PG_CLASS}, {PG_KEY}) THEN 1::int8 ELSE 0::int8 END"
+            )
         }
         _ => format!("SELECT GET_LOCK({MYSQL_NAME}, 0)"),
     };

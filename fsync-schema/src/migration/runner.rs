@@ -103,17 +103,7 @@ impl MigrateError {
 /// A database error's message without the layers of wrapping sqlx and
 /// SeaORM put around the server's words, nor the server's source position.
 pub(crate) fn clean(error: &DbErr) -> String {
-    let mut text = error.to_string();
-    for noise in [
-        "Execution Error: ",
-        "Query Error: ",
-        "Connection Error: ",
-        "Migration Error: ",
-        "error returned from database: ",
-    ] {
-        text = text.replace(noise, "");
-    }
-    text
+    crate::connect::clean_message(&error.to_string())
 }
 
 /// Data a destructive command would drop.
@@ -522,6 +512,22 @@ impl<'c> Runner<'c> {
         result
     }
 
+    /// Creates the record table (and MySQL's journal) if missing; on SQLite
+    /// the write transaction of each migration does it.
+    async fn install(&self) -> Result<(), MigrateError> {
+        if self.backend() != Backend::Sqlite {
+            records::install(self.db)
+                .await
+                .map_err(|e| MigrateError::db("creating the record table", None, e))?;
+        }
+        if self.backend() == Backend::MySql {
+            journal::install(self.db)
+                .await
+                .map_err(|e| MigrateError::db("creating the journal table", None, e))?;
+        }
+        Ok(())
+    }
+
     async fn foreign_keys(&self, on: bool) -> Result<(), MigrateError> {
         let sql = format!("PRAGMA foreign_keys = {}", if on { "ON" } else { "OFF" });
         execute(self.db, &sql)
@@ -534,15 +540,8 @@ impl<'c> Runner<'c> {
             known: self.migrations.len(),
             ..RunReport::default()
         };
-        if self.backend() != Backend::Sqlite {
-            records::install(self.db)
-                .await
-                .map_err(|e| MigrateError::db("creating the record table", None, e))?;
-        }
+        self.install().await?;
         if self.backend() == Backend::MySql {
-            journal::install(self.db)
-                .await
-                .map_err(|e| MigrateError::db("creating the journal table", None, e))?;
             report.recovered =
                 journal::recover(self.db, |name| self.steps.get(name).map(Vec::as_slice))
                     .await?;
@@ -580,6 +579,7 @@ impl<'c> Runner<'c> {
             }
             Command::Fresh => {
                 self.drop_built(&mut report).await?;
+                self.install().await?;
                 self.apply_all(Direction::Up, None, &mut report).await?;
             }
         }
