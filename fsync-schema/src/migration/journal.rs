@@ -175,7 +175,15 @@ pub(crate) async fn run(
         let statements = super::statements(step, Backend::MySql);
         for (done, sql) in statements.iter().enumerate() {
             if let Err(error) = execute(db, sql).await {
-                undo(db, name, &steps, position).await;
+                // The failing statement did not run: a step that failed on
+                // its first statement is not undone (what it would drop may
+                // be someone else's table of the same name).
+                let last = if done == 0 {
+                    position.checked_sub(1)
+                } else {
+                    Some(position)
+                };
+                undo(db, name, &steps, last).await;
                 let _ = finish(db, name).await;
                 return Err(MigrateError::Statement {
                     migration: name.to_owned(),
@@ -210,11 +218,15 @@ pub(crate) async fn run(
         .map_err(|e| MigrateError::db(&context("closing"), None, e))
 }
 
-/// Undoes `steps[..=uncertain]`, newest first. The step at `uncertain` may
-/// have run in part (or not at all): failures of its inverse are expected
-/// and ignored; so are those of steps a killed recovery already undid.
-async fn undo(db: &impl ConnectionTrait, name: &str, steps: &[Step], uncertain: usize) {
-    let last = uncertain.min(steps.len().saturating_sub(1));
+/// Undoes `steps[..=last]`, newest first. The last step may have run in
+/// part (or, after a kill, not at all): failures of its inverse are
+/// expected and ignored; so are those of steps a killed recovery already
+/// undid.
+async fn undo(db: &impl ConnectionTrait, name: &str, steps: &[Step], last: Option<usize>) {
+    let Some(last) = last else {
+        return;
+    };
+    let last = last.min(steps.len().saturating_sub(1));
     for position in (0..=last).rev() {
         for sql in super::statements(&steps[position].inverse(), Backend::MySql) {
             let _ = execute(db, &sql).await;
@@ -260,7 +272,7 @@ pub(crate) async fn recover<'a>(
                 .map_err(|e| MigrateError::db("recording the migration", Some(&record), e))?;
             "finished"
         } else {
-            undo(db, &name, &steps, entry.steps_done as usize).await;
+            undo(db, &name, &steps, Some(entry.steps_done as usize)).await;
             "undone"
         };
         finish(db, &name)
