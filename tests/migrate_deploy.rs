@@ -283,7 +283,7 @@ async fn mariadb_up_killed_at_any_point_is_repaired_by_the_next_run() {
                 status.contains(&format!("half-applied {FIRST}")),
                 "a journaled migration shows as half-applied:\n{status}"
             );
-        } else if status.contains(&format!("applied      {FIRST}")) {
+        } else if status.contains(&format!("applied      {FIRST} at ")) {
             complete += 1;
         } else {
             untouched += 1;

@@ -151,10 +151,14 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     };
     let connect_timeout = seconds(connect_timeout, "connect-timeout")?;
     let lock_timeout = seconds(lock_timeout, "lock-timeout")?;
-    let url = database_url.unwrap_or_else(|| fsync::db::sqlite_url(&fsync::db::default_sqlite_path()));
+    let embedded = database_url.is_none();
+    let url = database_url
+        .unwrap_or_else(|| fsync::db::sqlite_url(&fsync::db::default_sqlite_path()));
     let target = Target::parse(&url)?;
     let text = format == Format::Text;
-    if text {
+    if text && embedded {
+        println!("database: {target} (embedded)");
+    } else if text {
         println!("database: {target}");
     }
     let command = command.unwrap_or(MigrateCommand::Up {
@@ -281,8 +285,10 @@ async fn status(
 
 fn print_status(report: &StatusReport) {
     for m in &report.migrations {
-        let when = m.applied_at.as_deref().unwrap_or("");
-        println!("{:<12} {} {when}", m.state, m.name);
+        match &m.applied_at {
+            Some(when) => println!("{:<12} {} at {when}", m.state, m.name),
+            None => println!("{:<12} {}", m.state, m.name),
+        }
     }
     for r in &report.unknown {
         println!(
