@@ -207,7 +207,7 @@ async fn a_held_lock_is_announced_waited_for_and_given_up_on() {
         let started = Instant::now();
         let out = case.run(dir.path(), &["--lock-timeout", "1", "up"]);
         let stderr = text(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{:?}: {stderr}", case.backend);
+        assert_eq!(out.status.code(), Some(2), "{:?}: {stderr}", case.backend);
         assert!(
             stderr.contains("waiting for the migration lock held by "),
             "{:?}: {stderr}",
@@ -341,29 +341,29 @@ async fn bad_input_fails_with_a_clear_message_and_changes_nothing() {
         (&["migrate", "--lock-timeout", "soon", "up"], 2, "soon"),
         (
             &["migrate", "-u", "postgress://u:hunter2@127.0.0.1/db", "up"],
-            1,
+            2,
             "unsupported database URL `postgress://u:***@127.0.0.1/db`",
         ),
         (
             &["migrate", "-u", &closed_url, "up"],
-            1,
+            2,
             "connection refused",
         ),
         (
             &["migrate", "--connect-timeout", "1", "-u", &silent_url, "up"],
-            1,
+            2,
             "no answer within 1 s",
         ),
-        (&["migrate", "-u", "sqlite:", "up"], 1, "`sqlite:` names no SQLite file"),
-        (&["migrate", "-u", "sqlite://", "fresh"], 1, "names no SQLite file"),
+        (&["migrate", "-u", "sqlite:", "up"], 2, "`sqlite:` names no SQLite file"),
+        (&["migrate", "-u", "sqlite://", "fresh"], 2, "names no SQLite file"),
         (
             &["migrate", "-u", &missing_dir, "up"],
-            1,
+            2,
             "/no/such/dir/x.db`: directory `",
         ),
         (
             &["migrate", "-u", &missing_file, "up"],
-            1,
+            2,
             "missing.db`: no such file (add `?mode=rwc`",
         ),
     ];
@@ -410,7 +410,7 @@ async fn status_reads_and_never_writes() {
     assert!(json["migrations"][0]["applied_at"].as_str().unwrap().ends_with('Z'));
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
     let out = fsync(dir.path(), &["migrate", "-u", &url, "down"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("read-only"), "{}", text(&out.stderr));
     // The servers: no table is made.
     for case in common::servers("status_read_only").await {
@@ -446,7 +446,7 @@ async fn unknown_applied_migrations_are_listed_and_block_changes() {
         );
         for args in [&["up"][..], &["down", "--force"]] {
             let out = case.run(dir.path(), args);
-            assert_eq!(out.status.code(), Some(1));
+            assert_eq!(out.status.code(), Some(2));
             assert!(
                 text(&out.stderr).contains("a newer version probably ran here"),
                 "{}",
@@ -467,7 +467,7 @@ async fn destructive_commands_refuse_while_rows_would_be_dropped() {
         for command in ["down", "reset", "refresh", "fresh"] {
             let out = case.run(dir.path(), &[command]);
             let stderr = text(&out.stderr);
-            assert_eq!(out.status.code(), Some(1), "{command}: {stderr}");
+            assert_eq!(out.status.code(), Some(2), "{command}: {stderr}");
             assert!(
                 stderr.contains(&format!(
                     "`{command}` would drop data: table `entry` (1 row(s)); nothing was changed; pass `--force`"
@@ -549,7 +549,7 @@ async fn a_failing_statement_is_named_and_nothing_is_left_half_done() {
         case.exec("CREATE TABLE sync_conduit (note INTEGER)").await;
         let out = case.run(dir.path(), &["up"]);
         let stderr = text(&out.stderr);
-        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(out.status.code(), Some(2));
         assert!(stderr.contains(&format!("migration `{FIRST}` failed")), "{stderr}");
         assert!(stderr.contains("statement: CREATE TABLE"), "{stderr}");
         assert!(!stderr.contains(" at line "), "{stderr}");
