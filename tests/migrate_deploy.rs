@@ -162,7 +162,10 @@ async fn four_runners_at_once_apply_each_migration_once() {
                     "{:?} round {round}: a runner failed:\n{stdout}{stderr}",
                     case.backend
                 );
-                applied += stdout.lines().filter(|l| l.starts_with("applied m")).count();
+                applied += stdout
+                    .lines()
+                    .filter(|l| l.starts_with("applied m"))
+                    .count();
             }
             assert_eq!(applied, 1, "{:?} round {round}: applied once", case.backend);
             assert_eq!(case.count("SELECT COUNT(*) FROM seaql_migrations").await, 1);
@@ -216,7 +219,11 @@ async fn a_held_lock_is_announced_waited_for_and_given_up_on() {
         assert!(stderr.contains("gave up waiting"), "{stderr}");
         assert!(started.elapsed() < Duration::from_secs(10));
         assert!(
-            !case.tables().await.iter().any(|t| TABLES.contains(&t.as_str())),
+            !case
+                .tables()
+                .await
+                .iter()
+                .any(|t| TABLES.contains(&t.as_str())),
             "{:?}: nothing was migrated",
             case.backend
         );
@@ -276,7 +283,10 @@ async fn mariadb_up_killed_at_any_point_is_repaired_by_the_next_run() {
         let status = text(&status.stdout);
         let tables = case.tables().await;
         let journal = tables.contains(&"fsync_schema_journal".to_owned())
-            && case.count("SELECT COUNT(*) FROM fsync_schema_journal").await > 0;
+            && case
+                .count("SELECT COUNT(*) FROM fsync_schema_journal")
+                .await
+                > 0;
         if journal {
             half_applied += 1;
             assert!(
@@ -301,11 +311,15 @@ async fn mariadb_up_killed_at_any_point_is_repaired_by_the_next_run() {
         );
         let tables = case.tables().await;
         for table in TABLES {
-            assert!(tables.contains(&table.to_owned()), "kill {kill}: {tables:?}");
+            assert!(
+                tables.contains(&table.to_owned()),
+                "kill {kill}: {tables:?}"
+            );
         }
         assert_eq!(case.count("SELECT COUNT(*) FROM seaql_migrations").await, 1);
         assert_eq!(
-            case.count("SELECT COUNT(*) FROM fsync_schema_journal").await,
+            case.count("SELECT COUNT(*) FROM fsync_schema_journal")
+                .await,
             0
         );
         case.close().await;
@@ -322,7 +336,10 @@ async fn mariadb_up_killed_at_any_point_is_repaired_by_the_next_run() {
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_input_fails_with_a_clear_message_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let missing_dir = format!("sqlite://{}/no/such/dir/x.db?mode=rwc", dir.path().display());
+    let missing_dir = format!(
+        "sqlite://{}/no/such/dir/x.db?mode=rwc",
+        dir.path().display()
+    );
     let missing_file = format!("sqlite://{}/missing.db", dir.path().display());
     // A port that answers nothing: bound, never accepted.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -354,8 +371,16 @@ async fn bad_input_fails_with_a_clear_message_and_changes_nothing() {
             2,
             "no answer within 1 s",
         ),
-        (&["migrate", "-u", "sqlite:", "up"], 2, "`sqlite:` names no SQLite file"),
-        (&["migrate", "-u", "sqlite://", "fresh"], 2, "names no SQLite file"),
+        (
+            &["migrate", "-u", "sqlite:", "up"],
+            2,
+            "`sqlite:` names no SQLite file",
+        ),
+        (
+            &["migrate", "-u", "sqlite://", "fresh"],
+            2,
+            "names no SQLite file",
+        ),
         (
             &["migrate", "-u", &missing_dir, "up"],
             2,
@@ -375,7 +400,11 @@ async fn bad_input_fails_with_a_clear_message_and_changes_nothing() {
         assert_eq!(out.status.code(), Some(*code), "{args:?}: {stderr}");
         assert!(stderr.contains(message), "{args:?}: {stderr}");
         assert!(!stderr.contains("hunter2") && !text(&out.stdout).contains("hunter2"));
-        assert!(started.elapsed() < Duration::from_secs(4), "{args:?} took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(4),
+            "{args:?} took {:?}",
+            started.elapsed()
+        );
     }
     let port = silent.local_addr().unwrap().port().to_string();
     let out = fsync(
@@ -403,15 +432,27 @@ async fn status_reads_and_never_writes() {
     assert!(out.status.success());
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
     let bytes = std::fs::read(&path).unwrap();
-    let out = fsync(dir.path(), &["migrate", "-u", &url, "status", "--format", "json"]);
+    let out = fsync(
+        dir.path(),
+        &["migrate", "-u", &url, "status", "--format", "json"],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["migrations"][0]["state"], "applied");
-    assert!(json["migrations"][0]["applied_at"].as_str().unwrap().ends_with('Z'));
+    assert!(
+        json["migrations"][0]["applied_at"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
     let out = fsync(dir.path(), &["migrate", "-u", &url, "down"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("read-only"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("read-only"),
+        "{}",
+        text(&out.stderr)
+    );
     // The servers: no table is made.
     for case in common::servers("status_read_only").await {
         let case = Case {
@@ -423,7 +464,12 @@ async fn status_reads_and_never_writes() {
         let out = case.run(dir.path(), &["status"]);
         assert!(out.status.success(), "{}", text(&out.stderr));
         assert!(text(&out.stdout).contains("0 applied, 1 pending"));
-        assert_eq!(case.tables().await, Vec::<String>::new(), "{:?}", case.backend);
+        assert_eq!(
+            case.tables().await,
+            Vec::<String>::new(),
+            "{:?}",
+            case.backend
+        );
         case.close().await;
     }
 }
@@ -478,15 +524,20 @@ async fn destructive_commands_refuse_while_rows_would_be_dropped() {
             assert_eq!(case.count("SELECT COUNT(*) FROM entry").await, 1);
         }
         // `fresh --force` drops what the migrations built, and only that.
-        case.exec("CREATE TABLE user_notes (id INTEGER PRIMARY KEY)").await;
-        case.exec("CREATE VIEW entry_names AS SELECT 1 AS one").await;
+        case.exec("CREATE TABLE user_notes (id INTEGER PRIMARY KEY)")
+            .await;
+        case.exec("CREATE VIEW entry_names AS SELECT 1 AS one")
+            .await;
         if case.backend == Backend::Postgres {
             case.exec("CREATE TYPE mood AS ENUM ('calm')").await;
         }
         let out = case.run(dir.path(), &["fresh", "--force"]);
         let stdout = text(&out.stdout);
         assert!(out.status.success(), "{}", text(&out.stderr));
-        assert!(stdout.contains("dropped data: table `entry` (1 row(s))"), "{stdout}");
+        assert!(
+            stdout.contains("dropped data: table `entry` (1 row(s))"),
+            "{stdout}"
+        );
         assert!(stdout.contains("left table `user_notes` (not created by the migrations)"));
         assert!(stdout.contains("left view `entry_names`"), "{stdout}");
         if case.backend == Backend::Postgres {
@@ -527,7 +578,12 @@ async fn dry_runs_print_the_sql_in_order_and_change_nothing() {
             _ => assert!(at("BEGIN;") < at("CREATE TABLE") && at("INSERT INTO") < at("COMMIT;")),
         }
         assert!(stdout.ends_with("dry run: 1 migration(s) to apply; nothing was changed\n"));
-        assert_eq!(case.tables().await, Vec::<String>::new(), "{:?}", case.backend);
+        assert_eq!(
+            case.tables().await,
+            Vec::<String>::new(),
+            "{:?}",
+            case.backend
+        );
 
         assert!(case.run(dir.path(), &["up"]).status.success());
         let out = case.run(dir.path(), &["down", "--dry-run", "--format", "json"]);
@@ -535,7 +591,14 @@ async fn dry_runs_print_the_sql_in_order_and_change_nothing() {
         assert_eq!(plan["direction"], "down");
         let statements = plan["migrations"][0]["statements"].as_array().unwrap();
         assert!(statements[0].as_str().unwrap().starts_with("DROP TABLE"));
-        assert!(statements.last().unwrap().as_str().unwrap().starts_with("DELETE FROM"));
+        assert!(
+            statements
+                .last()
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .starts_with("DELETE FROM")
+        );
         assert_eq!(case.count("SELECT COUNT(*) FROM seaql_migrations").await, 1);
         case.close().await;
     }
@@ -550,14 +613,18 @@ async fn a_failing_statement_is_named_and_nothing_is_left_half_done() {
         let out = case.run(dir.path(), &["up"]);
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2));
-        assert!(stderr.contains(&format!("migration `{FIRST}` failed")), "{stderr}");
+        assert!(
+            stderr.contains(&format!("migration `{FIRST}` failed")),
+            "{stderr}"
+        );
         assert!(stderr.contains("statement: CREATE TABLE"), "{stderr}");
         assert!(!stderr.contains(" at line "), "{stderr}");
         let mut tables = case.tables().await;
         tables.retain(|t| TABLES.contains(&t.as_str()));
         assert_eq!(tables, ["sync_conduit"], "{:?}: {stderr}", case.backend);
         assert_eq!(
-            case.count("SELECT COUNT(*) FROM sync_conduit WHERE note IS NULL").await,
+            case.count("SELECT COUNT(*) FROM sync_conduit WHERE note IS NULL")
+                .await,
             0,
             "the user's table is untouched"
         );

@@ -98,9 +98,9 @@ impl std::fmt::Display for Target {
 impl Target {
     /// Reads a database URL.
     pub fn parse(url: &str) -> Result<Target, ConnectError> {
-        let (scheme, rest) = url.split_once(':').ok_or_else(|| ConnectError::Scheme {
-            url: redact(url),
-        })?;
+        let (scheme, rest) = url
+            .split_once(':')
+            .ok_or_else(|| ConnectError::Scheme { url: redact(url) })?;
         match scheme {
             "sqlite" => {
                 let path = rest.trim_start_matches("//");
@@ -119,10 +119,7 @@ impl Target {
                 };
                 let default_port = if scheme == "postgres" { 5432 } else { 3306 };
                 let authority = rest.trim_start_matches("//");
-                let authority = authority
-                    .split(['/', '?'])
-                    .next()
-                    .unwrap_or_default();
+                let authority = authority.split(['/', '?']).next().unwrap_or_default();
                 let host_port = authority
                     .rsplit_once('@')
                     .map_or(authority, |(_, host)| host);
@@ -294,7 +291,9 @@ pub fn clean_message(message: &str) -> String {
     }
     text.lines()
         .map(|line| match line.rfind(" at line ") {
-            Some(at) if line[at + 9..].chars().all(|c| c.is_ascii_digit()) && at + 9 < line.len() => {
+            Some(at)
+                if line[at + 9..].chars().all(|c| c.is_ascii_digit()) && at + 9 < line.len() =>
+            {
                 &line[..at]
             }
             _ => line,
@@ -418,7 +417,10 @@ mod tests {
         );
         assert_eq!(redact("postgress://u:p@h/db"), "postgress://u:***@h/db");
         assert_eq!(
-            redact_in("bad url postgres://u:p%40ss@h/db (p@ss)", "postgres://u:p%40ss@h/db"),
+            redact_in(
+                "bad url postgres://u:p%40ss@h/db (p@ss)",
+                "postgres://u:p%40ss@h/db"
+            ),
             "bad url postgres://u:***@h/db (***)"
         );
     }

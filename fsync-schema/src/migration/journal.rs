@@ -187,11 +187,7 @@ pub(crate) async fn run(
                 let _ = finish(db, name).await;
                 return Err(MigrateError::Statement {
                     migration: name.to_owned(),
-                    step: format!(
-                        "step {} ({})",
-                        position + 1,
-                        step.describe().join("; ")
-                    ),
+                    step: format!("step {} ({})", position + 1, step.describe().join("; ")),
                     statement: sql.clone(),
                     message: super::runner::clean(&error),
                 });

@@ -132,10 +132,13 @@ pub(crate) async fn set_busy_timeout(
 ) -> Result<(), MigrateError> {
     // The pragma answers with a row: read it (sqlx's `execute` would not).
     let sql = format!("PRAGMA busy_timeout = {}", timeout.as_millis());
-    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql.clone()))
-        .await
-        .map(|_| ())
-        .map_err(|e| MigrateError::db("setting the busy timeout", Some(&sql), e))
+    db.query_all_raw(Statement::from_string(
+        db.get_database_backend(),
+        sql.clone(),
+    ))
+    .await
+    .map(|_| ())
+    .map_err(|e| MigrateError::db("setting the busy timeout", Some(&sql), e))
 }
 
 /// A SQLite write transaction (`BEGIN IMMEDIATE`). When another connection

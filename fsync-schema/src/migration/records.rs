@@ -49,7 +49,11 @@ pub async fn table_exists(db: &impl ConnectionTrait, name: &str) -> Result<bool,
     let row = db
         .query_one_raw(statement(db, &sql, vec![name.into()]))
         .await?;
-    Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0) > 0)
+    Ok(row
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0)
+        > 0)
 }
 
 /// The applied migrations, oldest first; none when the table does not
@@ -132,7 +136,10 @@ pub(crate) async fn execute(db: &impl ConnectionTrait, sql: &str) -> Result<(), 
 pub async fn count_rows(db: &impl ConnectionTrait, table: &str) -> Result<u64, DbErr> {
     let sql = format!("SELECT COUNT(*) FROM {}", quoted(table, backend_of(db)));
     let row = db.query_one_raw(statement(db, &sql, vec![])).await?;
-    Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0) as u64)
+    Ok(row
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0) as u64)
 }
 
 /// The number of rows of `table` whose `column` holds a value.
@@ -148,7 +155,10 @@ pub async fn count_values(
         quoted(table, backend)
     );
     let row = db.query_one_raw(statement(db, &sql, vec![])).await?;
-    Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0) as u64)
+    Ok(row
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0) as u64)
 }
 
 /// An object of the database: its kind (`table`, `view`, `type`) and name.

@@ -37,7 +37,10 @@ pub enum Progress {
     /// A migration a killed runner left half-run was repaired.
     Recovered(Recovery),
     /// A migration is about to run (`up`) or be rolled back (`down`).
-    Starting { migration: String, direction: Direction },
+    Starting {
+        migration: String,
+        direction: Direction,
+    },
 }
 
 /// Why a command failed. Messages name the migration and the failing
@@ -193,11 +196,7 @@ impl StatusReport {
     /// One line: how many are applied, pending, half-applied, unknown.
     pub fn summary(&self) -> String {
         let count = |state: &str| self.migrations.iter().filter(|m| m.state == state).count();
-        let mut line = format!(
-            "{} applied, {} pending",
-            count("applied"),
-            count("pending")
-        );
+        let mut line = format!("{} applied, {} pending", count("applied"), count("pending"));
         let half = count("half-applied");
         if half > 0 {
             line.push_str(&format!(", {half} half-applied (the next `up` repairs it)"));
@@ -243,8 +242,10 @@ pub struct Runner<'c> {
 }
 
 fn utc(seconds: i64) -> String {
-    chrono::DateTime::from_timestamp(seconds, 0)
-        .map_or_else(|| seconds.to_string(), |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+    chrono::DateTime::from_timestamp(seconds, 0).map_or_else(
+        || seconds.to_string(),
+        |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    )
 }
 
 impl<'c> Runner<'c> {
@@ -269,8 +270,11 @@ impl<'c> Runner<'c> {
     /// `mod.rs`): with them the runner journals MySQL runs, counts what
     /// `down` drops, plans dry runs and knows what `fresh` may drop.
     pub fn with_steps<'a>(mut self, steps: impl IntoIterator<Item = (&'a str, Vec<Step>)>) -> Self {
-        self.steps
-            .extend(steps.into_iter().map(|(name, steps)| (name.to_owned(), steps)));
+        self.steps.extend(
+            steps
+                .into_iter()
+                .map(|(name, steps)| (name.to_owned(), steps)),
+        );
         self
     }
 
@@ -423,10 +427,15 @@ impl<'c> Runner<'c> {
         if command == Command::Fresh {
             let schema = self.built_schema("fresh")?;
             for table in &schema.tables {
-                if records::table_exists(self.db, &table.name).await.map_err(read)? {
+                if records::table_exists(self.db, &table.name)
+                    .await
+                    .map_err(read)?
+                {
                     out.push(Loss {
                         what: format!("table `{}`", table.name),
-                        rows: records::count_rows(self.db, &table.name).await.map_err(read)?,
+                        rows: records::count_rows(self.db, &table.name)
+                            .await
+                            .map_err(read)?,
                     });
                 }
             }
@@ -543,8 +552,7 @@ impl<'c> Runner<'c> {
         self.install().await?;
         if self.backend() == Backend::MySql {
             report.recovered =
-                journal::recover(self.db, |name| self.steps.get(name).map(Vec::as_slice))
-                    .await?;
+                journal::recover(self.db, |name| self.steps.get(name).map(Vec::as_slice)).await?;
             for recovery in &report.recovered {
                 (self.progress)(&Progress::Recovered(recovery.clone()));
             }
