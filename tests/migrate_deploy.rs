@@ -235,39 +235,58 @@ async fn a_held_lock_is_announced_waited_for_and_given_up_on() {
     }
 }
 
-/// The `up` of the MariaDB case, killed with SIGKILL at staggered delays;
-/// each rerun must end with the whole schema and one record.
-#[tokio::test(flavor = "multi_thread")]
-async fn mariadb_up_killed_at_any_point_is_repaired_by_the_next_run() {
-    const KILLS: u32 = 32;
+/// A fresh database of `backend` (a new SQLite file in `dir`), or `None`
+/// when that server is not configured.
+async fn one_case(backend: Backend, tag: &str, dir: &Path) -> Option<Case> {
+    if backend == Backend::Sqlite {
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.join(format!("{tag}.db")).display()
+        );
+        return Some(Case {
+            backend,
+            db: fsync::db::connect(&url).await.expect("sqlite file"),
+            url,
+            server: None,
+        });
+    }
+    let mut found = None;
+    for server in common::servers(tag).await {
+        if server.backend == backend {
+            found = Some(server);
+        } else {
+            server.drop_database().await;
+        }
+    }
+    let server = found?;
+    Some(Case {
+        backend,
+        url: server.url.clone(),
+        db: server.db.clone(),
+        server: Some(server),
+    })
+}
+
+/// `up` killed with SIGKILL `kills` times at delays spread over the time a
+/// whole `up` takes, each time on a fresh database. After each kill the
+/// database is untouched, complete, or (MySQL only) journaled and shown as
+/// half-applied; each rerun ends with the whole schema and one record.
+async fn kill_loop(backend: Backend, kills: u32) {
     let dir = tempfile::tempdir().unwrap();
-    let Some(probe) = common::servers("kill_probe")
-        .await
-        .into_iter()
-        .find(|s| s.backend == Backend::MySql)
-    else {
+    let Some(probe) = one_case(backend, "kill_probe", dir.path()).await else {
         return;
     };
-    // How long a whole `up` takes here, to spread the kills over it.
     let started = Instant::now();
-    let out = fsync(dir.path(), &["migrate", "-u", &probe.url, "up"]);
+    let out = probe.run(dir.path(), &["up"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let span = started.elapsed();
-    probe.drop_database().await;
+    probe.close().await;
 
     let (mut half_applied, mut untouched, mut complete) = (0, 0, 0);
-    for kill in 0..KILLS {
-        let server = common::servers(&format!("kill{kill}"))
+    for kill in 0..kills {
+        let case = one_case(backend, &format!("kill{kill}"), dir.path())
             .await
-            .into_iter()
-            .find(|s| s.backend == Backend::MySql)
             .unwrap();
-        let case = Case {
-            backend: Backend::MySql,
-            url: server.url.clone(),
-            db: server.db.clone(),
-            server: Some(server),
-        };
         let mut child = Command::new(env!("CARGO_BIN_EXE_fsync"))
             .args(["migrate", "-u", &case.url, "up"])
             .env_remove("DATABASE_URL")
@@ -275,13 +294,16 @@ async fn mariadb_up_killed_at_any_point_is_repaired_by_the_next_run() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(span.mul_f64(f64::from(kill) / f64::from(KILLS) * 1.2));
+        std::thread::sleep(span.mul_f64(f64::from(kill) / f64::from(kills) * 1.2));
         child.kill().ok(); // SIGKILL
         child.wait().unwrap();
 
-        let status = case.run(dir.path(), &["status"]);
-        let status = text(&status.stdout);
+        let status = text(&case.run(dir.path(), &["status"]).stdout);
         let tables = case.tables().await;
+        let ours = tables
+            .iter()
+            .filter(|t| TABLES.contains(&t.as_str()))
+            .count();
         let journal = tables.contains(&"fsync_schema_journal".to_owned())
             && case
                 .count("SELECT COUNT(*) FROM fsync_schema_journal")
@@ -295,18 +317,19 @@ async fn mariadb_up_killed_at_any_point_is_repaired_by_the_next_run() {
             );
         } else if status.contains(&format!("applied      {FIRST} at ")) {
             complete += 1;
+            assert_eq!(ours, TABLES.len(), "{backend:?} kill {kill}: {tables:?}");
         } else {
             untouched += 1;
-            assert!(
-                !tables.iter().any(|t| TABLES.contains(&t.as_str())),
-                "kill {kill}: tables without a journal or a record: {tables:?}"
+            assert_eq!(
+                ours, 0,
+                "{backend:?} kill {kill}: tables without a journal or a record: {tables:?}"
             );
         }
 
         let out = case.run(dir.path(), &["up"]);
         assert!(
             out.status.success(),
-            "kill {kill}: the rerun failed: {}",
+            "{backend:?} kill {kill}: the rerun failed: {}",
             text(&out.stderr)
         );
         let tables = case.tables().await;
@@ -317,20 +340,89 @@ async fn mariadb_up_killed_at_any_point_is_repaired_by_the_next_run() {
             );
         }
         assert_eq!(case.count("SELECT COUNT(*) FROM seaql_migrations").await, 1);
-        assert_eq!(
-            case.count("SELECT COUNT(*) FROM fsync_schema_journal")
-                .await,
-            0
-        );
+        if backend == Backend::MySql {
+            assert_eq!(
+                case.count("SELECT COUNT(*) FROM fsync_schema_journal")
+                    .await,
+                0
+            );
+        }
         case.close().await;
     }
     eprintln!(
-        "{KILLS} kills over {span:?}: {untouched} untouched, {half_applied} half-applied, {complete} complete"
+        "{backend:?}: {kills} kills over {span:?}: {untouched} untouched, {half_applied} half-applied, {complete} complete"
     );
+    if backend == Backend::MySql {
+        assert!(
+            half_applied > 0,
+            "some kill should land inside the migration"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mariadb_up_killed_at_any_point_is_repaired_by_the_next_run() {
+    kill_loop(Backend::MySql, 32).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sqlite_and_postgres_up_killed_leave_nothing_or_everything() {
+    kill_loop(Backend::Sqlite, 10).await;
+    kill_loop(Backend::Postgres, 10).await;
+}
+
+/// A MariaDB database as a killed runner leaves it, journal row and all.
+#[tokio::test(flavor = "multi_thread")]
+async fn mariadb_journal_rows_are_finished_or_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(case) = one_case(Backend::MySql, "journal", dir.path()).await else {
+        return;
+    };
+    assert!(case.run(dir.path(), &["up"]).status.success());
+    // Killed going down after its first step (dropping `sync_generation`).
+    case.exec("DROP TABLE sync_generation").await;
+    case.exec(&format!(
+        "INSERT INTO fsync_schema_journal VALUES ('{FIRST}', 'down', 1, 0, 0)"
+    ))
+    .await;
+    let status = text(&case.run(dir.path(), &["status", "--format", "json"]).stdout);
+    let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(status["migrations"][0]["state"], "half-applied");
+    assert_eq!(status["migrations"][0]["journal"]["direction"], "down");
+    let out = case.run(dir.path(), &["up"]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
     assert!(
-        half_applied > 0,
-        "some kill should land inside the migration"
+        stderr.contains(&format!(
+            "repaired `{FIRST}`, left half-run (down) by a killed runner: undone"
+        )),
+        "{stderr}"
     );
+    assert!(text(&out.stdout).contains("repaired 1; 1 of 1 migration(s) applied"));
+    assert!(case.tables().await.contains(&"sync_generation".to_owned()));
+
+    // Killed going up after its last step, before the record.
+    case.exec("DELETE FROM seaql_migrations").await;
+    case.exec(&format!(
+        "INSERT INTO fsync_schema_journal VALUES ('{FIRST}', 'up', 3, 0, 0)"
+    ))
+    .await;
+    let out = case.run(dir.path(), &["up", "--dry-run"]);
+    assert!(text(&out.stdout).starts_with(&format!(
+        "database: {}\n-- first: repair `{FIRST}`, left half-run (up) by a killed runner\n",
+        case.url
+    )));
+    let out = case.run(dir.path(), &["up"]);
+    assert!(out.status.success());
+    assert!(text(&out.stderr).ends_with("by a killed runner: finished\n"));
+    assert!(text(&out.stdout).contains("repaired 1; 1 of 1 migration(s) applied"));
+    assert_eq!(case.count("SELECT COUNT(*) FROM seaql_migrations").await, 1);
+    assert_eq!(
+        case.count("SELECT COUNT(*) FROM fsync_schema_journal")
+            .await,
+        0
+    );
+    case.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
