@@ -531,6 +531,8 @@ async fn status_reads_and_never_writes() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["migrations"][0]["state"], "applied");
+    assert_eq!(json["summary"], "1 applied, 0 pending");
+    assert_eq!(json["database"], format!("{} (SQLite)", path.display()));
     assert!(
         json["migrations"][0]["applied_at"]
             .as_str()

@@ -194,7 +194,7 @@ async fn migrate(
     if dry_run {
         let plan = runner.plan(command).await?;
         match options.json {
-            true => println!("{}", json(&options.target, &plan)?),
+            true => println!("{}", json(&options.target, &plan, None)?),
             false => print_plan(&plan),
         }
         return Ok(());
@@ -227,7 +227,10 @@ async fn migrate(
     };
     let _ = db.close().await;
     match options.json {
-        true => println!("{}", json(&options.target, &report)?),
+        true => println!(
+            "{}",
+            json(&options.target, &report, Some(report.summary()))?
+        ),
         false => print_report(&report),
     }
     Ok(())
@@ -254,7 +257,10 @@ async fn status(project: &Project, options: &Options) -> Result<(), Box<dyn std:
         Err(error) => return Err(error.into()),
     };
     match options.json {
-        true => println!("{}", json(&options.target, &report)?),
+        true => println!(
+            "{}",
+            json(&options.target, &report, Some(report.summary()))?
+        ),
         false => print_status(&report),
     }
     Ok(())
@@ -331,11 +337,19 @@ fn print_plan(plan: &Plan) {
     );
 }
 
-/// `report` as pretty JSON, with the database it is about (redacted).
-fn json(target: &Target, report: &impl serde::Serialize) -> Result<String, serde_json::Error> {
+/// `report` as pretty JSON, with the database it is about (redacted) and
+/// its one-line summary.
+fn json(
+    target: &Target,
+    report: &impl serde::Serialize,
+    summary: Option<String>,
+) -> Result<String, serde_json::Error> {
     let mut value = serde_json::to_value(report)?;
     if let serde_json::Value::Object(map) = &mut value {
         map.insert("database".to_owned(), target.to_string().into());
+        if let Some(summary) = summary {
+            map.insert("summary".to_owned(), summary.into());
+        }
     }
     serde_json::to_string_pretty(&value)
 }

@@ -4,6 +4,10 @@
 //! steps become SQL for the backend the `SchemaManager` reports
 //! ([`statements`], in `render::steps`). SQLite table rebuilds run with
 //! foreign keys off and end with `PRAGMA foreign_key_check`.
+//!
+//! [`Runner`] runs a project's migrations for deploys: a lock per backend,
+//! crash recovery on MySQL ([`journal`]), a read-only status, row counts
+//! before anything is dropped, dry runs.
 
 use crate::model::Backend;
 use crate::step::{self, Step};
