@@ -6,7 +6,7 @@
 //! how far the migration got: it is written before the first statement and
 //! after each one, and deleted once the migration's record is written. The
 //! next runner, holding the lock, finds the row and repairs the database
-//! ([`recover`]): when every step ran it writes the missing record; else it
+//! (`recover`): when every step ran it writes the missing record; else it
 //! undoes the steps that ran, newest first, so the migration can run again.
 
 use super::Direction;

@@ -1,22 +1,5 @@
-//! The migration runner behind `migrate up|down|status|fresh|refresh|reset`:
-//! safe to start from several replicas at once, to kill half-way, and to
-//! point at a database holding data.
-//!
-//! A [`Runner`] is built from the migrations (sea-orm-migration's
-//! `MigrationTrait` objects, and the [`Step`]s of the generated ones) and a
-//! connection opened with [`crate::connect::ConnectSettings::migrate`]. Its
-//! commands return typed reports ([`RunReport`], [`StatusReport`], [`Plan`])
-//! that a command line prints as text or JSON. It keeps sea-orm-migration's
-//! `seaql_migrations` table, so existing databases keep working.
-//!
-//! - One runner at a time ([`super::lock`]); a waiting one says who holds
-//!   the lock, waits up to [`Runner::lock_timeout`], then does what is left.
-//! - SQLite and PostgreSQL run each migration in one transaction; MySQL
-//!   journals every statement and repairs a half-run migration first
-//!   ([`super::journal`]).
-//! - `down`, `reset`, `refresh` and `fresh` count the rows of what they would
-//!   drop and refuse while there are any, unless forced ([`Runner::losses`]).
-//! - `fresh` drops only the tables the migrations build, and names the rest.
+//! The migration runner behind `migrate up|down|status|fresh|refresh|reset`;
+//! see [`Runner`].
 
 use super::journal::{self, Entry, Recovery};
 use super::records::{self, Object, Record, backend_of, execute};
@@ -232,7 +215,26 @@ pub struct PlannedMigration {
     pub statements: Option<Vec<String>>,
 }
 
-/// Runs migrations on one connection. See the module documentation.
+/// Runs migrations on one connection: safe to start from several replicas
+/// at once, to kill half-way, and to point at a database holding data.
+///
+/// Built from the migrations (sea-orm-migration's `MigrationTrait` objects,
+/// and the [`Step`]s of the generated ones) and a connection opened with
+/// [`crate::connect::ConnectSettings::migrate`]. Its commands return typed
+/// reports ([`RunReport`], [`StatusReport`], [`Plan`]) that a command line
+/// prints as text or JSON. It keeps sea-orm-migration's `seaql_migrations`
+/// table, so existing databases keep working.
+///
+/// - One runner at a time: a PostgreSQL advisory lock, MySQL `GET_LOCK`, or
+///   on SQLite a write transaction (`BEGIN IMMEDIATE`) per migration, each
+///   taken before reading what is applied. A waiting runner says who holds
+///   the lock, waits up to [`Runner::lock_timeout`], then does what is left.
+/// - SQLite and PostgreSQL run each migration in one transaction; MySQL
+///   journals every statement and repairs a half-run migration first
+///   ([`super::journal`]).
+/// - `down`, `reset`, `refresh` and `fresh` count the rows of what they would
+///   drop and refuse while there are any, unless forced ([`Runner::losses`]).
+/// - `fresh` drops only the tables the migrations build, and names the rest.
 pub struct Runner<'c> {
     db: &'c DatabaseConnection,
     migrations: Vec<Box<dyn MigrationTrait>>,
