@@ -40,7 +40,8 @@ fn migrate_up_builds_the_embedded_database_and_diff_finds_no_drift() {
     assert_eq!(
         stdout(&out),
         format!(
-            "{header}applied m20261203_000001_create_catalogue\napplied m20261203_000002_add_author_country\n"
+            "{header}applied m20261203_000001_create_catalogue\napplied m20261203_000002_add_author_country\n\
+             applied 2; 2 of 2 migration(s) applied\n"
         )
     );
     let out = schema(dir.path(), &["diff"]);
