@@ -96,3 +96,21 @@ fn a_backend_the_schema_does_not_target_is_refused() {
         );
     }
 }
+
+/// `migrate` on a backend the catalogue does not target stops before any DDL.
+#[test]
+fn migrate_refuses_a_backend_the_schema_does_not_target() {
+    let Ok(url) = std::env::var("FSYNC_TEST_MYSQL_URL") else {
+        eprintln!("skipped: FSYNC_TEST_MYSQL_URL is not set");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = schema(dir.path(), &["migrate", "-u", &url, "up"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("the schema targets sqlite, postgres; it has no MySQL rendering"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -178,6 +178,10 @@ async fn migrate(
         }
         other => other?,
     };
+    // A schema that does not target this backend has no DDL for it.
+    let backend =
+        fsync_schema::migration::backend_of(sea_orm::ConnectionTrait::get_database_backend(&db));
+    project.schema().check_target(backend)?;
     let runner = migrations
         .runner(&db)
         .lock_timeout(options.lock_timeout)
