@@ -231,7 +231,7 @@ pub fn compare(expected: &Schema, actual: &Schema) -> Vec<Finding> {
 /// has (by name); inside a table: presence, column order, columns (in order),
 /// primary key, uniques, foreign keys, indexes, checks.
 ///
-/// The models are compared as given; normalize both with [`comparable`] first
+/// The models are compared as given; normalize both with [`crate::normalize::comparable`] first
 /// when they come from different sources.
 pub fn compare_with(expected: &Schema, actual: &Schema, sides: &Sides) -> Vec<Finding> {
     let mut out = Vec::new();
