@@ -14,17 +14,17 @@ use sea_orm_migration::SchemaManager;
 
 fn site() -> Table {
     Table::new("site")
-        .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-        .column_def(Column::new("name", ColumnType::String(40)))
+        .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+        .with_column(Column::new("name", ColumnType::String(40)))
         .primary_key(["id"])
 }
 
 fn gauge(name: &str) -> Table {
     Table::new(name)
-        .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-        .column_def(Column::new("site_id", ColumnType::Integer))
-        .column_def(Column::new("code", ColumnType::String(20)))
-        .column_def(Column::new("level", ColumnType::Integer))
+        .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+        .with_column(Column::new("site_id", ColumnType::Integer))
+        .with_column(Column::new("code", ColumnType::String(20)))
+        .with_column(Column::new("level", ColumnType::Integer))
         .primary_key(["id"])
         .unique(None, ["code"])
         .foreign_key(ForeignKey::new(["site_id"], "site", ["id"]).on_delete(Action::Cascade))

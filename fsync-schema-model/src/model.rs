@@ -662,8 +662,8 @@ impl Table {
             || self.indexes.iter().any(|i| i.unique && same(&i.columns))
     }
 
-    /// Adds a column.
-    pub fn column_def(mut self, column: Column) -> Self {
+    /// Adds a column (look one up with [`Table::column`]).
+    pub fn with_column(mut self, column: Column) -> Self {
         self.columns.push(column);
         self
     }
@@ -693,19 +693,23 @@ impl Table {
         self
     }
 
-    /// Adds an index.
+    /// Adds a (non-unique) index.
     pub fn index<S: Into<String>>(
         mut self,
         name: &str,
         columns: impl IntoIterator<Item = S>,
-        unique: bool,
     ) -> Self {
-        self.indexes.push(Index {
-            name: name.to_owned(),
-            columns: columns.into_iter().map(Into::into).collect(),
-            unique,
-            prefixes: BTreeMap::new(),
-        });
+        self.indexes.push(Index::new(name, columns));
+        self
+    }
+
+    /// Adds a unique index.
+    pub fn unique_index<S: Into<String>>(
+        mut self,
+        name: &str,
+        columns: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.indexes.push(Index::new(name, columns).unique());
         self
     }
 

@@ -124,8 +124,8 @@ mod tests {
 
     fn table() -> Table {
         Table::new("t")
-            .column_def(Column::new("a", ColumnType::Integer))
-            .column_def(Column::new("b", ColumnType::Integer))
+            .with_column(Column::new("a", ColumnType::Integer))
+            .with_column(Column::new("b", ColumnType::Integer))
             .unique(None, ["a"])
             .unique(None, ["a", "b"])
     }

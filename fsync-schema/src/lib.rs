@@ -22,6 +22,8 @@ pub mod catalogue;
 #[cfg(feature = "codegen")]
 pub mod codegen;
 pub mod compare;
+#[cfg(feature = "migration")]
+pub mod connect;
 pub mod diff;
 pub mod fill;
 #[cfg(feature = "introspect")]

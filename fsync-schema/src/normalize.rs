@@ -12,7 +12,7 @@ use crate::model::{
 use crate::naming;
 use crate::render;
 
-/// `schema` as `backend` sees it, for [`compare`]:
+/// `schema` as `backend` sees it, for [`compare`](crate::compare::compare):
 ///
 /// - each column's type becomes the canonical spelling of its SQL type on
 ///   `backend` (in `sql_type`, the logical `ty` the first logical type with that
