@@ -30,8 +30,8 @@ const TOOL: &str = "fixture";
 /// The entities after migrations 1, 2 and 3 (4 and 5 change no schema).
 fn versions() -> [Schema; 3] {
     let mut item = Table::new("item")
-        .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-        .column_def(Column::new("name", ColumnType::Text))
+        .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+        .with_column(Column::new("name", ColumnType::Text))
         .primary_key(["id"]);
     let first = Schema::new([item.clone()]);
     item.columns.push(Column::new("size", ColumnType::BigInt));

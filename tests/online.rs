@@ -17,7 +17,7 @@ const ONLINE: Online = Online {
 
 fn parent() -> Table {
     Table::new("parent")
-        .column_def(Column::new("id", ColumnType::Integer).autoincrement())
+        .with_column(Column::new("id", ColumnType::Integer).autoincrement())
         .primary_key(["id"])
 }
 
@@ -25,14 +25,14 @@ fn parent() -> Table {
 /// foreign key and an index to it.
 fn schemas() -> (Schema, Schema) {
     let item = Table::new("item")
-        .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-        .column_def(Column::new("parent_id", ColumnType::Integer))
+        .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+        .with_column(Column::new("parent_id", ColumnType::Integer))
         .primary_key(["id"]);
     let before = Schema::new([parent(), item.clone()]);
     let after = item
-        .column_def(Column::new("note", ColumnType::Text).nullable())
+        .with_column(Column::new("note", ColumnType::Text).nullable())
         .foreign_key(ForeignKey::new(["parent_id"], "parent", ["id"]))
-        .index("idx_item_parent", ["parent_id"], false);
+        .index("idx_item_parent", ["parent_id"]);
     (before, Schema::new([parent(), after]))
 }
 

@@ -24,16 +24,16 @@ const PARENTS: i64 = 100;
 
 fn schemas() -> (Schema, Schema) {
     let parent = Table::new("parent")
-        .column_def(Column::new("id", ColumnType::Integer))
+        .with_column(Column::new("id", ColumnType::Integer))
         .primary_key(["id"]);
     let item = Table::new("item")
-        .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-        .column_def(Column::new("parent_id", ColumnType::Integer))
+        .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+        .with_column(Column::new("parent_id", ColumnType::Integer))
         .primary_key(["id"]);
     let before = Schema::new([parent.clone(), item.clone()]);
     let after = item
         .foreign_key(ForeignKey::new(["parent_id"], "parent", ["id"]))
-        .index("idx_item_parent", ["parent_id"], false);
+        .index("idx_item_parent", ["parent_id"]);
     (before, Schema::new([parent, after]))
 }
 

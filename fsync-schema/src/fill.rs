@@ -154,8 +154,8 @@ mod tests {
 
     fn items(extra: Option<Column>) -> Schema {
         let mut table = Table::new("item")
-            .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-            .column_def(Column::new("name", ColumnType::Text))
+            .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+            .with_column(Column::new("name", ColumnType::Text))
             .primary_key(["id"]);
         table.columns.extend(extra);
         Schema::new([table])

@@ -284,9 +284,9 @@ mod tests {
     fn postgres_rewrites_and_long_locks_are_named_with_the_safer_plan() {
         use crate::model::{Column, DefaultValue, Table};
         let table = Table::new("t")
-            .column_def(Column::new("id", T::Integer))
-            .column_def(Column::new("code", T::String(10)).nullable())
-            .column_def(Column::new("n", T::Integer))
+            .with_column(Column::new("id", T::Integer))
+            .with_column(Column::new("code", T::String(10)).nullable())
+            .with_column(Column::new("n", T::Integer))
             .primary_key(["id"]);
         let before = Schema::new([table.clone()]);
         let change = |from: Column, to: Column| Change::AlterColumn { from, to };

@@ -32,8 +32,8 @@ pub fn steps() -> Vec<Step> {
     Vec::from([
         Step::CreateTable(
             Table::new("item")
-                .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-                .column_def(Column::new("name", ColumnType::Text))
+                .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+                .with_column(Column::new("name", ColumnType::Text))
                 .primary_key(["id"]),
         ),
     ])

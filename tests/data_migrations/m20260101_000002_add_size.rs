@@ -50,9 +50,9 @@ pub fn steps() -> Vec<Step> {
     Vec::from([
         Step::AlterTable {
             table: Table::new("item")
-                .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-                .column_def(Column::new("name", ColumnType::Text))
-                .column_def(Column::new("size", ColumnType::BigInt).nullable())
+                .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+                .with_column(Column::new("name", ColumnType::Text))
+                .with_column(Column::new("size", ColumnType::BigInt).nullable())
                 .primary_key(["id"]),
             changes: Vec::from([
                 Change::AddColumn(Column::new("size", ColumnType::BigInt).nullable()),
@@ -60,9 +60,9 @@ pub fn steps() -> Vec<Step> {
         },
         Step::AlterTable {
             table: Table::new("item")
-                .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-                .column_def(Column::new("name", ColumnType::Text))
-                .column_def(Column::new("size", ColumnType::BigInt))
+                .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+                .with_column(Column::new("name", ColumnType::Text))
+                .with_column(Column::new("size", ColumnType::BigInt))
                 .primary_key(["id"]),
             changes: Vec::from([
                 Change::AlterColumn {

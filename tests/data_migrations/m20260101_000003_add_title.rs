@@ -36,10 +36,10 @@ pub fn steps() -> Vec<Step> {
     Vec::from([
         Step::AlterTable {
             table: Table::new("item")
-                .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-                .column_def(Column::new("name", ColumnType::Text))
-                .column_def(Column::new("size", ColumnType::BigInt))
-                .column_def(Column::new("title", ColumnType::Text).nullable())
+                .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+                .with_column(Column::new("name", ColumnType::Text))
+                .with_column(Column::new("size", ColumnType::BigInt))
+                .with_column(Column::new("title", ColumnType::Text).nullable())
                 .primary_key(["id"]),
             changes: Vec::from([
                 Change::AddColumn(Column::new("title", ColumnType::Text).nullable()),

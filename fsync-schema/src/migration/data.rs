@@ -307,10 +307,10 @@ mod tests {
 
     fn two_steps() -> Vec<Step> {
         let a = Table::new("a")
-            .column_def(Column::new("id", ColumnType::Integer))
+            .with_column(Column::new("id", ColumnType::Integer))
             .primary_key(["id"]);
         let b = Table::new("b")
-            .column_def(Column::new("id", ColumnType::Integer))
+            .with_column(Column::new("id", ColumnType::Integer))
             .primary_key(["id"]);
         vec![Step::CreateTable(a), Step::CreateTable(b)]
     }

@@ -196,15 +196,15 @@ mod tests {
 
     fn parent() -> Table {
         Table::new("parent")
-            .column_def(Column::new("id", ColumnType::Integer))
+            .with_column(Column::new("id", ColumnType::Integer))
             .primary_key(["id"])
     }
 
     #[test]
     fn existing_tables_get_concurrent_indexes_and_not_valid_constraints() {
         let mut item = Table::new("item")
-            .column_def(Column::new("id", ColumnType::Integer))
-            .column_def(Column::new("parent_id", ColumnType::Integer))
+            .with_column(Column::new("id", ColumnType::Integer))
+            .with_column(Column::new("parent_id", ColumnType::Integer))
             .primary_key(["id"]);
         let fk = ForeignKey::new(["parent_id"], "parent", ["id"]);
         item.foreign_keys.push(fk.clone());
