@@ -4,13 +4,13 @@
 //! [`schema`] reads each kind of object of the whole schema in one query
 //! against the backend's catalogue, whatever the number of tables:
 //!
-//! - SQLite ([`sqlite`]): `sqlite_schema` joined with `pragma_table_xinfo`,
+//! - SQLite: `sqlite_schema` joined with `pragma_table_xinfo`,
 //!   `pragma_foreign_key_list`, and `pragma_index_list` with
 //!   `pragma_index_info`: three statements;
-//! - PostgreSQL ([`postgres`]): `pg_catalog` (`pg_class`, `pg_attribute`,
+//! - PostgreSQL: `pg_catalog` (`pg_class`, `pg_attribute`,
 //!   `pg_index`, `pg_constraint`): the current schema, then tables, columns,
 //!   indexes and foreign keys, five queries;
-//! - MySQL/MariaDB ([`mysql`]): `information_schema` filtered by the current
+//! - MySQL/MariaDB: `information_schema` filtered by the current
 //!   database: version and database, then tables, columns, indexes and
 //!   foreign keys, five queries. Column types and defaults are parsed by
 //!   sea-schema's parser, as its discovery does.
@@ -21,8 +21,9 @@
 //!
 //! Left out: the `seaql_migrations` table, indexes that back a primary key or
 //! UNIQUE constraint, the index MySQL creates for a foreign key, CHECK
-//! constraints (not read on any backend; [`comparable`] drops them), prefix
-//! lengths and predicates of indexes.
+//! constraints (not read on any backend; [`comparable`] drops them),
+//! predicates of indexes, and expressions in indexes (but on MySQL). Prefix
+//! lengths of indexes are read on MySQL, where they exist.
 //!
 //! The model read back says what the database says: column types are kept
 //! verbatim in `Column::sql_type` (`int(11)`, `character varying(64)`), and
