@@ -34,46 +34,55 @@ fn migrate_on_the_embedded_database_reports_what_it_did() {
 
     assert_eq!(
         ok(dir.path(), &["migrate", "status"]),
-        format!("{header}pending  {FIRST}\n")
+        format!(
+            "{header}(the file does not exist yet: nothing is applied)\n\
+             pending      {FIRST}\n0 applied, 1 pending\n"
+        )
+    );
+    assert!(!db.exists(), "status creates nothing");
+    assert_eq!(
+        ok(dir.path(), &["migrate"]),
+        format!("{header}applied {FIRST}\napplied 1; 1 of 1 migration(s) applied\n"),
+        "`up` is the default"
     );
     assert!(db.exists(), "the embedded database is created if missing");
     assert_eq!(
-        ok(dir.path(), &["migrate"]),
-        format!("{header}applied {FIRST}\n"),
-        "`up` is the default"
-    );
-    assert_eq!(
         ok(dir.path(), &["migrate", "up"]),
-        format!("{header}nothing to do: 1 migration(s) applied\n")
+        format!("{header}nothing to do: 1 of 1 migration(s) applied\n")
     );
     assert_eq!(
         ok(dir.path(), &["migrate", "refresh"]),
-        format!("{header}rolled back {FIRST}\napplied {FIRST}\n")
+        format!(
+            "{header}rolled back {FIRST}\napplied {FIRST}\n\
+             rolled back 1, applied 1; 1 of 1 migration(s) applied\n"
+        )
     );
     assert_eq!(
         ok(dir.path(), &["migrate", "fresh"]),
-        format!("{header}dropped every table\napplied {FIRST}\n")
+        format!(
+            "{header}dropped table sync_generation\ndropped table sync_conduit\ndropped table entry\n\
+             applied {FIRST}\ndropped 3 table(s), applied 1; 1 of 1 migration(s) applied\n"
+        )
     );
     assert_eq!(
         ok(dir.path(), &["migrate", "down"]),
-        format!("{header}rolled back {FIRST}\n")
+        format!("{header}rolled back {FIRST}\nrolled back 1; 0 of 1 migration(s) applied\n")
     );
     assert_eq!(
         ok(dir.path(), &["migrate", "reset"]),
-        format!("{header}nothing to do: 0 migration(s) applied\n")
+        format!("{header}nothing to do: 0 of 1 migration(s) applied\n")
     );
 }
 
 #[test]
 fn a_database_url_is_used_as_given() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("other.db").display()
-    );
+    let path = dir.path().join("other.db");
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let header = format!("database: {} (SQLite)\n", path.display());
     assert_eq!(
         ok(dir.path(), &["migrate", "-u", &url, "up"]),
-        format!("applied {FIRST}\n")
+        format!("{header}applied {FIRST}\napplied 1; 1 of 1 migration(s) applied\n")
     );
     assert!(!dir.path().join("fsync.db").exists());
     let status = Command::new(env!("CARGO_BIN_EXE_fsync"))
@@ -82,10 +91,12 @@ fn a_database_url_is_used_as_given() {
         .env("DATABASE_URL", &url)
         .output()
         .unwrap();
-    assert_eq!(
-        String::from_utf8(status.stdout).unwrap(),
-        format!("applied  {FIRST}\n")
+    let stdout = String::from_utf8(status.stdout).unwrap();
+    assert!(
+        stdout.starts_with(&format!("{header}applied      {FIRST} at 20")),
+        "{stdout}"
     );
+    assert!(stdout.ends_with("\n1 applied, 0 pending\n"), "{stdout}");
 }
 
 #[test]

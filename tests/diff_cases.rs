@@ -10,20 +10,20 @@ use fsync_schema::{
 
 fn parent() -> Table {
     Table::new("parent")
-        .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-        .column_def(Column::new("name", ColumnType::Text))
+        .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+        .with_column(Column::new("name", ColumnType::Text))
         .primary_key(["id"])
 }
 
 fn child() -> Table {
     Table::new("child")
-        .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-        .column_def(Column::new("parent_id", ColumnType::Integer))
-        .column_def(Column::new("size", ColumnType::Integer).default(DefaultValue::Int(3)))
-        .column_def(Column::new("note", ColumnType::Text).nullable())
+        .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+        .with_column(Column::new("parent_id", ColumnType::Integer))
+        .with_column(Column::new("size", ColumnType::Integer).default(DefaultValue::Int(3)))
+        .with_column(Column::new("note", ColumnType::Text).nullable())
         .primary_key(["id"])
         .foreign_key(ForeignKey::new(["parent_id"], "parent", ["id"]).on_delete(Action::Cascade))
-        .index("idx_child_parent", ["parent_id"], false)
+        .index("idx_child_parent", ["parent_id"])
 }
 
 fn base() -> Schema {

@@ -19,20 +19,20 @@ use std::collections::BTreeMap;
 
 fn entry() -> Table {
     Table::new("entry")
-        .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-        .column_def(Column::new("name", ColumnType::Text))
+        .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+        .with_column(Column::new("name", ColumnType::Text))
         .primary_key(["id"])
 }
 
 fn conduit() -> Table {
     Table::new("conduit")
-        .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-        .column_def(Column::new("entry_id", ColumnType::Integer))
-        .column_def(Column::new("parallel", ColumnType::Integer).default(DefaultValue::Int(3)))
-        .column_def(Column::new("note", ColumnType::Text).nullable())
+        .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+        .with_column(Column::new("entry_id", ColumnType::Integer))
+        .with_column(Column::new("parallel", ColumnType::Integer).default(DefaultValue::Int(3)))
+        .with_column(Column::new("note", ColumnType::Text).nullable())
         .primary_key(["id"])
         .foreign_key(ForeignKey::new(["entry_id"], "entry", ["id"]).on_delete(Action::Cascade))
-        .index("idx_conduit_entry", ["entry_id"], false)
+        .index("idx_conduit_entry", ["entry_id"])
 }
 
 /// The versions of the schema, each with what it changes.
@@ -128,14 +128,14 @@ fn versions() -> Vec<(&'static str, Schema)> {
     next("create a table", &|s| {
         s.tables.push(
             Table::new("tag")
-                .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-                .column_def(Column::new("link_id", ColumnType::Integer))
-                .column_def(Column::new("name", ColumnType::String(40)))
+                .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+                .with_column(Column::new("link_id", ColumnType::Integer))
+                .with_column(Column::new("name", ColumnType::String(40)))
                 .primary_key(["id"])
                 .foreign_key(
                     ForeignKey::new(["link_id"], "link", ["id"]).on_delete(Action::Cascade),
                 )
-                .index("idx_tag_link", ["link_id"], false),
+                .index("idx_tag_link", ["link_id"]),
         );
     });
     next("drop a unique, a check and a foreign key", &|s| {

@@ -122,12 +122,12 @@ fn broken_steps() -> Vec<Step> {
     vec![
         Step::CreateTable(
             Table::new("half_done")
-                .column_def(Column::new("id", ColumnType::Integer).autoincrement())
+                .with_column(Column::new("id", ColumnType::Integer).autoincrement())
                 .primary_key(["id"]),
         ),
         Step::CreateTable(
             Table::new("never_made")
-                .column_def(
+                .with_column(
                     Column::new("id", ColumnType::Integer)
                         .default(DefaultValue::Sql("(1 +)".into())),
                 )
@@ -178,8 +178,8 @@ fn gadget(size_nullable: bool) -> Schema {
     let mut size = Column::new("size", ColumnType::Integer).default(DefaultValue::Int(0));
     size.nullable = size_nullable;
     Schema::new([Table::new("gadget")
-        .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-        .column_def(size)
+        .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+        .with_column(size)
         .primary_key(["id"])])
 }
 

@@ -58,7 +58,7 @@ pub fn table(k: usize, columns: usize) -> Table {
     assert!(columns >= 6, "a synthetic table has at least 6 columns");
     let name = table_name(k);
     let mut table = Table::new(&name)
-        .column_def(Column::new("id", ColumnType::Integer).autoincrement())
+        .with_column(Column::new("id", ColumnType::Integer).autoincrement())
         .primary_key(["id"]);
     let mut taken = 1;
     if k > 0 {
@@ -71,14 +71,14 @@ pub fn table(k: usize, columns: usize) -> Table {
                 column = column.nullable();
             }
             table = table
-                .column_def(column)
+                .with_column(column)
                 .foreign_key(ForeignKey::new([fk], &table_name(parent), ["id"]).on_delete(action))
-                .index(&format!("idx_{name}_{fk}"), [fk], false);
+                .index(&format!("idx_{name}_{fk}"), [fk]);
             taken += 1;
         }
     }
     for c in 1..=columns - taken {
-        table = table.column_def(column(c));
+        table = table.with_column(column(c));
     }
     let first_text = table
         .columns
@@ -93,7 +93,7 @@ pub fn table(k: usize, columns: usize) -> Table {
     );
     table
         .unique(None, [first_text])
-        .index(&format!("idx_{name}_{a}_{b}"), [a, b], false)
+        .index(&format!("idx_{name}_{a}_{b}"), [a, b])
 }
 
 /// A schema of `tables` synthetic tables of `columns` columns, declared in a

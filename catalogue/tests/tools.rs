@@ -40,7 +40,8 @@ fn migrate_up_builds_the_embedded_database_and_diff_finds_no_drift() {
     assert_eq!(
         stdout(&out),
         format!(
-            "{header}applied m20261203_000001_create_catalogue\napplied m20261203_000002_add_author_country\n"
+            "{header}applied m20261203_000001_create_catalogue\napplied m20261203_000002_add_author_country\n\
+             applied 2; 2 of 2 migration(s) applied\n"
         )
     );
     let out = schema(dir.path(), &["diff"]);
@@ -94,4 +95,22 @@ fn a_backend_the_schema_does_not_target_is_refused() {
             "error: the schema targets sqlite, postgres; it has no MySQL rendering\n"
         );
     }
+}
+
+/// `migrate` on a backend the catalogue does not target stops before any DDL.
+#[test]
+fn migrate_refuses_a_backend_the_schema_does_not_target() {
+    let Ok(url) = std::env::var("FSYNC_TEST_MYSQL_URL") else {
+        eprintln!("skipped: FSYNC_TEST_MYSQL_URL is not set");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = schema(dir.path(), &["migrate", "-u", &url, "up"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("the schema targets sqlite, postgres; it has no MySQL rendering"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -420,9 +420,9 @@ mod tests {
 
     fn items(extra: Option<Column>) -> Schema {
         let mut table = Table::new("item")
-            .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-            .column_def(Column::new("name", ColumnType::Text))
-            .column_def(Column::new("parallel", ColumnType::Integer).default(DefaultValue::Int(3)))
+            .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+            .with_column(Column::new("name", ColumnType::Text))
+            .with_column(Column::new("parallel", ColumnType::Integer).default(DefaultValue::Int(3)))
             .primary_key(["id"]);
         table.columns.extend(extra);
         Schema::new([table])

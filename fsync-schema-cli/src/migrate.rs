@@ -1,11 +1,18 @@
 //! `migrate [up|down|status|fresh|refresh|reset]`: runs the project's
 //! migrations on `-u/--database-url` / `DATABASE_URL`, or on the project's
-//! embedded SQLite file.
+//! embedded SQLite file, with [`fsync_schema::migration::Runner`]: one
+//! runner at a time, crash recovery on MySQL, row counts before anything is
+//! dropped, dry runs. Every command names the database (password redacted)
+//! and ends with a one-line summary.
 
 use crate::{CommandResult, Project, database};
-use fsync_schema::migration::Command as Run;
-use sea_orm::DatabaseConnection;
+use fsync_schema::connect::{self, ConnectError, ConnectSettings, Target};
+use fsync_schema::migration::{
+    Command as Run, MigrateError, Plan, Progress, RunReport, StatusReport, command_name,
+};
+use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// Options of `migrate`.
 #[derive(clap::Args, Debug)]
@@ -13,8 +20,24 @@ pub struct Args {
     /// Database URL; without it, the project's embedded SQLite file (created if missing).
     #[arg(short = 'u', long, env = "DATABASE_URL", global = true)]
     pub database_url: Option<String>,
+    /// Seconds to wait for the database server to answer.
+    #[arg(long, default_value_t = 5.0, global = true)]
+    pub connect_timeout: f64,
+    /// Seconds to wait for another runner's migration lock.
+    #[arg(long, default_value_t = 60.0, global = true)]
+    pub lock_timeout: f64,
+    /// Output: text, or JSON for scripts.
+    #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
+    pub format: Format,
     #[command(subcommand)]
     pub command: Option<MigrateCommand>,
+}
+
+/// How reports are printed.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
 }
 
 /// The migrate commands.
@@ -25,20 +48,41 @@ pub enum MigrateCommand {
         /// Apply only this many.
         #[arg(short, long)]
         num: Option<u32>,
+        /// Print the SQL it would run, in order, changing nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Roll back the last applied migration (or `-n` of them).
     Down {
         #[arg(short, long, default_value_t = 1)]
         num: u32,
+        /// Print the SQL it would run, in order, changing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Drop tables and columns even when they hold rows.
+        #[arg(long)]
+        force: bool,
     },
-    /// List every migration and whether it is applied.
+    /// List every migration, whether it is applied and when (read-only).
     Status,
-    /// Drop all tables, then apply all migrations.
-    Fresh,
+    /// Drop the tables the migrations build, then apply all migrations.
+    Fresh {
+        /// Drop tables even when they hold rows.
+        #[arg(long)]
+        force: bool,
+    },
     /// Roll back all applied migrations, then apply them again.
-    Refresh,
+    Refresh {
+        /// Drop tables and columns even when they hold rows.
+        #[arg(long)]
+        force: bool,
+    },
     /// Roll back all applied migrations.
-    Reset,
+    Reset {
+        /// Drop tables and columns even when they hold rows.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// The database URL to act on: the one given, or the embedded SQLite file
@@ -67,63 +111,249 @@ pub fn database_url(
     Ok(database::sqlite_url(&path))
 }
 
+fn seconds(value: f64, flag: &str) -> Result<Duration, String> {
+    Duration::try_from_secs_f64(value).map_err(|_| format!("`--{flag} {value}`: not a duration"))
+}
+
 /// Runs the command.
 pub fn run(project: &Project, args: Args) -> CommandResult {
-    let url = database_url(project, args.database_url, false)?;
-    let command = args.command.unwrap_or(MigrateCommand::Up { num: None });
-    crate::runtime()?.block_on(async {
-        let db = database::connect(&url).await?;
-        let result = migrate(project, &db, command).await;
-        let _ = db.close().await;
-        result
-    })?;
+    let connect_timeout = seconds(args.connect_timeout, "connect-timeout")?;
+    let lock_timeout = seconds(args.lock_timeout, "lock-timeout")?;
+    let json = args.format == Format::Json;
+    let given = args.database_url.is_some();
+    let url = database_url(project, args.database_url, json)?;
+    let target = Target::parse(&url)?;
+    if given && !json {
+        println!("database: {target}");
+    }
+    let command = args.command.unwrap_or(MigrateCommand::Up {
+        num: None,
+        dry_run: false,
+    });
+    let options = Options {
+        target,
+        url,
+        connect_timeout,
+        lock_timeout,
+        json,
+    };
+    crate::runtime()?.block_on(migrate(project, &options, command))?;
     Ok(ExitCode::SUCCESS)
+}
+
+struct Options {
+    target: Target,
+    url: String,
+    connect_timeout: Duration,
+    lock_timeout: Duration,
+    json: bool,
 }
 
 async fn migrate(
     project: &Project,
-    db: &DatabaseConnection,
+    options: &Options,
     command: MigrateCommand,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let migrations = project.migrations()?;
-    let command = match command {
-        MigrateCommand::Status => {
-            for (name, applied) in migrations.status(db).await? {
-                let state = if applied { "applied" } else { "pending" };
-                println!("{state:<8} {name}");
-            }
-            return Ok(());
-        }
-        MigrateCommand::Up { num } => Run::Up(num),
-        MigrateCommand::Down { num } => Run::Down(Some(num)),
-        MigrateCommand::Fresh => Run::Fresh,
-        MigrateCommand::Refresh => Run::Refresh,
-        MigrateCommand::Reset => Run::Reset,
+    let (command, dry_run, force) = match command {
+        MigrateCommand::Status => return status(project, options).await,
+        MigrateCommand::Up { num, dry_run } => (Run::Up(num), dry_run, false),
+        MigrateCommand::Down {
+            num,
+            dry_run,
+            force,
+        } => (Run::Down(Some(num)), dry_run, force),
+        MigrateCommand::Fresh { force } => (Run::Fresh, false, force),
+        MigrateCommand::Refresh { force } => (Run::Refresh, false, force),
+        MigrateCommand::Reset { force } => (Run::Reset, false, force),
     };
-    let (fresh, refresh) = (command == Run::Fresh, command == Run::Refresh);
-    let before = migrations.applied(db).await?;
-    migrations.run(db, command).await?;
-    let after = migrations.applied(db).await?;
-    if fresh {
-        println!("dropped every table");
+    let settings = ConnectSettings {
+        read_only: dry_run,
+        ..ConnectSettings::migrate(options.connect_timeout)
+    };
+    let db = match connect::connect(&options.url, &settings).await {
+        // A dry run on a file not made yet: plan against an empty database.
+        Err(ConnectError::NoSuchFile { .. }) if dry_run => {
+            connect::connect("sqlite::memory:", &ConnectSettings::default()).await?
+        }
+        other => other?,
+    };
+    // A schema that does not target this backend has no DDL for it.
+    let backend =
+        fsync_schema::migration::backend_of(sea_orm::ConnectionTrait::get_database_backend(&db));
+    project.schema().check_target(backend)?;
+    let runner = migrations
+        .runner(&db)
+        .lock_timeout(options.lock_timeout)
+        .on_progress(|progress| match progress {
+            Progress::WaitingForLock { holder } => {
+                eprintln!("waiting for the migration lock held by {holder}")
+            }
+            Progress::Recovered(r) => eprintln!(
+                "repaired `{}`, left half-run ({}) by a killed runner: {}",
+                r.migration, r.direction, r.outcome
+            ),
+            Progress::Starting { .. } => {}
+        });
+    if dry_run {
+        let plan = runner.plan(command).await?;
+        match options.json {
+            true => println!("{}", json(&options.target, &plan, None)?),
+            false => print_plan(&plan),
+        }
+        return Ok(());
     }
-    // Newest first, as they were rolled back; `refresh` rolls back and
-    // re-applies everything.
-    for name in before
-        .iter()
-        .rev()
-        .filter(|n| refresh || !after.contains(n))
-    {
-        println!("rolled back {name}");
-    }
-    for name in after
-        .iter()
-        .filter(|n| fresh || refresh || !before.contains(n))
-    {
-        println!("applied {name}");
-    }
-    if before == after && !(fresh || refresh) {
-        println!("nothing to do: {} migration(s) applied", after.len());
+    let report = match runner.run(command, force).await {
+        Err(MigrateError::WouldLoseData { losses, .. })
+            if std::io::stdin().is_terminal() && !options.json =>
+        {
+            let rows: u64 = losses.iter().map(|l| l.rows).sum();
+            eprintln!(
+                "`{}` would drop: {}",
+                command_name(command),
+                losses
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let word = format!("drop {rows}");
+            eprint!("type `{word}` to go ahead: ");
+            std::io::stderr().flush()?;
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            if line.trim() != word {
+                return Err("not confirmed: nothing was changed".into());
+            }
+            runner.run(command, true).await?
+        }
+        other => other?,
+    };
+    let _ = db.close().await;
+    match options.json {
+        true => println!(
+            "{}",
+            json(&options.target, &report, Some(report.summary()))?
+        ),
+        false => print_report(&report),
     }
     Ok(())
+}
+
+async fn status(project: &Project, options: &Options) -> Result<(), Box<dyn std::error::Error>> {
+    let migrations = project.migrations()?;
+    let settings = ConnectSettings {
+        read_only: true,
+        ..ConnectSettings::migrate(options.connect_timeout)
+    };
+    let report = match connect::connect(&options.url, &settings).await {
+        Ok(db) => {
+            let report = migrations.runner(&db).status().await?;
+            let _ = db.close().await;
+            report
+        }
+        Err(ConnectError::NoSuchFile { .. }) => {
+            if !options.json {
+                println!("(the file does not exist yet: nothing is applied)");
+            }
+            fsync_schema::migration::Runner::status_of_nothing(&migrations.migrations())
+        }
+        Err(error) => return Err(error.into()),
+    };
+    match options.json {
+        true => println!(
+            "{}",
+            json(&options.target, &report, Some(report.summary()))?
+        ),
+        false => print_status(&report),
+    }
+    Ok(())
+}
+
+fn print_report(report: &RunReport) {
+    for loss in &report.forced {
+        println!("dropped data: {loss}");
+    }
+    for table in &report.dropped {
+        println!("dropped table {table}");
+    }
+    for object in &report.left {
+        println!("left {object} (not created by the migrations)");
+    }
+    for name in &report.rolled_back {
+        println!("rolled back {name}");
+    }
+    for name in &report.applied {
+        println!("applied {name}");
+    }
+    println!("{}", report.summary());
+}
+
+fn print_status(report: &StatusReport) {
+    for m in &report.migrations {
+        match &m.applied_at {
+            Some(when) => println!("{:<12} {} at {when}", m.state, m.name),
+            None => println!("{:<12} {}", m.state, m.name),
+        }
+    }
+    for r in &report.unknown {
+        println!(
+            "{:<12} {} (applied here, not known to this program: a newer version ran here?)",
+            "unknown", r.version
+        );
+    }
+    println!("{}", report.summary());
+}
+
+fn print_plan(plan: &Plan) {
+    for entry in &plan.repairs {
+        println!(
+            "-- first: repair `{}`, left half-run ({}) by a killed runner",
+            entry.version, entry.direction
+        );
+    }
+    for m in &plan.migrations {
+        println!("-- {} {}", plan.direction, m.name);
+        let Some(statements) = &m.statements else {
+            println!("-- (no step list: its SQL is known only when it runs)");
+            continue;
+        };
+        if m.in_transaction {
+            println!("BEGIN;");
+        } else {
+            println!("-- no transaction: each statement commits on its own");
+        }
+        for sql in statements {
+            println!("{sql};");
+        }
+        if m.in_transaction {
+            println!("COMMIT;");
+        }
+    }
+    let what = if plan.direction == "up" {
+        "apply"
+    } else {
+        "roll back"
+    };
+    println!(
+        "dry run: {} migration(s) to {what}; nothing was changed",
+        plan.migrations.len()
+    );
+}
+
+/// `report` as pretty JSON, with the database it is about (redacted) and
+/// its one-line summary.
+fn json(
+    target: &Target,
+    report: &impl serde::Serialize,
+    summary: Option<String>,
+) -> Result<String, serde_json::Error> {
+    let mut value = serde_json::to_value(report)?;
+    if let serde_json::Value::Object(map) = &mut value {
+        map.insert("database".to_owned(), target.to_string().into());
+        if let Some(summary) = summary {
+            map.insert("summary".to_owned(), summary.into());
+        }
+    }
+    serde_json::to_string_pretty(&value)
 }

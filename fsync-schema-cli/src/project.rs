@@ -23,6 +23,11 @@ pub trait Migrations {
     fn applied<'a>(&self, db: &'a DatabaseConnection) -> Pending<'a, Vec<String>>;
     /// Every migration's name and whether it is applied, oldest first.
     fn status<'a>(&self, db: &'a DatabaseConnection) -> Pending<'a, Vec<(String, bool)>>;
+    /// A runner of the migrations, with their steps, on `db` (see
+    /// [`fsync_schema::migration::Runner`]).
+    fn runner<'a>(&self, db: &'a DatabaseConnection) -> migration::Runner<'a>;
+    /// The migrations, oldest first.
+    fn migrations(&self) -> Vec<Box<dyn sea_orm_migration::MigrationTrait>>;
 }
 
 struct Typed<M>(PhantomData<fn() -> M>);
@@ -47,6 +52,14 @@ impl<M: GeneratedMigrator + 'static> Migrations for Typed<M> {
                 .map(|m| m.name().to_owned())
                 .collect())
         })
+    }
+
+    fn runner<'a>(&self, db: &'a DatabaseConnection) -> migration::Runner<'a> {
+        migration::Runner::of::<M>(db).with_steps(M::steps())
+    }
+
+    fn migrations(&self) -> Vec<Box<dyn sea_orm_migration::MigrationTrait>> {
+        M::migrations()
     }
 
     fn status<'a>(&self, db: &'a DatabaseConnection) -> Pending<'a, Vec<(String, bool)>> {

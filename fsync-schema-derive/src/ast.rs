@@ -45,7 +45,6 @@ pub struct Field<'a> {
     pub name: String,
     /// The `Column` and `PrimaryKey` variant.
     pub variant: Ident,
-    pub unique: bool,
     /// `max_len`, making a text column string(n): the length and where it was written.
     pub max_len: Option<(u32, Loc)>,
 }
@@ -299,7 +298,6 @@ fn lower<'a>(
             ty_loc: Loc::of(&field.ty),
             variant: Ident::new(&pascal_case(&name), ident.span()),
             name,
-            unique: attrs.unique.is_some(),
             max_len: attrs.max_len.as_ref().map(|len| (len.value, len.loc)),
         });
     }

@@ -177,6 +177,7 @@ fn iden_impls(ty: &Ident, arms: &[TokenStream]) -> TokenStream {
 
 fn column_enum(entity: &Entity) -> (TokenStream, TokenStream) {
     let sea = sea();
+    let private = private();
     let vis = entity.vis;
     let ident = format_ident!("Column");
     let variants: Vec<&Ident> = entity.fields.iter().map(|f| &f.variant).collect();
@@ -191,11 +192,6 @@ fn column_enum(entity: &Entity) -> (TokenStream, TokenStream) {
         .zip(&names)
         .map(|(v, n)| quote!(Column::#v => #n,))
         .collect();
-    let defs = entity.fields.iter().map(|f| {
-        let (v, unique) = (&f.variant, f.unique);
-        let def = op(f, "column_def", quote!(#unique));
-        quote!(Column::#v => #def,)
-    });
     let iterable = iterable(&ident, &paths);
     let iden = iden_impls(&ident, &name_arms);
     let definition = quote! {
@@ -222,8 +218,14 @@ fn column_enum(entity: &Entity) -> (TokenStream, TokenStream) {
         #[automatically_derived]
         impl #sea::ColumnTrait for Column {
             type EntityName = Entity;
+            /// Worked out once from the table model (`fsync_schema::seaorm::column_defs`).
             fn def(&self) -> #sea::ColumnDef {
-                match *self { #(#defs)* }
+                static DEFS: ::std::sync::OnceLock<::std::vec::Vec<#sea::ColumnDef>> =
+                    ::std::sync::OnceLock::new();
+                let defs = DEFS.get_or_init(|| {
+                    #private::seaorm::column_defs(&<Entity as #private::SchemaEntity>::table())
+                });
+                ::core::clone::Clone::clone(&defs[*self as usize])
             }
         }
     };
@@ -650,9 +652,24 @@ fn relation_enum(entity: &Entity) -> (TokenStream, TokenStream) {
             quote!(#module),
             from.join(", ")
         ));
+        // The constraint name render gives the key, so that SeaORM's schema
+        // builder names it alike.
+        let constraint = entity
+            .table
+            .foreign_keys
+            .iter()
+            .find(|model| {
+                model
+                    .columns
+                    .iter()
+                    .map(String::as_str)
+                    .eq(from.iter().copied())
+            })
+            .map(|model| model.constraint_name(&entity.table.name));
+        let constraint = tokens::option_string(constraint.as_deref());
         defs.push(quote_spanned! {fk.span=>
             Relation::#variant => #private::belongs_to::<Entity, #module::Entity>(
-                &[#(#from),*], &[#(#to),*], #on_delete, #on_update,
+                &[#(#from),*], &[#(#to),*], #on_delete, #on_update, #constraint,
             ),
         });
         variants.push(variant.clone());

@@ -662,8 +662,8 @@ impl Table {
             || self.indexes.iter().any(|i| i.unique && same(&i.columns))
     }
 
-    /// Adds a column.
-    pub fn column_def(mut self, column: Column) -> Self {
+    /// Adds a column (look one up with [`Table::column`]).
+    pub fn with_column(mut self, column: Column) -> Self {
         self.columns.push(column);
         self
     }
@@ -693,19 +693,23 @@ impl Table {
         self
     }
 
-    /// Adds an index.
+    /// Adds a (non-unique) index.
     pub fn index<S: Into<String>>(
         mut self,
         name: &str,
         columns: impl IntoIterator<Item = S>,
-        unique: bool,
     ) -> Self {
-        self.indexes.push(Index {
-            name: name.to_owned(),
-            columns: columns.into_iter().map(Into::into).collect(),
-            unique,
-            prefixes: BTreeMap::new(),
-        });
+        self.indexes.push(Index::new(name, columns));
+        self
+    }
+
+    /// Adds a unique index.
+    pub fn unique_index<S: Into<String>>(
+        mut self,
+        name: &str,
+        columns: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.indexes.push(Index::new(name, columns).unique());
         self
     }
 
@@ -816,20 +820,10 @@ impl ForeignKey {
         self
     }
 
-    /// The constraint name: the declared one or `fk_<table>_<columns>`.
+    /// The constraint name: the declared one or `fk_<table>_<columns>`
+    /// ([`crate::naming::foreign_key`]).
     pub fn constraint_name(&self, table: &str) -> String {
-        self.name
-            .clone()
-            .unwrap_or_else(|| format!("fk_{table}_{}", self.columns.join("_")))
-    }
-}
-
-impl Unique {
-    /// The constraint name: the declared one or `uq_<table>_<columns>`.
-    pub fn constraint_name(&self, table: &str) -> String {
-        self.name
-            .clone()
-            .unwrap_or_else(|| format!("uq_{table}_{}", self.columns.join("_")))
+        crate::naming::foreign_key(table, self)
     }
 }
 

@@ -455,8 +455,8 @@ mod tests {
 
     fn entry() -> Table {
         Table::new("entry")
-            .column_def(Column::new("id", ColumnType::Integer))
-            .column_def(Column::new("name", ColumnType::Text))
+            .with_column(Column::new("id", ColumnType::Integer))
+            .with_column(Column::new("name", ColumnType::Text))
             .primary_key(["id"])
     }
 

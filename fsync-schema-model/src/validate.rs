@@ -1280,20 +1280,20 @@ mod tests {
 
     fn conduit() -> Table {
         Table::new("conduit")
-            .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-            .column_def(Column::new("entry_id", ColumnType::Integer))
-            .column_def(
+            .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+            .with_column(Column::new("entry_id", ColumnType::Integer))
+            .with_column(
                 Column::new("enabled", ColumnType::Boolean).default(DefaultValue::Bool(true)),
             )
             .primary_key(["id"])
-            .index("idx_conduit_enabled", ["enabled"], false)
+            .index("idx_conduit_enabled", ["enabled"])
             .foreign_key(ForeignKey::new(["entry_id"], "entry", ["id"]).on_delete(Action::Cascade))
     }
 
     fn entry() -> Table {
         Table::new("entry")
-            .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-            .column_def(Column::new("name", ColumnType::Text))
+            .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+            .with_column(Column::new("name", ColumnType::Text))
             .primary_key(["id"])
     }
 
@@ -1616,7 +1616,7 @@ mod tests {
             let mut tables = Vec::new();
             for i in 0..30_u64 {
                 let mut table = Table::new(format!("t{i}"))
-                    .column_def(Column::new("id", ColumnType::Integer))
+                    .with_column(Column::new("id", ColumnType::Integer))
                     .primary_key(["id"]);
                 for k in 0..3 {
                     let pick = (i * 7 + seed * 13 + k * 5) % 37;

@@ -231,7 +231,7 @@ pub fn compare(expected: &Schema, actual: &Schema) -> Vec<Finding> {
 /// has (by name); inside a table: presence, column order, columns (in order),
 /// primary key, uniques, foreign keys, indexes, checks.
 ///
-/// The models are compared as given; normalize both with [`comparable`] first
+/// The models are compared as given; normalize both with [`crate::normalize::comparable`] first
 /// when they come from different sources.
 pub fn compare_with(expected: &Schema, actual: &Schema, sides: &Sides) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -647,14 +647,14 @@ mod tests {
 
     fn conduit() -> Table {
         Table::new("sync_conduit")
-            .column_def(Column::new("id", T::Integer).autoincrement())
-            .column_def(Column::new("entry_id", T::Integer))
-            .column_def(Column::new("enabled", T::Boolean).default(DefaultValue::Bool(true)))
-            .column_def(
+            .with_column(Column::new("id", T::Integer).autoincrement())
+            .with_column(Column::new("entry_id", T::Integer))
+            .with_column(Column::new("enabled", T::Boolean).default(DefaultValue::Bool(true)))
+            .with_column(
                 Column::new("schedule", T::Text).default(DefaultValue::Text("manual".into())),
             )
             .primary_key(["id"])
-            .index("idx_enabled", ["enabled"], false)
+            .index("idx_enabled", ["enabled"])
             .foreign_key(ForeignKey::new(["entry_id"], "entry", ["id"]).on_delete(Action::Cascade))
     }
 
@@ -722,7 +722,7 @@ mod tests {
     #[test]
     fn same_columns_twice_are_matched_by_name_first() {
         let expected = Table::new("t")
-            .column_def(Column::new("a", T::Integer))
+            .with_column(Column::new("a", T::Integer))
             .primary_key(["a"])
             .unique(None, ["a"])
             .unique(Some("uq_a"), ["a"]);
@@ -749,14 +749,14 @@ mod tests {
     #[test]
     fn mysql_unique_indexes_and_implied_names_fold_together() {
         let entity = Table::new("t")
-            .column_def(Column::new("a", T::Integer))
-            .column_def(Column::new("b", T::Integer))
+            .with_column(Column::new("a", T::Integer))
+            .with_column(Column::new("b", T::Integer))
             .primary_key(["a"])
             .unique(None, ["b"])
-            .index("ux", ["a", "b"], true);
+            .unique_index("ux", ["a", "b"]);
         let database = Table::new("t")
-            .column_def(Column::new("a", T::Integer).sql_type(Backend::MySql, "int(11)"))
-            .column_def(Column::new("b", T::Integer).sql_type(Backend::MySql, "int(11)"))
+            .with_column(Column::new("a", T::Integer).sql_type(Backend::MySql, "int(11)"))
+            .with_column(Column::new("b", T::Integer).sql_type(Backend::MySql, "int(11)"))
             .primary_key(["a"])
             .unique(Some("b"), ["b"])
             .unique(Some("ux"), ["a", "b"]);

@@ -280,19 +280,19 @@ mod tests {
 
     fn entry() -> Table {
         Table::new("entry")
-            .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-            .column_def(Column::new("name", ColumnType::Text))
+            .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+            .with_column(Column::new("name", ColumnType::Text))
             .primary_key(["id"])
     }
 
     fn conduit() -> Table {
         Table::new("conduit")
-            .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-            .column_def(Column::new("entry_id", ColumnType::Integer))
-            .column_def(Column::new("parallel", ColumnType::Integer).default(DefaultValue::Int(3)))
+            .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+            .with_column(Column::new("entry_id", ColumnType::Integer))
+            .with_column(Column::new("parallel", ColumnType::Integer).default(DefaultValue::Int(3)))
             .primary_key(["id"])
             .foreign_key(ForeignKey::new(["entry_id"], "entry", ["id"]).on_delete(Action::Cascade))
-            .index("idx_conduit_entry", ["entry_id"], false)
+            .index("idx_conduit_entry", ["entry_id"])
     }
 
     fn check_round_trip(old: &Schema, new: &Schema) -> Vec<Step> {

@@ -22,6 +22,8 @@ pub mod catalogue;
 #[cfg(feature = "codegen")]
 pub mod codegen;
 pub mod compare;
+#[cfg(feature = "migration")]
+pub mod connect;
 pub mod diff;
 #[cfg(feature = "introspect")]
 pub mod introspect;
@@ -30,6 +32,7 @@ pub mod lint;
 pub mod migration;
 pub mod normalize;
 pub mod render;
+pub mod seaorm;
 #[cfg(feature = "sql-docs")]
 pub mod sql_docs;
 pub mod text_enum;
@@ -39,7 +42,7 @@ pub use fsync_schema_model::step::{self, Change, Step};
 
 pub use fsync_schema_derive::{Entity, TextEnum};
 pub use fsync_schema_model::model::*;
-pub use fsync_schema_model::{model, validate};
+pub use fsync_schema_model::{model, naming, validate};
 pub use text_enum::{TextEnumError, TextVariant};
 pub use value::{ColumnValue, SqlValue};
 

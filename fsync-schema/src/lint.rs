@@ -208,8 +208,8 @@ mod tests {
     fn findings_say_what_why_and_the_safer_way() {
         use crate::model::{Column, Index, Table, Unique};
         let table = Table::new("t")
-            .column_def(Column::new("id", T::Integer).autoincrement())
-            .column_def(Column::new("name", T::Text).nullable())
+            .with_column(Column::new("id", T::Integer).autoincrement())
+            .with_column(Column::new("name", T::Text).nullable())
             .primary_key(["id"]);
         let before = Schema::new([table.clone()]);
         let mut after = table.clone();

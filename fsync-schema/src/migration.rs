@@ -4,6 +4,10 @@
 //! steps become SQL for the backend the `SchemaManager` reports
 //! ([`statements`], in `render::steps`). SQLite table rebuilds run with
 //! foreign keys off and end with `PRAGMA foreign_key_check`.
+//!
+//! [`Runner`] runs a project's migrations for deploys: a lock per backend,
+//! crash recovery on MySQL ([`journal`]), a read-only status, row counts
+//! before anything is dropped, dry runs.
 
 use crate::model::Backend;
 use crate::step::{self, Step};
@@ -12,6 +16,16 @@ use sea_orm_migration::{MigratorTrait, SchemaManager};
 
 /// The step-to-SQL functions, now in [`crate::render::steps`], under their old paths.
 pub use crate::render::steps::{check_name, needs_sqlite_rebuild, script, statements};
+
+pub mod journal;
+mod lock;
+pub mod records;
+mod runner;
+
+pub use runner::{
+    Loss, MigrateError, MigrationState, Plan, PlannedMigration, Progress, RunReport, Runner,
+    StatusReport, command_name,
+};
 
 /// What generated migration files import.
 pub mod prelude {
@@ -49,7 +63,7 @@ pub fn backend_of(backend: DbBackend) -> Backend {
     }
 }
 
-fn to_db_backend(backend: Backend) -> DbBackend {
+pub(crate) fn to_db_backend(backend: Backend) -> DbBackend {
     match backend {
         Backend::Sqlite => DbBackend::Sqlite,
         Backend::Postgres => DbBackend::Postgres,

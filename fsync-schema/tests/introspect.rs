@@ -10,64 +10,62 @@ use common::{TestDb, execute, server_url};
 use fsync_schema::compare::{Finding, Sides, compare_with};
 use fsync_schema::introspect;
 use fsync_schema::{
-    Action, Backend, Column, ColumnType as T, DefaultValue, ForeignKey, Schema, Table,
+    Action, Backend, Column, ColumnType as T, DefaultValue, ForeignKey, Index, Schema, Table,
 };
 
 /// Tables shaped like the file-sync entities, plus a composite key, a named
 /// unique, a unique index and a name that needs quoting.
 fn sample() -> Schema {
     let entry = Table::new("entry")
-        .column_def(Column::new("id", T::Integer).autoincrement())
-        .column_def(Column::new("uuid", T::Uuid))
-        .column_def(Column::new("name", T::Text))
-        .column_def(Column::new("kind", T::Integer))
-        .column_def(Column::new("parent_id", T::Integer).nullable())
-        .column_def(Column::new("size", T::BigInt).default(DefaultValue::Int(0)))
-        .column_def(Column::new("created_at", T::TimestampTz))
+        .with_column(Column::new("id", T::Integer).autoincrement())
+        .with_column(Column::new("uuid", T::Uuid))
+        .with_column(Column::new("name", T::Text))
+        .with_column(Column::new("kind", T::Integer))
+        .with_column(Column::new("parent_id", T::Integer).nullable())
+        .with_column(Column::new("size", T::BigInt).default(DefaultValue::Int(0)))
+        .with_column(Column::new("created_at", T::TimestampTz))
         .primary_key(["id"])
         .unique(None, ["uuid"])
         .foreign_key(ForeignKey::new(["parent_id"], "entry", ["id"]).on_delete(Action::Cascade))
-        .index("idx_entry_parent", ["parent_id"], false);
+        .index("idx_entry_parent", ["parent_id"])
+        // A text column indexed by a prefix on MySQL, whole elsewhere.
+        .index_def(Index::new("idx_entry_name", ["kind", "name"]).prefix("name", 191));
     let conduit = Table::new("sync_conduit")
-        .column_def(Column::new("id", T::Integer).autoincrement())
-        .column_def(Column::new("source_entry_id", T::Integer))
-        .column_def(Column::new("sync_mode", T::String(16)))
-        .column_def(Column::new("enabled", T::Boolean).default(DefaultValue::Bool(true)))
-        .column_def(Column::new("schedule", T::Text).default(DefaultValue::Text("manual".into())))
-        .column_def(Column::new("ratio", T::Double).default(DefaultValue::Float(0.5)))
-        .column_def(Column::new("last_sync_completed_at", T::DateTime).nullable())
-        .column_def(
+        .with_column(Column::new("id", T::Integer).autoincrement())
+        .with_column(Column::new("source_entry_id", T::Integer))
+        .with_column(Column::new("sync_mode", T::String(16)))
+        .with_column(Column::new("enabled", T::Boolean).default(DefaultValue::Bool(true)))
+        .with_column(Column::new("schedule", T::Text).default(DefaultValue::Text("manual".into())))
+        .with_column(Column::new("ratio", T::Double).default(DefaultValue::Float(0.5)))
+        .with_column(Column::new("last_sync_completed_at", T::DateTime).nullable())
+        .with_column(
             Column::new("updated_at", T::TimestampTz).default(DefaultValue::CurrentTimestamp),
         )
-        .column_def(Column::new("settings", T::Json).nullable())
+        .with_column(Column::new("settings", T::Json).nullable())
         .primary_key(["id"])
         .foreign_key(
             ForeignKey::new(["source_entry_id"], "entry", ["id"])
                 .on_delete(Action::Cascade)
                 .on_update(Action::Restrict),
         )
-        .index("idx_sync_conduit_enabled", ["enabled"], false)
-        .index(
-            "idx_sync_conduit_mode",
-            ["sync_mode", "source_entry_id"],
-            true,
-        );
+        .index("idx_sync_conduit_enabled", ["enabled"])
+        .unique_index("idx_sync_conduit_mode", ["sync_mode", "source_entry_id"]);
     let order = Table::new("order")
-        .column_def(Column::new("conduit_id", T::Integer))
-        .column_def(Column::new("group", T::SmallInt).default(DefaultValue::Int(-5)))
-        .column_def(Column::new("select", T::String(8)).nullable())
-        .column_def(Column::new("day", T::Date).default(DefaultValue::Text("2024-02-29".into())))
-        .column_def(Column::new("at", T::Time).nullable())
-        .column_def(Column::new("blob", T::Blob).nullable())
-        .column_def(Column::new("ratio", T::Float).default(DefaultValue::Float(-1.25)))
+        .with_column(Column::new("conduit_id", T::Integer))
+        .with_column(Column::new("group", T::SmallInt).default(DefaultValue::Int(-5)))
+        .with_column(Column::new("select", T::String(8)).nullable())
+        .with_column(Column::new("day", T::Date).default(DefaultValue::Text("2024-02-29".into())))
+        .with_column(Column::new("at", T::Time).nullable())
+        .with_column(Column::new("blob", T::Blob).nullable())
+        .with_column(Column::new("ratio", T::Float).default(DefaultValue::Float(-1.25)))
         .primary_key(["conduit_id", "group"])
         .unique(Some("uq_order_select"), ["select", "group"])
         .foreign_key(
             ForeignKey::new(["conduit_id"], "sync_conduit", ["id"]).on_delete(Action::Cascade),
         );
     let note = Table::new("note")
-        .column_def(Column::new("id", T::BigInt).autoincrement())
-        .column_def(Column::new("conduit_id", T::Integer).nullable())
+        .with_column(Column::new("id", T::BigInt).autoincrement())
+        .with_column(Column::new("conduit_id", T::Integer).nullable())
         .primary_key(["id"])
         .foreign_key(
             ForeignKey::new(["conduit_id"], "sync_conduit", ["id"]).on_delete(Action::SetNull),

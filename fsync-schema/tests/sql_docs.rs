@@ -20,25 +20,25 @@ fn int(name: &str, default: i64) -> Column {
 /// The spec's tables as the docs describe them: SQLite's INTEGER read as `integer`.
 fn spec_model() -> Schema {
     let conduit = Table::new("sync_conduit")
-        .column_def(Column::new("id", T::Integer).autoincrement())
-        .column_def(Column::new("uuid", T::Blob))
-        .column_def(Column::new("source_entry_id", T::Integer))
-        .column_def(Column::new("target_entry_id", T::Integer))
-        .column_def(Column::new("sync_mode", T::Text))
-        .column_def(int("enabled", 1))
-        .column_def(Column::new("schedule", T::Text).default(DefaultValue::Text("manual".into())))
-        .column_def(int("use_index_rules", 1))
-        .column_def(Column::new("index_mode_override", T::Text).nullable())
-        .column_def(int("parallel_transfers", 3))
-        .column_def(Column::new("bandwidth_limit_mbps", T::Integer).nullable())
-        .column_def(Column::new("last_sync_completed_at", T::Text).nullable())
-        .column_def(int("sync_generation", 0))
-        .column_def(Column::new("last_sync_error", T::Text).nullable())
-        .column_def(int("total_syncs", 0))
-        .column_def(int("files_synced", 0))
-        .column_def(int("bytes_transferred", 0))
-        .column_def(Column::new("created_at", T::Text))
-        .column_def(Column::new("updated_at", T::Text))
+        .with_column(Column::new("id", T::Integer).autoincrement())
+        .with_column(Column::new("uuid", T::Blob))
+        .with_column(Column::new("source_entry_id", T::Integer))
+        .with_column(Column::new("target_entry_id", T::Integer))
+        .with_column(Column::new("sync_mode", T::Text))
+        .with_column(int("enabled", 1))
+        .with_column(Column::new("schedule", T::Text).default(DefaultValue::Text("manual".into())))
+        .with_column(int("use_index_rules", 1))
+        .with_column(Column::new("index_mode_override", T::Text).nullable())
+        .with_column(int("parallel_transfers", 3))
+        .with_column(Column::new("bandwidth_limit_mbps", T::Integer).nullable())
+        .with_column(Column::new("last_sync_completed_at", T::Text).nullable())
+        .with_column(int("sync_generation", 0))
+        .with_column(Column::new("last_sync_error", T::Text).nullable())
+        .with_column(int("total_syncs", 0))
+        .with_column(int("files_synced", 0))
+        .with_column(int("bytes_transferred", 0))
+        .with_column(Column::new("created_at", T::Text))
+        .with_column(Column::new("updated_at", T::Text))
         .primary_key(["id"])
         .unique(None, ["uuid"])
         .foreign_key(
@@ -47,20 +47,20 @@ fn spec_model() -> Schema {
         .foreign_key(
             ForeignKey::new(["target_entry_id"], "entry", ["id"]).on_delete(Action::Cascade),
         )
-        .index("idx_sync_conduit_enabled", ["enabled"], false);
+        .index("idx_sync_conduit_enabled", ["enabled"]);
     let generation = Table::new("sync_generation")
-        .column_def(Column::new("id", T::Integer).autoincrement())
-        .column_def(Column::new("conduit_id", T::Integer))
-        .column_def(Column::new("generation", T::Integer))
-        .column_def(Column::new("started_at", T::Text))
-        .column_def(Column::new("completed_at", T::Text).nullable())
-        .column_def(int("files_copied", 0))
-        .column_def(int("files_deleted", 0))
-        .column_def(int("conflicts_resolved", 0))
-        .column_def(int("bytes_transferred", 0))
-        .column_def(int("errors_encountered", 0))
-        .column_def(Column::new("verified_at", T::Text).nullable())
-        .column_def(
+        .with_column(Column::new("id", T::Integer).autoincrement())
+        .with_column(Column::new("conduit_id", T::Integer))
+        .with_column(Column::new("generation", T::Integer))
+        .with_column(Column::new("started_at", T::Text))
+        .with_column(Column::new("completed_at", T::Text).nullable())
+        .with_column(int("files_copied", 0))
+        .with_column(int("files_deleted", 0))
+        .with_column(int("conflicts_resolved", 0))
+        .with_column(int("bytes_transferred", 0))
+        .with_column(int("errors_encountered", 0))
+        .with_column(Column::new("verified_at", T::Text).nullable())
+        .with_column(
             Column::new("verification_status", T::Text)
                 .default(DefaultValue::Text("unverified".into())),
         )
@@ -68,11 +68,7 @@ fn spec_model() -> Schema {
         .foreign_key(
             ForeignKey::new(["conduit_id"], "sync_conduit", ["id"]).on_delete(Action::Cascade),
         )
-        .index(
-            "idx_sync_generation_conduit",
-            ["conduit_id", "generation"],
-            false,
-        );
+        .index("idx_sync_generation_conduit", ["conduit_id", "generation"]);
     Schema::new([conduit, generation])
 }
 
@@ -543,31 +539,31 @@ SELECT 1;
 ";
     let docs = parse(text);
     let table = Table::new("t")
-        .column_def(Column::new("a", T::Integer).sql_type(fsync_schema::Backend::Sqlite, "INT"))
-        .column_def(
+        .with_column(Column::new("a", T::Integer).sql_type(fsync_schema::Backend::Sqlite, "INT"))
+        .with_column(
             Column::new("b", T::String(12))
                 .nullable()
                 .default(DefaultValue::Float(-2.5)),
         )
-        .column_def(
+        .with_column(
             Column::new("c", T::Boolean)
                 .nullable()
                 .sql_type(fsync_schema::Backend::Sqlite, "BOOLEAN")
                 .default(DefaultValue::Bool(true)),
         )
-        .column_def(
+        .with_column(
             Column::new("d", T::DateTime)
                 .nullable()
                 .sql_type(fsync_schema::Backend::Sqlite, "TIMESTAMP")
                 .default(DefaultValue::CurrentTimestamp),
         )
-        .column_def(
+        .with_column(
             Column::new("e", T::Text)
                 .nullable()
                 .sql_type(fsync_schema::Backend::Sqlite, "NUMERIC")
                 .default(DefaultValue::Sql("(1 + 2)".into())),
         )
-        .column_def(
+        .with_column(
             Column::new("f", T::Blob)
                 .nullable()
                 .sql_type(fsync_schema::Backend::Sqlite, ""),

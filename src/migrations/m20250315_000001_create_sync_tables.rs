@@ -31,76 +31,76 @@ pub fn steps() -> Vec<Step> {
     Vec::from([
         Step::CreateTable(
             Table::new("entry")
-                .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-                .column_def(Column::new("uuid", ColumnType::Uuid))
-                .column_def(Column::new("name", ColumnType::Text))
-                .column_def(Column::new("kind", ColumnType::Integer))
-                .column_def(Column::new("parent_id", ColumnType::Integer).nullable())
-                .column_def(
+                .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+                .with_column(Column::new("uuid", ColumnType::Uuid))
+                .with_column(Column::new("name", ColumnType::Text))
+                .with_column(Column::new("kind", ColumnType::Integer))
+                .with_column(Column::new("parent_id", ColumnType::Integer).nullable())
+                .with_column(
                     Column::new("size", ColumnType::BigInt).default(DefaultValue::Int(0)),
                 )
-                .column_def(Column::new("created_at", ColumnType::TimestampTz))
-                .column_def(Column::new("modified_at", ColumnType::TimestampTz))
+                .with_column(Column::new("created_at", ColumnType::TimestampTz))
+                .with_column(Column::new("modified_at", ColumnType::TimestampTz))
                 .primary_key(["id"])
                 .unique(None, ["uuid"])
                 .foreign_key(
                     ForeignKey::new(["parent_id"], "entry", ["id"])
                         .on_delete(Action::Cascade),
                 )
-                .index("idx_entry_parent", ["parent_id"], false),
+                .index("idx_entry_parent", ["parent_id"]),
         ),
         Step::CreateTable(
             Table::new("sync_conduit")
-                .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-                .column_def(Column::new("uuid", ColumnType::Uuid))
-                .column_def(Column::new("source_entry_id", ColumnType::Integer))
-                .column_def(Column::new("target_entry_id", ColumnType::Integer))
-                .column_def(Column::new("sync_mode", ColumnType::Text))
-                .column_def(
+                .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+                .with_column(Column::new("uuid", ColumnType::Uuid))
+                .with_column(Column::new("source_entry_id", ColumnType::Integer))
+                .with_column(Column::new("target_entry_id", ColumnType::Integer))
+                .with_column(Column::new("sync_mode", ColumnType::Text))
+                .with_column(
                     Column::new("enabled", ColumnType::Boolean)
                         .default(DefaultValue::Bool(true)),
                 )
-                .column_def(
+                .with_column(
                     Column::new("schedule", ColumnType::Text)
                         .default(DefaultValue::Text("manual".into())),
                 )
-                .column_def(
+                .with_column(
                     Column::new("use_index_rules", ColumnType::Boolean)
                         .default(DefaultValue::Bool(true)),
                 )
-                .column_def(
+                .with_column(
                     Column::new("index_mode_override", ColumnType::Text).nullable(),
                 )
-                .column_def(
+                .with_column(
                     Column::new("parallel_transfers", ColumnType::Integer)
                         .default(DefaultValue::Int(3)),
                 )
-                .column_def(
+                .with_column(
                     Column::new("bandwidth_limit_mbps", ColumnType::Integer).nullable(),
                 )
-                .column_def(
+                .with_column(
                     Column::new("last_sync_completed_at", ColumnType::TimestampTz)
                         .nullable(),
                 )
-                .column_def(
+                .with_column(
                     Column::new("sync_generation", ColumnType::BigInt)
                         .default(DefaultValue::Int(0)),
                 )
-                .column_def(Column::new("last_sync_error", ColumnType::Text).nullable())
-                .column_def(
+                .with_column(Column::new("last_sync_error", ColumnType::Text).nullable())
+                .with_column(
                     Column::new("total_syncs", ColumnType::BigInt)
                         .default(DefaultValue::Int(0)),
                 )
-                .column_def(
+                .with_column(
                     Column::new("files_synced", ColumnType::BigInt)
                         .default(DefaultValue::Int(0)),
                 )
-                .column_def(
+                .with_column(
                     Column::new("bytes_transferred", ColumnType::BigInt)
                         .default(DefaultValue::Int(0)),
                 )
-                .column_def(Column::new("created_at", ColumnType::TimestampTz))
-                .column_def(Column::new("updated_at", ColumnType::TimestampTz))
+                .with_column(Column::new("created_at", ColumnType::TimestampTz))
+                .with_column(Column::new("updated_at", ColumnType::TimestampTz))
                 .primary_key(["id"])
                 .unique(None, ["uuid"])
                 .foreign_key(
@@ -111,41 +111,41 @@ pub fn steps() -> Vec<Step> {
                     ForeignKey::new(["target_entry_id"], "entry", ["id"])
                         .on_delete(Action::Cascade),
                 )
-                .index("idx_sync_conduit_enabled", ["enabled"], false),
+                .index("idx_sync_conduit_enabled", ["enabled"]),
         ),
         Step::CreateTable(
             Table::new("sync_generation")
-                .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-                .column_def(Column::new("conduit_id", ColumnType::Integer))
-                .column_def(Column::new("generation", ColumnType::BigInt))
-                .column_def(Column::new("started_at", ColumnType::TimestampTz))
-                .column_def(
+                .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+                .with_column(Column::new("conduit_id", ColumnType::Integer))
+                .with_column(Column::new("generation", ColumnType::BigInt))
+                .with_column(Column::new("started_at", ColumnType::TimestampTz))
+                .with_column(
                     Column::new("completed_at", ColumnType::TimestampTz).nullable(),
                 )
-                .column_def(
+                .with_column(
                     Column::new("files_copied", ColumnType::Integer)
                         .default(DefaultValue::Int(0)),
                 )
-                .column_def(
+                .with_column(
                     Column::new("files_deleted", ColumnType::Integer)
                         .default(DefaultValue::Int(0)),
                 )
-                .column_def(
+                .with_column(
                     Column::new("conflicts_resolved", ColumnType::Integer)
                         .default(DefaultValue::Int(0)),
                 )
-                .column_def(
+                .with_column(
                     Column::new("bytes_transferred", ColumnType::BigInt)
                         .default(DefaultValue::Int(0)),
                 )
-                .column_def(
+                .with_column(
                     Column::new("errors_encountered", ColumnType::Integer)
                         .default(DefaultValue::Int(0)),
                 )
-                .column_def(
+                .with_column(
                     Column::new("verified_at", ColumnType::TimestampTz).nullable(),
                 )
-                .column_def(
+                .with_column(
                     Column::new("verification_status", ColumnType::Text)
                         .default(DefaultValue::Text("unverified".into())),
                 )
@@ -154,11 +154,7 @@ pub fn steps() -> Vec<Step> {
                     ForeignKey::new(["conduit_id"], "sync_conduit", ["id"])
                         .on_delete(Action::Cascade),
                 )
-                .index(
-                    "idx_sync_generation_conduit",
-                    ["conduit_id", "generation"],
-                    false,
-                ),
+                .index("idx_sync_generation_conduit", ["conduit_id", "generation"]),
         ),
     ])
 }

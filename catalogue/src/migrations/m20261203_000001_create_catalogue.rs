@@ -31,9 +31,9 @@ pub fn steps() -> Vec<Step> {
     Vec::from([
         Step::CreateTable(
             Table::new("genre")
-                .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-                .column_def(Column::new("name", ColumnType::String(80)))
-                .column_def(Column::new("parent_id", ColumnType::Integer).nullable())
+                .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+                .with_column(Column::new("name", ColumnType::String(80)))
+                .with_column(Column::new("parent_id", ColumnType::Integer).nullable())
                 .primary_key(["id"])
                 .unique(None, ["name"])
                 .foreign_key(
@@ -43,24 +43,24 @@ pub fn steps() -> Vec<Step> {
         ),
         Step::CreateTable(
             Table::new("author")
-                .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-                .column_def(Column::new("name", ColumnType::Text))
-                .column_def(Column::new("born", ColumnType::Integer).nullable())
+                .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+                .with_column(Column::new("name", ColumnType::Text))
+                .with_column(Column::new("born", ColumnType::Integer).nullable())
                 .primary_key(["id"])
-                .index("idx_author_name", ["name"], false),
+                .index("idx_author_name", ["name"]),
         ),
         Step::CreateTable(
             Table::new("book")
-                .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-                .column_def(Column::new("isbn", ColumnType::String(17)))
-                .column_def(Column::new("title", ColumnType::String(200)))
-                .column_def(Column::new("genre_id", ColumnType::Integer).nullable())
-                .column_def(Column::new("published", ColumnType::Integer).nullable())
-                .column_def(
+                .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+                .with_column(Column::new("isbn", ColumnType::String(17)))
+                .with_column(Column::new("title", ColumnType::String(200)))
+                .with_column(Column::new("genre_id", ColumnType::Integer).nullable())
+                .with_column(Column::new("published", ColumnType::Integer).nullable())
+                .with_column(
                     Column::new("state", ColumnType::Text)
                         .default(DefaultValue::Text("available".into())),
                 )
-                .column_def(
+                .with_column(
                     Column::new("added_at", ColumnType::TimestampTz)
                         .default(DefaultValue::CurrentTimestamp),
                 )
@@ -70,13 +70,13 @@ pub fn steps() -> Vec<Step> {
                     ForeignKey::new(["genre_id"], "genre", ["id"])
                         .on_delete(Action::SetNull),
                 )
-                .index("idx_book_title", ["title"], false),
+                .index("idx_book_title", ["title"]),
         ),
         Step::CreateTable(
             Table::new("book_author")
-                .column_def(Column::new("book_id", ColumnType::Integer))
-                .column_def(Column::new("author_id", ColumnType::Integer))
-                .column_def(
+                .with_column(Column::new("book_id", ColumnType::Integer))
+                .with_column(Column::new("author_id", ColumnType::Integer))
+                .with_column(
                     Column::new("position", ColumnType::SmallInt)
                         .default(DefaultValue::Int(0)),
                 )
@@ -92,15 +92,15 @@ pub fn steps() -> Vec<Step> {
         ),
         Step::CreateTable(
             Table::new("loan")
-                .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-                .column_def(Column::new("book_id", ColumnType::Integer))
-                .column_def(Column::new("borrower", ColumnType::String(120)))
-                .column_def(
+                .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+                .with_column(Column::new("book_id", ColumnType::Integer))
+                .with_column(Column::new("borrower", ColumnType::String(120)))
+                .with_column(
                     Column::new("loaned_at", ColumnType::TimestampTz)
                         .default(DefaultValue::CurrentTimestamp),
                 )
-                .column_def(Column::new("due_on", ColumnType::Date))
-                .column_def(
+                .with_column(Column::new("due_on", ColumnType::Date))
+                .with_column(
                     Column::new("returned_at", ColumnType::TimestampTz).nullable(),
                 )
                 .primary_key(["id"])
@@ -108,7 +108,7 @@ pub fn steps() -> Vec<Step> {
                     ForeignKey::new(["book_id"], "book", ["id"])
                         .on_delete(Action::Restrict),
                 )
-                .index("idx_loan_book_open", ["book_id", "returned_at"], false),
+                .index("idx_loan_book_open", ["book_id", "returned_at"]),
         ),
     ])
 }

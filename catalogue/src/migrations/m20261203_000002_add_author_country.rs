@@ -31,12 +31,12 @@ pub fn steps() -> Vec<Step> {
     Vec::from([
         Step::AlterTable {
             table: Table::new("author")
-                .column_def(Column::new("id", ColumnType::Integer).autoincrement())
-                .column_def(Column::new("name", ColumnType::Text))
-                .column_def(Column::new("born", ColumnType::Integer).nullable())
-                .column_def(Column::new("country", ColumnType::Text).nullable())
+                .with_column(Column::new("id", ColumnType::Integer).autoincrement())
+                .with_column(Column::new("name", ColumnType::Text))
+                .with_column(Column::new("born", ColumnType::Integer).nullable())
+                .with_column(Column::new("country", ColumnType::Text).nullable())
                 .primary_key(["id"])
-                .index("idx_author_name", ["name"], false),
+                .index("idx_author_name", ["name"]),
             changes: Vec::from([
                 Change::AddColumn(Column::new("country", ColumnType::Text).nullable()),
             ]),

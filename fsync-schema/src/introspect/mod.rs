@@ -4,13 +4,13 @@
 //! [`schema`] reads each kind of object of the whole schema in one query
 //! against the backend's catalogue, whatever the number of tables:
 //!
-//! - SQLite: `sqlite_schema` joined with `pragma_table_xinfo`,
+//! - SQLite (`sqlite`): `sqlite_schema` joined with `pragma_table_xinfo`,
 //!   `pragma_foreign_key_list`, and `pragma_index_list` with
 //!   `pragma_index_info`: three statements;
-//! - PostgreSQL: `pg_catalog` (`pg_class`, `pg_attribute`,
+//! - PostgreSQL (`postgres`): `pg_catalog` (`pg_class`, `pg_attribute`,
 //!   `pg_index`, `pg_constraint`): the current schema, then tables, columns,
 //!   indexes and foreign keys, five queries;
-//! - MySQL/MariaDB: `information_schema` filtered by the current
+//! - MySQL/MariaDB (`mysql`): `information_schema` filtered by the current
 //!   database: version and database, then tables, columns, indexes and
 //!   foreign keys, five queries. Column types and defaults are parsed by
 //!   sea-schema's parser, as its discovery does.

@@ -5,9 +5,10 @@
 //! would; PostgreSQL and MySQL get their native types.
 
 use crate::model::{
-    Action, Backend, Check, Column, ColumnType, DefaultValue, ForeignKey, Index, NotTargeted,
-    Schema, Table,
+    Action, Backend, Column, ColumnType, DefaultValue, ForeignKey, Index, NotTargeted, Schema,
+    Table,
 };
+use crate::naming;
 use sea_query::{
     Alias, ColumnDef, Expr, ForeignKeyAction, IndexCreateStatement, IndexDropStatement, Keyword,
     MysqlQueryBuilder, PostgresQueryBuilder, SchemaStatementBuilder, SqliteQueryBuilder,
@@ -112,15 +113,7 @@ fn inline_primary_key(table: &Table, column: &Column) -> bool {
     table.primary_key.len() == 1 && table.primary_key[0] == column.name
 }
 
-/// Whether `table` has an unnamed single-column UNIQUE on `column` (rendered inline).
-fn inline_unique(table: &Table, column: &Column) -> bool {
-    table
-        .uniques
-        .iter()
-        .any(|u| u.name.is_none() && u.columns.len() == 1 && u.columns[0] == column.name)
-}
-
-/// The column definition, with the constraints that belong inline.
+/// The column definition, with the primary key inline when it is the only key column.
 pub fn column_def(table: &Table, column: &Column, backend: Backend) -> ColumnDef {
     let mut def = ColumnDef::new(Alias::new(&column.name));
     def.custom(Alias::new(sql_type(column, backend)));
@@ -145,13 +138,12 @@ pub fn column_def(table: &Table, column: &Column, backend: Backend) -> ColumnDef
             }
         }
     }
-    if inline_unique(table, column) {
-        def.unique_key();
-    }
     def
 }
 
-/// `CREATE TABLE` for `table` on `backend` (indexes come from [`create_indexes`]).
+/// `CREATE TABLE` for `table` on `backend` (indexes come from [`create_indexes`]),
+/// every UNIQUE, foreign key and CHECK under its [`naming`] name (SQLite drops
+/// foreign-key names; primary keys keep the backend's own name).
 pub fn create_table(table: &Table, backend: Backend) -> TableCreateStatement {
     let mut create = sea_query::Table::create();
     create.table(Alias::new(&table.name));
@@ -166,17 +158,8 @@ pub fn create_table(table: &Table, backend: Backend) -> TableCreateStatement {
         create.primary_key(&mut key);
     }
     for unique in &table.uniques {
-        let inline = unique.name.is_none()
-            && unique.columns.len() == 1
-            && table.column(&unique.columns[0]).is_some();
-        if inline {
-            continue;
-        }
         let mut index = sea_query::Index::create();
-        index.unique();
-        if let Some(name) = &unique.name {
-            index.name(name);
-        }
+        index.unique().name(naming::unique(table, unique, backend));
         for name in &unique.columns {
             index.col(Alias::new(name));
         }
@@ -188,7 +171,7 @@ pub fn create_table(table: &Table, backend: Backend) -> TableCreateStatement {
             // but drops it again when another index could serve; an explicit one
             // stays, so that dropping an unrelated index never breaks the key.
             let mut index = sea_query::Index::create();
-            index.name(foreign_key.constraint_name(&table.name));
+            index.name(naming::foreign_key(&table.name, foreign_key));
             for name in &foreign_key.columns {
                 index.col(Alias::new(name));
             }
@@ -197,17 +180,12 @@ pub fn create_table(table: &Table, backend: Backend) -> TableCreateStatement {
         create.foreign_key(&mut foreign_key_create(table, foreign_key, backend));
     }
     for check in &table.checks {
-        create.check(check_expr(check));
+        create.check(sea_query::Check::named(
+            Alias::new(naming::check(&table.name, check)),
+            Expr::cust(check.expr.clone()),
+        ));
     }
     create
-}
-
-fn check_expr(check: &Check) -> sea_query::Check {
-    let expr = Expr::cust(check.expr.clone());
-    match &check.name {
-        Some(name) => sea_query::Check::named(Alias::new(name), expr),
-        None => expr.into(),
-    }
 }
 
 /// The `FOREIGN KEY` clause of `foreign_key` (SQLite ignores its name).
@@ -218,7 +196,7 @@ pub fn foreign_key_create(
 ) -> sea_query::ForeignKeyCreateStatement {
     let mut create = sea_query::ForeignKey::create();
     if backend != Backend::Sqlite {
-        create.name(foreign_key.constraint_name(&table.name));
+        create.name(naming::foreign_key(&table.name, foreign_key));
     }
     create.from_tbl(Alias::new(&table.name));
     for name in &foreign_key.columns {

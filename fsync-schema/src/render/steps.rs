@@ -6,6 +6,7 @@
 //! recreate the indexes). Running them is `migration`'s job.
 
 use crate::model::{Backend, Check, Column, Table, Unique};
+use crate::naming;
 use crate::render;
 use crate::step::{Change, Step};
 use sea_query::{Alias, IntoIden};
@@ -110,7 +111,10 @@ fn rename_table(from: &str, table: &Table, backend: Backend) -> Vec<String> {
     match backend {
         Backend::Sqlite => {}
         Backend::Postgres => {
-            let mut renames = vec![(format!("{from}_pkey"), format!("{}_pkey", table.name))];
+            let mut renames: Vec<(String, String)> = naming::primary_key(from, backend)
+                .zip(naming::primary_key(&table.name, backend))
+                .into_iter()
+                .collect();
             for unique in table.uniques.iter().filter(|u| u.name.is_none()) {
                 renames.push((
                     unique_name(&old, unique, backend),
@@ -118,7 +122,10 @@ fn rename_table(from: &str, table: &Table, backend: Backend) -> Vec<String> {
                 ));
             }
             for fk in table.foreign_keys.iter().filter(|f| f.name.is_none()) {
-                renames.push((fk.constraint_name(from), fk.constraint_name(&table.name)));
+                renames.push((
+                    naming::foreign_key(from, fk),
+                    naming::foreign_key(&table.name, fk),
+                ));
             }
             for check in table.checks.iter().filter(|c| c.name.is_none()) {
                 renames.push((check_name(&old, check), check_name(table, check)));
@@ -133,8 +140,8 @@ fn rename_table(from: &str, table: &Table, backend: Backend) -> Vec<String> {
             // MySQL renames no constraint: drop and add again under the new name.
             for fk in table.foreign_keys.iter().filter(|f| f.name.is_none()) {
                 let (old_name, new_name) = (
-                    q(&fk.constraint_name(from)),
-                    q(&fk.constraint_name(&table.name)),
+                    q(&naming::foreign_key(from, fk)),
+                    q(&naming::foreign_key(&table.name, fk)),
                 );
                 out.push(format!("ALTER TABLE {t} DROP FOREIGN KEY {old_name}"));
                 out.push(format!(
@@ -175,23 +182,14 @@ fn bare_column(table: &Table, column: &Column, backend: Backend) -> String {
         .map_or(sql.clone(), |(_, column)| column.to_owned())
 }
 
-/// The constraint name a backend gives an unnamed UNIQUE (so that it can be dropped).
+/// The constraint name of `unique` on `backend` (see [`naming::unique`]).
 fn unique_name(table: &Table, unique: &Unique, backend: Backend) -> String {
-    match (&unique.name, backend) {
-        (Some(name), _) => name.clone(),
-        (None, Backend::MySql) => unique.columns[0].clone(),
-        (None, _) => format!("{}_{}_key", table.name, unique.columns.join("_")),
-    }
+    naming::unique(table, unique, backend)
 }
 
-/// The constraint name of a CHECK on PostgreSQL and MySQL.
+/// The constraint name of a CHECK (see [`naming::check`]).
 pub fn check_name(table: &Table, check: &Check) -> String {
-    check.name.clone().unwrap_or_else(|| {
-        let hash = check.expr.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-        });
-        format!("ck_{}_{:08x}", table.name, hash as u32)
-    })
+    naming::check(&table.name, check)
 }
 
 fn alter_statements(table: &Table, change: &Change, backend: Backend) -> Vec<String> {
@@ -232,14 +230,14 @@ fn alter_statements(table: &Table, change: &Change, backend: Backend) -> Vec<Str
             }
             // The explicit index that `render::create_table` also gives MySQL foreign keys.
             let columns: Vec<String> = fk.columns.iter().map(|c| q(c)).collect();
-            let name = q(&fk.constraint_name(&table.name));
+            let name = q(&naming::foreign_key(&table.name, fk));
             vec![
                 alter(format!("ADD KEY {name} ({})", columns.join(", "))),
                 add,
             ]
         }
         Change::DropForeignKey(fk) => {
-            let name = q(&fk.constraint_name(&table.name));
+            let name = q(&naming::foreign_key(&table.name, fk));
             match backend {
                 Backend::MySql => vec![
                     alter(format!("DROP FOREIGN KEY {name}")),
@@ -262,12 +260,9 @@ fn alter_statements(table: &Table, change: &Change, backend: Backend) -> Vec<Str
         Change::SetPrimaryKey { from, to } => {
             let mut out = Vec::new();
             if !from.is_empty() {
-                out.push(match backend {
-                    Backend::MySql => alter("DROP PRIMARY KEY".to_owned()),
-                    _ => alter(format!(
-                        "DROP CONSTRAINT {}",
-                        q(&format!("{}_pkey", table.name))
-                    )),
+                out.push(match naming::primary_key(&table.name, backend) {
+                    Some(name) => alter(format!("DROP CONSTRAINT {}", q(&name))),
+                    None => alter("DROP PRIMARY KEY".to_owned()),
                 });
             }
             if !to.is_empty() {
@@ -339,6 +334,13 @@ fn sqlite_rebuild(after: &Table, changes: &[Change]) -> Vec<String> {
     let backend = Backend::Sqlite;
     let temporary = format!("__fsync_new_{}", after.name);
     let mut new_table = after.clone();
+    // Names as the table will be called, not after the temporary name.
+    for unique in &mut new_table.uniques {
+        unique.name = Some(naming::unique(after, unique, backend));
+    }
+    for check in &mut new_table.checks {
+        check.name = Some(naming::check(&after.name, check));
+    }
     new_table.name = temporary.clone();
     let create = render::build(&render::create_table(&new_table, backend), backend);
 

@@ -1,0 +1,839 @@
+//! The migration runner behind `migrate up|down|status|fresh|refresh|reset`;
+//! see [`Runner`].
+
+use super::journal::{self, Entry, Recovery};
+use super::records::{self, Object, Record, backend_of, execute};
+use super::{Command, Direction, lock};
+use crate::model::{Backend, Schema};
+use crate::step::{self, Change, Step};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm_migration::{MigrationTrait, MigratorTrait, SchemaManager};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// Something a running command reports as it goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// Another runner holds the migration lock.
+    WaitingForLock { holder: String },
+    /// A migration a killed runner left half-run was repaired.
+    Recovered(Recovery),
+    /// A migration is about to run (`up`) or be rolled back (`down`).
+    Starting {
+        migration: String,
+        direction: Direction,
+    },
+}
+
+/// Why a command failed. Messages name the migration and the failing
+/// statement, and carry no password.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    #[error("{context}: {message}{}", statement.as_ref().map(|s| format!("\n  statement: {s}")).unwrap_or_default())]
+    Db {
+        context: String,
+        statement: Option<String>,
+        message: String,
+    },
+    #[error("migration `{migration}` failed at {step}: {message}\n  statement: {statement}")]
+    Statement {
+        migration: String,
+        step: String,
+        statement: String,
+        message: String,
+    },
+    #[error("migration `{migration}` failed ({direction}): {message}")]
+    Migration {
+        migration: String,
+        direction: &'static str,
+        message: String,
+    },
+    #[error(
+        "gave up waiting for the migration lock held by {holder} after {} s (raise the lock timeout, or stop that runner)",
+        waited.as_secs_f64()
+    )]
+    LockTimeout { holder: String, waited: Duration },
+    #[error(
+        "the database has applied migration(s) this program does not know: {}; a newer version probably ran here: run that version (or one that includes them), nothing was changed",
+        names.join(", ")
+    )]
+    Unknown { names: Vec<String> },
+    #[error(
+        "`{command}` would drop data: {}; nothing was changed; pass `--force` to go ahead",
+        losses.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    WouldLoseData { command: String, losses: Vec<Loss> },
+    #[error(
+        "`{command}` needs the steps of migration `{migration}` (to know what it {purpose}); give the runner its steps, or pass `--force`"
+    )]
+    NoSteps {
+        command: String,
+        migration: String,
+        purpose: &'static str,
+    },
+    #[error("`{0}` has no dry run: only `up` and `down` do")]
+    NoDryRun(String),
+}
+
+impl MigrateError {
+    pub(crate) fn db(context: &str, statement: Option<&str>, error: DbErr) -> Self {
+        MigrateError::Db {
+            context: context.to_owned(),
+            statement: statement.map(str::to_owned),
+            message: clean(&error),
+        }
+    }
+}
+
+/// A database error's message without the layers of wrapping sqlx and
+/// SeaORM put around the server's words, nor the server's source position.
+pub(crate) fn clean(error: &DbErr) -> String {
+    crate::connect::clean_message(&error.to_string())
+}
+
+/// Data a destructive command would drop.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Loss {
+    /// `table `t`` or `column `t.c``.
+    pub what: String,
+    /// Rows (of a table) or values (of a column).
+    pub rows: u64,
+}
+
+impl std::fmt::Display for Loss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({} row(s))", self.what, self.rows)
+    }
+}
+
+/// What a command did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RunReport {
+    /// Half-run migrations repaired before the command (MySQL).
+    pub recovered: Vec<Recovery>,
+    /// Tables `fresh` dropped.
+    pub dropped: Vec<String>,
+    /// What `fresh` found but the migrations did not create, and left.
+    pub left: Vec<Object>,
+    /// Migrations this process rolled back, newest first.
+    pub rolled_back: Vec<String>,
+    /// Migrations this process applied, oldest first.
+    pub applied: Vec<String>,
+    /// Data dropped because the command was forced.
+    pub forced: Vec<Loss>,
+    /// Migrations applied now, of `known` in all.
+    pub applied_now: usize,
+    pub known: usize,
+}
+
+impl RunReport {
+    /// One line: what changed and where the database stands.
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.recovered.is_empty() {
+            parts.push(format!("repaired {}", self.recovered.len()));
+        }
+        if !self.dropped.is_empty() {
+            parts.push(format!("dropped {} table(s)", self.dropped.len()));
+        }
+        if !self.rolled_back.is_empty() {
+            parts.push(format!("rolled back {}", self.rolled_back.len()));
+        }
+        if !self.applied.is_empty() {
+            parts.push(format!("applied {}", self.applied.len()));
+        }
+        let state = format!(
+            "{} of {} migration(s) applied",
+            self.applied_now, self.known
+        );
+        if parts.is_empty() {
+            format!("nothing to do: {state}")
+        } else {
+            format!("{}; {state}", parts.join(", "))
+        }
+    }
+}
+
+/// Where each migration stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StatusReport {
+    pub migrations: Vec<MigrationState>,
+    /// Applied migrations this program does not know (a newer version ran here).
+    pub unknown: Vec<Record>,
+}
+
+/// One migration in a [`StatusReport`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MigrationState {
+    pub name: String,
+    /// `applied`, `pending` or `half-applied`.
+    pub state: &'static str,
+    /// When it was applied (UTC, RFC 3339).
+    pub applied_at: Option<String>,
+    /// For a half-applied migration: what the journal says.
+    pub journal: Option<Entry>,
+}
+
+impl StatusReport {
+    /// One line: how many are applied, pending, half-applied, unknown.
+    pub fn summary(&self) -> String {
+        let count = |state: &str| self.migrations.iter().filter(|m| m.state == state).count();
+        let mut line = format!("{} applied, {} pending", count("applied"), count("pending"));
+        let half = count("half-applied");
+        if half > 0 {
+            line.push_str(&format!(", {half} half-applied (the next `up` repairs it)"));
+        }
+        if !self.unknown.is_empty() {
+            line.push_str(&format!(
+                ", {} unknown (applied by a newer version?)",
+                self.unknown.len()
+            ));
+        }
+        line
+    }
+}
+
+/// The SQL `up` or `down` would run, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    /// `up` or `down`.
+    pub direction: &'static str,
+    /// Migrations a killed runner left half-run, repaired first (MySQL).
+    pub repairs: Vec<Entry>,
+    pub migrations: Vec<PlannedMigration>,
+}
+
+/// One migration of a [`Plan`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PlannedMigration {
+    pub name: String,
+    /// Whether its statements run inside one transaction.
+    pub in_transaction: bool,
+    /// Its statements, then the one that records it; `None` for a migration
+    /// given without steps (its SQL is known only when it runs).
+    pub statements: Option<Vec<String>>,
+}
+
+/// Runs migrations on one connection: safe to start from several replicas
+/// at once, to kill half-way, and to point at a database holding data.
+///
+/// Built from the migrations (sea-orm-migration's `MigrationTrait` objects,
+/// and the [`Step`]s of the generated ones) and a connection opened with
+/// [`crate::connect::ConnectSettings::migrate`]. Its commands return typed
+/// reports ([`RunReport`], [`StatusReport`], [`Plan`]) that a command line
+/// prints as text or JSON. It keeps sea-orm-migration's `seaql_migrations`
+/// table, so existing databases keep working.
+///
+/// - One runner at a time: a PostgreSQL advisory lock, MySQL `GET_LOCK`, or
+///   on SQLite a write transaction (`BEGIN IMMEDIATE`) per migration, each
+///   taken before reading what is applied. A waiting runner says who holds
+///   the lock, waits up to [`Runner::lock_timeout`], then does what is left.
+/// - SQLite and PostgreSQL run each migration in one transaction; MySQL
+///   journals every statement and repairs a half-run migration first
+///   ([`super::journal`]).
+/// - `down`, `reset`, `refresh` and `fresh` count the rows of what they would
+///   drop and refuse while there are any, unless forced ([`Runner::losses`]).
+/// - `fresh` drops only the tables the migrations build, and names the rest.
+pub struct Runner<'c> {
+    db: &'c DatabaseConnection,
+    migrations: Vec<Box<dyn MigrationTrait>>,
+    steps: HashMap<String, Vec<Step>>,
+    lock_timeout: Duration,
+    progress: Box<dyn Fn(&Progress) + Send + Sync>,
+}
+
+fn utc(seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(seconds, 0).map_or_else(
+        || seconds.to_string(),
+        |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    )
+}
+
+impl<'c> Runner<'c> {
+    /// A runner of `migrations` (oldest first) on `db`, which should be a
+    /// single connection: the lock belongs to a session.
+    pub fn new(db: &'c DatabaseConnection, migrations: Vec<Box<dyn MigrationTrait>>) -> Self {
+        Runner {
+            db,
+            migrations,
+            steps: HashMap::new(),
+            lock_timeout: Duration::from_secs(60),
+            progress: Box::new(|_| {}),
+        }
+    }
+
+    /// A runner of `M`'s migrations.
+    pub fn of<M: MigratorTrait>(db: &'c DatabaseConnection) -> Self {
+        Self::new(db, M::migrations())
+    }
+
+    /// The steps of the generated migrations (the `steps()` of a generated
+    /// `mod.rs`): with them the runner journals MySQL runs, counts what
+    /// `down` drops, plans dry runs and knows what `fresh` may drop.
+    pub fn with_steps<'a>(mut self, steps: impl IntoIterator<Item = (&'a str, Vec<Step>)>) -> Self {
+        self.steps.extend(
+            steps
+                .into_iter()
+                .map(|(name, steps)| (name.to_owned(), steps)),
+        );
+        self
+    }
+
+    /// How long to wait for another runner's lock (default 60 s).
+    pub fn lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// Called as the command goes (lock waits, repairs, each migration).
+    pub fn on_progress(mut self, progress: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Box::new(progress);
+        self
+    }
+
+    fn backend(&self) -> Backend {
+        backend_of(self.db)
+    }
+
+    fn names(&self) -> Vec<&str> {
+        self.migrations.iter().map(|m| m.name()).collect()
+    }
+
+    fn find(&self, name: &str) -> Option<&dyn MigrationTrait> {
+        self.migrations
+            .iter()
+            .find(|m| m.name() == name)
+            .map(AsRef::as_ref)
+    }
+
+    /// Where each migration stands. Read-only: creates no table.
+    pub async fn status(&self) -> Result<StatusReport, MigrateError> {
+        let applied = records::read(self.db)
+            .await
+            .map_err(|e| MigrateError::db("reading the applied migrations", None, e))?;
+        let journal = journal::read(self.db)
+            .await
+            .map_err(|e| MigrateError::db("reading the migration journal", None, e))?;
+        Ok(Self::status_of(&self.names(), &applied, &journal))
+    }
+
+    /// The status of a database that does not exist yet: all pending.
+    pub fn status_of_nothing(migrations: &[Box<dyn MigrationTrait>]) -> StatusReport {
+        let names: Vec<&str> = migrations.iter().map(|m| m.name()).collect();
+        Self::status_of(&names, &[], &[])
+    }
+
+    fn status_of(names: &[&str], applied: &[Record], journal: &[Entry]) -> StatusReport {
+        let migrations = names
+            .iter()
+            .map(|name| {
+                let record = applied.iter().find(|r| r.version == *name);
+                let entry = journal.iter().find(|e| e.version == *name);
+                MigrationState {
+                    name: (*name).to_owned(),
+                    state: match (entry, record) {
+                        (Some(_), _) => "half-applied",
+                        (None, Some(_)) => "applied",
+                        (None, None) => "pending",
+                    },
+                    applied_at: record.map(|r| utc(r.applied_at)),
+                    journal: entry.cloned(),
+                }
+            })
+            .collect();
+        let unknown = applied
+            .iter()
+            .filter(|r| !names.contains(&r.version.as_str()))
+            .cloned()
+            .collect();
+        StatusReport {
+            migrations,
+            unknown,
+        }
+    }
+
+    /// The SQL `up` (`Command::Up`) or `down` (`Command::Down`) would run on
+    /// this backend, in order. Read-only.
+    pub async fn plan(&self, command: Command) -> Result<Plan, MigrateError> {
+        let backend = self.backend();
+        let status = self.status().await?;
+        if !status.unknown.is_empty() {
+            return Err(unknown(&status.unknown));
+        }
+        let (direction, names) = match command {
+            Command::Up(n) => ("up", self.to_apply(&status, n)),
+            Command::Down(n) => ("down", self.to_roll_back(&status, n)),
+            other => return Err(MigrateError::NoDryRun(command_name(other).to_owned())),
+        };
+        let repairs = status
+            .migrations
+            .iter()
+            .filter_map(|m| m.journal.clone())
+            .collect();
+        let migrations = names
+            .into_iter()
+            .map(|name| {
+                let statements = self.steps.get(&name).map(|steps| {
+                    let steps = match direction {
+                        "up" => steps.clone(),
+                        _ => step::inverse(steps),
+                    };
+                    let mut sql = super::script(&steps, backend);
+                    sql.push(match direction {
+                        "up" => records::insert_sql(backend, &name),
+                        _ => records::delete_sql(backend, &name),
+                    });
+                    sql
+                });
+                PlannedMigration {
+                    name,
+                    in_transaction: backend != Backend::MySql,
+                    statements,
+                }
+            })
+            .collect();
+        Ok(Plan {
+            direction,
+            repairs,
+            migrations,
+        })
+    }
+
+    fn to_apply(&self, status: &StatusReport, n: Option<u32>) -> Vec<String> {
+        let pending = status
+            .migrations
+            .iter()
+            .filter(|m| m.state != "applied")
+            .map(|m| m.name.clone());
+        pending.take(n.map_or(usize::MAX, |n| n as usize)).collect()
+    }
+
+    fn to_roll_back(&self, status: &StatusReport, n: Option<u32>) -> Vec<String> {
+        let applied = status
+            .migrations
+            .iter()
+            .rev()
+            .filter(|m| m.state == "applied")
+            .map(|m| m.name.clone());
+        applied.take(n.map_or(usize::MAX, |n| n as usize)).collect()
+    }
+
+    /// The data `command` would drop, counted now: the tables and columns
+    /// that the `down` of each migration it rolls back drops, or, for
+    /// `fresh`, the tables the migrations build.
+    pub async fn losses(&self, command: Command) -> Result<Vec<Loss>, MigrateError> {
+        let status = self.status().await?;
+        let read = |e| MigrateError::db("counting rows", None, e);
+        let mut out = Vec::new();
+        if command == Command::Fresh {
+            let schema = self.built_schema("fresh")?;
+            for table in &schema.tables {
+                if records::table_exists(self.db, &table.name)
+                    .await
+                    .map_err(read)?
+                {
+                    out.push(Loss {
+                        what: format!("table `{}`", table.name),
+                        rows: records::count_rows(self.db, &table.name)
+                            .await
+                            .map_err(read)?,
+                    });
+                }
+            }
+        } else {
+            let names = match command {
+                Command::Down(n) => self.to_roll_back(&status, n),
+                Command::Reset | Command::Refresh => self.to_roll_back(&status, None),
+                _ => Vec::new(),
+            };
+            for name in names {
+                let steps = self.steps.get(&name).ok_or_else(|| MigrateError::NoSteps {
+                    command: command_name(command).to_owned(),
+                    migration: name.clone(),
+                    purpose: "drops",
+                })?;
+                for step in step::inverse(steps) {
+                    for (table, column) in dropped_by(&step) {
+                        if !records::table_exists(self.db, &table).await.map_err(read)? {
+                            continue;
+                        }
+                        let (what, rows) = match column {
+                            None => (
+                                format!("table `{table}`"),
+                                records::count_rows(self.db, &table).await.map_err(read)?,
+                            ),
+                            Some(column) => (
+                                format!("column `{table}.{column}`"),
+                                records::count_values(self.db, &table, &column)
+                                    .await
+                                    .map_err(read)?,
+                            ),
+                        };
+                        if !out.iter().any(|l: &Loss| l.what == what) {
+                            out.push(Loss { what, rows });
+                        }
+                    }
+                }
+            }
+        }
+        out.retain(|loss| loss.rows > 0);
+        Ok(out)
+    }
+
+    /// The schema every migration's steps build (what `fresh` may drop).
+    fn built_schema(&self, command: &str) -> Result<Schema, MigrateError> {
+        let mut all = Vec::new();
+        for name in self.names() {
+            let steps = self.steps.get(name).ok_or_else(|| MigrateError::NoSteps {
+                command: command.to_owned(),
+                migration: name.to_owned(),
+                purpose: "creates",
+            })?;
+            all.extend(steps.iter().cloned());
+        }
+        step::replay(&Schema::default(), &all).map_err(|message| MigrateError::Migration {
+            migration: "(all)".to_owned(),
+            direction: "replay",
+            message,
+        })
+    }
+
+    /// Runs `command`. Destructive commands refuse while what they would
+    /// drop holds rows, unless `force`.
+    pub async fn run(&self, command: Command, force: bool) -> Result<RunReport, MigrateError> {
+        let sqlite = self.backend() == Backend::Sqlite;
+        if sqlite {
+            // Table rebuilds need foreign keys off; each migration still
+            // ends with `PRAGMA foreign_key_check`.
+            self.foreign_keys(false).await?;
+            lock::set_busy_timeout(self.db, self.lock_timeout).await?;
+        }
+        let result = match lock::acquire(self.db, self.lock_timeout, &*self.progress).await {
+            Ok(()) => {
+                let result = self.run_locked(command, force).await;
+                lock::release(self.db).await;
+                result
+            }
+            Err(error) => Err(error),
+        };
+        if sqlite {
+            self.foreign_keys(true).await?;
+        }
+        result
+    }
+
+    /// Creates the record table (and MySQL's journal) if missing; on SQLite
+    /// the write transaction of each migration does it.
+    async fn install(&self) -> Result<(), MigrateError> {
+        if self.backend() != Backend::Sqlite {
+            records::install(self.db)
+                .await
+                .map_err(|e| MigrateError::db("creating the record table", None, e))?;
+        }
+        if self.backend() == Backend::MySql {
+            journal::install(self.db)
+                .await
+                .map_err(|e| MigrateError::db("creating the journal table", None, e))?;
+        }
+        Ok(())
+    }
+
+    async fn foreign_keys(&self, on: bool) -> Result<(), MigrateError> {
+        let sql = format!("PRAGMA foreign_keys = {}", if on { "ON" } else { "OFF" });
+        execute(self.db, &sql)
+            .await
+            .map_err(|e| MigrateError::db("switching foreign keys", Some(&sql), e))
+    }
+
+    async fn run_locked(&self, command: Command, force: bool) -> Result<RunReport, MigrateError> {
+        let mut report = RunReport {
+            known: self.migrations.len(),
+            ..RunReport::default()
+        };
+        self.install().await?;
+        if self.backend() == Backend::MySql {
+            report.recovered =
+                journal::recover(self.db, |name| self.steps.get(name).map(Vec::as_slice)).await?;
+            for recovery in &report.recovered {
+                (self.progress)(&Progress::Recovered(recovery.clone()));
+            }
+        }
+        let status = self.status().await?;
+        if !status.unknown.is_empty() {
+            return Err(unknown(&status.unknown));
+        }
+        let destructive = !matches!(command, Command::Up(_));
+        if destructive {
+            let losses = self.losses(command).await;
+            let losses = match losses {
+                Ok(losses) => losses,
+                Err(MigrateError::NoSteps { .. }) if force => Vec::new(),
+                Err(error) => return Err(error),
+            };
+            if !losses.is_empty() && !force {
+                return Err(MigrateError::WouldLoseData {
+                    command: command_name(command).to_owned(),
+                    losses,
+                });
+            }
+            report.forced = losses;
+        }
+        match command {
+            Command::Up(n) => self.apply_all(Direction::Up, n, &mut report).await?,
+            Command::Down(n) => self.apply_all(Direction::Down, n, &mut report).await?,
+            Command::Reset => self.apply_all(Direction::Down, None, &mut report).await?,
+            Command::Refresh => {
+                self.apply_all(Direction::Down, None, &mut report).await?;
+                self.apply_all(Direction::Up, None, &mut report).await?;
+            }
+            Command::Fresh => {
+                self.drop_built(&mut report).await?;
+                self.install().await?;
+                self.apply_all(Direction::Up, None, &mut report).await?;
+            }
+        }
+        report.applied_now = self
+            .status()
+            .await?
+            .migrations
+            .iter()
+            .filter(|m| m.state == "applied")
+            .count();
+        Ok(report)
+    }
+
+    /// Runs (or rolls back) migrations one by one, up to `n`, each time
+    /// choosing the next one from what is recorded now, under the lock.
+    async fn apply_all(
+        &self,
+        direction: Direction,
+        n: Option<u32>,
+        report: &mut RunReport,
+    ) -> Result<(), MigrateError> {
+        let mut left = n.map_or(u32::MAX, |n| n);
+        while left > 0 {
+            match self.apply_next(direction).await? {
+                Some(name) => match direction {
+                    Direction::Up => report.applied.push(name),
+                    Direction::Down => report.rolled_back.push(name),
+                },
+                None => break,
+            }
+            left -= 1;
+        }
+        Ok(())
+    }
+
+    /// The next migration in `direction`, run; `None` when there is none.
+    async fn apply_next(&self, direction: Direction) -> Result<Option<String>, MigrateError> {
+        let read = |e| MigrateError::db("reading the applied migrations", None, e);
+        let next = |applied: &[Record]| -> Option<String> {
+            let is_applied = |name: &str| applied.iter().any(|r| r.version == name);
+            match direction {
+                Direction::Up => self.names().into_iter().find(|n| !is_applied(n)),
+                Direction::Down => self.names().into_iter().rev().find(|n| is_applied(n)),
+            }
+            .map(str::to_owned)
+        };
+        let backend = self.backend();
+        if backend == Backend::MySql {
+            let applied = records::read(self.db).await.map_err(read)?;
+            let Some(name) = next(&applied) else {
+                return Ok(None);
+            };
+            (self.progress)(&Progress::Starting {
+                migration: name.clone(),
+                direction,
+            });
+            match self.steps.get(&name) {
+                Some(steps) => journal::run(self.db, &name, steps, direction).await?,
+                None => self.run_opaque(self.db, &name, direction).await?,
+            }
+            return Ok(Some(name));
+        }
+        let transaction = match backend {
+            Backend::Sqlite => {
+                let path = self.sqlite_path().await;
+                lock::begin_write(self.db, &path, self.lock_timeout, &*self.progress).await?
+            }
+            _ => self
+                .db
+                .begin()
+                .await
+                .map_err(|e| MigrateError::db("starting a transaction", None, e))?,
+        };
+        if backend == Backend::Sqlite {
+            records::install(&transaction)
+                .await
+                .map_err(|e| MigrateError::db("creating the record table", None, e))?;
+        }
+        let applied = records::read(&transaction).await.map_err(read)?;
+        let Some(name) = next(&applied) else {
+            transaction
+                .commit()
+                .await
+                .map_err(|e| MigrateError::db("committing", None, e))?;
+            return Ok(None);
+        };
+        (self.progress)(&Progress::Starting {
+            migration: name.clone(),
+            direction,
+        });
+        self.run_opaque(&transaction, &name, direction).await?;
+        transaction
+            .commit()
+            .await
+            .map_err(|e| MigrateError::db(&format!("committing `{name}`"), None, e))?;
+        Ok(Some(name))
+    }
+
+    /// Runs the migration's own `up`/`down` on `db` and writes its record.
+    async fn run_opaque<C>(
+        &self,
+        db: &C,
+        name: &str,
+        direction: Direction,
+    ) -> Result<(), MigrateError>
+    where
+        C: ConnectionTrait,
+        for<'x> &'x C: sea_orm::IntoDatabaseExecutor<'x>,
+    {
+        let migration = self.find(name).expect("a known migration");
+        let manager = SchemaManager::new(db);
+        let result = match direction {
+            Direction::Up => migration.up(&manager).await,
+            Direction::Down => migration.down(&manager).await,
+        };
+        result.map_err(|error| MigrateError::Migration {
+            migration: name.to_owned(),
+            direction: if direction == Direction::Up {
+                "up"
+            } else {
+                "down"
+            },
+            message: clean(&error),
+        })?;
+        let backend = backend_of(db);
+        let record = match direction {
+            Direction::Up => records::insert_sql(backend, name),
+            Direction::Down => records::delete_sql(backend, name),
+        };
+        execute(db, &record)
+            .await
+            .map_err(|e| MigrateError::db("recording the migration", Some(&record), e))
+    }
+
+    async fn sqlite_path(&self) -> String {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                "SELECT file FROM pragma_database_list WHERE name = 'main'",
+            ))
+            .await;
+        match row {
+            Ok(Some(row)) => row
+                .try_get_by_index::<String>(0)
+                .unwrap_or_else(|_| "the database".to_owned()),
+            _ => "the database".to_owned(),
+        }
+    }
+
+    /// `fresh`'s first half: drops the tables the migrations build (newest
+    /// dependants first) and the record tables, and names what it leaves.
+    async fn drop_built(&self, report: &mut RunReport) -> Result<(), MigrateError> {
+        let backend = self.backend();
+        let schema = self.built_schema("fresh")?;
+        let objects = records::objects(self.db)
+            .await
+            .map_err(|e| MigrateError::db("listing tables", None, e))?;
+        let ours = |name: &str| {
+            schema.table(name).is_some() || name == records::RECORDS || name == journal::JOURNAL
+        };
+        report.left = objects
+            .iter()
+            .filter(|o| !(o.kind == "table" && ours(&o.name)))
+            .cloned()
+            .collect();
+        let present = |name: &str| objects.iter().any(|o| o.kind == "table" && o.name == name);
+        let mut drops: Vec<String> = schema
+            .in_dependency_order()
+            .into_iter()
+            .rev()
+            .map(|t| t.name.clone())
+            .filter(|name| present(name))
+            .collect();
+        report.dropped = drops.clone();
+        drops.extend(
+            [records::RECORDS, journal::JOURNAL]
+                .into_iter()
+                .filter(|name| present(name))
+                .map(str::to_owned),
+        );
+        let statements: Vec<String> = drops
+            .iter()
+            .map(|name| format!("DROP TABLE {}", records::quoted(name, backend)))
+            .collect();
+        let fail = |sql: &str, e| MigrateError::db("fresh: dropping", Some(sql), e);
+        if backend == Backend::MySql {
+            for sql in &statements {
+                execute(self.db, sql).await.map_err(|e| fail(sql, e))?;
+            }
+            return Ok(());
+        }
+        let transaction = match backend {
+            Backend::Sqlite => {
+                let path = self.sqlite_path().await;
+                lock::begin_write(self.db, &path, self.lock_timeout, &*self.progress).await?
+            }
+            _ => self
+                .db
+                .begin()
+                .await
+                .map_err(|e| MigrateError::db("starting a transaction", None, e))?,
+        };
+        for sql in &statements {
+            execute(&transaction, sql).await.map_err(|e| fail(sql, e))?;
+        }
+        transaction
+            .commit()
+            .await
+            .map_err(|e| MigrateError::db("committing the drops", None, e))
+    }
+}
+
+fn unknown(records: &[Record]) -> MigrateError {
+    MigrateError::Unknown {
+        names: records
+            .iter()
+            .map(|r| format!("{} (applied {})", r.version, utc(r.applied_at)))
+            .collect(),
+    }
+}
+
+/// The command's name, as typed.
+pub fn command_name(command: Command) -> &'static str {
+    match command {
+        Command::Up(_) => "up",
+        Command::Down(_) => "down",
+        Command::Fresh => "fresh",
+        Command::Refresh => "refresh",
+        Command::Reset => "reset",
+    }
+}
+
+/// The tables (column `None`) and columns a step drops.
+fn dropped_by(step: &Step) -> Vec<(String, Option<String>)> {
+    match step {
+        Step::DropTable(table) => vec![(table.name.clone(), None)],
+        Step::AlterTable { table, changes } => changes
+            .iter()
+            .filter_map(|change| match change {
+                Change::DropColumn(column) => Some((table.name.clone(), Some(column.name.clone()))),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
