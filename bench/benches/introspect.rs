@@ -104,18 +104,28 @@ impl Fresh {
         }
     }
 
-    /// Builds `schema` in one transaction (MySQL commits each DDL statement
-    /// anyway), `BATCH` statements per round trip.
+    /// Builds `schema`, `BATCH` statements per round trip. SQLite: in one
+    /// transaction (else each statement syncs the file); PostgreSQL: each
+    /// batch in its implicit transaction (the whole schema at once takes more
+    /// locks than a transaction may hold); MySQL commits each DDL statement.
     async fn build(&self, schema: &Schema, backend: Backend) {
         let statements = render::schema_statements(schema, backend);
-        let transaction = self.db.begin().await.unwrap();
+        let transaction = if backend == Backend::Sqlite {
+            Some(self.db.begin().await.unwrap())
+        } else {
+            None
+        };
         for batch in statements.chunks(BATCH) {
-            transaction
-                .execute_unprepared(&batch.join(";\n"))
-                .await
-                .unwrap_or_else(|e| panic!("building the schema: {e}"));
+            let sql = batch.join(";\n");
+            match &transaction {
+                Some(transaction) => transaction.execute_unprepared(&sql).await,
+                None => self.db.execute_unprepared(&sql).await,
+            }
+            .unwrap_or_else(|e| panic!("building the schema: {e}"));
         }
-        transaction.commit().await.unwrap();
+        if let Some(transaction) = transaction {
+            transaction.commit().await.unwrap();
+        }
     }
 
     async fn drop(self, backend: Backend) {
@@ -271,43 +281,44 @@ async fn measure(backend: Backend, url: &str, tables: usize) -> Row {
     }
 }
 
-fn print(rows: &[Row]) {
+fn print_header() {
     println!(
         "\nintrospect: median call (calls timed), per table, and discovery / catalogue (goal: 1,000 tables ≤ 1 s, near-linear)"
     );
     println!(
-        "  {:<10} {:>6}  {:>22}  {:>22}  {:>8}  load before → after",
+        "  {:<10} {:>6}  {:>30}  {:>30}  {:>8}  load before → after",
         "backend", "tables", "catalogue", "discovery", "ratio"
     );
-    for row in rows {
-        let cell = |calls: &Calls| match calls.median() {
-            Some(median) => format!(
-                "{} ({}) {}/t",
-                report::human(median.as_nanos() as f64),
-                calls.times.len(),
-                report::human(median.as_nanos() as f64 / row.tables as f64)
-            ),
-            None => "-".into(),
-        };
-        let catalogue = cell(&row.catalogue);
-        let (discovery, ratio) = match &row.discovery {
-            Some(calls) => {
-                let ratio = match (calls.median(), row.catalogue.median()) {
-                    (Some(d), Some(c)) => format!("{:.1}×", d.as_secs_f64() / c.as_secs_f64()),
-                    _ => "-".into(),
-                };
-                (cell(calls), ratio)
-            }
-            None => ("not run".into(), "-".into()),
-        };
-        println!(
-            "  {:<10} {:>6}  {catalogue:>22}  {discovery:>22}  {ratio:>8}  {} → {}",
-            row.backend.name(),
-            row.tables,
-            row.load.0,
-            row.load.1
-        );
-    }
+}
+
+fn print(row: &Row) {
+    let cell = |calls: &Calls| match calls.median() {
+        Some(median) => format!(
+            "{} ({}) {}/t",
+            report::human(median.as_nanos() as f64),
+            calls.times.len(),
+            report::human(median.as_nanos() as f64 / row.tables as f64)
+        ),
+        None => "-".into(),
+    };
+    let catalogue = cell(&row.catalogue);
+    let (discovery, ratio) = match &row.discovery {
+        Some(calls) => {
+            let ratio = match (calls.median(), row.catalogue.median()) {
+                (Some(d), Some(c)) => format!("{:.1}×", d.as_secs_f64() / c.as_secs_f64()),
+                _ => "-".into(),
+            };
+            (cell(calls), ratio)
+        }
+        None => ("not run".into(), "-".into()),
+    };
+    println!(
+        "  {:<10} {:>6}  {catalogue:>30}  {discovery:>30}  {ratio:>8}  {} → {}",
+        row.backend.name(),
+        row.tables,
+        row.load.0,
+        row.load.1
+    );
 }
 
 fn main() {
@@ -329,15 +340,14 @@ fn main() {
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    let mut rows = Vec::new();
+    print_header();
     for backend in backends {
         let Some(url) = server_url(backend) else {
             eprintln!("{}: skipped, its URL is not set", backend.name());
             continue;
         };
         for &tables in &sizes {
-            rows.push(runtime.block_on(measure(backend, &url, tables)));
+            print(&runtime.block_on(measure(backend, &url, tables)));
         }
     }
-    print(&rows);
 }

@@ -21,8 +21,9 @@
 //!
 //! Left out: the `seaql_migrations` table, indexes that back a primary key or
 //! UNIQUE constraint, the index MySQL creates for a foreign key, CHECK
-//! constraints (not read on any backend; [`comparable`] drops them), prefix
-//! lengths and predicates of indexes.
+//! constraints (not read on any backend; [`comparable`] drops them),
+//! predicates of indexes, and expressions in indexes (but on MySQL). Prefix
+//! lengths of indexes are read on MySQL, where they exist.
 //!
 //! The model read back says what the database says: column types are kept
 //! verbatim in `Column::sql_type` (`int(11)`, `character varying(64)`), and
