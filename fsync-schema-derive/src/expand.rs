@@ -629,11 +629,11 @@ fn relation_enum(entity: &Entity) -> (TokenStream, TokenStream) {
             .iter()
             .map(|i| entity.fields[*i].name.as_str())
             .collect();
-        let to: Vec<String> = fk
-            .ref_columns
-            .iter()
-            .map(|c| syn::ext::IdentExt::unraw(c).to_string())
-            .collect();
+        // The referenced fields' column names, from the referenced entity.
+        let to = fk.ref_columns.iter().map(|c| {
+            let field = syn::ext::IdentExt::unraw(c).to_string();
+            quote!(#private::column_of::<#module::Entity>(#field))
+        });
         let (on_delete, on_update) = (action_tokens(fk.on_delete), action_tokens(fk.on_update));
         let variant = &fk.relation;
         docs.push(format!(
@@ -761,6 +761,9 @@ fn schema_impl(entity: &Entity) -> TokenStream {
         let max_len = field.max_len.map(|(len, _)| {
             quote!(column.ty = ::fsync_schema::model::ColumnType::String(#len);)
         });
+        let decimal = field.decimal.map(|((precision, scale), _)| {
+            quote!(column.ty = ::fsync_schema::model::ColumnType::Decimal(#precision, #scale);)
+        });
         let renamed = column.renamed_from.as_deref().map(|r| {
             quote!(column.renamed_from = ::core::option::Option::Some(::core::convert::From::from(#r));)
         });
@@ -771,6 +774,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
             #default
             #autoincrement
             #max_len
+            #decimal
             #renamed
             column
         }}
@@ -782,7 +786,10 @@ fn schema_impl(entity: &Entity) -> TokenStream {
     let foreign_keys = entity.foreign_keys.iter().zip(&table.foreign_keys).map(|(fk, model)| {
         let module = &fk.module;
         let columns = &model.columns;
-        let ref_columns = &model.ref_columns;
+        let ref_columns = model
+            .ref_columns
+            .iter()
+            .map(|field| quote!(#private::column_of::<#module::Entity>(#field)));
         let name = tokens::option_string(model.name.as_deref());
         let (on_delete, on_update) = (tokens::action(model.on_delete), tokens::action(model.on_update));
         quote! {
@@ -797,6 +804,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
         }
     });
     let column_names = table.columns.iter().map(|column| &column.name);
+    let field_names = entity.fields.iter().map(|field| &field.field_name);
     let unique_keys = std::iter::once(&table.primary_key)
         .chain(table.uniques.iter().map(|unique| &unique.columns))
         .chain(
@@ -813,6 +821,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
         impl #private::SchemaEntity for Entity {
             const TABLE_NAME: &'static str = #name;
             const COLUMN_NAMES: &'static [&'static str] = &[#(#column_names),*];
+            const FIELD_NAMES: &'static [&'static str] = &[#(#field_names),*];
             const UNIQUE_KEYS: &'static [&'static [&'static str]] = &[#(#unique_keys),*];
             fn table() -> ::fsync_schema::model::Table {
                 ::fsync_schema::model::Table {
@@ -882,6 +891,22 @@ fn compile_time_checks(entity: &Entity) -> TokenStream {
             };
         });
     }
+    // `precision` and `scale` are for decimal fields only.
+    for field in &entity.fields {
+        let Some((_, loc)) = field.decimal else {
+            continue;
+        };
+        let ty = field.ty;
+        let panic = quote_spanned!(loc.start=> ::core::panic!);
+        let message = group_at(Delimiter::Parenthesis, quote!("{}", message), loc.end);
+        out.extend(quote_spanned! {loc.start=>
+            const _: () = if let ::core::option::Option::Some(message) =
+                #private::unmet::<#ty>(#private::Need::Decimal, 0)
+            {
+                #panic #message
+            };
+        });
+    }
     // The referenced columns must be a key of the referenced entity: SQLite
     // accepts the table and then refuses every insert ("foreign key mismatch").
     for (fk, model) in entity.foreign_keys.iter().zip(&entity.table.foreign_keys) {
@@ -890,6 +915,9 @@ fn compile_time_checks(entity: &Entity) -> TokenStream {
         };
         let module = &fk.module;
         let ref_columns = &model.ref_columns;
+        let ref_column_names = ref_columns
+            .iter()
+            .map(|field| quote!(#private::column_of::<#module::Entity>(#field)));
         let path = quote!(#module).to_string().replace(' ', "");
         let message = if let [column] = ref_columns.as_slice() {
             format!(
@@ -905,7 +933,7 @@ fn compile_time_checks(entity: &Entity) -> TokenStream {
         let panic = quote_spanned!(first.span()=> ::core::panic!);
         let message = group_at(Delimiter::Parenthesis, quote!(#message), last.span());
         out.extend(quote_spanned! {first.span()=>
-            const _: () = if !#private::references_a_key::<#module::Entity>(&[#(#ref_columns),*]) {
+            const _: () = if !#private::references_a_key::<#module::Entity>(&[#(#ref_column_names),*]) {
                 #panic #message
             };
         });

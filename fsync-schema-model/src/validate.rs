@@ -307,6 +307,9 @@ pub const MAX_KEY_BYTES: usize = 3072;
 /// The longest VARCHAR MySQL accepts in utf8mb4, in characters.
 pub const MAX_VARCHAR_CHARS: u32 = 16383;
 
+/// The largest DECIMAL precision MySQL accepts.
+pub const MAX_DECIMAL_PRECISION: u32 = 65;
+
 /// The bytes one column takes in a MySQL (InnoDB, utf8mb4) key.
 fn key_bytes(ty: ColumnType) -> usize {
     use ColumnType as T;
@@ -317,6 +320,8 @@ fn key_bytes(ty: ColumnType) -> usize {
         T::BigInt | T::Double | T::Time | T::DateTime | T::TimestampTz => 8,
         T::Uuid => 16,
         T::String(len) => 4 * len as usize + 2,
+        // MySQL packs nine digits in four bytes.
+        T::Decimal(precision, _) => precision as usize / 2 + 1,
         T::Text | T::Blob | T::Json => MAX_KEY_BYTES + 1,
     }
 }
@@ -335,6 +340,17 @@ pub fn portable(table: &Table) -> Vec<Problem> {
                 Place::Column(i),
                 format!(
                     "`{}` is string({len}); the length must be between 1 (PostgreSQL) and {MAX_VARCHAR_CHARS} (MySQL, utf8mb4); use text for longer strings",
+                    column.name
+                ),
+            ));
+        }
+        if let ColumnType::Decimal(precision, scale) = column.ty
+            && (precision == 0 || precision > MAX_DECIMAL_PRECISION || scale > precision.min(30))
+        {
+            problems.push(Problem::new(
+                Place::Column(i),
+                format!(
+                    "`{}` is decimal({precision},{scale}); the precision must be between 1 and {MAX_DECIMAL_PRECISION} (MySQL) and the scale at most the precision and 30",
                     column.name
                 ),
             ));

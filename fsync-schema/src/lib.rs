@@ -52,6 +52,11 @@ pub trait SchemaEntity: sea_orm::EntityTrait {
     /// The table's column names, in order.
     const COLUMN_NAMES: &'static [&'static str];
 
+    /// The model's field names (without `r#`), one per column in the same
+    /// order: they differ from the column names where a field declares
+    /// `column = ".."`.
+    const FIELD_NAMES: &'static [&'static str] = Self::COLUMN_NAMES;
+
     /// The column sets a foreign key may reference: the primary key, each
     /// UNIQUE constraint and each unique index.
     const UNIQUE_KEYS: &'static [&'static [&'static str]];

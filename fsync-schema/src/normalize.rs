@@ -160,6 +160,9 @@ pub fn logical_type(sql: &str, backend: Backend) -> Option<ColumnType> {
     {
         return Some(T::String(len));
     }
+    if let Some(decimal) = decimal_type(sql) {
+        return Some(decimal);
+    }
     const PREFERENCE: [ColumnType; 14] = [
         T::Integer,
         T::BigInt,
@@ -181,9 +184,26 @@ pub fn logical_type(sql: &str, backend: Backend) -> Option<ColumnType> {
         .find(|ty| canonical_type(&render::native_type(*ty, backend), backend) == *sql)
 }
 
+/// `NUMERIC(p,s)` / `DECIMAL(p,s)` (or `(p)`, scale 0) as a decimal type.
+fn decimal_type(sql: &str) -> Option<ColumnType> {
+    let upper = squeeze(sql);
+    let args = ["NUMERIC(", "DECIMAL("]
+        .iter()
+        .find_map(|prefix| upper.strip_prefix(prefix))?
+        .strip_suffix(')')?;
+    let (precision, scale) = args.split_once(',').unwrap_or((args, "0"));
+    Some(ColumnType::Decimal(
+        precision.parse().ok()?,
+        scale.parse().ok()?,
+    ))
+}
+
 /// The logical type SQLite's affinity rules suggest for a declared type.
 fn sqlite_logical_type(declared: &str) -> ColumnType {
     use ColumnType as T;
+    if let Some(decimal) = decimal_type(declared) {
+        return decimal;
+    }
     let upper = declared.trim().to_uppercase();
     let (base, args) = match upper.split_once('(') {
         Some((base, args)) => (base.trim(), Some(args.trim_end_matches(')').trim())),
@@ -276,7 +296,9 @@ pub fn canonical_type(sql: &str, backend: Backend) -> String {
                 }
                 "TIMETZ" | "TIME WITH TIME ZONE" | "TIME(6) WITH TIME ZONE" => "TIMETZ".to_owned(),
                 other => {
-                    if let Some(rest) = other.strip_prefix("CHARACTER VARYING(") {
+                    if let Some(rest) = other.strip_prefix("DECIMAL(") {
+                        format!("NUMERIC({rest}")
+                    } else if let Some(rest) = other.strip_prefix("CHARACTER VARYING(") {
                         format!("VARCHAR({rest}")
                     } else if let Some(rest) = other.strip_prefix("CHARACTER(") {
                         format!("CHAR({rest}")
@@ -315,6 +337,7 @@ pub fn canonical_type(sql: &str, backend: Backend) -> String {
                 "MEDIUMINT" => integer("MEDIUMINT"),
                 "INT" | "INTEGER" => integer("INT"),
                 "BIGINT" => integer("BIGINT"),
+                "DECIMAL" | "NUMERIC" => format!("DECIMAL{rest}"),
                 "DOUBLE" if rest.trim() == "PRECISION" => "DOUBLE".to_owned(),
                 "REAL" => "DOUBLE".to_owned(),
                 "JSON" => "LONGTEXT".to_owned(),

@@ -84,7 +84,14 @@ sql_values! {
     chrono::NaiveDateTime => ColumnType::DateTime,
     chrono::DateTime<chrono::Utc> => ColumnType::TimestampTz,
     sea_orm::JsonValue => ColumnType::Json,
+    sea_orm::prelude::Decimal => ColumnType::Decimal(DECIMAL_PRECISION, DECIMAL_SCALE),
 }
+
+/// The precision of a `Decimal` field without `precision = ..`: the 28
+/// significant digits `rust_decimal::Decimal` holds.
+pub const DECIMAL_PRECISION: u32 = 28;
+/// The scale of a `Decimal` field without `scale = ..`.
+pub const DECIMAL_SCALE: u32 = 10;
 
 /// A typed rule that the derive checks at compile time (see
 /// [`validate::requirements`](crate::validate::requirements)).
@@ -100,6 +107,8 @@ pub enum Need<'a> {
     Keyable,
     /// The field declares `max_len`: it must hold text.
     MaxLen,
+    /// The field declares `precision` or `scale`: it must hold a decimal.
+    Decimal,
 }
 
 /// Why column type `T` fails `need`, or `None` when it meets it. A `const fn`,
@@ -116,6 +125,9 @@ pub const fn unmet<T: ColumnValue>(need: Need<'_>, max_len: u32) -> Option<&'sta
     match need {
         Need::MaxLen if !matches!(T::COLUMN_TYPE, ColumnType::Text) => Some(
             "`max_len` needs a text column (a `String` or a text enum); remove it or change the field's type",
+        ),
+        Need::Decimal if !matches!(T::COLUMN_TYPE, ColumnType::Decimal(..)) => Some(
+            "`precision` and `scale` need a decimal column (a `Decimal`); remove them or change the field's type",
         ),
         Need::Keyable if !ty.is_keyable() => Some(
             "a text, blob or JSON column cannot be part of a primary key, an index or a foreign key (MySQL indexes only a prefix of it); give a `String` field `max_len = n` to make it string(n)",
@@ -187,6 +199,7 @@ pub fn sea_orm_column_type(ty: ColumnType) -> sea_orm::ColumnType {
         ColumnType::Boolean => S::Boolean,
         ColumnType::Float => S::Float,
         ColumnType::Double => S::Double,
+        ColumnType::Decimal(precision, scale) => S::Decimal(Some((precision, scale))),
         ColumnType::Text => S::Text,
         ColumnType::String(len) => S::String(sea_query::StringLen::N(len)),
         ColumnType::Blob => S::Blob,
