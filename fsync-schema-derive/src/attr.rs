@@ -386,7 +386,9 @@ fn digits(meta: &ParseNestedMeta, key: &str, min: u32) -> syn::Result<Spanned<u3
         }),
         _ => Err(syn::Error::new_spanned(
             &expr,
-            format!("`{key}` takes a number of digits from {min} to {limit}, e.g. `precision = 10, scale = 2`"),
+            format!(
+                "`{key}` takes a number of digits from {min} to {limit}, e.g. `precision = 10, scale = 2`"
+            ),
         )),
     }
 }

@@ -29,6 +29,8 @@ pub mod lint;
 #[cfg(feature = "migration")]
 pub mod migration;
 pub mod normalize;
+#[cfg(feature = "pull")]
+pub mod pull;
 pub mod render;
 #[cfg(feature = "sql-docs")]
 pub mod sql_docs;

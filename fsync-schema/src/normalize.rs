@@ -182,6 +182,43 @@ pub fn logical_type(sql: &str, backend: Backend) -> Option<ColumnType> {
     PREFERENCE
         .into_iter()
         .find(|ty| canonical_type(&render::native_type(*ty, backend), backend) == *sql)
+        .or_else(|| closest_type(sql, backend))
+}
+
+/// The logical type for an SQL type the renderer never writes but whose
+/// values a logical type holds (`char(2)`, MySQL's `datetime` without a
+/// fraction, `mediumint`, `int unsigned`); `None` when none does, such as
+/// arrays or `bigint unsigned`. `sql` is canonical.
+fn closest_type(sql: &str, backend: Backend) -> Option<ColumnType> {
+    use ColumnType as T;
+    let (base, args) = match sql.split_once('(') {
+        Some((base, rest)) => {
+            let (args, after) = rest.split_once(')').unwrap_or((rest, ""));
+            (format!("{base}{after}"), Some(args))
+        }
+        None => (sql.to_owned(), None),
+    };
+    let length = args.and_then(|a| a.parse::<u32>().ok());
+    Some(match (backend, base.as_str()) {
+        (_, "CHAR" | "NCHAR" | "BPCHAR" | "NVARCHAR" | "CHARACTER" | "VARCHAR") => {
+            T::String(length.unwrap_or(1))
+        }
+        (_, "TINYTEXT" | "MEDIUMTEXT" | "CITEXT" | "NAME" | "CLOB") => T::Text,
+        (Backend::MySql, "ENUM" | "SET") => T::Text,
+        (_, "TIME" | "TIME WITHOUT TIME ZONE") => T::Time,
+        (Backend::Postgres, "TIMESTAMP" | "TIMESTAMP WITHOUT TIME ZONE") => T::DateTime,
+        (Backend::Postgres, "TIMESTAMP WITH TIME ZONE") => T::TimestampTz,
+        (Backend::MySql, "DATETIME") => T::DateTime,
+        (Backend::MySql, "TIMESTAMP") => T::TimestampTz,
+        (Backend::Postgres, "JSON") => T::Json,
+        (Backend::MySql, "TINYINT") => T::SmallInt,
+        (Backend::MySql, "TINYINT UNSIGNED") => T::SmallInt,
+        (Backend::MySql, "SMALLINT UNSIGNED" | "MEDIUMINT" | "MEDIUMINT UNSIGNED") => T::Integer,
+        (Backend::MySql, "INT UNSIGNED") => T::BigInt,
+        (Backend::MySql, "FLOAT") => T::Float,
+        (_, "BINARY" | "VARBINARY" | "TINYBLOB" | "MEDIUMBLOB" | "LONGBLOB") => T::Blob,
+        _ => return None,
+    })
 }
 
 /// `NUMERIC(p,s)` / `DECIMAL(p,s)` (or `(p)`, scale 0) as a decimal type.
