@@ -113,7 +113,12 @@ async fn migrate(
     for finding in lint(old, &steps) {
         println!("{finding}");
     }
-    let source = codegen::migration_file(name, "cargo run --example walkthrough", &steps);
+    let source = codegen::migration_file(
+        name,
+        "cargo xtask",
+        "cargo run --example walkthrough",
+        &steps,
+    );
     let path = dir.join(format!("{name}.rs"));
     std::fs::write(&path, &source)?;
     println!(

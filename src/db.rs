@@ -1,33 +1,22 @@
 //! Opening the database: an embedded SQLite file by default, or any URL.
 
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{DatabaseConnection, DbErr};
 use std::path::{Path, PathBuf};
 
 /// The embedded database used when no URL is given: `fsync.db` in the working directory.
 pub fn default_sqlite_path() -> PathBuf {
-    std::env::current_dir()
-        .unwrap_or_else(|_| PathBuf::from("."))
-        .join("fsync.db")
+    crate::tools::project()
+        .embedded_database_path()
+        .expect("the project has an embedded database")
 }
 
 /// The URL of a SQLite file, created if missing.
 pub fn sqlite_url(path: &Path) -> String {
-    format!("sqlite://{}?mode=rwc", path.display())
+    fsync_schema_cli::database::sqlite_url(path)
 }
 
-/// Connects to `url`. SQLite gets a single connection (foreign keys enforced,
-/// and `PRAGMA`s apply to every later statement), not pinged before each use:
-/// an embedded database has no peer that can hang up, and sqlx's ping is a
-/// round trip to its SQLite worker thread on every statement. Other backends
-/// get a pool.
+/// Connects to `url` as the schema tools do (see
+/// [`fsync_schema_cli::database::connect`]).
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    let mut options = ConnectOptions::new(url.to_owned());
-    options.sqlx_logging(false);
-    if url.starts_with("sqlite:") {
-        options
-            .max_connections(1)
-            .min_connections(1)
-            .test_before_acquire(false);
-    }
-    Database::connect(options).await
+    fsync_schema_cli::database::connect(url).await
 }

@@ -196,6 +196,7 @@ fn render(old: &Schema, new: &Schema) -> String {
     out += "\n## migration file\n";
     out += &codegen::migration_file(
         "m20250101_000002_case",
+        "cargo xtask",
         "cargo xtask gen-migration --name case",
         &steps,
     );

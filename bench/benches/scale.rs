@@ -32,6 +32,7 @@ fn migration_work(schema: &Schema) -> (usize, usize) {
     let sql = migration::script(&steps, Backend::Sqlite);
     let file = codegen::migration_file(
         "m20250101_000001_synthetic",
+        "cargo xtask",
         "cargo xtask gen-migration --name synthetic",
         &steps,
     );
@@ -117,6 +118,7 @@ fn scale(c: &mut Criterion, fixtures: &[Fixture]) {
     group(c, fixtures, "codegen", |f| {
         black_box(codegen::migration_file(
             "m20250101_000001_synthetic",
+            "cargo xtask",
             "cargo xtask gen-migration --name synthetic",
             &f.steps,
         ));

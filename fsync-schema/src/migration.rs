@@ -24,6 +24,13 @@ pub mod prelude {
     pub use sea_orm_migration::{DbErr, MigrationName, MigrationTrait, SchemaManager};
 }
 
+/// A migrator written by `gen-migration`: besides running its migrations, it
+/// lists their steps, which the tools replay (the stale check, `baseline`).
+pub trait GeneratedMigrator: MigratorTrait {
+    /// Each generated migration's module name and steps, oldest first.
+    fn steps() -> Vec<(&'static str, Vec<Step>)>;
+}
+
 /// Which way a migration runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Direction {

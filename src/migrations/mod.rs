@@ -28,3 +28,9 @@ pub fn steps() -> Vec<(&'static str, Vec<Step>)> {
         ),
     ])
 }
+
+impl fsync_schema::migration::GeneratedMigrator for Migrator {
+    fn steps() -> Vec<(&'static str, Vec<Step>)> {
+        steps()
+    }
+}

@@ -1,21 +1,17 @@
-//! Project tasks, run as `cargo xtask <command>`.
-//!
-//! - `gen-migration`: writes the next migration from the entities (`--check` for CI);
-//! - `check-docs`: compares the SQL written in the docs with the entities;
-//! - `docs`: rewrites the generated part of the schema docs (`--check` for CI);
-//! - `diff`: reports drift between the entities and a live database;
-//! - `bench-build`: times incremental rebuilds, derived against hand-written entities.
+//! Project tasks, run as `cargo xtask <command>`: fsync-schema's command set
+//! (`gen-migration`, `check-docs`, `docs`, `diff`, `migrate`, `schema sql`;
+//! see `fsync_schema_cli`) bound to this repository's file-sync entities, and
+//! `bench-build`, which times incremental rebuilds of derived entities
+//! against hand-written ones.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod bench_build;
-mod check_docs;
-mod diff;
-mod docs;
-mod files;
-mod gen_migration;
+
+#[cfg(test)]
+mod project_checks;
 
 /// The root package's test databases (fresh ones on the servers configured by
 /// `FSYNC_TEST_POSTGRES_URL` / `FSYNC_TEST_MYSQL_URL`).
@@ -32,33 +28,22 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Write the next migration from the entities, or check that none is missing.
-    GenMigration(gen_migration::Args),
-    /// Compare the ```sql blocks of the docs with the entities.
-    CheckDocs(check_docs::Args),
-    /// Rewrite the generated sections of the schema docs (ER diagram, column tables).
-    Docs(docs::Args),
-    /// Report drift between the entities and a live database.
-    Diff(diff::Args),
+    #[command(flatten)]
+    Schema(fsync_schema_cli::Command),
     /// Time incremental rebuilds of derived entities against hand-written SeaORM ones.
     BenchBuild(bench_build::Args),
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
-        Command::GenMigration(args) => gen_migration::run(args),
-        Command::CheckDocs(args) => check_docs::run(args),
-        Command::Docs(args) => docs::run(args),
-        Command::Diff(args) => diff::run(args),
-        Command::BenchBuild(args) => bench_build::run(args),
-    };
-    match result {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::from(2)
-        }
+    match Cli::parse().command {
+        Command::Schema(command) => fsync::tools::project().execute(command),
+        Command::BenchBuild(args) => match bench_build::run(args) {
+            Ok(code) => code,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 

@@ -1,21 +1,21 @@
-//! `cargo xtask gen-migration`: writes the next migration from the entities.
+//! `gen-migration`: writes the next migration from the entities.
 //!
 //! The schema that the existing migrations build is committed beside them as
 //! `schema.json` (no database needed); the new migration is the diff from it
-//! to `fsync::entities::schema()`. `migrations.sum` holds a checksum of every
+//! to the project's entities. `migrations.sum` holds a checksum of every
 //! migration file, so a generated migration edited by hand is noticed, and
 //! `--check` exits non-zero when anything is stale.
 
-use crate::TaskResult;
 use crate::files::{self, write_atomically};
-use fsync_schema::codegen::{self, GENERATED_MARK};
+use crate::{CommandResult, Project};
+use fsync_schema::codegen;
 use fsync_schema::{Schema, Step, diff, step, validate};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Options of `cargo xtask gen-migration`.
+/// Options of `gen-migration`.
 #[derive(clap::Args, Debug, Default)]
 pub struct Args {
     /// What the migration does, in snake_case: `m<version>_<NNNNNN>_<name>.rs`
@@ -34,25 +34,25 @@ pub struct Args {
     /// Allow changes that lose data (dropped tables or columns, narrowed types).
     #[arg(long)]
     pub allow_destructive: bool,
-    /// The migrations directory (default: `src/migrations` of the workspace).
+    /// The migrations directory (default: the project's, `src/migrations`).
     #[arg(long)]
     pub dir: Option<PathBuf>,
 }
 
-/// Runs the task against the root package's entities and migrations.
-pub fn run(args: Args) -> TaskResult {
+/// Runs the command on the project's entities and migrations.
+pub fn run(project: &Project, args: Args) -> CommandResult {
     let dir = args
         .dir
         .clone()
-        .unwrap_or_else(|| crate::project_root().join("src/migrations"));
-    let recorded: Vec<(String, Vec<Step>)> = fsync::migrations::steps()
-        .into_iter()
-        .map(|(name, steps)| (name.to_owned(), steps))
-        .collect();
-    let outcome = generate(&dir, &fsync::entities::schema(), &recorded, &args)?;
+        .unwrap_or_else(|| project.migrations_path());
+    let recorded = project.migrations().steps();
+    let outcome = generate(&dir, &project.schema(), &recorded, project.tool(), &args)?;
     print!("{}", outcome.report);
     if outcome.written.is_some() {
-        println!("review it, commit it, and apply it with `cargo run --bin fsync -- migrate up`");
+        println!(
+            "review it, commit it, and apply it with `{} migrate up`",
+            project.tool()
+        );
     }
     Ok(if outcome.ok {
         ExitCode::SUCCESS
@@ -115,7 +115,7 @@ fn read_directory(dir: &Path) -> Result<Directory, Error> {
         if stem.starts_with('m') && stem != "mod" {
             let contents = fs::read_to_string(&path)
                 .map_err(|e| Error(format!("cannot read {}: {e}", path.display())))?;
-            let generated = contents.starts_with(GENERATED_MARK);
+            let generated = codegen::is_generated(&contents);
             migrations.push((stem.to_owned(), contents, generated));
         }
     }
@@ -138,7 +138,7 @@ fn read_directory(dir: &Path) -> Result<Directory, Error> {
 }
 
 impl Directory {
-    fn module_source(&self, extra: Option<&str>) -> String {
+    fn module_source(&self, tool: &str, extra: Option<&str>) -> String {
         let mut modules: Vec<(String, bool)> = self
             .migrations
             .iter()
@@ -147,7 +147,7 @@ impl Directory {
         if let Some(name) = extra {
             modules.push((name.to_owned(), true));
         }
-        codegen::migrations_mod(&modules)
+        codegen::migrations_mod(tool, &modules)
     }
 
     fn sum_source(&self, extra: Option<(&str, &str)>) -> String {
@@ -163,7 +163,7 @@ impl Directory {
     }
 
     /// Hand edits and stale files, as report lines.
-    fn integrity(&self, recorded: &[(String, Vec<Step>)]) -> Vec<String> {
+    fn integrity(&self, recorded: &[(String, Vec<Step>)], tool: &str) -> Vec<String> {
         let mut problems = Vec::new();
         if let Some(sum) = &self.sum {
             let recorded_hashes: Vec<&str> = sum.lines().skip(1).collect();
@@ -173,11 +173,11 @@ impl Directory {
                 let file = format!("{name}.rs ");
                 match recorded_hashes.iter().find(|l| l.starts_with(&file)) {
                     None => problems.push(format!(
-                        "{name}.rs is not in migrations.sum; run `cargo xtask gen-migration --rehash` to register it"
+                        "{name}.rs is not in migrations.sum; run `{tool} gen-migration --rehash` to register it"
                     )),
                     Some(l) if *l != expected => problems.push(format!(
                         "{name}.rs was edited after it was generated (its checksum differs from migrations.sum); \
-                         revert it, or accept the edit with `cargo xtask gen-migration --rehash`"
+                         revert it, or accept the edit with `{tool} gen-migration --rehash`"
                     )),
                     Some(_) => {}
                 }
@@ -195,13 +195,13 @@ impl Directory {
                 }
             }
         } else if !self.migrations.is_empty() {
-            problems.push(
-                "migrations.sum is missing; run `cargo xtask gen-migration --rehash`".to_owned(),
-            );
+            problems.push(format!(
+                "migrations.sum is missing; run `{tool} gen-migration --rehash`"
+            ));
         }
         let fresh = self.module.is_none() && self.migrations.is_empty();
-        if !fresh && self.module.as_deref() != Some(self.module_source(None).as_str()) {
-            problems.push("mod.rs does not list exactly the migrations of the directory; run `cargo xtask gen-migration --rehash`".to_owned());
+        if !fresh && self.module.as_deref() != Some(self.module_source(tool, None).as_str()) {
+            problems.push(format!("mod.rs does not list exactly the migrations of the directory; run `{tool} gen-migration --rehash`"));
         }
         let generated: Vec<&str> = self
             .migrations
@@ -243,6 +243,7 @@ pub fn generate(
     dir: &Path,
     entities: &Schema,
     recorded: &[(String, Vec<Step>)],
+    tool: &str,
     args: &Args,
 ) -> Result<Outcome, Error> {
     let problems = validate::schema(entities);
@@ -254,7 +255,7 @@ pub fn generate(
         ));
     }
     let directory = read_directory(dir)?;
-    let integrity = directory.integrity(recorded);
+    let integrity = directory.integrity(recorded, tool);
     let snapshot = directory.snapshot.clone().unwrap_or_default();
     let steps = diff::diff(&snapshot, entities);
     let mut report = String::new();
@@ -281,7 +282,7 @@ pub fn generate(
         if !changes.is_empty() {
             let _ = writeln!(
                 report,
-                "run `cargo xtask gen-migration --name <what_changed>` and commit the result"
+                "run `{tool} gen-migration --name <what_changed>` and commit the result"
             );
         }
         return Ok(Outcome {
@@ -292,7 +293,8 @@ pub fn generate(
     }
 
     if args.rehash {
-        write_atomically(&dir.join("mod.rs"), &directory.module_source(None)).map_err(Error)?;
+        write_atomically(&dir.join("mod.rs"), &directory.module_source(tool, None))
+            .map_err(Error)?;
         write_atomically(&dir.join("migrations.sum"), &directory.sum_source(None))
             .map_err(Error)?;
         return Ok(Outcome {
@@ -321,7 +323,7 @@ pub fn generate(
     let Some(name) = args.name.as_deref() else {
         let changes: Vec<String> = steps.iter().flat_map(Step::describe).collect();
         return error(format!(
-            "the entities changed:\n  {}\nname the migration: `cargo xtask gen-migration --name <what_changed>`",
+            "the entities changed:\n  {}\nname the migration: `{tool} gen-migration --name <what_changed>`",
             changes.join("\n  ")
         ));
     };
@@ -357,11 +359,11 @@ pub fn generate(
             path.display()
         ));
     }
-    let mut command = format!("cargo xtask gen-migration --name {name}");
+    let mut command = format!("{tool} gen-migration --name {name}");
     if let Some(version) = &args.version {
         let _ = write!(command, " --version {version}");
     }
-    let source = codegen::migration_file(&module, &command, &steps);
+    let source = codegen::migration_file(&module, tool, &command, &steps);
     let built = step::replay(&snapshot, &steps)
         .map_err(|e| Error(format!("internal: the new steps do not replay: {e}")))?;
     let snapshot_json = serde_json::to_string_pretty(&built).expect("a schema serializes") + "\n";
@@ -370,8 +372,11 @@ pub fn generate(
     files::check_writable(dir).map_err(Error)?;
     write_atomically(&path, &source).map_err(Error)?;
     write_atomically(&dir.join("schema.json"), &snapshot_json).map_err(Error)?;
-    write_atomically(&dir.join("mod.rs"), &directory.module_source(Some(&module)))
-        .map_err(Error)?;
+    write_atomically(
+        &dir.join("mod.rs"),
+        &directory.module_source(tool, Some(&module)),
+    )
+    .map_err(Error)?;
     write_atomically(
         &dir.join("migrations.sum"),
         &directory.sum_source(Some((&module, &source))),
@@ -393,22 +398,7 @@ mod tests {
     use super::*;
     use fsync_schema::{Column, ColumnType, DefaultValue, Table};
 
-    /// `cargo test` fails when the entities changed and no migration records it.
-    #[test]
-    fn migrations_are_up_to_date() {
-        let args = Args {
-            check: true,
-            ..Args::default()
-        };
-        let recorded: Vec<(String, Vec<Step>)> = fsync::migrations::steps()
-            .into_iter()
-            .map(|(name, steps)| (name.to_owned(), steps))
-            .collect();
-        let dir = crate::project_root().join("src/migrations");
-        let outcome =
-            generate(&dir, &fsync::entities::schema(), &recorded, &args).expect("check runs");
-        assert!(outcome.ok, "{}", outcome.report);
-    }
+    const TOOL: &str = "cargo xtask";
 
     fn items(extra: Option<Column>) -> Schema {
         let mut table = Table::new("item")
@@ -462,25 +452,25 @@ mod tests {
     #[test]
     fn writes_a_migration_then_checks_it_and_notices_a_new_field() {
         let dir = tempfile::tempdir().unwrap();
-        let first = generate(dir.path(), &items(None), &[], &named("create_items")).unwrap();
+        let first = generate(dir.path(), &items(None), &[], TOOL, &named("create_items")).unwrap();
         let path = first.written.expect("a migration is written");
         assert!(
             path.ends_with("m20250101_000001_create_items.rs"),
             "{path:?}"
         );
         let source = fs::read_to_string(&path).unwrap();
-        assert!(source.starts_with(GENERATED_MARK), "{source}");
+        assert!(codegen::is_generated(&source), "{source}");
         assert!(source.contains("Table::new(\"item\")"), "{source}");
         let steps = diff::diff(&Schema::default(), &items(None));
         let history = recorded(&[("m20250101_000001_create_items", steps.clone())]);
 
-        let clean = generate(dir.path(), &items(None), &history, &check()).unwrap();
+        let clean = generate(dir.path(), &items(None), &history, TOOL, &check()).unwrap();
         assert!(clean.ok, "{}", clean.report);
 
         let changed = items(Some(
             Column::new("size", ColumnType::BigInt).default(DefaultValue::Int(0)),
         ));
-        let stale = generate(dir.path(), &changed, &history, &check()).unwrap();
+        let stale = generate(dir.path(), &changed, &history, TOOL, &check()).unwrap();
         assert!(!stale.ok);
         assert!(
             stale
@@ -492,7 +482,7 @@ mod tests {
 
         let mut altered = items(None);
         altered.tables[0].columns[2].default = Some(DefaultValue::Int(4));
-        let stale = generate(dir.path(), &altered, &history, &check()).unwrap();
+        let stale = generate(dir.path(), &altered, &history, TOOL, &check()).unwrap();
         assert!(
             stale
                 .report
@@ -501,7 +491,7 @@ mod tests {
             stale.report
         );
 
-        let second = generate(dir.path(), &changed, &history, &named("add_size")).unwrap();
+        let second = generate(dir.path(), &changed, &history, TOOL, &named("add_size")).unwrap();
         assert!(
             second
                 .written
@@ -520,13 +510,14 @@ mod tests {
     #[test]
     fn an_empty_diff_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        generate(dir.path(), &items(None), &[], &named("create_items")).unwrap();
+        generate(dir.path(), &items(None), &[], TOOL, &named("create_items")).unwrap();
         let history = recorded(&[(
             "m20250101_000001_create_items",
             diff::diff(&Schema::default(), &items(None)),
         )]);
         let before = snapshot(dir.path());
-        let outcome = generate(dir.path(), &items(None), &history, &named("nothing")).unwrap();
+        let outcome =
+            generate(dir.path(), &items(None), &history, TOOL, &named("nothing")).unwrap();
         assert!(outcome.written.is_none());
         assert!(
             outcome.report.contains("nothing written"),
@@ -539,7 +530,7 @@ mod tests {
     #[test]
     fn a_hand_edited_migration_is_detected_and_blocks_generation() {
         let dir = tempfile::tempdir().unwrap();
-        let path = generate(dir.path(), &items(None), &[], &named("create_items"))
+        let path = generate(dir.path(), &items(None), &[], TOOL, &named("create_items"))
             .unwrap()
             .written
             .unwrap();
@@ -554,7 +545,7 @@ mod tests {
                 .replace("\"name\"", "\"title\""),
         )
         .unwrap();
-        let outcome = generate(dir.path(), &items(None), &history, &check()).unwrap();
+        let outcome = generate(dir.path(), &items(None), &history, TOOL, &check()).unwrap();
         assert!(!outcome.ok);
         assert!(
             outcome
@@ -565,7 +556,7 @@ mod tests {
         );
         let before = snapshot(dir.path());
         let changed = items(Some(Column::new("size", ColumnType::BigInt).nullable()));
-        let error = generate(dir.path(), &changed, &history, &named("add_size")).unwrap_err();
+        let error = generate(dir.path(), &changed, &history, TOOL, &named("add_size")).unwrap_err();
         assert!(error.0.contains("was edited"), "{error}");
         assert_eq!(snapshot(dir.path()), before, "nothing may change");
     }
@@ -579,6 +570,7 @@ mod tests {
             dir.path(),
             &items(None),
             &[],
+            TOOL,
             &Args {
                 rehash: true,
                 ..Args::default()
@@ -587,7 +579,8 @@ mod tests {
         .unwrap();
         let before = snapshot(dir.path());
         // The hand-written migration counts, so the next one is numbered 2.
-        let outcome = generate(dir.path(), &items(None), &[], &named("create_items")).unwrap();
+        let outcome =
+            generate(dir.path(), &items(None), &[], TOOL, &named("create_items")).unwrap();
         assert!(
             outcome
                 .written
@@ -606,19 +599,21 @@ mod tests {
         invalid.tables[0]
             .indexes
             .push(fsync_schema::Index::new("idx_item_nmae", ["nmae"]));
-        let error = generate(dir.path(), &invalid, &[], &named("create_items")).unwrap_err();
+        let error = generate(dir.path(), &invalid, &[], TOOL, &named("create_items")).unwrap_err();
         assert!(
             error
                 .0
                 .contains("unknown column `nmae`; did you mean `name`?"),
             "{error}"
         );
-        let error = generate(dir.path(), &items(None), &[], &named("Create Items")).unwrap_err();
+        let error =
+            generate(dir.path(), &items(None), &[], TOOL, &named("Create Items")).unwrap_err();
         assert!(error.0.contains("must be snake_case"), "{error}");
         let error = generate(
             dir.path(),
             &items(None),
             &[],
+            TOOL,
             &Args {
                 version: Some("2025".into()),
                 ..named("x")
@@ -629,7 +624,8 @@ mod tests {
         assert_eq!(snapshot(dir.path()), before);
         let not_a_dir = dir.path().join("file");
         fs::write(&not_a_dir, "").unwrap();
-        let error = generate(&not_a_dir, &items(None), &[], &named("create_items")).unwrap_err();
+        let error =
+            generate(&not_a_dir, &items(None), &[], TOOL, &named("create_items")).unwrap_err();
         assert!(
             error.0.contains("cannot read the migrations directory"),
             "{error}"
@@ -639,7 +635,7 @@ mod tests {
     #[test]
     fn destructive_changes_need_the_opt_in() {
         let dir = tempfile::tempdir().unwrap();
-        generate(dir.path(), &items(None), &[], &named("create_items")).unwrap();
+        generate(dir.path(), &items(None), &[], TOOL, &named("create_items")).unwrap();
         let history = recorded(&[(
             "m20250101_000001_create_items",
             diff::diff(&Schema::default(), &items(None)),
@@ -647,7 +643,8 @@ mod tests {
         let mut dropped = items(None);
         dropped.tables[0].columns.remove(1);
         let before = snapshot(dir.path());
-        let error = generate(dir.path(), &dropped, &history, &named("drop_name")).unwrap_err();
+        let error =
+            generate(dir.path(), &dropped, &history, TOOL, &named("drop_name")).unwrap_err();
         assert!(
             error.0.contains("destructive: drops column `item.name`"),
             "{error}"
@@ -659,7 +656,7 @@ mod tests {
             ..named("drop_name")
         };
         assert!(
-            generate(dir.path(), &dropped, &history, &allowed)
+            generate(dir.path(), &dropped, &history, TOOL, &allowed)
                 .unwrap()
                 .written
                 .is_some()
@@ -703,14 +700,14 @@ mod tests {
                 allow_destructive: true,
                 ..named(&format!("step_{n}"))
             };
-            let written = generate(dir.path(), version, &history, &args)
+            let written = generate(dir.path(), version, &history, TOOL, &args)
                 .unwrap()
                 .written
                 .unwrap();
             let module = written.file_stem().unwrap().to_string_lossy().into_owned();
             history.push((module, diff::diff(&previous, version)));
             previous = step::replay(&previous, &history.last().unwrap().1).unwrap();
-            let checked = generate(dir.path(), version, &history, &check()).unwrap();
+            let checked = generate(dir.path(), version, &history, TOOL, &check()).unwrap();
             assert!(checked.ok, "after migration {n}: {}", checked.report);
         }
         assert_eq!(history.len(), versions.len());

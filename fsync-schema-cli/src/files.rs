@@ -28,7 +28,10 @@ pub fn check_writable(dir: &Path) -> Result<(), String> {
 
 fn tempfile_in(dir: &Path) -> Result<(PathBuf, fs::File), String> {
     for attempt in 0..100 {
-        let path = dir.join(format!(".xtask-{}-{attempt}.tmp", std::process::id()));
+        let path = dir.join(format!(
+            ".fsync-schema-{}-{attempt}.tmp",
+            std::process::id()
+        ));
         match fs::OpenOptions::new()
             .write(true)
             .create_new(true)

@@ -1,0 +1,117 @@
+//! `diff [--database-url URL] [--format json]`: reports drift between the
+//! entities and a live database.
+//!
+//! The database's schema is read with `fsync_schema::introspect` (SQLite,
+//! PostgreSQL: the connection's current schema, MySQL/MariaDB: its current
+//! database) and compared with the project's entities, both normalized for
+//! the backend. The exit code is 0 without drift and 1 with drift; 2 when the
+//! database cannot be read.
+//!
+//! Drift is what makes the database behave otherwise than the entities say.
+//! Column order is not: `ADD COLUMN` appends on every backend, so a database
+//! migrated step by step keeps its columns in the order they were added.
+//! Such findings are printed as notes and do not fail the command.
+
+use crate::{CommandResult, Project};
+use fsync_schema::compare::{Aspect, Finding};
+use fsync_schema::introspect;
+use sea_orm::{ConnectOptions, Database};
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// How findings are printed.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// One sentence per finding.
+    #[default]
+    Text,
+    /// A JSON array of findings.
+    Json,
+}
+
+/// Options of `diff`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The database to compare, e.g. `sqlite://app.db`, `postgres://user@host/db`,
+    /// `mysql://user@host/db` (default: the project's embedded database).
+    #[arg(short = 'u', long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Seconds to wait for a connection.
+    #[arg(long, default_value_t = 10)]
+    pub timeout: u64,
+}
+
+/// Runs the command.
+pub fn run(project: &Project, args: Args) -> CommandResult {
+    let url = crate::migrate::database_url(project, args.database_url)?;
+    let timeout = Duration::from_secs(args.timeout);
+    let drift = crate::runtime()?.block_on(drift(&url, &project.schema(), timeout))?;
+    print!("{}", report(&drift, args.format)?);
+    Ok(if drift.differences.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// What `diff` found: differences (drift), and notes that are not drift.
+#[derive(Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Drift {
+    /// Where the database differs from the entities in what it does.
+    pub differences: Vec<Finding>,
+    /// Differences in history only: the columns' order.
+    pub notes: Vec<Finding>,
+}
+
+impl Drift {
+    /// Sorts findings into differences and notes.
+    pub fn new(findings: Vec<Finding>) -> Self {
+        let (notes, differences) = findings
+            .into_iter()
+            .partition(|f| f.aspect == Aspect::ColumnOrder);
+        Drift { differences, notes }
+    }
+}
+
+/// The drift between `schema` and the database at `url`.
+pub async fn drift(
+    url: &str,
+    schema: &fsync_schema::Schema,
+    timeout: Duration,
+) -> Result<Drift, Box<dyn std::error::Error>> {
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(1)
+        .connect_timeout(timeout)
+        .acquire_timeout(timeout)
+        .sqlx_logging(false);
+    let db = Database::connect(options)
+        .await
+        .map_err(|error| format!("cannot connect to the database: {error}"))?;
+    let findings = introspect::drift(&db, schema).await;
+    let _ = db.close().await;
+    Ok(Drift::new(findings?))
+}
+
+/// The findings as text (a line each, then a summary) or as JSON
+/// (`{"differences": [..], "notes": [..]}`).
+pub fn report(drift: &Drift, format: Format) -> Result<String, serde_json::Error> {
+    if format == Format::Json {
+        return Ok(serde_json::to_string_pretty(drift)? + "\n");
+    }
+    let mut out: String = drift.differences.iter().map(|f| format!("{f}\n")).collect();
+    for note in &drift.notes {
+        out += &format!("note: {note} (not drift: columns added later come last)\n");
+    }
+    out += &if drift.differences.is_empty() {
+        "no drift: the database matches the entities\n".to_owned()
+    } else {
+        format!(
+            "{} difference(s) between the entities and the database\n",
+            drift.differences.len()
+        )
+    };
+    Ok(out)
+}

@@ -1,0 +1,116 @@
+//! The fsync-schema command set as a library, for any crate's entities and
+//! migrations: `gen-migration [--check]`, `check-docs`, `docs [--check]`,
+//! `diff`, `migrate up|down|status|fresh|refresh|reset` and `schema sql`.
+//!
+//! A crate adopts the whole tool set with one binary, the way
+//! sea-orm-migration's `cli::run_cli(Migrator)` gives its commands:
+//!
+//! ```ignore
+//! // src/bin/schema.rs
+//! fn main() -> std::process::ExitCode {
+//!     fsync_schema_cli::Project::new(
+//!         env!("CARGO_MANIFEST_DIR"),
+//!         my_app::entities::schema,
+//!         my_app::migrations::Migrator,
+//!     )
+//!     .run()
+//! }
+//! ```
+//!
+//! `entities::schema` is what `fsync_schema::entities!` declares, and
+//! `migrations::Migrator` what `gen-migration` writes into the migrations
+//! directory (`src/migrations` unless [`Project::migrations_dir`] says
+//! otherwise). A binary with commands of its own flattens [`Command`] into its
+//! clap enum and hands it to [`Project::execute`].
+
+pub mod check_docs;
+pub mod database;
+pub mod diff;
+pub mod docs;
+pub mod files;
+pub mod gen_migration;
+pub mod migrate;
+mod project;
+pub mod schema;
+
+pub use project::{Migrations, Project};
+
+use std::process::ExitCode;
+
+/// What a command returns: its exit code (0 fine, 1 something found or
+/// stale), or an error, printed and exit code 2.
+pub type CommandResult = Result<ExitCode, Box<dyn std::error::Error>>;
+
+/// The whole command set; flatten it into a binary's own commands with
+/// `#[command(flatten)]`.
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    /// Write the next migration from the entities, or check that none is missing.
+    GenMigration(gen_migration::Args),
+    /// Compare the ```sql blocks of the docs with the entities.
+    CheckDocs(check_docs::Args),
+    /// Rewrite the generated sections of the schema docs (ER diagram, column tables).
+    Docs(docs::Args),
+    /// Report drift between the entities and a live database.
+    Diff(diff::Args),
+    /// Run the migrations.
+    Migrate(migrate::Args),
+    /// Print the schema of the entities.
+    Schema {
+        #[command(subcommand)]
+        command: schema::Command,
+    },
+}
+
+#[derive(clap::Parser)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+impl Project {
+    /// Parses the process's arguments as one of [`Command`] and runs it.
+    pub fn run(&self) -> ExitCode {
+        use clap::{CommandFactory, FromArgMatches};
+        let name = self
+            .tool()
+            .rsplit(' ')
+            .next()
+            .unwrap_or("schema")
+            .to_owned();
+        let matches = Cli::command()
+            .name(name)
+            .about("Schema tools of fsync-schema: migrations, docs, drift")
+            .get_matches();
+        match Cli::from_arg_matches(&matches) {
+            Ok(cli) => self.execute(cli.command),
+            Err(error) => error.exit(),
+        }
+    }
+
+    /// Runs one command; errors are printed to standard error (exit code 2).
+    pub fn execute(&self, command: Command) -> ExitCode {
+        let result = match command {
+            Command::GenMigration(args) => gen_migration::run(self, args),
+            Command::CheckDocs(args) => check_docs::run(self, args),
+            Command::Docs(args) => docs::run(self, args),
+            Command::Diff(args) => diff::run(self, args),
+            Command::Migrate(args) => migrate::run(self, args),
+            Command::Schema { command } => schema::run(self, command),
+        };
+        match result {
+            Ok(code) => code,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(2)
+            }
+        }
+    }
+}
+
+/// A single-threaded runtime for a command's database work.
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+}
