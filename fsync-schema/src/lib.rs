@@ -18,6 +18,8 @@
 //! }
 //! ```
 
+#[cfg(all(feature = "migration", feature = "introspect"))]
+pub mod baseline;
 pub mod catalogue;
 #[cfg(feature = "codegen")]
 pub mod codegen;
