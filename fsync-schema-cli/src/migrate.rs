@@ -3,6 +3,7 @@
 //! embedded SQLite file.
 
 use crate::{CommandResult, Project, database};
+use fsync_schema::baseline::BaselineError;
 use fsync_schema::migration::Command as Run;
 use sea_orm::DatabaseConnection;
 use std::process::ExitCode;
@@ -18,7 +19,7 @@ pub struct Args {
 }
 
 /// The migrate commands.
-#[derive(clap::Subcommand, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(clap::Subcommand, Clone, Debug, PartialEq, Eq)]
 pub enum MigrateCommand {
     /// Apply pending migrations (the default).
     Up {
@@ -39,6 +40,13 @@ pub enum MigrateCommand {
     Refresh,
     /// Roll back all applied migrations.
     Reset,
+    /// Record an existing database as migrated up to a migration, without
+    /// running anything, once it matches what the migrations build.
+    Baseline {
+        /// The last migration the database already has, e.g. `m20250315_000001_create_sync_tables`.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 /// The database URL to act on: the one given, or the embedded SQLite file
@@ -66,15 +74,46 @@ pub fn run(project: &Project, args: Args) -> CommandResult {
         let result = migrate(project, &db, command).await;
         let _ = db.close().await;
         result
-    })?;
-    Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// `migrate baseline --to NAME`: exit code 1 with the drift printed when the
+/// database is not what the migrations build.
+async fn baseline(
+    project: &Project,
+    db: &DatabaseConnection,
+    to: &str,
+) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    match project.migrations().baseline(db, to).await {
+        Ok(done) => {
+            println!("the database matches the migrations up to {to}");
+            for name in &done.already_applied {
+                println!("already applied {name}");
+            }
+            for name in &done.recorded {
+                println!("recorded {name} as applied (not run)");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(BaselineError::Drift { findings, .. }) => {
+            for finding in &findings {
+                println!("{finding}");
+            }
+            println!(
+                "{} difference(s) between the database and the migrations up to {to}; nothing was recorded",
+                findings.len()
+            );
+            Ok(ExitCode::FAILURE)
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 async fn migrate(
     project: &Project,
     db: &DatabaseConnection,
     command: MigrateCommand,
-) -> Result<(), Box<dyn std::error::Error>> {
+) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let migrations = project.migrations();
     let command = match command {
         MigrateCommand::Status => {
@@ -82,13 +121,14 @@ async fn migrate(
                 let state = if applied { "applied" } else { "pending" };
                 println!("{state:<8} {name}");
             }
-            return Ok(());
+            return Ok(ExitCode::SUCCESS);
         }
         MigrateCommand::Up { num } => Run::Up(num),
         MigrateCommand::Down { num } => Run::Down(Some(num)),
         MigrateCommand::Fresh => Run::Fresh,
         MigrateCommand::Refresh => Run::Refresh,
         MigrateCommand::Reset => Run::Reset,
+        MigrateCommand::Baseline { to } => return baseline(project, db, &to).await,
     };
     let (fresh, refresh) = (command == Run::Fresh, command == Run::Refresh);
     let before = migrations.applied(db).await?;
@@ -115,5 +155,5 @@ async fn migrate(
     if before == after && !(fresh || refresh) {
         println!("nothing to do: {} migration(s) applied", after.len());
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }

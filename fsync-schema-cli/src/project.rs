@@ -1,5 +1,6 @@
 //! A project: its entities, its migrations and where its files are.
 
+use fsync_schema::baseline::{self, BaselineError, Baselined};
 use fsync_schema::migration::{self, GeneratedMigrator};
 use fsync_schema::{Schema, Step};
 use sea_orm::{DatabaseConnection, DbErr};
@@ -23,6 +24,13 @@ pub trait Migrations {
     fn applied<'a>(&self, db: &'a DatabaseConnection) -> Pending<'a, Vec<String>>;
     /// Every migration's name and whether it is applied, oldest first.
     fn status<'a>(&self, db: &'a DatabaseConnection) -> Pending<'a, Vec<(String, bool)>>;
+    /// Records the database as migrated up to `to` when it matches what the
+    /// migrations build (see [`fsync_schema::baseline`]).
+    fn baseline<'a>(
+        &self,
+        db: &'a DatabaseConnection,
+        to: &'a str,
+    ) -> Pin<Box<dyn Future<Output = Result<Baselined, BaselineError>> + 'a>>;
 }
 
 struct Typed<M>(PhantomData<fn() -> M>);
@@ -57,6 +65,14 @@ impl<M: GeneratedMigrator + 'static> Migrations for Typed<M> {
                 .map(|m| (m.name().to_owned(), m.status() == MigrationStatus::Applied))
                 .collect())
         })
+    }
+
+    fn baseline<'a>(
+        &self,
+        db: &'a DatabaseConnection,
+        to: &'a str,
+    ) -> Pin<Box<dyn Future<Output = Result<Baselined, BaselineError>> + 'a>> {
+        Box::pin(baseline::baseline::<M>(db, to))
     }
 }
 

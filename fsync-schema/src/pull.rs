@@ -786,10 +786,18 @@ pub async fn pull(db: &DatabaseConnection, command: &str) -> Result<Pulled, Pull
     Ok(source(&entities, backend, command))
 }
 
-/// Connects to `url` for [`pull`]; an error names the URL without its password.
-pub async fn connect(url: &str) -> Result<DatabaseConnection, PullError> {
+/// Connects to `url` for [`pull`], waiting at most `timeout`; an error names
+/// the URL without its password.
+pub async fn connect(
+    url: &str,
+    timeout: std::time::Duration,
+) -> Result<DatabaseConnection, PullError> {
     let mut options = sea_orm::ConnectOptions::new(url.to_owned());
-    options.sqlx_logging(false).max_connections(2);
+    options
+        .sqlx_logging(false)
+        .max_connections(2)
+        .connect_timeout(timeout)
+        .acquire_timeout(timeout);
     sea_orm::Database::connect(options)
         .await
         .map_err(|e| PullError::Connect {
