@@ -7,7 +7,10 @@
 //! - the database shows no drift from the pulled entities;
 //! - the entities' DDL applied to a fresh database gives the same catalogue;
 //! - the table the derive builds from each pulled entity is the one `pull`
-//!   planned ([`pull::Entity::derived_table`]).
+//!   planned ([`pull::Entity::derived_table`]);
+//! - SeaORM works through the pulled entities: rows written and read by
+//!   field, filtered by `Column` (the real column names, `AlbumId` on SQLite
+//!   and MariaDB), joined by relation, decimals kept exact.
 //!
 //! SQLite always runs; PostgreSQL and MariaDB when `FSYNC_TEST_POSTGRES_URL` /
 //! `FSYNC_TEST_MYSQL_URL` are set.
@@ -107,9 +110,76 @@ fn check_fixture(backend: Backend, pulled: &pull::Pulled) {
     );
 }
 
-async fn chinook(backend: Backend, entities: Schema) {
+/// Rows through the pulled entities of module `$entities`, on `$db`.
+macro_rules! crud {
+    ($entities:ident, $db:expr) => {{
+        use sea_orm::prelude::Decimal;
+        use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, ModelTrait, QueryFilter, Set};
+        use $entities::{album, artist, media_type, track};
+        let db = $db;
+        artist::ActiveModel {
+            artist_id: Set(1),
+            name: Set(Some("AC/DC".into())),
+        }
+        .insert(db)
+        .await
+        .expect("insert artist");
+        album::ActiveModel {
+            album_id: Set(1),
+            title: Set("Back in Black".into()),
+            artist_id: Set(1),
+        }
+        .insert(db)
+        .await
+        .expect("insert album");
+        media_type::ActiveModel {
+            media_type_id: Set(1),
+            name: Set(None),
+        }
+        .insert(db)
+        .await
+        .expect("insert media type");
+        let price = Decimal::new(99, 2);
+        track::ActiveModel {
+            track_id: Set(1),
+            name: Set("Hells Bells".into()),
+            album_id: Set(Some(1)),
+            media_type_id: Set(1),
+            genre_id: Set(None),
+            composer: Set(None),
+            milliseconds: Set(312_000),
+            bytes: Set(None),
+            unit_price: Set(price),
+        }
+        .insert(db)
+        .await
+        .expect("insert track");
+        let tracks = track::Entity::find()
+            .filter(track::Column::UnitPrice.eq(price))
+            .filter(track::Column::AlbumId.eq(1))
+            .all(db)
+            .await
+            .expect("select tracks");
+        assert_eq!(tracks.len(), 1);
+        assert_eq!(tracks[0].unit_price, price);
+        let albums = tracks[0]
+            .find_related(album::Entity)
+            .all(db)
+            .await
+            .expect("album of the track");
+        assert_eq!(albums[0].title, "Back in Black");
+        let by_album = albums[0]
+            .find_related(track::Entity)
+            .all(db)
+            .await
+            .expect("tracks of the album");
+        assert_eq!(by_album, tracks);
+    }};
+}
+
+async fn chinook(backend: Backend, entities: Schema) -> Option<TestDb> {
     let Some(url) = server_url(backend) else {
-        return;
+        return None;
     };
     let source = TestDb::fresh(backend, &url, "chinook")
         .await
@@ -162,20 +232,29 @@ async fn chinook(backend: Backend, entities: Schema) {
         backend.name()
     );
     rebuilt.close().await.expect("drop");
-    source.close().await.expect("drop");
+    Some(source)
 }
 
 #[tokio::test]
 async fn chinook_sqlite() {
-    chinook(Backend::Sqlite, sqlite_entities::schema()).await;
+    if let Some(db) = chinook(Backend::Sqlite, sqlite_entities::schema()).await {
+        crud!(sqlite_entities, &db.db);
+        db.close().await.expect("drop");
+    }
 }
 
 #[tokio::test]
 async fn chinook_postgres() {
-    chinook(Backend::Postgres, postgres_entities::schema()).await;
+    if let Some(db) = chinook(Backend::Postgres, postgres_entities::schema()).await {
+        crud!(postgres_entities, &db.db);
+        db.close().await.expect("drop");
+    }
 }
 
 #[tokio::test]
 async fn chinook_mysql() {
-    chinook(Backend::MySql, mysql_entities::schema()).await;
+    if let Some(db) = chinook(Backend::MySql, mysql_entities::schema()).await {
+        crud!(mysql_entities, &db.db);
+        db.close().await.expect("drop");
+    }
 }
