@@ -8,12 +8,9 @@ use fsync_schema_cli::Project;
 /// `src/migrations`, the spec's SQL in `docs/`, the embedded database
 /// `./fsync.db`.
 pub fn project() -> Project {
-    Project::new(
-        env!("CARGO_MANIFEST_DIR"),
-        crate::entities::schema,
-        crate::migrations::Migrator,
-    )
-    .invoked_as("cargo xtask")
-    .docs_file("docs/schema/file-sync.md")
-    .embedded_database("fsync.db")
+    Project::new(env!("CARGO_MANIFEST_DIR"), crate::entities::schema)
+        .migrator(crate::migrations::Migrator)
+        .invoked_as("cargo xtask")
+        .docs_file("docs/schema/file-sync.md")
+        .embedded_database("fsync.db")
 }

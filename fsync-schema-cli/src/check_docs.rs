@@ -118,6 +118,10 @@ pub fn engine_check(
     use fsync_schema::catalogue;
     use fsync_schema::migration::Command;
     use sea_orm::ConnectionTrait;
+    if !project.has_migrator() {
+        // No migrations yet: nothing to apply on the other side.
+        return Ok(Vec::new());
+    }
     crate::runtime()?.block_on(async {
         let documented = crate::database::connect("sqlite::memory:").await?;
         for (name, text) in texts {
@@ -131,7 +135,7 @@ pub fn engine_check(
         }
         let migrated = crate::database::connect("sqlite::memory:").await?;
         project
-            .migrations()
+            .migrations()?
             .run(&migrated, Command::Up(None))
             .await?;
         let (documented, migrated) =

@@ -45,7 +45,8 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(project: &Project, args: Args) -> CommandResult {
-    let url = crate::migrate::database_url(project, args.database_url)?;
+    let url =
+        crate::migrate::database_url(project, args.database_url, args.format == Format::Json)?;
     let timeout = Duration::from_secs(args.timeout);
     let drift = crate::runtime()?.block_on(drift(&url, &project.schema(), timeout))?;
     print!("{}", report(&drift, args.format)?);

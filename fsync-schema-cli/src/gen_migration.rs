@@ -45,12 +45,18 @@ pub fn run(project: &Project, args: Args) -> CommandResult {
         .dir
         .clone()
         .unwrap_or_else(|| project.migrations_path());
-    let recorded = project.migrations().steps();
+    let recorded = project.migrations().map(|m| m.steps()).unwrap_or_default();
     let outcome = generate(&dir, &project.schema(), &recorded, project.tool(), &args)?;
     print!("{}", outcome.report);
-    if outcome.written.is_some() {
+    if outcome.written.is_some() && project.has_migrator() {
         println!(
             "review it, commit it, and apply it with `{} migrate up`",
+            project.tool()
+        );
+    } else if outcome.written.is_some() {
+        println!(
+            "review it and commit it; then declare the module (`pub mod migrations;` beside your entities) \
+             and register it with `.migrator(migrations::Migrator)` on the Project, and apply it with `{} migrate up`",
             project.tool()
         );
     }
@@ -97,6 +103,15 @@ struct Directory {
 }
 
 fn read_directory(dir: &Path) -> Result<Directory, Error> {
+    if !dir.exists() {
+        // The first migration creates the directory.
+        return Ok(Directory {
+            migrations: Vec::new(),
+            snapshot: None,
+            sum: None,
+            module: None,
+        });
+    }
     let entries = fs::read_dir(dir).map_err(|e| {
         Error(format!(
             "cannot read the migrations directory {}: {e}",
@@ -368,6 +383,9 @@ pub fn generate(
         .map_err(|e| Error(format!("internal: the new steps do not replay: {e}")))?;
     let snapshot_json = serde_json::to_string_pretty(&built).expect("a schema serializes") + "\n";
 
+    if !dir.exists() {
+        fs::create_dir(dir).map_err(|e| Error(format!("cannot create {}: {e}", dir.display())))?;
+    }
     // Probe first, so that an unwritable directory changes nothing.
     files::check_writable(dir).map_err(Error)?;
     write_atomically(&path, &source).map_err(Error)?;

@@ -9,19 +9,17 @@
 //! ```ignore
 //! // src/bin/schema.rs
 //! fn main() -> std::process::ExitCode {
-//!     fsync_schema_cli::Project::new(
-//!         env!("CARGO_MANIFEST_DIR"),
-//!         my_app::entities::schema,
-//!         my_app::migrations::Migrator,
-//!     )
-//!     .run()
+//!     fsync_schema_cli::Project::new(env!("CARGO_MANIFEST_DIR"), my_app::entities::schema)
+//!         .migrator(my_app::migrations::Migrator)
+//!         .run()
 //! }
 //! ```
 //!
 //! `entities::schema` is what `fsync_schema::entities!` declares, and
 //! `migrations::Migrator` what `gen-migration` writes into the migrations
 //! directory (`src/migrations` unless [`Project::migrations_dir`] says
-//! otherwise). A binary with commands of its own flattens [`Command`] into its
+//! otherwise); before the first migration there is none, so leave out
+//! `.migrator(..)` until `gen-migration` has written it. A binary with commands of its own flattens [`Command`] into its
 //! clap enum and hands it to [`Project::execute`].
 
 pub mod check_docs;

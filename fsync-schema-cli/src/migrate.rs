@@ -50,8 +50,13 @@ pub enum MigrateCommand {
 }
 
 /// The database URL to act on: the one given, or the embedded SQLite file
-/// (announced on standard output).
-pub fn database_url(project: &Project, given: Option<String>) -> Result<String, String> {
+/// (announced on standard output; on standard error when `quiet`, for
+/// output that scripts read).
+pub fn database_url(
+    project: &Project,
+    given: Option<String>,
+    quiet: bool,
+) -> Result<String, String> {
     if let Some(url) = given {
         return Ok(url);
     }
@@ -61,13 +66,18 @@ pub fn database_url(project: &Project, given: Option<String>) -> Result<String, 
                 .to_owned(),
         );
     };
-    println!("database: {} (embedded SQLite)", path.display());
+    let announcement = format!("database: {} (embedded SQLite)", path.display());
+    if quiet {
+        eprintln!("{announcement}");
+    } else {
+        println!("{announcement}");
+    }
     Ok(database::sqlite_url(&path))
 }
 
 /// Runs the command.
 pub fn run(project: &Project, args: Args) -> CommandResult {
-    let url = database_url(project, args.database_url)?;
+    let url = database_url(project, args.database_url, false)?;
     let command = args.command.unwrap_or(MigrateCommand::Up { num: None });
     crate::runtime()?.block_on(async {
         let db = database::connect(&url).await?;
@@ -84,7 +94,7 @@ async fn baseline(
     db: &DatabaseConnection,
     to: &str,
 ) -> Result<ExitCode, Box<dyn std::error::Error>> {
-    match project.migrations().baseline(db, to).await {
+    match project.migrations()?.baseline(db, to).await {
         Ok(done) => {
             println!("the database matches the migrations up to {to}");
             for name in &done.already_applied {
@@ -114,7 +124,7 @@ async fn migrate(
     db: &DatabaseConnection,
     command: MigrateCommand,
 ) -> Result<ExitCode, Box<dyn std::error::Error>> {
-    let migrations = project.migrations();
+    let migrations = project.migrations()?;
     let command = match command {
         MigrateCommand::Status => {
             for (name, applied) in migrations.status(db).await? {

@@ -83,7 +83,7 @@ pub struct Project {
     root: PathBuf,
     tool: String,
     schema: fn() -> Schema,
-    migrations: Box<dyn Migrations>,
+    migrations: Option<Box<dyn Migrations>>,
     migrations_dir: PathBuf,
     docs: Vec<PathBuf>,
     docs_file: Option<PathBuf>,
@@ -92,27 +92,30 @@ pub struct Project {
 
 impl Project {
     /// A project rooted at `root` (pass `env!("CARGO_MANIFEST_DIR")`), whose
-    /// entities are `schema` (what `fsync_schema::entities!` declares) and
-    /// whose migrations `migrator` runs (the `Migrator` that `gen-migration`
-    /// writes). Defaults: migrations in `src/migrations`, docs in `docs`, no
-    /// generated docs file, no embedded database, commands spelled
-    /// `cargo run --bin schema --`.
-    pub fn new<M: GeneratedMigrator + 'static>(
-        root: impl Into<PathBuf>,
-        schema: fn() -> Schema,
-        migrator: M,
-    ) -> Self {
-        let _ = migrator;
+    /// entities are `schema` (the function `fsync_schema::entities!` declares).
+    /// Defaults: migrations in `src/migrations`, docs in `docs`, no generated
+    /// docs file, no embedded database, commands spelled `cargo run --bin schema --`.
+    pub fn new(root: impl Into<PathBuf>, schema: fn() -> Schema) -> Self {
         Project {
             root: root.into(),
             tool: "cargo run --bin schema --".to_owned(),
             schema,
-            migrations: Box::new(Typed::<M>(PhantomData)),
+            migrations: None,
             migrations_dir: PathBuf::from("src/migrations"),
             docs: vec![PathBuf::from("docs")],
             docs_file: None,
             embedded_database: None,
         }
+    }
+
+    /// The migrations: the `Migrator` that `gen-migration` writes into the
+    /// migrations directory. Until the first migration exists there is none,
+    /// and only `gen-migration`, `docs`, `check-docs` (without its engine-level
+    /// check) and `schema sql` work.
+    pub fn migrator<M: GeneratedMigrator + 'static>(mut self, migrator: M) -> Self {
+        let _ = migrator;
+        self.migrations = Some(Box::new(Typed::<M>(PhantomData)));
+        self
     }
 
     /// How users run these commands, for the messages and generated headers
@@ -162,9 +165,20 @@ impl Project {
         (self.schema)()
     }
 
-    /// The migrations.
-    pub fn migrations(&self) -> &dyn Migrations {
-        self.migrations.as_ref()
+    /// The migrations, or why there are none.
+    pub fn migrations(&self) -> Result<&dyn Migrations, String> {
+        self.migrations.as_deref().ok_or_else(|| {
+            format!(
+                "this project registers no migrations yet: write the first with `{} gen-migration --name <what>`, \
+                 then declare the module and pass its `Migrator` to `Project::migrator`",
+                self.tool
+            )
+        })
+    }
+
+    /// Whether the project registers its migrations.
+    pub fn has_migrator(&self) -> bool {
+        self.migrations.is_some()
     }
 
     /// The migrations directory.

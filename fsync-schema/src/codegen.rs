@@ -113,7 +113,7 @@ pub fn migrations_mod(tool: &str, modules: &[(String, bool)]) -> String {
         pub struct Migrator;
 
         #[async_trait]
-        impl sea_orm_migration::MigratorTrait for Migrator {
+        impl MigratorTrait for Migrator {
             fn migrations() -> Vec<Box<dyn MigrationTrait>> {
                 Vec::from([#(Box::new(#idents::Migration) as Box<dyn MigrationTrait>),*])
             }

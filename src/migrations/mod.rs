@@ -9,7 +9,7 @@ pub mod m20250315_000001_create_sync_tables;
 pub struct Migrator;
 
 #[async_trait]
-impl sea_orm_migration::MigratorTrait for Migrator {
+impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Vec::from([
             Box::new(m20250315_000001_create_sync_tables::Migration)

@@ -34,7 +34,7 @@ fn migrations_are_up_to_date() {
     let outcome = gen_migration::generate(
         &project.migrations_path(),
         &project.schema(),
-        &project.migrations().steps(),
+        &project.migrations().unwrap().steps(),
         TOOL,
         &args,
     )

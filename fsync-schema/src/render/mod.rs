@@ -13,6 +13,8 @@ use sea_query::{
     TableCreateStatement, TableDropStatement,
 };
 
+pub mod steps;
+
 /// The SQL type of `column` on `backend`: the column's override, or the
 /// backend's type for its logical type.
 pub fn sql_type(column: &Column, backend: Backend) -> String {

@@ -1,0 +1,185 @@
+//! Reading the schema of a live database into the model, for SQLite,
+//! PostgreSQL and MySQL/MariaDB.
+//!
+//! [`schema`] reads each kind of object of the whole schema in one query
+//! against the backend's catalogue, whatever the number of tables:
+//!
+//! - SQLite ([`sqlite`]): `sqlite_schema` joined with `pragma_table_xinfo`,
+//!   `pragma_foreign_key_list`, and `pragma_index_list` with
+//!   `pragma_index_info`: three statements;
+//! - PostgreSQL ([`postgres`]): `pg_catalog` (`pg_class`, `pg_attribute`,
+//!   `pg_index`, `pg_constraint`): the current schema, then tables, columns,
+//!   indexes and foreign keys, five queries;
+//! - MySQL/MariaDB ([`mysql`]): `information_schema` filtered by the current
+//!   database: version and database, then tables, columns, indexes and
+//!   foreign keys, five queries. Column types and defaults are parsed by
+//!   sea-schema's parser, as its discovery does.
+//!
+//! [`discovery::schema`] reads the same model through sea-schema's discovery,
+//! a few queries per table; it is kept as the baseline the tests and the
+//! `introspect` benchmark compare with.
+//!
+//! Left out: the `seaql_migrations` table, indexes that back a primary key or
+//! UNIQUE constraint, the index MySQL creates for a foreign key, CHECK
+//! constraints (not read on any backend; [`comparable`] drops them), prefix
+//! lengths and predicates of indexes.
+//!
+//! The model read back says what the database says: column types are kept
+//! verbatim in `Column::sql_type` (`int(11)`, `character varying(64)`), and
+//! `ty` is the logical type the renderer would map to it. Compare it with a
+//! model from the entities through [`comparable`] on both sides.
+
+pub mod discovery;
+mod mysql;
+mod postgres;
+mod sqlite;
+
+use crate::compare::{self, Finding, Sides};
+use crate::model::{Action, Backend, Column, ColumnType, DefaultValue, Schema};
+use crate::normalize;
+use crate::render;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, QueryResult, Statement};
+
+/// The table sea-orm-migration keeps its history in; not part of a schema.
+pub const MIGRATIONS_TABLE: &str = "seaql_migrations";
+
+/// Why a database's schema could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum IntrospectError {
+    #[error("querying the database failed: {0}")]
+    Db(#[from] DbErr),
+    #[error("schema discovery failed: {0}")]
+    Discovery(String),
+    #[error("unsupported database backend; expected SQLite, PostgreSQL or MySQL")]
+    Unsupported,
+}
+
+/// The backend of a connection.
+pub fn backend(db: &DatabaseConnection) -> Result<Backend, IntrospectError> {
+    match db.get_database_backend() {
+        DbBackend::Sqlite => Ok(Backend::Sqlite),
+        DbBackend::Postgres => Ok(Backend::Postgres),
+        DbBackend::MySql => Ok(Backend::MySql),
+        _ => Err(IntrospectError::Unsupported),
+    }
+}
+
+/// The schema of the database behind `db` (PostgreSQL: its current schema;
+/// MySQL: its current database), tables sorted by name.
+pub async fn schema(db: &DatabaseConnection) -> Result<Schema, IntrospectError> {
+    let schema = match backend(db)? {
+        Backend::Sqlite => sqlite::schema(db).await?,
+        Backend::Postgres => postgres::schema(db).await?,
+        Backend::MySql => mysql::schema(db).await?,
+    };
+    Ok(finish(schema))
+}
+
+/// `schema` without the migrations table, tables sorted by name.
+fn finish(mut schema: Schema) -> Schema {
+    schema.tables.retain(|t| t.name != MIGRATIONS_TABLE);
+    schema.tables.sort_by(|a, b| a.name.cmp(&b.name));
+    schema
+}
+
+/// `schema` as `backend` sees it, without CHECK constraints (introspection
+/// does not read them): see [`normalize::comparable`].
+pub fn comparable(schema: &Schema, backend: Backend) -> Schema {
+    let mut schema = normalize::comparable(schema, backend);
+    for table in &mut schema.tables {
+        table.checks.clear();
+    }
+    schema
+}
+
+/// The drift between `expected` (the entities) and the database behind `db`,
+/// normalized for its backend; sides are called `entities` and `database`.
+pub async fn drift(
+    db: &DatabaseConnection,
+    expected: &Schema,
+) -> Result<Vec<Finding>, IntrospectError> {
+    let backend = backend(db)?;
+    let actual = schema(db).await?;
+    Ok(compare::compare_with(
+        &comparable(expected, backend),
+        &comparable(&actual, backend),
+        &Sides::new("entities", "database"),
+    ))
+}
+
+/// A default read back as a typed value where the text is a plain literal
+/// that fits the column, else as SQL.
+pub fn parse_default(raw: &str, ty: ColumnType, backend: Backend) -> Option<DefaultValue> {
+    let canonical = normalize::canonical_default(raw, backend)?;
+    let value = if canonical == "CURRENT_TIMESTAMP" {
+        DefaultValue::CurrentTimestamp
+    } else if canonical == "TRUE" || canonical == "FALSE" {
+        DefaultValue::Bool(canonical == "TRUE")
+    } else if let Some(text) = canonical
+        .strip_prefix('\'')
+        .and_then(|s| s.strip_suffix('\''))
+    {
+        DefaultValue::Text(text.replace("''", "'"))
+    } else if let Ok(int) = canonical.parse::<i64>() {
+        match (ty, int) {
+            (ColumnType::Boolean, 0 | 1) => DefaultValue::Bool(int == 1),
+            _ => DefaultValue::Int(int),
+        }
+    } else if let Ok(float) = canonical.parse::<f64>() {
+        DefaultValue::Float(float)
+    } else {
+        DefaultValue::Sql(raw.trim().to_owned())
+    };
+    Some(if ty.accepts(&value) {
+        value
+    } else {
+        DefaultValue::Sql(raw.trim().to_owned())
+    })
+}
+
+/// A column read back: `sql` is the type as the database reports it.
+fn column(name: &str, sql: &str, backend: Backend) -> Column {
+    let canonical = normalize::canonical_type(sql, backend);
+    let ty = normalize::logical_type(&canonical, backend).unwrap_or(ColumnType::Text);
+    let mut column = Column::new(name, ty);
+    if sql != render::native_type(ty, backend) {
+        let slot = match backend {
+            Backend::Sqlite => &mut column.sql_type.sqlite,
+            Backend::Postgres => &mut column.sql_type.postgres,
+            Backend::MySql => &mut column.sql_type.mysql,
+        };
+        *slot = Some(sql.to_owned());
+    }
+    column
+}
+
+/// A referential action as SQL writes it (`CASCADE`, `SET NULL`, ...), as
+/// SQLite's pragmas and MySQL's `information_schema` report it; anything else
+/// is `NO ACTION`.
+fn action(rule: &str) -> Action {
+    match rule {
+        "RESTRICT" => Action::Restrict,
+        "CASCADE" => Action::Cascade,
+        "SET NULL" => Action::SetNull,
+        "SET DEFAULT" => Action::SetDefault,
+        _ => Action::NoAction,
+    }
+}
+
+async fn rows(
+    db: &DatabaseConnection,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> Result<Vec<QueryResult>, IntrospectError> {
+    Ok(db
+        .query_all_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            values,
+        ))
+        .await?)
+}
+
+fn discovery_error(error: impl std::fmt::Display) -> IntrospectError {
+    IntrospectError::Discovery(error.to_string())
+}

@@ -1,0 +1,291 @@
+//! MySQL/MariaDB's `information_schema`, filtered by the current database
+//! once per kind: the server's version and the database, then tables,
+//! columns, indexes and foreign keys, one query each.
+//!
+//! Column types and defaults go through sea-schema's parser, as in its
+//! discovery; types are written back from the parsed types, defaults
+//! re-quoted.
+
+use super::{IntrospectError, action, column, discovery_error, parse_default, rows};
+use crate::model::{Backend, ForeignKey, Index, Schema, Table, Unique};
+use sea_orm::DatabaseConnection;
+use sea_schema::mysql::def::{ColumnInfo, SystemInfo};
+use sea_schema::mysql::query::ColumnQueryResult;
+
+/// An index as `information_schema.STATISTICS` describes it.
+pub(super) struct MyIndex {
+    pub(super) name: String,
+    pub(super) unique: bool,
+    /// Column names, or expressions for the parts of a functional index.
+    pub(super) columns: Vec<String>,
+}
+
+/// The model's table from its parsed columns, foreign keys and indexes:
+/// index `PRIMARY` is the primary key, unique indexes are UNIQUE constraints,
+/// and the index MySQL adds for a foreign key is left out.
+pub(super) fn table(
+    name: &str,
+    columns: &[ColumnInfo],
+    foreign_keys: Vec<ForeignKey>,
+    indexes: Vec<MyIndex>,
+) -> Table {
+    let mut table = Table::new(name);
+    for info in columns {
+        let mut column = column(&info.name, &mysql_type(&info.col_type), Backend::MySql);
+        column.nullable = info.null;
+        column.autoincrement = info.extra.auto_increment;
+        column.default = info
+            .default
+            .as_ref()
+            .and_then(mysql_default)
+            .and_then(|raw| parse_default(&raw, column.ty, Backend::MySql));
+        table.columns.push(column);
+    }
+    table.foreign_keys = foreign_keys;
+    for index in indexes {
+        let columns = index.columns;
+        if index.name == "PRIMARY" {
+            table.primary_key = columns;
+        } else if index.unique {
+            table.uniques.push(Unique {
+                name: Some(index.name),
+                columns,
+            });
+        } else {
+            // The index MySQL adds for a foreign key takes the constraint's
+            // name, or the first column's when the key has none.
+            let for_foreign_key = table.foreign_keys.iter().any(|fk| {
+                fk.columns == columns
+                    && (fk.name.as_deref() == Some(index.name.as_str())
+                        || fk.columns.first() == Some(&index.name))
+            });
+            if !for_foreign_key {
+                table.indexes.push(Index {
+                    name: index.name,
+                    columns,
+                    unique: false,
+                });
+            }
+        }
+    }
+    table
+}
+
+/// A type discovered on MySQL, written back as MySQL reports it.
+fn mysql_type(ty: &sea_schema::mysql::def::Type) -> String {
+    use sea_schema::mysql::def::{NumericAttr, Type as M};
+    let numeric = |name: &str, attr: &NumericAttr| {
+        let mut text = name.to_owned();
+        match (attr.maximum, attr.decimal) {
+            (Some(m), Some(d)) => text += &format!("({m},{d})"),
+            (Some(m), None) => text += &format!("({m})"),
+            _ => {}
+        }
+        if attr.unsigned == Some(true) {
+            text += " unsigned";
+        }
+        if attr.zero_fill == Some(true) {
+            text += " zerofill";
+        }
+        text
+    };
+    let sized = |name: &str, length: Option<u32>| match length {
+        Some(n) => format!("{name}({n})"),
+        None => name.to_owned(),
+    };
+    match ty {
+        M::Serial => "serial".to_owned(),
+        M::Bit(a) => numeric("bit", a),
+        M::TinyInt(a) => numeric("tinyint", a),
+        M::Bool => "bool".to_owned(),
+        M::SmallInt(a) => numeric("smallint", a),
+        M::MediumInt(a) => numeric("mediumint", a),
+        M::Int(a) => numeric("int", a),
+        M::BigInt(a) => numeric("bigint", a),
+        M::Decimal(a) => numeric("decimal", a),
+        M::Float(a) => numeric("float", a),
+        M::Double(a) => numeric("double", a),
+        M::Date => "date".to_owned(),
+        M::Time(a) => sized("time", a.fractional),
+        M::DateTime(a) => sized("datetime", a.fractional),
+        M::Timestamp(a) => sized("timestamp", a.fractional),
+        M::Year => "year".to_owned(),
+        M::Char(a) => sized("char", a.length),
+        M::NChar(a) => sized("nchar", a.length),
+        M::Varchar(a) => sized("varchar", a.length),
+        M::NVarchar(a) => sized("nvarchar", a.length),
+        M::Binary(a) => sized("binary", a.length),
+        M::Varbinary(a) => sized("varbinary", a.length),
+        M::Text(a) => sized("text", a.length),
+        M::TinyText(_) => "tinytext".to_owned(),
+        M::MediumText(_) => "mediumtext".to_owned(),
+        M::LongText(_) => "longtext".to_owned(),
+        M::Blob(a) => sized("blob", a.length),
+        M::TinyBlob => "tinyblob".to_owned(),
+        M::MediumBlob => "mediumblob".to_owned(),
+        M::LongBlob => "longblob".to_owned(),
+        M::Json => "json".to_owned(),
+        M::Unknown(name) => name.clone(),
+        other => format!("{other:?}").to_lowercase(),
+    }
+}
+
+/// A default discovered on MySQL, as SQL text again.
+fn mysql_default(default: &sea_schema::mysql::def::ColumnDefault) -> Option<String> {
+    use sea_schema::mysql::def::ColumnDefault as D;
+    match default {
+        D::Null => None,
+        D::Int(int) => Some(int.to_string()),
+        D::Real(real) => Some(format!("{real:?}")),
+        // Discovery strips the quotes but keeps the escapes inside.
+        D::String(text) => Some(format!("'{text}'")),
+        D::CustomExpr(expr) => Some(expr.clone()),
+        D::CurrentTimestamp => Some("CURRENT_TIMESTAMP".to_owned()),
+    }
+}
+
+/// The server (for the parser: defaults read differently by version) and
+/// the current database.
+pub(super) async fn system_and_database(
+    db: &DatabaseConnection,
+) -> Result<(SystemInfo, String), IntrospectError> {
+    let current = rows(db, "SELECT VERSION(), DATABASE()", Vec::new()).await?;
+    let row = current
+        .first()
+        .ok_or_else(|| discovery_error("no current database"))?;
+    let version: String = row.try_get_by_index(0)?;
+    let database: Option<String> = row.try_get_by_index(1)?;
+    let database =
+        database.ok_or_else(|| discovery_error("the connection has no current database"))?;
+    Ok((
+        sea_schema::mysql::parser::parse_version_string(&version),
+        database,
+    ))
+}
+
+const TABLES: &str = "\
+SELECT TABLE_NAME FROM information_schema.TABLES
+WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')";
+
+const COLUMNS: &str = "\
+SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_KEY, COLUMN_DEFAULT, EXTRA
+FROM information_schema.COLUMNS
+WHERE TABLE_SCHEMA = ?
+ORDER BY TABLE_NAME, ORDINAL_POSITION";
+
+/// Index parts; `EXPRESSION` exists from MySQL 8.0.13 (not on MariaDB).
+fn indexes_query(system: &SystemInfo) -> String {
+    let expression = if system.is_mysql() && system.version >= 80013 {
+        "EXPRESSION"
+    } else {
+        "NULL"
+    };
+    format!(
+        "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, {expression} \
+         FROM information_schema.STATISTICS \
+         WHERE TABLE_SCHEMA = ? \
+         ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"
+    )
+}
+
+const FOREIGN_KEYS: &str = "\
+SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME,
+       k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE
+FROM information_schema.KEY_COLUMN_USAGE k
+JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+  ON k.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME
+WHERE k.CONSTRAINT_SCHEMA = ?
+  AND k.REFERENCED_TABLE_NAME IS NOT NULL AND k.REFERENCED_COLUMN_NAME IS NOT NULL
+ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
+
+/// What a table is made of, gathered from the rows of every query before
+/// the model's table is built.
+#[derive(Default)]
+struct Parts {
+    columns: Vec<ColumnInfo>,
+    foreign_keys: Vec<ForeignKey>,
+    indexes: Vec<MyIndex>,
+}
+
+/// The schema of the MySQL/MariaDB database behind `db`, in five queries.
+pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, IntrospectError> {
+    let (system, database) = system_and_database(db).await?;
+    let mut names: Vec<String> = Vec::new();
+    for row in rows(db, TABLES, vec![database.clone().into()]).await? {
+        names.push(row.try_get_by_index(0)?);
+    }
+    names.sort();
+    let mut parts: Vec<Parts> = names.iter().map(|_| Parts::default()).collect();
+    let position = |table: &str| names.binary_search_by(|n| n.as_str().cmp(table)).ok();
+
+    for row in rows(db, COLUMNS, vec![database.clone().into()]).await? {
+        let table: String = row.try_get_by_index(0)?;
+        let Some(at) = position(&table) else {
+            continue;
+        };
+        let result = ColumnQueryResult {
+            column_name: row.try_get_by_index(1)?,
+            column_type: row.try_get_by_index(2)?,
+            is_nullable: row.try_get_by_index(3)?,
+            column_key: row.try_get_by_index(4)?,
+            column_default: row.try_get_by_index(5)?,
+            extra: row.try_get_by_index(6)?,
+            ..ColumnQueryResult::default()
+        };
+        parts[at].columns.push(result.parse(&system));
+    }
+
+    for row in rows(db, &indexes_query(&system), vec![database.clone().into()]).await? {
+        let table: String = row.try_get_by_index(0)?;
+        let Some(at) = position(&table) else {
+            continue;
+        };
+        let name: String = row.try_get_by_index(1)?;
+        let column: Option<String> = row.try_get_by_index(3)?;
+        let expression: Option<String> = row.try_get_by_index(4)?;
+        let indexes = &mut parts[at].indexes;
+        if indexes.last().is_none_or(|last| last.name != name) {
+            indexes.push(MyIndex {
+                name,
+                unique: row.try_get_by_index::<i64>(2)? == 0,
+                columns: Vec::new(),
+            });
+        }
+        let index = indexes.last_mut().expect("pushed above");
+        index.columns.extend(column.or(expression));
+    }
+
+    for row in rows(db, FOREIGN_KEYS, vec![database.into()]).await? {
+        let table: String = row.try_get_by_index(0)?;
+        let Some(at) = position(&table) else {
+            continue;
+        };
+        let name: String = row.try_get_by_index(1)?;
+        let foreign_keys = &mut parts[at].foreign_keys;
+        if foreign_keys
+            .last()
+            .is_none_or(|last| last.name.as_deref() != Some(name.as_str()))
+        {
+            let on_update: String = row.try_get_by_index(5)?;
+            let on_delete: String = row.try_get_by_index(6)?;
+            foreign_keys.push(ForeignKey {
+                name: Some(name),
+                columns: Vec::new(),
+                ref_table: row.try_get_by_index(3)?,
+                ref_columns: Vec::new(),
+                on_delete: action(&on_delete),
+                on_update: action(&on_update),
+            });
+        }
+        let foreign_key = foreign_keys.last_mut().expect("pushed above");
+        foreign_key.columns.push(row.try_get_by_index(2)?);
+        foreign_key.ref_columns.push(row.try_get_by_index(4)?);
+    }
+
+    let tables = names
+        .iter()
+        .zip(parts)
+        .map(|(name, parts)| table(name, &parts.columns, parts.foreign_keys, parts.indexes))
+        .collect();
+    Ok(Schema { tables })
+}

@@ -1,0 +1,246 @@
+//! PostgreSQL's catalogue (`pg_catalog`) for the current schema: the schema's
+//! name, then tables, columns, indexes and foreign keys, one query each.
+//!
+//! `pg_attribute` gives the column order, the type as `format_type` writes
+//! it and the default expression; `pg_index` every index, with whether a
+//! constraint owns it (a primary key or UNIQUE constraint, not an index).
+//! Tables that inherit from another (partitions included) are left out, as
+//! are foreign keys that reference one, as discovery does.
+
+use super::{IntrospectError, discovery_error, parse_default, rows};
+use crate::model::{Action, Backend, Column, ForeignKey, Index, Schema, Table, Unique};
+use sea_orm::DatabaseConnection;
+use std::collections::BTreeMap;
+
+/// The current schema (the first of the search path that exists).
+pub(super) async fn current_schema(db: &DatabaseConnection) -> Result<String, IntrospectError> {
+    let current = rows(db, "SELECT current_schema()", Vec::new()).await?;
+    let namespace: Option<String> = current
+        .first()
+        .ok_or_else(|| discovery_error("no current schema"))?
+        .try_get_by_index(0)?;
+    namespace.ok_or_else(|| discovery_error("no current schema"))
+}
+
+/// What the catalogue says of a column.
+pub(super) struct PgColumn {
+    pub(super) name: String,
+    /// The type as `format_type` writes it.
+    pub(super) sql_type: String,
+    /// The default expression (a generated column's expression).
+    pub(super) default: Option<String>,
+    /// NOT NULL, on the column or on its domain.
+    pub(super) not_null: bool,
+    /// `GENERATED .. AS IDENTITY`.
+    pub(super) identity: bool,
+}
+
+/// The model's column: a `nextval(..)` default (a serial) is
+/// autoincrement, not a default.
+pub(super) fn column(info: &PgColumn) -> Column {
+    let mut column = super::column(&info.name, &info.sql_type, Backend::Postgres);
+    column.nullable = !info.not_null;
+    let serial = info
+        .default
+        .as_deref()
+        .is_some_and(|d| d.trim_start().starts_with("nextval("));
+    column.autoincrement = info.identity || serial;
+    if !serial {
+        column.default = info
+            .default
+            .as_deref()
+            .and_then(|raw| parse_default(raw, column.ty, Backend::Postgres));
+    }
+    column
+}
+
+/// Every index of the schema's tables, without predicates (partial
+/// indexes) or expressions, column by column.
+const INDEXES: &str = "\
+SELECT t.relname, i.relname, ix.indisunique, ix.indisprimary,
+       EXISTS (SELECT 1 FROM pg_constraint con
+               WHERE con.conindid = ix.indexrelid AND con.conrelid = t.oid
+                 AND con.contype IN ('p', 'u', 'x')),
+       a.attname
+FROM pg_index ix
+JOIN pg_class i ON i.oid = ix.indexrelid
+JOIN pg_class t ON t.oid = ix.indrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+CROSS JOIN LATERAL unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, position)
+JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+WHERE n.nspname = $1 AND ix.indpred IS NULL
+ORDER BY t.relname, i.relname, k.position";
+
+/// What `pg_index` says of an index.
+pub(super) struct PgIndex {
+    unique: bool,
+    primary: bool,
+    /// Whether a PRIMARY KEY, UNIQUE or EXCLUDE constraint owns the index.
+    constraint: bool,
+    columns: Vec<String>,
+}
+
+/// The indexes of schema `namespace` by table and index name.
+pub(super) type PgIndexes = BTreeMap<(String, String), PgIndex>;
+
+/// Every index of schema `namespace`, in one query.
+pub(super) async fn indexes(
+    db: &DatabaseConnection,
+    namespace: &str,
+) -> Result<PgIndexes, IntrospectError> {
+    let mut indexes = PgIndexes::new();
+    for row in rows(db, INDEXES, vec![namespace.into()]).await? {
+        let key = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+        let index = match indexes.entry(key) {
+            std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::btree_map::Entry::Vacant(entry) => entry.insert(PgIndex {
+                unique: row.try_get_by_index(2)?,
+                primary: row.try_get_by_index(3)?,
+                constraint: row.try_get_by_index(4)?,
+                columns: Vec::new(),
+            }),
+        };
+        index.columns.push(row.try_get_by_index(5)?);
+    }
+    Ok(indexes)
+}
+
+/// The table's primary key, UNIQUE constraints and other indexes, by index name.
+pub(super) fn place_indexes(table: &mut Table, indexes: &PgIndexes) {
+    let from = (table.name.clone(), String::new());
+    for ((table_name, index_name), index) in indexes.range(from..) {
+        if *table_name != table.name {
+            break;
+        }
+        if index.primary {
+            table.primary_key = index.columns.clone();
+        } else if index.constraint {
+            table.uniques.push(Unique {
+                name: Some(index_name.clone()),
+                columns: index.columns.clone(),
+            });
+        } else {
+            table.indexes.push(Index {
+                name: index_name.clone(),
+                columns: index.columns.clone(),
+                unique: index.unique,
+            });
+        }
+    }
+}
+
+/// Names of tables that inherit from another (partitions included), in any
+/// schema: discovery leaves them out, and the foreign keys that reference one.
+const CHILDREN: &str = "\
+SELECT child.relname FROM pg_inherits h JOIN pg_class child ON child.oid = h.inhrelid
+WHERE child.relkind IN ('r', 't', 'v', 'm', 'f', 'p')";
+
+/// The schema's tables (ordinary and partitioned), as `information_schema.tables`
+/// lists them as `BASE TABLE`.
+fn tables_query() -> String {
+    format!(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname NOT IN ({CHILDREN})"
+    )
+}
+
+/// Every column of the schema's tables, in column order; NOT NULL and
+/// identity as `information_schema.columns` defines them.
+const COLUMNS: &str = "\
+SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), pg_get_expr(d.adbin, d.adrelid),
+       a.attnotnull OR (t.typtype = 'd' AND t.typnotnull), a.attidentity IN ('a', 'd')
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY c.relname, a.attnum";
+
+/// Every foreign key of the schema's tables, column pair by column pair in
+/// key order; keys by name.
+fn foreign_keys_query() -> String {
+    format!(
+        "SELECT t.relname, con.conname, r.relname, a.attname, ra.attname, \
+                con.confupdtype::text, con.confdeltype::text \
+         FROM pg_constraint con \
+         JOIN pg_class t ON t.oid = con.conrelid \
+         JOIN pg_namespace n ON n.oid = t.relnamespace \
+         JOIN pg_class r ON r.oid = con.confrelid \
+         CROSS JOIN LATERAL unnest(con.conkey, con.confkey) WITH ORDINALITY AS k(attnum, ref_attnum, position) \
+         JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum \
+         JOIN pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = k.ref_attnum \
+         WHERE n.nspname = $1 AND con.contype = 'f' AND r.relname NOT IN ({CHILDREN}) \
+         ORDER BY t.relname, con.conname, k.position"
+    )
+}
+
+/// `pg_constraint`'s code of a referential action.
+fn action(code: &str) -> Action {
+    match code {
+        "r" => Action::Restrict,
+        "c" => Action::Cascade,
+        "n" => Action::SetNull,
+        "d" => Action::SetDefault,
+        _ => Action::NoAction,
+    }
+}
+
+/// The schema of the PostgreSQL database behind `db`, in five queries.
+pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, IntrospectError> {
+    let namespace = current_schema(db).await?;
+    let mut tables: Vec<Table> = Vec::new();
+    for row in rows(db, &tables_query(), vec![namespace.clone().into()]).await? {
+        tables.push(Table::new(row.try_get_by_index::<String>(0)?));
+    }
+    tables.sort_by(|a, b| a.name.cmp(&b.name));
+    let position =
+        |tables: &[Table], name: &str| tables.binary_search_by(|t| t.name.as_str().cmp(name)).ok();
+
+    for row in rows(db, COLUMNS, vec![namespace.clone().into()]).await? {
+        let table: String = row.try_get_by_index(0)?;
+        let Some(at) = position(&tables, &table) else {
+            continue;
+        };
+        let info = PgColumn {
+            name: row.try_get_by_index(1)?,
+            sql_type: row.try_get_by_index(2)?,
+            default: row.try_get_by_index(3)?,
+            not_null: row.try_get_by_index(4)?,
+            identity: row.try_get_by_index(5)?,
+        };
+        tables[at].columns.push(column(&info));
+    }
+
+    let indexes = indexes(db, &namespace).await?;
+    for table in &mut tables {
+        place_indexes(table, &indexes);
+    }
+
+    let mut last: Option<(usize, String)> = None;
+    for row in rows(db, &foreign_keys_query(), vec![namespace.into()]).await? {
+        let table: String = row.try_get_by_index(0)?;
+        let Some(at) = position(&tables, &table) else {
+            continue;
+        };
+        let name: String = row.try_get_by_index(1)?;
+        let foreign_keys = &mut tables[at].foreign_keys;
+        if last.as_ref() != Some(&(at, name.clone())) {
+            let on_update: String = row.try_get_by_index(5)?;
+            let on_delete: String = row.try_get_by_index(6)?;
+            foreign_keys.push(ForeignKey {
+                name: Some(name.clone()),
+                columns: Vec::new(),
+                ref_table: row.try_get_by_index(2)?,
+                ref_columns: Vec::new(),
+                on_delete: action(&on_delete),
+                on_update: action(&on_update),
+            });
+            last = Some((at, name));
+        }
+        let foreign_key = foreign_keys.last_mut().expect("pushed above");
+        foreign_key.columns.push(row.try_get_by_index(3)?);
+        foreign_key.ref_columns.push(row.try_get_by_index(4)?);
+    }
+    Ok(Schema { tables })
+}

@@ -1,0 +1,403 @@
+//! Migration steps as SQL: the statements each [`Step`] becomes on a backend.
+//!
+//! Most steps render through sea-query like [`super::create_table`]; SQLite
+//! changes that its `ALTER TABLE` cannot express become the table rebuild
+//! SQLite documents (create the new table, copy the rows, drop, rename,
+//! recreate the indexes). Running them is `migration`'s job.
+
+use crate::model::{Backend, Check, Column, Table, Unique};
+use crate::render;
+use crate::step::{Change, Step};
+use sea_query::{Alias, IntoIden};
+
+/// Whether SQLite must rebuild the table for this step.
+pub fn needs_sqlite_rebuild(step: &Step) -> bool {
+    match step {
+        Step::AlterTable { table, changes } => {
+            let before = match step.inverse() {
+                Step::AlterTable { table, .. } => table,
+                _ => unreachable!("the inverse of an alter is an alter"),
+            };
+            changes
+                .iter()
+                .any(|change| !sqlite_alters(change, &before, table))
+        }
+        _ => false,
+    }
+}
+
+/// Whether SQLite's `ALTER TABLE` expresses `change` directly.
+fn sqlite_alters(change: &Change, before: &Table, after: &Table) -> bool {
+    match change {
+        Change::RenameColumn { .. } => true,
+        Change::AddColumn(column) => {
+            let constant_default = !matches!(
+                column.default,
+                Some(
+                    crate::model::DefaultValue::CurrentTimestamp
+                        | crate::model::DefaultValue::Sql(_)
+                )
+            );
+            (column.nullable || column.default.is_some())
+                && constant_default
+                && !in_any_key(after, &column.name)
+        }
+        Change::DropColumn(column) => !in_any_key(before, &column.name),
+        _ => false,
+    }
+}
+
+/// Whether `name` is in the table's primary key, a UNIQUE, a foreign key or an index.
+fn in_any_key(table: &Table, name: &str) -> bool {
+    let has = |columns: &[String]| columns.iter().any(|c| c == name);
+    has(&table.primary_key)
+        || table.uniques.iter().any(|u| has(&u.columns))
+        || table.foreign_keys.iter().any(|f| has(&f.columns))
+        || table.indexes.iter().any(|i| has(&i.columns))
+}
+
+fn iden(name: &str) -> sea_query::DynIden {
+    Alias::new(name).into_iden()
+}
+
+fn quoted(name: &str, backend: Backend) -> String {
+    match backend {
+        Backend::MySql => format!("`{}`", name.replace('`', "``")),
+        _ => format!("\"{}\"", name.replace('"', "\"\"")),
+    }
+}
+
+/// The SQL statements of one step on `backend`, in order.
+pub fn statements(step: &Step, backend: Backend) -> Vec<String> {
+    match step {
+        Step::CreateTable(table) => render::table_statements(table, backend),
+        Step::DropTable(table) => vec![render::build(&render::drop_table(&table.name), backend)],
+        Step::RenameTable { from, table } => rename_table(from, table, backend),
+        Step::CreateIndex { table, index } => {
+            let owner = Table::new(table);
+            vec![render::build(&render::create_index(&owner, index), backend)]
+        }
+        Step::DropIndex { table, index } => {
+            let owner = Table::new(table);
+            vec![render::build(&render::drop_index(&owner, index), backend)]
+        }
+        Step::AlterTable { table, changes } => match backend {
+            Backend::Sqlite if needs_sqlite_rebuild(step) => sqlite_rebuild(table, changes),
+            _ => changes
+                .iter()
+                .flat_map(|change| alter_statements(table, change, backend))
+                .collect(),
+        },
+    }
+}
+
+/// Renames a table, and on PostgreSQL and MySQL the constraints whose names
+/// derive from the table's name, so that later steps find them by name.
+fn rename_table(from: &str, table: &Table, backend: Backend) -> Vec<String> {
+    let mut out = vec![render::build(
+        &sea_query::Table::rename()
+            .table(iden(from), iden(&table.name))
+            .to_owned(),
+        backend,
+    )];
+    let old = Table {
+        name: from.to_owned(),
+        ..table.clone()
+    };
+    let t = quoted(&table.name, backend);
+    let q = |name: &str| quoted(name, backend);
+    match backend {
+        Backend::Sqlite => {}
+        Backend::Postgres => {
+            let mut renames = vec![(format!("{from}_pkey"), format!("{}_pkey", table.name))];
+            for unique in table.uniques.iter().filter(|u| u.name.is_none()) {
+                renames.push((
+                    unique_name(&old, unique, backend),
+                    unique_name(table, unique, backend),
+                ));
+            }
+            for fk in table.foreign_keys.iter().filter(|f| f.name.is_none()) {
+                renames.push((fk.constraint_name(from), fk.constraint_name(&table.name)));
+            }
+            for check in table.checks.iter().filter(|c| c.name.is_none()) {
+                renames.push((check_name(&old, check), check_name(table, check)));
+            }
+            out.extend(
+                renames.into_iter().map(|(a, b)| {
+                    format!("ALTER TABLE {t} RENAME CONSTRAINT {} TO {}", q(&a), q(&b))
+                }),
+            );
+        }
+        Backend::MySql => {
+            // MySQL renames no constraint: drop and add again under the new name.
+            for fk in table.foreign_keys.iter().filter(|f| f.name.is_none()) {
+                let (old_name, new_name) = (
+                    q(&fk.constraint_name(from)),
+                    q(&fk.constraint_name(&table.name)),
+                );
+                out.push(format!("ALTER TABLE {t} DROP FOREIGN KEY {old_name}"));
+                out.push(format!(
+                    "ALTER TABLE {t} RENAME KEY {old_name} TO {new_name}"
+                ));
+                out.push(render::build(
+                    &render::foreign_key_create(table, fk, backend),
+                    backend,
+                ));
+            }
+            for check in table.checks.iter().filter(|c| c.name.is_none()) {
+                out.push(format!(
+                    "ALTER TABLE {t} DROP CONSTRAINT {}, ADD CONSTRAINT {} CHECK ({})",
+                    q(&check_name(&old, check)),
+                    q(&check_name(table, check)),
+                    check.expr
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// A column definition for `ALTER TABLE`: keys and UNIQUE come as their own changes.
+fn bare_column(table: &Table, column: &Column, backend: Backend) -> String {
+    let mut bare = Table::new(&table.name);
+    bare.columns.push(column.clone());
+    let def = render::column_def(&bare, column, backend);
+    let sql = render::build(
+        &sea_query::Table::alter()
+            .table(iden(&table.name))
+            .add_column(def)
+            .to_owned(),
+        backend,
+    );
+    // `ALTER TABLE "t" ADD COLUMN <definition>`: keep the definition.
+    sql.split_once(" ADD COLUMN ")
+        .map_or(sql.clone(), |(_, column)| column.to_owned())
+}
+
+/// The constraint name a backend gives an unnamed UNIQUE (so that it can be dropped).
+fn unique_name(table: &Table, unique: &Unique, backend: Backend) -> String {
+    match (&unique.name, backend) {
+        (Some(name), _) => name.clone(),
+        (None, Backend::MySql) => unique.columns[0].clone(),
+        (None, _) => format!("{}_{}_key", table.name, unique.columns.join("_")),
+    }
+}
+
+/// The constraint name of a CHECK on PostgreSQL and MySQL.
+pub fn check_name(table: &Table, check: &Check) -> String {
+    check.name.clone().unwrap_or_else(|| {
+        let hash = check.expr.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        format!("ck_{}_{:08x}", table.name, hash as u32)
+    })
+}
+
+fn alter_statements(table: &Table, change: &Change, backend: Backend) -> Vec<String> {
+    let t = quoted(&table.name, backend);
+    let q = |name: &str| quoted(name, backend);
+    let alter = |rest: String| format!("ALTER TABLE {t} {rest}");
+    match change {
+        Change::AddColumn(column) => vec![alter(format!(
+            "ADD COLUMN {}",
+            bare_column(table, column, backend)
+        ))],
+        Change::DropColumn(column) => vec![alter(format!("DROP COLUMN {}", q(&column.name)))],
+        Change::RenameColumn { from, to } => {
+            vec![alter(format!("RENAME COLUMN {} TO {}", q(from), q(to)))]
+        }
+        Change::AlterColumn { from, to } => alter_column(table, from, to, backend),
+        Change::AddUnique(unique) => vec![alter(format!(
+            "ADD CONSTRAINT {} UNIQUE ({})",
+            q(&unique_name(table, unique, backend)),
+            unique
+                .columns
+                .iter()
+                .map(|c| q(c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))],
+        Change::DropUnique(unique) => {
+            let name = q(&unique_name(table, unique, backend));
+            match backend {
+                Backend::MySql => vec![alter(format!("DROP INDEX {name}"))],
+                _ => vec![alter(format!("DROP CONSTRAINT {name}"))],
+            }
+        }
+        Change::AddForeignKey(fk) => {
+            let add = render::build(&render::foreign_key_create(table, fk, backend), backend);
+            if backend != Backend::MySql {
+                return vec![add];
+            }
+            // The explicit index that `render::create_table` also gives MySQL foreign keys.
+            let columns: Vec<String> = fk.columns.iter().map(|c| q(c)).collect();
+            let name = q(&fk.constraint_name(&table.name));
+            vec![
+                alter(format!("ADD KEY {name} ({})", columns.join(", "))),
+                add,
+            ]
+        }
+        Change::DropForeignKey(fk) => {
+            let name = q(&fk.constraint_name(&table.name));
+            match backend {
+                Backend::MySql => vec![
+                    alter(format!("DROP FOREIGN KEY {name}")),
+                    alter(format!("DROP KEY {name}")),
+                ],
+                _ => vec![alter(format!("DROP CONSTRAINT {name}"))],
+            }
+        }
+        Change::AddCheck(check) => vec![alter(format!(
+            "ADD CONSTRAINT {} CHECK ({})",
+            q(&check_name(table, check)),
+            check.expr
+        ))],
+        Change::DropCheck(check) => {
+            vec![alter(format!(
+                "DROP CONSTRAINT {}",
+                q(&check_name(table, check))
+            ))]
+        }
+        Change::SetPrimaryKey { from, to } => {
+            let mut out = Vec::new();
+            if !from.is_empty() {
+                out.push(match backend {
+                    Backend::MySql => alter("DROP PRIMARY KEY".to_owned()),
+                    _ => alter(format!(
+                        "DROP CONSTRAINT {}",
+                        q(&format!("{}_pkey", table.name))
+                    )),
+                });
+            }
+            if !to.is_empty() {
+                let columns: Vec<String> = to.iter().map(|c| q(c)).collect();
+                out.push(alter(format!("ADD PRIMARY KEY ({})", columns.join(", "))));
+            }
+            out
+        }
+    }
+}
+
+fn alter_column(table: &Table, from: &Column, to: &Column, backend: Backend) -> Vec<String> {
+    let t = quoted(&table.name, backend);
+    let c = quoted(&to.name, backend);
+    let mut out = Vec::new();
+    if let (true, false, Some(value)) = (from.nullable, to.nullable, &to.default) {
+        // Rows holding NULL take the default before the column becomes NOT NULL.
+        let value = render::default_sql(value, to.ty, backend);
+        out.push(format!("UPDATE {t} SET {c} = {value} WHERE {c} IS NULL"));
+    }
+    if backend == Backend::MySql {
+        out.push(format!(
+            "ALTER TABLE {t} MODIFY COLUMN {}",
+            bare_column(table, to, backend)
+        ));
+        return out;
+    }
+    let alter = |rest: String| format!("ALTER TABLE {t} ALTER COLUMN {c} {rest}");
+    let (old_type, new_type) = (
+        render::sql_type(from, backend),
+        render::sql_type(to, backend),
+    );
+    if old_type != new_type {
+        out.push(alter(format!("TYPE {new_type} USING {c}::{new_type}")));
+    }
+    if from.nullable != to.nullable {
+        out.push(alter(
+            if to.nullable {
+                "DROP NOT NULL"
+            } else {
+                "SET NOT NULL"
+            }
+            .to_owned(),
+        ));
+    }
+    if from.default != to.default {
+        out.push(match &to.default {
+            Some(value) => alter(format!(
+                "SET DEFAULT {}",
+                render::default_sql(value, to.ty, backend)
+            )),
+            None => alter("DROP DEFAULT".to_owned()),
+        });
+    }
+    if from.autoincrement != to.autoincrement {
+        out.push(alter(if to.autoincrement {
+            "ADD GENERATED BY DEFAULT AS IDENTITY".to_owned()
+        } else {
+            "DROP IDENTITY IF EXISTS".to_owned()
+        }));
+    }
+    out
+}
+
+/// SQLite's twelve-step table rebuild, the part that runs in a transaction:
+/// create the new table, copy every row, drop the old one, rename, recreate
+/// the indexes. `apply` then runs `PRAGMA foreign_key_check`.
+fn sqlite_rebuild(after: &Table, changes: &[Change]) -> Vec<String> {
+    let backend = Backend::Sqlite;
+    let temporary = format!("__fsync_new_{}", after.name);
+    let mut new_table = after.clone();
+    new_table.name = temporary.clone();
+    let create = render::build(&render::create_table(&new_table, backend), backend);
+
+    let mut targets = Vec::new();
+    let mut sources = Vec::new();
+    for column in &after.columns {
+        let added = changes
+            .iter()
+            .any(|c| matches!(c, Change::AddColumn(added) if added.name == column.name));
+        if added {
+            continue;
+        }
+        let old_name = changes
+            .iter()
+            .find_map(|c| match c {
+                Change::RenameColumn { from, to } if *to == column.name => Some(from.as_str()),
+                _ => None,
+            })
+            .unwrap_or(&column.name);
+        let became_required = changes.iter().any(|c| {
+            matches!(c, Change::AlterColumn { from, to } if to.name == column.name && from.nullable && !to.nullable)
+        });
+        let source = match (&column.default, became_required) {
+            (Some(value), true) => format!(
+                "COALESCE({}, {})",
+                quoted(old_name, backend),
+                render::default_sql(value, column.ty, backend)
+            ),
+            _ => quoted(old_name, backend),
+        };
+        targets.push(quoted(&column.name, backend));
+        sources.push(source);
+    }
+    let table = quoted(&after.name, backend);
+    let mut out = vec![
+        create,
+        format!(
+            "INSERT INTO {} ({}) SELECT {} FROM {table}",
+            quoted(&temporary, backend),
+            targets.join(", "),
+            sources.join(", ")
+        ),
+        format!("DROP TABLE {table}"),
+        format!(
+            "ALTER TABLE {} RENAME TO {table}",
+            quoted(&temporary, backend)
+        ),
+    ];
+    out.extend(
+        render::create_indexes(after)
+            .iter()
+            .map(|index| render::build(index, backend)),
+    );
+    out
+}
+
+/// Every statement of `steps` on `backend`, for review and tests.
+pub fn script(steps: &[Step], backend: Backend) -> Vec<String> {
+    steps
+        .iter()
+        .flat_map(|step| statements(step, backend))
+        .collect()
+}
