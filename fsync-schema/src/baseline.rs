@@ -10,7 +10,7 @@
 //! (`version`, `applied_at` in seconds since the Unix epoch), so `migrate up`
 //! afterwards runs only the later migrations.
 
-use crate::compare::{Aspect, Finding};
+use crate::compare::{Aspect, Finding, Sides, compare_with};
 use crate::introspect::{self, IntrospectError};
 use crate::migration::GeneratedMigrator;
 use crate::model::Schema;
@@ -86,11 +86,16 @@ pub async fn baseline<M: GeneratedMigrator>(
     to: &str,
 ) -> Result<Baselined, BaselineError> {
     let (expected, names) = schema_up_to::<M>(to)?;
-    let findings: Vec<Finding> = introspect::drift(db, &expected)
-        .await?
-        .into_iter()
-        .filter(|f| f.aspect != Aspect::ColumnOrder)
-        .collect();
+    let backend = introspect::backend(db)?;
+    let actual = introspect::schema(db).await?;
+    let findings: Vec<Finding> = compare_with(
+        &introspect::comparable(&expected, backend),
+        &introspect::comparable(&actual, backend),
+        &Sides::new("migrations", "database"),
+    )
+    .into_iter()
+    .filter(|f| f.aspect != Aspect::ColumnOrder)
+    .collect();
     if !findings.is_empty() {
         return Err(BaselineError::Drift {
             to: to.to_owned(),
