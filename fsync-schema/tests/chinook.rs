@@ -178,9 +178,7 @@ macro_rules! crud {
 }
 
 async fn chinook(backend: Backend, entities: Schema) -> Option<TestDb> {
-    let Some(url) = server_url(backend) else {
-        return None;
-    };
+    let url = server_url(backend)?;
     let source = TestDb::fresh(backend, &url, "chinook")
         .await
         .expect("database");

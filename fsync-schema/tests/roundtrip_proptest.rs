@@ -308,7 +308,7 @@ fn default_for(ty: T, choice: u8, seed: u64) -> Option<DefaultValue> {
         T::Decimal(precision, scale) => {
             // Whole digits that fit, and fractions exact in binary.
             let whole = 10_i64.pow((precision - scale).min(6));
-            let int = (seed % whole as u64) as i64 * if choice % 2 == 0 { 1 } else { -1 };
+            let int = (seed % whole as u64) as i64 * if choice.is_multiple_of(2) { 1 } else { -1 };
             let fraction = match scale {
                 0 => 0.0,
                 1 => (seed >> 20) as f64 % 2.0 * 0.5,
