@@ -165,6 +165,35 @@ mod grant {
     }
 }
 
+/// A schema declared in one place: inline modules, and targets without
+/// MySQL, so a text column may be a key; an index with a prefix length.
+mod notes {
+    fsync_schema::entities! {
+        targets(sqlite, postgres);
+        pub mod tag {
+            #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+            #[schema(table = "tag")]
+            pub struct Model {
+                #[schema(primary_key)]
+                pub name: String,
+            }
+        }
+        pub mod note {
+            #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+            #[schema(table = "note", index(name = "idx_note_title_body", columns(title, body(191))))]
+            pub struct Model {
+                #[schema(primary_key, autoincrement)]
+                pub id: i64,
+                #[schema(max_len = 80)]
+                pub title: String,
+                pub body: String,
+                #[schema(references = super::tag::name, on_delete = cascade)]
+                pub tag: String,
+            }
+        }
+    }
+}
+
 fn schema() -> fsync_schema::Schema {
     fsync_schema::Schema::new([
         account::Entity::table(),
@@ -251,6 +280,34 @@ fn tables_are_what_the_attributes_say() {
         ),
         ("account", ["uuid".to_owned()].as_slice())
     );
+}
+
+#[test]
+fn entities_declares_inline_modules_with_their_targets() {
+    use fsync_schema::{Backend, Targets, render, validate};
+    let schema = notes::schema();
+    assert_eq!(
+        schema.targets,
+        Targets::of(&[Backend::Sqlite, Backend::Postgres])
+    );
+    assert_eq!(validate::schema(&schema), vec![]);
+    let names: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["tag", "note"]);
+    let index = &schema.tables[1].indexes[0];
+    assert_eq!(index.columns, ["title", "body"]);
+    assert_eq!(index.prefix_of("body"), Some(191));
+    assert_eq!(index.prefix_of("title"), None);
+    // MySQL's rules hold the moment the schema targets it.
+    let messages: Vec<String> = validate::schema(&schema.clone().targeting(Targets::ALL))
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert!(
+        messages[0].starts_with("primary key of `tag`, column `name`: a text, blob or JSON column")
+    );
+    assert!(messages[1].starts_with("foreign key (tag) of `note`: a text, blob or JSON column"));
+    assert!(render::schema_sql(&schema, Backend::MySql).is_err());
 }
 
 #[test]

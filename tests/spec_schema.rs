@@ -119,7 +119,8 @@ async fn a_changed_spec_is_noticed() {
 
 #[test]
 fn schema_sql_command_prints_tables_in_foreign_key_order_then_indexes() {
-    let sql = render::schema_sql(&fsync::entities::schema(), Backend::Sqlite);
+    let sql = render::schema_sql(&fsync::entities::schema(), Backend::Sqlite)
+        .expect("the schema targets SQLite");
     let position = |needle: &str| {
         sql.find(needle)
             .unwrap_or_else(|| panic!("{needle} missing"))

@@ -115,6 +115,7 @@ pub fn markdown(schema: &Schema) -> String {
     format!(
         "# Synthetic schema\n\n```sql\n{}```\n",
         fsync_schema::render::schema_sql(schema, fsync_schema::Backend::Sqlite)
+            .expect("the synthetic schema targets every backend")
     )
 }
 

@@ -74,3 +74,24 @@ fn schema_sql_prints_every_table_in_dependency_order() {
         "{sql}"
     );
 }
+
+/// The catalogue targets SQLite and PostgreSQL: no MySQL rendering is asked of it.
+#[test]
+fn a_backend_the_schema_does_not_target_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = schema(dir.path(), &["schema", "sql", "--backend", "mysql"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: the schema targets sqlite, postgres; it has no MySQL rendering\n"
+    );
+    if let Ok(url) = std::env::var("FSYNC_TEST_MYSQL_URL") {
+        let out = schema(dir.path(), &["diff", "-u", &url]);
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "error: the schema targets sqlite, postgres; it has no MySQL rendering\n"
+        );
+    }
+}

@@ -91,6 +91,11 @@ pub async fn drift(
     let db = Database::connect(options)
         .await
         .map_err(|error| format!("cannot connect to the database: {error}"))?;
+    let backend = introspect::backend(&db)?;
+    if let Err(not_targeted) = schema.check_target(backend) {
+        let _ = db.close().await;
+        return Err(not_targeted.to_string().into());
+    }
     let findings = introspect::drift(&db, schema).await;
     let _ = db.close().await;
     Ok(Drift::new(findings?))

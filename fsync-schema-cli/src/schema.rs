@@ -19,7 +19,7 @@ pub fn run(project: &Project, command: Command) -> CommandResult {
     match command {
         Command::Sql { backend } => {
             let backend: Backend = backend.parse()?;
-            print!("{}", render::schema_sql(&project.schema(), backend));
+            print!("{}", render::schema_sql(&project.schema(), backend)?);
             Ok(ExitCode::SUCCESS)
         }
     }

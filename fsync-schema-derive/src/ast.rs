@@ -6,9 +6,10 @@ use crate::attr::{self, ContainerAttrs, FieldAttrs};
 use crate::ctxt::{Ctxt, Loc};
 use crate::naming::{pascal_case, relation_name};
 use crate::symbol::{CONSTRAINT, ON_DELETE, ON_UPDATE, PRIMARY_KEY, REFERENCES, RELATION, TABLE};
-use fsync_schema_model::validate::{self, Place, Requirement};
+use fsync_schema_model::validate::{self, Place, Problem, Requirement};
 use fsync_schema_model::{
-    Action, Column, ColumnType, ForeignKey as ModelForeignKey, Index, SqlTypes, Table, Unique,
+    Action, Column, ColumnType, ForeignKey as ModelForeignKey, Index, SqlTypes, Table, Targets,
+    Unique,
 };
 use proc_macro2::Span;
 use std::collections::HashMap;
@@ -28,6 +29,10 @@ pub struct Entity<'a> {
     pub custom_behavior: bool,
     /// Where each part of `table` was written.
     pub spans: HashMap<Place, Loc>,
+    /// The broken structural rules that exist because of some backends only:
+    /// errors only when the schema targets one of them, so `expand` emits
+    /// them as backend rules that `entities!` checks.
+    pub backend_problems: Vec<Problem>,
 }
 
 /// One field: a column.
@@ -42,7 +47,6 @@ pub struct Field<'a> {
     pub field_name: String,
     /// The `Column` and `PrimaryKey` variant.
     pub variant: Ident,
-    pub unique: bool,
     /// `max_len`, making a text column string(n): the length and where it was written.
     pub max_len: Option<(u32, Loc)>,
     /// `precision` and `scale`, making a `Decimal` column decimal(p, s):
@@ -52,6 +56,8 @@ pub struct Field<'a> {
 
 /// A foreign key and the `belongs_to` relation it gives.
 pub struct ForeignKey {
+    /// The key's index in `Entity::table.foreign_keys`.
+    pub model: usize,
     /// Indices into `Entity::fields`.
     pub fields: Vec<usize>,
     /// The referenced entity's module (`super::entry`, or `self`).
@@ -138,7 +144,7 @@ impl<'a> Entity<'a> {
     }
 
     /// The typed rules this entity must meet (one per place and column).
-    pub fn requirements(&self) -> Vec<Requirement> {
+    pub fn requirements(&self) -> Vec<Requirement<'_>> {
         validate::requirements(&self.table)
     }
 
@@ -194,11 +200,12 @@ fn lower<'a>(
             attrs.column.as_ref().map_or(ident.span().into(), |c| c.loc),
         );
         // The type is the compiler's to tell (through `ColumnValue`); a
-        // `max_len` makes it known here.
-        let ty = attrs
-            .max_len
-            .as_ref()
-            .map_or(ColumnType::Text, |len| ColumnType::String(len.value));
+        // `max_len` or `precision` makes it known here.
+        let ty = match (&attrs.max_len, decimal(attrs)) {
+            (_, Some(((precision, scale), _))) => ColumnType::Decimal(precision, scale),
+            (Some(len), None) => ColumnType::String(len.value),
+            (None, None) => ColumnType::Text,
+        };
         let mut column = Column::new(&name, ty);
         column.renamed_from = attrs.renamed_from.as_ref().map(|r| r.value.clone());
         column.sql_type = SqlTypes {
@@ -237,6 +244,7 @@ fn lower<'a>(
                     .unwrap_or_else(|| format!("idx_{table_name}_{name}")),
                 columns: vec![name.clone()],
                 unique: false,
+                prefixes: Default::default(),
             });
         }
         match &attrs.references {
@@ -267,6 +275,7 @@ fn lower<'a>(
                     on_update: on_update.map_or(Action::NoAction, |a| a.value),
                 });
                 foreign_keys.push(ForeignKey {
+                    model: f,
                     fields: vec![i],
                     module,
                     ref_columns: vec![ref_column],
@@ -303,7 +312,6 @@ fn lower<'a>(
             variant: Ident::new(&pascal_case(&field_name), ident.span()),
             name,
             field_name,
-            unique: attrs.unique.is_some(),
             max_len: attrs.max_len.as_ref().map(|len| (len.value, len.loc)),
             decimal: decimal(attrs),
         });
@@ -376,6 +384,11 @@ fn lower<'a>(
             ),
             columns,
             unique: index.unique,
+            prefixes: index
+                .prefixes
+                .iter()
+                .map(|(column, chars)| (column.unraw().to_string(), *chars))
+                .collect(),
         });
     }
     for fk in &container.foreign_keys {
@@ -428,6 +441,7 @@ fn lower<'a>(
             .collect();
         if field_indices.len() == columns.len() && columns.len() == ref_columns.len() {
             foreign_keys.push(ForeignKey {
+                model: f,
                 fields: field_indices,
                 module,
                 ref_columns: ref_columns.clone(),
@@ -474,7 +488,7 @@ fn lower<'a>(
         })
         .collect();
 
-    let entity = Entity {
+    let mut entity = Entity {
         ident: &input.ident,
         vis: &input.vis,
         fields,
@@ -483,8 +497,11 @@ fn lower<'a>(
         children,
         custom_behavior: container.custom_behavior.is_some(),
         spans,
+        backend_problems: Vec::new(),
     };
-    for problem in validate::structure(&entity.table) {
+    // The rules of every backend are errors now; those of some backends only
+    // when `entities!` finds that the schema targets one of them.
+    for problem in validate::structure(&entity.table, Targets::ALL) {
         // A misspelt or malformed `primary_key` is already an error, and a
         // table without columns cannot have a key.
         if problem.place == Place::PrimaryKey
@@ -492,7 +509,11 @@ fn lower<'a>(
         {
             continue;
         }
-        cx.error(entity.span(problem.place), problem.message);
+        if problem.is_general() {
+            cx.error(entity.span(problem.place), problem.message);
+        } else {
+            entity.backend_problems.push(problem);
+        }
     }
     check_relation_names(cx, &entity);
     entity

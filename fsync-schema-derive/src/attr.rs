@@ -32,13 +32,15 @@ pub struct ContainerAttrs {
     pub custom_behavior: Option<Span>,
 }
 
-/// `index(name = "..", columns(..), unique)`.
+/// `index(name = "..", columns(a, b(191)), unique)`.
 pub struct IndexAttr {
     pub span: Span,
     pub name: Option<Spanned<String>>,
     /// `None` when `columns(..)` is missing (an error says so).
     pub columns: Option<Vec<Ident>>,
     pub unique: bool,
+    /// Prefix lengths, `b(191)`: the column and its length in characters.
+    pub prefixes: Vec<(Ident, u32)>,
 }
 
 /// `unique(columns(..), name = "..")`.
@@ -161,7 +163,7 @@ fn unknown_key(
     place: &str,
     attempted: &mut Vec<String>,
 ) -> syn::Error {
-    let hint = match closest(key, known) {
+    let hint = match did_you_mean(key, known.iter().copied()) {
         Some(candidate) => {
             attempted.push(candidate.to_owned());
             format!("; did you mean `{candidate}`?")
@@ -169,15 +171,6 @@ fn unknown_key(
         None => format!("; expected {}", one_of(known)),
     };
     syn::Error::new_spanned(&meta.path, format!("unknown {place} key `{key}`{hint}"))
-}
-
-/// The candidate that `did_you_mean` suggests for `name`, if any.
-fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let hint = did_you_mean(name, candidates.iter().copied());
-    candidates
-        .iter()
-        .copied()
-        .find(|c| hint == format!("; did you mean `{c}`?"))
 }
 
 /// "`a`", "`a` or `b`", "one of `a`, `b` or `c`".
@@ -238,6 +231,15 @@ fn ident(meta: &ParseNestedMeta) -> syn::Result<Ident> {
 
 /// Reads `key(a, b, c)`: a list of column names.
 fn columns(meta: &ParseNestedMeta) -> syn::Result<Vec<Ident>> {
+    Ok(column_items(meta, false)?
+        .into_iter()
+        .map(|(column, _)| column)
+        .collect())
+}
+
+/// Reads `key(a, b(191))`: a list of column names, each with a prefix length
+/// when `prefixes` allows one (index columns).
+fn column_items(meta: &ParseNestedMeta, prefixes: bool) -> syn::Result<Vec<(Ident, Option<u32>)>> {
     let key = key_name(meta);
     if !meta.input.peek(syn::token::Paren) {
         return Err(syn::Error::new_spanned(
@@ -254,11 +256,35 @@ fn columns(meta: &ParseNestedMeta) -> syn::Result<Vec<Ident>> {
         syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated,
         tokens,
     )?;
+    let column = |expr: &Expr| match expr {
+        Expr::Path(path) if path.qself.is_none() => path.path.get_ident().cloned(),
+        _ => None,
+    };
     items
         .into_iter()
         .map(|item| match &item {
-            Expr::Path(path) if path.qself.is_none() && path.path.get_ident().is_some() => {
-                Ok(path.path.get_ident().cloned().expect("checked"))
+            _ if column(&item).is_some() => Ok((column(&item).expect("checked"), None)),
+            Expr::Call(call) if column(&call.func).is_some() => {
+                let name = column(&call.func).expect("checked");
+                if !prefixes {
+                    return Err(syn::Error::new_spanned(
+                        &item,
+                        format!("a prefix length belongs to an index column, `index(name = \"..\", columns({name}(191)))`; write `{key}({name})`"),
+                    ));
+                }
+                let length = match call.args.first() {
+                    Some(Expr::Lit(ExprLit {
+                        lit: Lit::Int(int), ..
+                    })) if call.args.len() == 1 => int.base10_parse::<u32>().ok().filter(|n| *n > 0),
+                    _ => None,
+                };
+                match length {
+                    Some(length) => Ok((name, Some(length))),
+                    None => Err(syn::Error::new_spanned(
+                        &call.args,
+                        format!("a prefix length is a number of characters, at least 1: `{name}(191)`"),
+                    )),
+                }
             }
             _ => Err(syn::Error::new_spanned(
                 &item,
@@ -298,7 +324,7 @@ fn action(meta: &ParseNestedMeta) -> syn::Result<Spanned<Action>> {
             loc: name.span().into(),
         }),
         None => {
-            let hint = match closest(&text, &known) {
+            let hint = match did_you_mean(&text, known.iter().copied()) {
                 Some(candidate) => format!("; did you mean `{candidate}`?"),
                 None => format!("; expected {}", one_of(&known)),
             };
@@ -333,7 +359,7 @@ fn default_value(meta: &ParseNestedMeta) -> syn::Result<Spanned<DefaultValue>> {
         Expr::Path(path) if path.path.is_ident(CURRENT_TIMESTAMP) => DefaultValue::CurrentTimestamp,
         Expr::Path(path) if path.path.get_ident().is_some() => {
             let name = path.path.get_ident().expect("checked").to_string();
-            let hint = match closest(&name, &[CURRENT_TIMESTAMP, "true", "false"]) {
+            let hint = match did_you_mean(&name, [CURRENT_TIMESTAMP, "true", "false"]) {
                 Some(candidate) => format!("; did you mean `{candidate}`?"),
                 None => "; write a literal or `current_timestamp`, or use `default_sql = \"..\"` for an SQL expression".to_owned(),
             };
@@ -347,9 +373,9 @@ fn default_value(meta: &ParseNestedMeta) -> syn::Result<Spanned<DefaultValue>> {
     Ok(Spanned { value, loc })
 }
 
-/// Reads `max_len = 64`: the length of a string(n) column.
+/// Reads `max_len = 64`: the length of a string(n) column. How long a
+/// string(n) may be is a backend's rule (see `validate::structure`).
 fn max_len(meta: &ParseNestedMeta) -> syn::Result<Spanned<u32>> {
-    let limit = fsync_schema_model::validate::MAX_VARCHAR_CHARS;
     let expr: Expr = meta.value()?.parse()?;
     let value = match &expr {
         Expr::Lit(ExprLit {
@@ -358,13 +384,16 @@ fn max_len(meta: &ParseNestedMeta) -> syn::Result<Spanned<u32>> {
         _ => None,
     };
     match value {
-        Some(len) if (1..=limit).contains(&len) => Ok(Spanned {
+        Some(len) if len >= 1 => Ok(Spanned {
             value: len,
             loc: Loc::of(&expr),
         }),
         _ => Err(syn::Error::new_spanned(
             &expr,
-            format!("`max_len` takes a length from 1 to {limit} characters, e.g. `max_len = 64`"),
+            format!(
+                "`max_len` takes a length of at least 1 character (and at most {} when the schema targets MySQL), e.g. `max_len = 64`",
+                fsync_schema_model::validate::MAX_VARCHAR_CHARS
+            ),
         )),
     }
 }
@@ -620,11 +649,20 @@ fn index(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<IndexAttr> {
         name: None,
         columns: None,
         unique: false,
+        prefixes: Vec::new(),
     };
     let mut unique_seen = None;
     let attempted = nested(cx, meta, |inner, key, attempted| match key {
         NAME => set_once(&mut out.name, string(inner)?, inner),
-        COLUMNS => set_once(&mut out.columns, columns(inner)?, inner),
+        COLUMNS => {
+            let items = column_items(inner, true)?;
+            out.prefixes = items
+                .iter()
+                .filter_map(|(column, prefix)| Some((column.clone(), (*prefix)?)))
+                .collect();
+            let columns = items.into_iter().map(|(column, _)| column).collect();
+            set_once(&mut out.columns, columns, inner)
+        }
         UNIQUE => {
             flag(inner)?;
             out.unique = true;

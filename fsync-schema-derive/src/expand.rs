@@ -16,7 +16,8 @@
 use crate::ast::{Entity, Field, Via};
 use crate::ctxt::Loc;
 use fsync_schema_model::tokens;
-use fsync_schema_model::validate::Need;
+use fsync_schema_model::validate::{DefaultRef, Need};
+use fsync_schema_model::{Backend, Targets};
 use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use std::collections::BTreeMap;
@@ -69,6 +70,14 @@ pub fn fallback(vis: &syn::Visibility) -> TokenStream {
         #vis enum PrimaryKey {}
         #vis enum Relation {}
         #vis struct ActiveModel;
+        const _: () = {
+            #[automatically_derived]
+            impl<T> ::fsync_schema::__private::BackendRules<T> for Entity {
+                const SQLITE: () = ();
+                const POSTGRES: () = ();
+                const MYSQL: () = ();
+            }
+        };
     }
 }
 
@@ -168,6 +177,7 @@ fn iden_impls(ty: &Ident, arms: &[TokenStream]) -> TokenStream {
 
 fn column_enum(entity: &Entity) -> (TokenStream, TokenStream) {
     let sea = sea();
+    let private = private();
     let vis = entity.vis;
     let ident = format_ident!("Column");
     let variants: Vec<&Ident> = entity.fields.iter().map(|f| &f.variant).collect();
@@ -182,11 +192,6 @@ fn column_enum(entity: &Entity) -> (TokenStream, TokenStream) {
         .zip(&names)
         .map(|(v, n)| quote!(Column::#v => #n,))
         .collect();
-    let defs = entity.fields.iter().map(|f| {
-        let (v, unique) = (&f.variant, f.unique);
-        let def = op(f, "column_def", quote!(#unique));
-        quote!(Column::#v => #def,)
-    });
     let iterable = iterable(&ident, &paths);
     let iden = iden_impls(&ident, &name_arms);
     let definition = quote! {
@@ -213,8 +218,14 @@ fn column_enum(entity: &Entity) -> (TokenStream, TokenStream) {
         #[automatically_derived]
         impl #sea::ColumnTrait for Column {
             type EntityName = Entity;
+            /// Worked out once from the table model (`fsync_schema::seaorm::column_defs`).
             fn def(&self) -> #sea::ColumnDef {
-                match *self { #(#defs)* }
+                static DEFS: ::std::sync::OnceLock<::std::vec::Vec<#sea::ColumnDef>> =
+                    ::std::sync::OnceLock::new();
+                let defs = DEFS.get_or_init(|| {
+                    #private::seaorm::column_defs(&<Entity as #private::SchemaEntity>::table())
+                });
+                ::core::clone::Clone::clone(&defs[*self as usize])
             }
         }
     };
@@ -641,9 +652,24 @@ fn relation_enum(entity: &Entity) -> (TokenStream, TokenStream) {
             quote!(#module),
             from.join(", ")
         ));
+        // The constraint name render gives the key, so that SeaORM's schema
+        // builder names it alike.
+        let constraint = entity
+            .table
+            .foreign_keys
+            .iter()
+            .find(|model| {
+                model
+                    .columns
+                    .iter()
+                    .map(String::as_str)
+                    .eq(from.iter().copied())
+            })
+            .map(|model| model.constraint_name(&entity.table.name));
+        let constraint = tokens::option_string(constraint.as_deref());
         defs.push(quote_spanned! {fk.span=>
             Relation::#variant => #private::belongs_to::<Entity, #module::Entity>(
-                &[#(#from),*], &[#(#to),*], #on_delete, #on_update,
+                &[#(#from),*], &[#(#to),*], #on_delete, #on_update, #constraint,
             ),
         });
         variants.push(variant.clone());
@@ -783,7 +809,8 @@ fn schema_impl(entity: &Entity) -> TokenStream {
     let uniques = table.uniques.iter().map(tokens::unique);
     let indexes = table.indexes.iter().map(tokens::index);
     let checks = table.checks.iter().map(tokens::check);
-    let foreign_keys = entity.foreign_keys.iter().zip(&table.foreign_keys).map(|(fk, model)| {
+    let foreign_keys = entity.foreign_keys.iter().map(|fk| {
+        let model = &table.foreign_keys[fk.model];
         let module = &fk.module;
         let columns = &model.columns;
         let ref_columns = model
@@ -839,77 +866,110 @@ fn schema_impl(entity: &Entity) -> TokenStream {
     }
 }
 
-/// The typed rules, as constants evaluated at compile time under the token
-/// they come from, and the foreign-key type checks.
+/// The need of a typed rule as tokens; `None` for a default that is not a
+/// finite number (an error already, and not a Rust literal).
+fn need_tokens(need: &Need) -> Option<TokenStream> {
+    let private = private();
+    let need = match need {
+        Need::NotNull => quote!(NotNull),
+        Need::Nullable => quote!(Nullable),
+        Need::Integer => quote!(Integer),
+        Need::Keyable => quote!(Keyable),
+        Need::MaxLen => quote!(MaxLen),
+        Need::Decimal => quote!(Decimal),
+        Need::Prefix(chars) => quote!(Prefix(#chars)),
+        Need::Default(value) => {
+            let value = match *value {
+                DefaultRef::Int(int) => quote!(Int(#int)),
+                DefaultRef::Float(float) if !float.is_finite() => return None,
+                DefaultRef::Float(float) => quote!(Float(#float)),
+                DefaultRef::Bool(flag) => quote!(Bool(#flag)),
+                DefaultRef::Text(text) => quote!(Text(#text)),
+                DefaultRef::CurrentTimestamp => quote!(CurrentTimestamp),
+                DefaultRef::Sql(sql) => quote!(Sql(#sql)),
+            };
+            quote!(Default(#private::DefaultRef::#value))
+        }
+    };
+    Some(quote!(#private::Need::#need))
+}
+
+/// A constant expression that panics with `message` (an expression of type
+/// `&str`) when `condition` holds; the error lands on `loc`.
+fn panic_at(loc: Loc, message: TokenStream) -> TokenStream {
+    // The panic's span is the error's: from the start to the end of `loc`.
+    let panic = quote_spanned!(loc.start=> ::core::panic!);
+    let args = group_at(Delimiter::Parenthesis, quote!("{}", #message), loc.end);
+    quote!(#panic #args)
+}
+
+/// The typed rule `need` on `field`, as a constant expression that panics
+/// under `loc` when the field's type does not meet it.
+fn typed_rule(field: &Field, need: TokenStream, max_len: u32, loc: Loc) -> TokenStream {
+    let private = private();
+    let ty = field.ty;
+    let panic = panic_at(loc, quote!(message));
+    quote_spanned! {loc.start=>
+        if let ::core::option::Option::Some(message) =
+            #private::unmet::<#ty>(#need, #max_len)
+        {
+            #panic
+        }
+    }
+}
+
+/// The rules checked at compile time: the typed rules of every backend and
+/// the foreign-key checks as constants evaluated now, under the token they
+/// come from; the rules of some backends only (typed or structural) in
+/// `BackendRules`, which `entities!` evaluates for the backends it targets.
 fn compile_time_checks(entity: &Entity) -> TokenStream {
     let private = private();
     let mut out = TokenStream::new();
+    // Each backend rule and the backends it belongs to.
+    let mut backend_rules: Vec<(Targets, TokenStream)> = Vec::new();
     for requirement in entity.requirements() {
+        let Some(need) = need_tokens(&requirement.need) else {
+            continue;
+        };
         let loc = entity.span(requirement.place);
         let field = &entity.fields[requirement.column];
-        let ty = field.ty;
         let max_len = field.max_len.map_or(0u32, |(len, _)| len);
-        let need = match &requirement.need {
-            Need::NotNull => quote!(NotNull),
-            Need::Nullable { .. } => quote!(Nullable),
-            Need::Integer => quote!(Integer),
-            Need::Keyable { .. } => quote!(Keyable),
-            Need::Accepts(value) => {
-                let kind = tokens::default_kind(value.kind());
-                let (text, int) = match value {
-                    fsync_schema_model::DefaultValue::Text(text) => (text.as_str(), 0),
-                    fsync_schema_model::DefaultValue::Int(int) => ("", *int),
-                    _ => ("", 0),
-                };
-                quote!(Default(#kind, #text, #int))
-            }
-        };
-        // The panic's span is the error's: from the start to the end of `loc`.
-        let panic = quote_spanned!(loc.start=> ::core::panic!);
-        let message = group_at(Delimiter::Parenthesis, quote!("{}", message), loc.end);
-        out.extend(quote_spanned! {loc.start=>
-            const _: () = if let ::core::option::Option::Some(message) =
-                #private::unmet::<#ty>(#private::Need::#need, #max_len)
-            {
-                #panic #message
-            };
-        });
+        let rule = typed_rule(field, need, max_len, loc);
+        let backends = requirement.need.backends();
+        if backends.is_all() {
+            out.extend(quote_spanned!(loc.start=> const _: () = #rule;));
+        } else {
+            backend_rules.push((backends, rule));
+        }
     }
+    for problem in &entity.backend_problems {
+        let message = &problem.message;
+        backend_rules.push((
+            problem.backends,
+            panic_at(entity.span(problem.place), quote!(#message)),
+        ));
+    }
+    out.extend(backend_rules_impl(&backend_rules));
     // `max_len` is for text fields only.
     for field in &entity.fields {
         let Some((len, loc)) = field.max_len else {
             continue;
         };
-        let ty = field.ty;
-        let panic = quote_spanned!(loc.start=> ::core::panic!);
-        let message = group_at(Delimiter::Parenthesis, quote!("{}", message), loc.end);
-        out.extend(quote_spanned! {loc.start=>
-            const _: () = if let ::core::option::Option::Some(message) =
-                #private::unmet::<#ty>(#private::Need::MaxLen, #len)
-            {
-                #panic #message
-            };
-        });
+        let rule = typed_rule(field, quote!(#private::Need::MaxLen), len, loc);
+        out.extend(quote_spanned!(loc.start=> const _: () = #rule;));
     }
     // `precision` and `scale` are for decimal fields only.
     for field in &entity.fields {
         let Some((_, loc)) = field.decimal else {
             continue;
         };
-        let ty = field.ty;
-        let panic = quote_spanned!(loc.start=> ::core::panic!);
-        let message = group_at(Delimiter::Parenthesis, quote!("{}", message), loc.end);
-        out.extend(quote_spanned! {loc.start=>
-            const _: () = if let ::core::option::Option::Some(message) =
-                #private::unmet::<#ty>(#private::Need::Decimal, 0)
-            {
-                #panic #message
-            };
-        });
+        let rule = typed_rule(field, quote!(#private::Need::Decimal), 0, loc);
+        out.extend(quote_spanned!(loc.start=> const _: () = #rule;));
     }
     // The referenced columns must be a key of the referenced entity: SQLite
     // accepts the table and then refuses every insert ("foreign key mismatch").
-    for (fk, model) in entity.foreign_keys.iter().zip(&entity.table.foreign_keys) {
+    for fk in &entity.foreign_keys {
+        let model = &entity.table.foreign_keys[fk.model];
         let (Some(first), Some(last)) = (fk.ref_columns.first(), fk.ref_columns.last()) else {
             continue;
         };
@@ -978,4 +1038,45 @@ fn compile_time_checks(entity: &Entity) -> TokenStream {
         });
     }
     out
+}
+
+/// `BackendRules` for the entity: each rule a constant of its own (a rule of
+/// two backends is evaluated, and reported, once), each backend's constant
+/// evaluating the rules that belong to it.
+fn backend_rules_impl(rules: &[(Targets, TokenStream)]) -> TokenStream {
+    let private = private();
+    let names: Vec<Ident> = (0..rules.len()).map(|i| format_ident!("R{i}")).collect();
+    let consts = rules
+        .iter()
+        .zip(&names)
+        .map(|((_, rule), name)| quote!(const #name: () = #rule;));
+    let backend = |backend: Backend| {
+        let used = rules
+            .iter()
+            .zip(&names)
+            .filter(|((targets, _), _)| targets.contains(backend))
+            .map(|(_, name)| name);
+        quote!({ #(let () = Rules::<T>::#used;)* })
+    };
+    let (sqlite, postgres, mysql) = (
+        backend(Backend::Sqlite),
+        backend(Backend::Postgres),
+        backend(Backend::MySql),
+    );
+    quote! {
+        const _: () = {
+            #[allow(dead_code)]
+            struct Rules<T>(::core::marker::PhantomData<T>);
+            #[allow(non_upper_case_globals)]
+            impl<T> Rules<T> {
+                #(#consts)*
+            }
+            #[automatically_derived]
+            impl<T> #private::BackendRules<T> for Entity {
+                const SQLITE: () = #sqlite;
+                const POSTGRES: () = #postgres;
+                const MYSQL: () = #mysql;
+            }
+        };
+    }
 }

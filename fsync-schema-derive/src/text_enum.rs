@@ -87,9 +87,82 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     let complete = data.is_some_and(|d| d.variants.len() == variants.len())
         && !variants.is_empty()
         && input.generics.params.is_empty();
-    let output = complete.then(|| expand(input, &variants));
+    let output = if complete {
+        Some(expand(input, &variants))
+    } else {
+        // thiserror's idea (`fallback.rs`): stub impls next to the errors, so
+        // that each use of the type does not add an error of its own.
+        input.generics.params.is_empty().then(|| fallback(input))
+    };
     let errors = cx.check().err().map(syn::Error::into_compile_error);
     quote!(#errors #output)
+}
+
+/// The impls of a text enum with bodies that are never run, for an input that
+/// has errors: the type still works as a column type, and the errors on the
+/// input are the only ones.
+fn fallback(input: &DeriveInput) -> TokenStream {
+    let ident = &input.ident;
+    let name = ident.to_string();
+    let p = quote!(::fsync_schema::__private);
+    let sea = quote!(#p::sea_orm);
+    quote! {
+        #[automatically_derived]
+        impl #ident {
+            /// The texts a stored value may take.
+            pub const TEXT_FORMS: &'static [#p::TextVariant] = &[];
+        }
+        #[automatically_derived]
+        impl ::core::fmt::Display for #ident {
+            fn fmt(&self, _: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::unreachable!()
+            }
+        }
+        #[automatically_derived]
+        impl ::core::str::FromStr for #ident {
+            type Err = #p::TextEnumError;
+            fn from_str(_: &str) -> ::core::result::Result<Self, Self::Err> {
+                ::core::unreachable!()
+            }
+        }
+        #[automatically_derived]
+        impl #p::SqlValue for #ident {
+            const COLUMN_TYPE: #p::model::ColumnType = #p::model::ColumnType::Text;
+        }
+        #[automatically_derived]
+        impl ::core::convert::From<#ident> for #sea::Value {
+            fn from(_: #ident) -> Self {
+                ::core::unreachable!()
+            }
+        }
+        #[automatically_derived]
+        impl #p::sea_query::ValueType for #ident {
+            fn try_from(_: #sea::Value) -> ::core::result::Result<Self, #p::sea_query::ValueTypeErr> {
+                ::core::unreachable!()
+            }
+            fn type_name() -> ::std::string::String {
+                ::core::convert::From::from(#name)
+            }
+            fn array_type() -> #p::sea_query::ArrayType {
+                #p::text_enum::string_array_type()
+            }
+            fn column_type() -> #p::sea_query::ColumnType {
+                #p::sea_query::ColumnType::Text
+            }
+        }
+        #[automatically_derived]
+        impl #p::sea_query::Nullable for #ident {
+            fn null() -> #sea::Value {
+                #sea::Value::String(::core::option::Option::None)
+            }
+        }
+        #[automatically_derived]
+        impl #sea::TryGetable for #ident {
+            fn try_get_by<I: #sea::ColIdx>(_: &#sea::QueryResult, _: I) -> ::core::result::Result<Self, #sea::TryGetError> {
+                ::core::unreachable!()
+            }
+        }
+    }
 }
 
 fn read_variant<'a>(cx: &Ctxt, variant: &'a syn::Variant) -> Option<Variant<'a>> {
@@ -106,15 +179,11 @@ fn read_variant<'a>(cx: &Ctxt, variant: &'a syn::Variant) -> Option<Variant<'a>>
                 RENAME => &mut rename,
                 PREFIX => &mut prefix,
                 _ => {
-                    let hint = did_you_mean(&key, TEXT_KEYS.iter().copied());
-                    return Err(meta.error(format!(
-                        "unknown text key `{key}`{}",
-                        if hint.is_empty() {
-                            "; expected `rename` or `prefix`".to_owned()
-                        } else {
-                            hint
-                        }
-                    )));
+                    let hint = match did_you_mean(&key, TEXT_KEYS.iter().copied()) {
+                        Some(candidate) => format!("; did you mean `{candidate}`?"),
+                        None => "; expected `rename` or `prefix`".to_owned(),
+                    };
+                    return Err(meta.error(format!("unknown text key `{key}`{hint}")));
                 }
             };
             let value: LitStr = meta.value()?.parse().map_err(|error| {

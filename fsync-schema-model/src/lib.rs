@@ -3,6 +3,7 @@
 //! spans and no proc-macro types, so the derive macro and the runtime tools share it.
 
 pub mod model;
+pub mod naming;
 pub mod step;
 pub mod validate;
 

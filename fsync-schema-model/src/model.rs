@@ -1,11 +1,18 @@
 //! The schema model: plain data describing tables, serializable with serde.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
-/// A whole database schema: its tables, in declaration order.
+/// A whole database schema: its tables, in declaration order, and the
+/// backends it targets.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Schema {
     pub tables: Vec<Table>,
+    /// The backends the schema is rendered for; a rule that exists because of
+    /// one backend applies only when that backend is targeted. All three
+    /// unless the schema says otherwise.
+    #[serde(default, skip_serializing_if = "Targets::is_all")]
+    pub targets: Targets,
 }
 
 /// One table: columns in order, keys, indexes and checks.
@@ -216,14 +223,153 @@ impl Backend {
     pub const ALL: [Backend; 3] = [Backend::Sqlite, Backend::Postgres, Backend::MySql];
 
     /// The backend's name as written on command lines: `sqlite`, `postgres`, `mysql`.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Backend::Sqlite => "sqlite",
             Backend::Postgres => "postgres",
             Backend::MySql => "mysql",
         }
     }
+
+    /// The backend's name for people: `SQLite`, `PostgreSQL`, `MySQL`.
+    pub const fn title(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+            Backend::MySql => "MySQL",
+        }
+    }
+
+    const fn bit(self) -> u8 {
+        match self {
+            Backend::Sqlite => 1,
+            Backend::Postgres => 2,
+            Backend::MySql => 4,
+        }
+    }
 }
+
+/// A set of backends: the ones a schema targets, or the ones a rule exists for.
+/// Serialized as a list of backend names.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Targets(u8);
+
+impl Targets {
+    /// SQLite, PostgreSQL and MySQL.
+    pub const ALL: Targets = Targets(0b111);
+    /// No backend.
+    pub const NONE: Targets = Targets(0);
+    /// MySQL (and MariaDB) only.
+    pub const MYSQL: Targets = Targets::only(Backend::MySql);
+    /// PostgreSQL only.
+    pub const POSTGRES: Targets = Targets::only(Backend::Postgres);
+
+    /// The set holding `backend` alone.
+    pub const fn only(backend: Backend) -> Targets {
+        Targets(backend.bit())
+    }
+
+    /// The set of `backends`.
+    pub const fn of(backends: &[Backend]) -> Targets {
+        let (mut bits, mut i) = (0, 0);
+        while i < backends.len() {
+            bits |= backends[i].bit();
+            i += 1;
+        }
+        Targets(bits)
+    }
+
+    /// This set and `other`'s backends.
+    pub const fn with(self, other: Targets) -> Targets {
+        Targets(self.0 | other.0)
+    }
+
+    /// Whether `backend` is in the set.
+    pub const fn contains(self, backend: Backend) -> bool {
+        self.0 & backend.bit() != 0
+    }
+
+    /// Whether the two sets share a backend.
+    pub const fn intersects(self, other: Targets) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// Whether the set holds every backend.
+    pub fn is_all(&self) -> bool {
+        *self == Targets::ALL
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+
+    /// The backends of the set, in [`Backend::ALL`] order.
+    pub fn backends(self) -> impl Iterator<Item = Backend> {
+        Backend::ALL.into_iter().filter(move |b| self.contains(*b))
+    }
+
+    /// The set's names for messages: `sqlite, postgres`.
+    pub fn names(self) -> String {
+        self.backends()
+            .map(Backend::name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Targets::ALL
+    }
+}
+
+impl std::fmt::Debug for Targets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.backends()).finish()
+    }
+}
+
+impl FromIterator<Backend> for Targets {
+    fn from_iter<I: IntoIterator<Item = Backend>>(iter: I) -> Self {
+        iter.into_iter()
+            .fold(Targets::NONE, |set, b| set.with(Targets::only(b)))
+    }
+}
+
+impl Serialize for Targets {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.backends())
+    }
+}
+
+impl<'de> Deserialize<'de> for Targets {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Vec::<Backend>::deserialize(deserializer)?
+            .into_iter()
+            .collect())
+    }
+}
+
+/// The error of asking for SQL of a backend the schema does not target.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotTargeted {
+    pub targets: Targets,
+    pub backend: Backend,
+}
+
+impl std::fmt::Display for NotTargeted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the schema targets {}; it has no {} rendering",
+            self.targets.names(),
+            self.backend.title()
+        )
+    }
+}
+
+impl std::error::Error for NotTargeted {}
 
 impl std::str::FromStr for Backend {
     type Err = String;
@@ -391,6 +537,10 @@ pub struct Index {
     pub columns: Vec<String>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub unique: bool,
+    /// Prefix lengths (in characters) of columns indexed by a prefix only, by
+    /// column: MySQL indexes a text column only so. Rendered for MySQL only.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prefixes: BTreeMap<String, u32>,
 }
 
 /// A CHECK constraint; `expr` is SQL.
@@ -406,6 +556,26 @@ impl Schema {
     pub fn new(tables: impl IntoIterator<Item = Table>) -> Self {
         Schema {
             tables: tables.into_iter().collect(),
+            targets: Targets::ALL,
+        }
+    }
+
+    /// The same schema, targeting only `targets`.
+    pub fn targeting(mut self, targets: Targets) -> Self {
+        self.targets = targets;
+        self
+    }
+
+    /// Whether the schema may be rendered for `backend`: the one check that
+    /// every tool calls before writing SQL for a backend.
+    pub fn check_target(&self, backend: Backend) -> Result<(), NotTargeted> {
+        if self.targets.contains(backend) {
+            Ok(())
+        } else {
+            Err(NotTargeted {
+                targets: self.targets,
+                backend,
+            })
         }
     }
 
@@ -541,7 +711,14 @@ impl Table {
             name: name.to_owned(),
             columns: columns.into_iter().map(Into::into).collect(),
             unique,
+            prefixes: BTreeMap::new(),
         });
+        self
+    }
+
+    /// Adds an index built with [`Index::new`].
+    pub fn index_def(mut self, index: Index) -> Self {
+        self.indexes.push(index);
         self
     }
 
@@ -646,20 +823,10 @@ impl ForeignKey {
         self
     }
 
-    /// The constraint name: the declared one or `fk_<table>_<columns>`.
+    /// The constraint name: the declared one or `fk_<table>_<columns>`
+    /// ([`crate::naming::foreign_key`]).
     pub fn constraint_name(&self, table: &str) -> String {
-        self.name
-            .clone()
-            .unwrap_or_else(|| format!("fk_{table}_{}", self.columns.join("_")))
-    }
-}
-
-impl Unique {
-    /// The constraint name: the declared one or `uq_<table>_<columns>`.
-    pub fn constraint_name(&self, table: &str) -> String {
-        self.name
-            .clone()
-            .unwrap_or_else(|| format!("uq_{table}_{}", self.columns.join("_")))
+        crate::naming::foreign_key(table, self)
     }
 }
 
@@ -686,6 +853,7 @@ impl Index {
             name: name.to_owned(),
             columns: columns.into_iter().map(Into::into).collect(),
             unique: false,
+            prefixes: BTreeMap::new(),
         }
     }
 
@@ -693,6 +861,17 @@ impl Index {
     pub fn unique(mut self) -> Self {
         self.unique = true;
         self
+    }
+
+    /// Indexes `column` by its first `chars` characters (on MySQL).
+    pub fn prefix(mut self, column: &str, chars: u32) -> Self {
+        self.prefixes.insert(column.to_owned(), chars);
+        self
+    }
+
+    /// The prefix length of `column` in this index, if it is indexed by a prefix.
+    pub fn prefix_of(&self, column: &str) -> Option<u32> {
+        self.prefixes.get(column).copied()
     }
 }
 

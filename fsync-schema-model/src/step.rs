@@ -129,6 +129,26 @@ fn remove<T: PartialEq>(
     Ok(())
 }
 
+/// The table an alter starts from: `after` with `changes` undone, last first.
+pub fn table_before(after: &Table, changes: &[Change]) -> Result<Table, String> {
+    let mut before = after.clone();
+    for change in changes.iter().rev() {
+        change
+            .inverse()
+            .apply_to(&mut before)
+            .map_err(|e| disagree(after, change, &e))?;
+    }
+    Ok(before)
+}
+
+/// The error of an alter whose `change` does not fit its table.
+fn disagree(table: &Table, change: &Change, error: &str) -> String {
+    format!(
+        "the alter of `{}` does not agree with its own table at {change:?}: {error}",
+        table.name
+    )
+}
+
 /// Renames a column in every key, constraint and index of its table.
 fn rename_in_table(table: &mut Table, from: &str, to: &str) {
     let rename = |names: &mut Vec<String>| {
@@ -145,10 +165,12 @@ fn rename_in_table(table: &mut Table, from: &str, to: &str) {
         .foreign_keys
         .iter_mut()
         .for_each(|f| rename(&mut f.columns));
-    table
-        .indexes
-        .iter_mut()
-        .for_each(|x| rename(&mut x.columns));
+    table.indexes.iter_mut().for_each(|x| {
+        rename(&mut x.columns);
+        if let Some(chars) = x.prefixes.remove(from) {
+            x.prefixes.insert(to.to_owned(), chars);
+        }
+    });
 }
 
 impl Step {
@@ -163,9 +185,41 @@ impl Step {
         }
     }
 
-    /// The step that undoes this one.
-    pub fn inverse(&self) -> Step {
-        match self.clone() {
+    /// An [`Step::AlterTable`] whose table is `before` with `changes`
+    /// applied: the one way to build an alter whose changes and table agree.
+    pub fn alter_table(before: &Table, changes: Vec<Change>) -> Result<Step, String> {
+        let mut table = before.clone();
+        for change in &changes {
+            change.apply_to(&mut table)?;
+        }
+        Ok(Step::AlterTable { table, changes })
+    }
+
+    /// Checks that the step is consistent: for an [`Step::AlterTable`], that
+    /// undoing its changes from its table and redoing them gives the table back.
+    pub fn check(&self) -> Result<(), String> {
+        if let Step::AlterTable { table, changes } = self {
+            let before = table_before(table, changes)?;
+            let mut redone = before;
+            for change in changes {
+                change
+                    .apply_to(&mut redone)
+                    .map_err(|e| disagree(table, change, &e))?;
+            }
+            if redone != *table {
+                return Err(format!(
+                    "the changes of the alter of `{}` do not lead to its table; build the step with `Step::alter_table`",
+                    table.name
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The step that undoes this one, or why there is none: an alter whose
+    /// changes do not apply backwards to its table.
+    pub fn try_inverse(&self) -> Result<Step, String> {
+        Ok(match self.clone() {
             Step::CreateTable(t) => Step::DropTable(t),
             Step::DropTable(t) => Step::CreateTable(t),
             Step::RenameTable { from, table } => Step::RenameTable {
@@ -175,21 +229,22 @@ impl Step {
                     ..table
                 },
             },
-            Step::AlterTable { table, changes } => {
-                let mut before = table.clone();
-                let inverse: Vec<Change> = changes.iter().rev().map(Change::inverse).collect();
-                for change in &inverse {
-                    // A well-formed step always inverts; a failure leaves `before` as is.
-                    let _ = change.apply_to(&mut before);
-                }
-                Step::AlterTable {
-                    table: before,
-                    changes: inverse,
-                }
-            }
+            Step::AlterTable { table, changes } => Step::AlterTable {
+                table: table_before(&table, &changes)?,
+                changes: changes.iter().rev().map(Change::inverse).collect(),
+            },
             Step::CreateIndex { table, index } => Step::DropIndex { table, index },
             Step::DropIndex { table, index } => Step::CreateIndex { table, index },
-        }
+        })
+    }
+
+    /// The step that undoes this one.
+    ///
+    /// # Panics
+    /// When an alter's changes do not apply backwards to its table (a step
+    /// edited by hand); [`Step::try_inverse`] returns that error instead.
+    pub fn inverse(&self) -> Step {
+        self.try_inverse().unwrap_or_else(|error| panic!("{error}"))
     }
 
     /// Applies the step to a schema model (replaying migrations rebuilds the
@@ -391,4 +446,54 @@ pub fn column_differences(from: &Column, to: &Column) -> Vec<String> {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ColumnType;
+
+    fn entry() -> Table {
+        Table::new("entry")
+            .column_def(Column::new("id", ColumnType::Integer))
+            .column_def(Column::new("name", ColumnType::Text))
+            .primary_key(["id"])
+    }
+
+    #[test]
+    fn an_alter_built_from_its_table_inverts() {
+        let step = Step::alter_table(
+            &entry(),
+            vec![Change::RenameColumn {
+                from: "name".into(),
+                to: "title".into(),
+            }],
+        )
+        .unwrap();
+        assert_eq!(step.check(), Ok(()));
+        let Step::AlterTable { table, .. } = step.try_inverse().unwrap() else {
+            panic!("the inverse of an alter is an alter");
+        };
+        assert_eq!(table, entry());
+    }
+
+    #[test]
+    fn an_alter_whose_changes_disagree_with_its_table_fails_loudly() {
+        // The table says `name` was renamed, the change renames a column it lacks.
+        let step = Step::AlterTable {
+            table: entry(),
+            changes: vec![Change::RenameColumn {
+                from: "label".into(),
+                to: "title".into(),
+            }],
+        };
+        let error = step.try_inverse().unwrap_err();
+        assert!(
+            error.starts_with("the alter of `entry` does not agree with its own table"),
+            "{error}"
+        );
+        assert!(step.check().is_err());
+        let panic = std::panic::catch_unwind(|| step.inverse()).unwrap_err();
+        assert_eq!(panic.downcast_ref::<String>(), Some(&error));
+    }
 }

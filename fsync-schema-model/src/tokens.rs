@@ -101,10 +101,15 @@ pub fn index(index: &Index) -> TokenStream {
     let name = &index.name;
     let columns = strings(&index.columns);
     let unique = index.unique;
+    let prefixes = index
+        .prefixes
+        .iter()
+        .map(|(column, chars)| quote!((::std::string::String::from(#column), #chars)));
     quote!(::fsync_schema::model::Index {
         name: ::core::convert::From::from(#name),
         columns: #columns,
         unique: #unique,
+        prefixes: ::std::collections::BTreeMap::from([#(#prefixes),*]),
     })
 }
 

@@ -4,15 +4,46 @@
 //! Rules come in two kinds. *Structural* rules need only names and keys, so the
 //! macro checks them while it expands. *Typed* rules depend on a column's Rust
 //! type, which a macro cannot see; [`requirements`] lists them as data, the macro
-//! turns each into a trait bound placed under the offending token, and
-//! [`table`] checks them against the model's [`ColumnType`]s directly.
+//! evaluates each with [`Need::unmet`] in a constant placed under the offending
+//! token, and [`table`] checks them against the model's [`ColumnType`]s directly.
+//!
+//! Some rules exist because of one backend; they apply only when the schema
+//! targets it ([`Schema::targets`]), and each [`Problem`] says which backends
+//! its rule belongs to. The backend rules:
+//!
+//! | rule | backends |
+//! |------|----------|
+//! | a text, blob or JSON column in a primary key, index (without a prefix length) or foreign key | MySQL |
+//! | a key (primary key, index, foreign key) longer than 3072 bytes in utf8mb4 | MySQL |
+//! | a unique over a text, blob or JSON column that also holds an `autoincrement` column (MariaDB's hash unique) | MySQL |
+//! | `string(n)` longer than 16383 characters | MySQL |
+//! | `string(n)` longer than 10485760 characters, or `string(0)` | PostgreSQL |
+//! | `on_delete` / `on_update = set_default` (InnoDB ignores it) | MySQL |
+//! | `PRIMARY` as an index or unique name | MySQL |
+//! | referenced columns listed in another order than the referenced key | MySQL |
+//! | `on_update = cascade` from a nullable column into a NOT NULL one | MySQL |
+//! | index or constraint names that differ only in case | MySQL |
+//! | identifiers longer than 63 bytes (PostgreSQL) or 64 characters (MySQL) | PostgreSQL, MySQL |
+//! | a default on an `autoincrement` column (identity / AUTO_INCREMENT take none) | PostgreSQL, MySQL |
+//! | a text default containing NUL | PostgreSQL |
+//! | an index or unique name equal to a table name (one namespace) | PostgreSQL |
+//! | an index name used by two tables (index names are per schema) | SQLite, PostgreSQL |
+//! | a foreign key to a column set that is unique only through an index | PostgreSQL, MySQL |
+//! | a unique repeating the primary key or another unique | SQLite |
+//!
+//! Every other rule holds for every backend.
 
-use crate::model::{Action, Column, ColumnType, DefaultValue, Schema, Table};
+use crate::model::{
+    Action, Backend, Column, ColumnType, DefaultKind, DefaultValue, Schema, Table, Targets,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-/// The longest identifier accepted: PostgreSQL truncates names past 63 bytes.
+/// The longest identifier PostgreSQL keeps: it truncates names past 63 bytes.
 pub const MAX_IDENTIFIER_BYTES: usize = 63;
+
+/// The longest identifier MySQL accepts, in characters.
+pub const MYSQL_MAX_IDENTIFIER_CHARS: usize = 64;
 
 /// Where in a table a problem lies; the macro maps each place back to a span.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -104,11 +135,13 @@ impl Place {
     }
 }
 
-/// One broken rule: where, and what to do about it.
+/// One broken rule: where, what to do about it, and the backends the rule
+/// exists for ([`Targets::ALL`] for a rule of every backend).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
     pub place: Place,
     pub message: String,
+    pub backends: Targets,
 }
 
 impl Problem {
@@ -116,7 +149,13 @@ impl Problem {
         Problem {
             place,
             message: message.into(),
+            backends: Targets::ALL,
         }
+    }
+
+    /// Whether the rule is one of every backend (not of some backends only).
+    pub fn is_general(&self) -> bool {
+        self.backends.is_all()
     }
 }
 
@@ -134,96 +173,241 @@ impl fmt::Display for TableProblem {
     }
 }
 
-/// What a typed rule needs of a column's type.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Need {
+/// The problems of a check, keeping only the rules of targeted backends.
+struct Found {
+    targets: Targets,
+    problems: Vec<Problem>,
+}
+
+impl Found {
+    fn new(targets: Targets) -> Self {
+        Found {
+            targets,
+            problems: Vec::new(),
+        }
+    }
+
+    /// A rule of every backend.
+    fn push(&mut self, place: Place, message: impl Into<String>) {
+        self.problems.push(Problem::new(place, message));
+    }
+
+    /// A rule of `backends` only: kept when the schema targets one of them.
+    fn push_for(&mut self, backends: Targets, place: Place, message: impl Into<String>) {
+        if backends.intersects(self.targets) {
+            self.problems.push(Problem {
+                backends,
+                ..Problem::new(place, message)
+            });
+        }
+    }
+}
+
+/// A default as a typed rule sees it: a [`DefaultValue`] that borrows its
+/// text, so that the derive can write one in a constant.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DefaultRef<'a> {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Text(&'a str),
+    CurrentTimestamp,
+    Sql(&'a str),
+}
+
+impl DefaultRef<'_> {
+    /// The kind of literal.
+    pub const fn kind(self) -> DefaultKind {
+        match self {
+            DefaultRef::Int(_) => DefaultKind::Int,
+            DefaultRef::Float(_) => DefaultKind::Float,
+            DefaultRef::Bool(_) => DefaultKind::Bool,
+            DefaultRef::Text(_) => DefaultKind::Text,
+            DefaultRef::CurrentTimestamp => DefaultKind::CurrentTimestamp,
+            DefaultRef::Sql(_) => DefaultKind::Sql,
+        }
+    }
+}
+
+impl DefaultValue {
+    /// The default as a typed rule sees it.
+    pub fn borrowed(&self) -> DefaultRef<'_> {
+        match self {
+            DefaultValue::Int(int) => DefaultRef::Int(*int),
+            DefaultValue::Float(float) => DefaultRef::Float(*float),
+            DefaultValue::Bool(flag) => DefaultRef::Bool(*flag),
+            DefaultValue::Text(text) => DefaultRef::Text(text),
+            DefaultValue::CurrentTimestamp => DefaultRef::CurrentTimestamp,
+            DefaultValue::Sql(sql) => DefaultRef::Sql(sql),
+        }
+    }
+}
+
+/// What a typed rule needs of a column's type: the one definition of the typed
+/// rules, checked by [`table`] on model types and by the derive at compile
+/// time (through `fsync_schema::__private::unmet`, which adds the text-enum
+/// rule for defaults).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Need<'a> {
     /// Primary-key columns cannot be NULL.
     NotNull,
     /// `SET NULL` actions need a nullable column.
-    Nullable { action: &'static str },
+    Nullable,
     /// AUTOINCREMENT needs an integer type.
     Integer,
     /// The default must fit the type.
-    Accepts(DefaultValue),
-    /// Columns of a primary key, an index or a foreign key need a type every
-    /// backend can index whole (not TEXT, BLOB or JSON).
-    Keyable { what: &'static str },
+    Default(DefaultRef<'a>),
+    /// Columns of a primary key, an index (without a prefix length) or a
+    /// foreign key: MySQL indexes TEXT, BLOB and JSON only by a prefix.
+    Keyable,
+    /// `max_len` makes a text column string(n): it needs a text column.
+    MaxLen,
+    /// An index column with a prefix length (in characters) needs text.
+    Prefix(u32),
+    /// `precision` and `scale` make a decimal column decimal(p, s): they
+    /// need a decimal column.
+    Decimal,
+}
+
+impl Need<'_> {
+    /// The backends whose rule this is ([`Targets::ALL`]: every backend's).
+    pub const fn backends(self) -> Targets {
+        match self {
+            Need::Keyable => Targets::MYSQL,
+            _ => Targets::ALL,
+        }
+    }
+
+    /// Why a column of type `ty` fails the rule, or `None` when it meets it.
+    /// A `const fn`, so the derive evaluates it at compile time.
+    pub const fn unmet(self, ty: ColumnType, nullable: bool) -> Option<&'static str> {
+        use ColumnType as T;
+        match self {
+            Need::NotNull if nullable => Some(
+                "a primary key column cannot be nullable; make the field a plain type instead of an `Option<_>`",
+            ),
+            Need::Nullable if !nullable => Some(
+                "`set_null` needs a nullable column; make the field an `Option<_>` or choose another action",
+            ),
+            Need::Integer if !ty.is_integer() => Some(
+                "`autoincrement` needs an integer column; make the field an i16, i32 or i64, or remove `autoincrement`",
+            ),
+            Need::Keyable if !ty.is_keyable() => Some(
+                "a text, blob or JSON column cannot be part of a primary key, an index or a foreign key when the schema targets MySQL (MySQL indexes only a prefix of it); give a `String` field `max_len = n` to make it string(n), give an index column a prefix length (`columns(name(191))`), or leave `mysql` out of the schema's `targets(..)`",
+            ),
+            Need::MaxLen if !matches!(ty, T::Text | T::String(_)) => Some(
+                "`max_len` needs a text column (a `String` or a text enum); remove it or change the field's type",
+            ),
+            Need::Decimal if !matches!(ty, T::Decimal(..)) => Some(
+                "`precision` and `scale` need a decimal column (a `Decimal`); remove them or change the field's type",
+            ),
+            Need::Prefix(_) if !matches!(ty, T::Text | T::String(_) | T::Blob) => Some(
+                "a prefix length needs a text or blob column; remove it or index the whole column",
+            ),
+            Need::Prefix(chars) => match ty {
+                T::String(len) if chars > len => Some(
+                    "the prefix is longer than the column's `max_len`; shorten it or index the whole column",
+                ),
+                _ => None,
+            },
+            Need::Default(value) => default_unmet(value, ty),
+            _ => None,
+        }
+    }
+}
+
+/// Why `value` does not fit a column of type `ty`, or `None`.
+const fn default_unmet(value: DefaultRef<'_>, ty: ColumnType) -> Option<&'static str> {
+    let kind = value.kind();
+    let chars = match value {
+        DefaultRef::Text(text) => char_count(text),
+        _ => 0,
+    };
+    if !ty.accepts_kind(kind, chars) {
+        return Some(match kind {
+            DefaultKind::Int => {
+                "an integer default needs an integer or float column; write a default of the column's type"
+            }
+            DefaultKind::Float => {
+                "a float default needs an f32 or f64 column; write a default of the column's type"
+            }
+            DefaultKind::Bool => {
+                "a boolean default needs a bool column; write a default of the column's type"
+            }
+            DefaultKind::Text => match ty {
+                ColumnType::String(_) => {
+                    "this default is longer than the column's `max_len`; shorten it or raise `max_len`"
+                }
+                _ => {
+                    "a string default needs a String, text enum, JSON, date or time column; write a default of the column's type"
+                }
+            },
+            DefaultKind::CurrentTimestamp => {
+                "`current_timestamp` needs a date-time column (NaiveDateTime or DateTime<Utc>)"
+            }
+            DefaultKind::Sql => "this default does not fit the column's type",
+        });
+    }
+    match (value, ty) {
+        (DefaultRef::Int(int), _) if !ty.int_in_range(int) => Some(
+            "this default is out of the column's range (i16 or i32); write a smaller value or widen the field's type",
+        ),
+        (DefaultRef::Float(float), ColumnType::Float)
+            if float.is_finite() && float.abs() > f32::MAX as f64 =>
+        {
+            Some(
+                "this default is out of the range of an f32 column; write a smaller value or make the field an f64",
+            )
+        }
+        _ => None,
+    }
+}
+
+/// The number of characters of UTF-8 `text`, in a `const fn`.
+pub const fn char_count(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut i, mut count) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i] & 0b1100_0000 != 0b1000_0000 {
+            count += 1;
+        }
+        i += 1;
+    }
+    count
 }
 
 /// A typed rule on one column, and the place the rule comes from.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Requirement {
+pub struct Requirement<'a> {
     pub place: Place,
     pub column: usize,
-    pub need: Need,
+    pub need: Need<'a>,
 }
 
-impl Requirement {
+impl Requirement<'_> {
     /// Checks the requirement against the column's model type.
-    pub fn check(&self, column: &Column) -> Result<(), String> {
-        let name = &column.name;
-        let ty = column.ty.name();
-        match &self.need {
-            Need::NotNull if column.nullable => {
-                Err(format!("primary key column `{name}` must not be nullable"))
-            }
-            Need::Nullable { action } if !column.nullable => Err(format!(
-                "`{action} = set_null` needs a nullable column, but `{name}` is NOT NULL; make it an `Option<_>` or choose another action"
-            )),
-            Need::Integer if !column.ty.is_integer() => Err(format!(
-                "`autoincrement` needs an integer column, but `{name}` is {ty}"
-            )),
-            Need::Accepts(value) if !column.ty.accepts(value) => Err(format!(
-                "default {} does not fit `{name}` of type {ty}",
-                value.kind().describe()
-            )),
-            Need::Accepts(value) => in_range(value, column.ty)
-                .map_err(|range| format!("default of `{name}` is out of range for {ty} ({range})")),
-            Need::Keyable { what } if !column.ty.is_keyable() => Err(format!(
-                "`{name}` is {ty}, which MySQL indexes only by a prefix, so it cannot be part of {what}; \
-                 use a string(n) column (`max_len = n` on a `String` field)"
-            )),
-            _ => Ok(()),
+    pub fn check(&self, column: &Column) -> Result<(), &'static str> {
+        match self.need.unmet(column.ty, column.nullable) {
+            Some(message) => Err(message),
+            None => Ok(()),
         }
     }
 }
 
-/// Whether a numeric default fits the range of `ty`; the range when not.
-fn in_range(value: &DefaultValue, ty: ColumnType) -> Result<(), String> {
-    match (value, ty) {
-        (DefaultValue::Int(int), ColumnType::SmallInt) if !ty.int_in_range(*int) => {
-            Err(format!("{} to {}", i16::MIN, i16::MAX))
-        }
-        (DefaultValue::Int(int), ColumnType::Integer) if !ty.int_in_range(*int) => {
-            Err(format!("{} to {}", i32::MIN, i32::MAX))
-        }
-        (DefaultValue::Float(float), ColumnType::Float)
-            if float.is_finite() && float.abs() > f64::from(f32::MAX) =>
-        {
-            Err(format!("at most {:e} in magnitude", f32::MAX))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// The typed rules that `table` must satisfy, one per (place, column).
-pub fn requirements(table: &Table) -> Vec<Requirement> {
+/// The typed rules that `table` must satisfy, one per (place, column), for
+/// every backend (see [`Need::backends`]).
+pub fn requirements(table: &Table) -> Vec<Requirement<'_>> {
     let mut out = Vec::new();
     let index_of = |name: &str| table.columns.iter().position(|c| c.name == name);
     for (position, name) in table.primary_key.iter().enumerate() {
         if let Some(column) = index_of(name) {
-            out.push(Requirement {
-                place: Place::PrimaryKeyColumn(position),
-                column,
-                need: Need::NotNull,
-            });
-            out.push(Requirement {
-                place: Place::PrimaryKeyColumn(position),
-                column,
-                need: Need::Keyable {
-                    what: "the primary key",
-                },
-            });
+            for need in [Need::NotNull, Need::Keyable] {
+                out.push(Requirement {
+                    place: Place::PrimaryKeyColumn(position),
+                    column,
+                    need,
+                });
+            }
         }
     }
     for (x, index) in table.indexes.iter().enumerate() {
@@ -232,7 +416,10 @@ pub fn requirements(table: &Table) -> Vec<Requirement> {
                 out.push(Requirement {
                     place: Place::IndexColumn(x, j),
                     column,
-                    need: Need::Keyable { what: "an index" },
+                    need: match index.prefix_of(name) {
+                        Some(chars) => Need::Prefix(chars),
+                        None => Need::Keyable,
+                    },
                 });
             }
         }
@@ -243,9 +430,7 @@ pub fn requirements(table: &Table) -> Vec<Requirement> {
                 out.push(Requirement {
                     place: Place::ForeignKeyColumn(f, j),
                     column,
-                    need: Need::Keyable {
-                        what: "a foreign key",
-                    },
+                    need: Need::Keyable,
                 });
             }
         }
@@ -262,23 +447,23 @@ pub fn requirements(table: &Table) -> Vec<Requirement> {
             out.push(Requirement {
                 place: Place::Default(i),
                 column: i,
-                need: Need::Accepts(default.clone()),
+                need: Need::Default(default.borrowed()),
             });
         }
     }
     for (f, fk) in table.foreign_keys.iter().enumerate() {
         let actions = [
-            (fk.on_delete, Place::OnDelete(f), "on_delete"),
-            (fk.on_update, Place::OnUpdate(f), "on_update"),
+            (fk.on_delete, Place::OnDelete(f)),
+            (fk.on_update, Place::OnUpdate(f)),
         ];
-        for (action, place, key) in actions {
+        for (action, place) in actions {
             if action == Action::SetNull {
                 for name in &fk.columns {
                     if let Some(column) = index_of(name) {
                         out.push(Requirement {
                             place,
                             column,
-                            need: Need::Nullable { action: key },
+                            need: Need::Nullable,
                         });
                     }
                 }
@@ -288,16 +473,23 @@ pub fn requirements(table: &Table) -> Vec<Requirement> {
     out
 }
 
-/// Checks every rule of a single table: the structural ones, the typed ones
-/// and the [`portable`] ones.
-pub fn table(table: &Table) -> Vec<Problem> {
-    let mut problems = structure(table);
+/// Checks every rule of a single table for the backends in `targets`: the
+/// structural ones, the typed ones and the [`portable`] ones.
+pub fn table(table: &Table, targets: Targets) -> Vec<Problem> {
+    let mut problems = structure(table, targets);
     for requirement in requirements(table) {
+        let backends = requirement.need.backends();
+        if !backends.intersects(targets) {
+            continue;
+        }
         if let Err(message) = requirement.check(&table.columns[requirement.column]) {
-            problems.push(Problem::new(requirement.place, message));
+            problems.push(Problem {
+                backends,
+                ..Problem::new(requirement.place, message)
+            });
         }
     }
-    problems.extend(portable(table));
+    problems.extend(portable(table, targets));
     problems
 }
 
@@ -307,55 +499,36 @@ pub const MAX_KEY_BYTES: usize = 3072;
 /// The longest VARCHAR MySQL accepts in utf8mb4, in characters.
 pub const MAX_VARCHAR_CHARS: u32 = 16383;
 
-/// The largest DECIMAL precision MySQL accepts.
+/// The largest DECIMAL precision MySQL accepts (and the largest scale is 30).
 pub const MAX_DECIMAL_PRECISION: u32 = 65;
 
-/// The bytes one column takes in a MySQL (InnoDB, utf8mb4) key.
-fn key_bytes(ty: ColumnType) -> usize {
+/// The longest VARCHAR PostgreSQL accepts, in characters.
+pub const POSTGRES_MAX_VARCHAR_CHARS: u32 = 10_485_760;
+
+/// The bytes one column takes in a MySQL (InnoDB, utf8mb4) key, indexed
+/// whole or by its first `prefix` characters.
+fn key_bytes(ty: ColumnType, prefix: Option<u32>) -> usize {
     use ColumnType as T;
-    match ty {
-        T::Boolean => 1,
-        T::SmallInt => 2,
-        T::Integer | T::Float | T::Date => 4,
-        T::BigInt | T::Double | T::Time | T::DateTime | T::TimestampTz => 8,
-        T::Uuid => 16,
-        T::String(len) => 4 * len as usize + 2,
+    match (ty, prefix) {
+        (T::String(_) | T::Text | T::Blob, Some(chars)) => 4 * chars as usize + 2,
+        (T::Boolean, _) => 1,
+        (T::SmallInt, _) => 2,
+        (T::Integer | T::Float | T::Date, _) => 4,
+        (T::BigInt | T::Double | T::Time | T::DateTime | T::TimestampTz, _) => 8,
+        (T::Uuid, _) => 16,
+        (T::String(len), None) => 4 * len as usize + 2,
         // MySQL packs nine digits in four bytes.
-        T::Decimal(precision, _) => precision as usize / 2 + 1,
-        T::Text | T::Blob | T::Json => MAX_KEY_BYTES + 1,
+        (T::Decimal(precision, _), _) => precision as usize / 2 + 1,
+        (T::Text | T::Blob | T::Json, _) => MAX_KEY_BYTES + 1,
     }
 }
 
-/// Rules on column types that the backends impose at run time, where the
-/// derive cannot see the types: what MySQL can index, VARCHAR lengths, key
-/// lengths. UNIQUE constraints are left out: MariaDB (10.4 and later) backs a
-/// unique over TEXT or long columns with a hash (MySQL 8 refuses those).
-pub fn portable(table: &Table) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    for (i, column) in table.columns.iter().enumerate() {
-        if let ColumnType::String(len) = column.ty
-            && (len == 0 || len > MAX_VARCHAR_CHARS)
-        {
-            problems.push(Problem::new(
-                Place::Column(i),
-                format!(
-                    "`{}` is string({len}); the length must be between 1 (PostgreSQL) and {MAX_VARCHAR_CHARS} (MySQL, utf8mb4); use text for longer strings",
-                    column.name
-                ),
-            ));
-        }
-        if let ColumnType::Decimal(precision, scale) = column.ty
-            && (precision == 0 || precision > MAX_DECIMAL_PRECISION || scale > precision.min(30))
-        {
-            problems.push(Problem::new(
-                Place::Column(i),
-                format!(
-                    "`{}` is decimal({precision},{scale}); the precision must be between 1 and {MAX_DECIMAL_PRECISION} (MySQL) and the scale at most the precision and 30",
-                    column.name
-                ),
-            ));
-        }
-    }
+/// Rules on column types that MySQL imposes at run time, where the derive
+/// cannot see the types: key lengths and MariaDB's hash uniques. UNIQUE
+/// constraints are not keys here: MariaDB (10.4 and later) backs a unique over
+/// TEXT or long columns with a hash (MySQL 8 refuses those).
+pub fn portable(table: &Table, targets: Targets) -> Vec<Problem> {
+    let mut found = Found::new(targets);
     for (u, unique) in table.uniques.iter().enumerate() {
         let hashed = unique.columns.iter().any(|name| {
             table.column(name).is_some_and(|c| {
@@ -364,67 +537,74 @@ pub fn portable(table: &Table) -> Vec<Problem> {
         });
         for (j, name) in unique.columns.iter().enumerate() {
             if hashed && table.column(name).is_some_and(|c| c.autoincrement) {
-                problems.push(Problem::new(
+                found.push_for(
+                    Targets::MYSQL,
                     Place::UniqueColumn(u, j),
                     format!(
                         "`{name}` is `autoincrement` and cannot be in a unique with a text, blob or json column: MariaDB backs such a unique with a hash, which refuses AUTO_INCREMENT columns"
                     ),
-                ));
+                );
             }
         }
     }
-    let mut key = |what: &str, columns: &[String], whole: Place, place: &dyn Fn(usize) -> Place| {
+    let mut key = |what: &str, columns: &[String], prefix: &dyn Fn(&str) -> Option<u32>, whole| {
         let mut bytes = 0;
-        for (j, name) in columns.iter().enumerate() {
+        for name in columns {
             let Some(column) = table.column(name) else {
                 continue;
             };
-            if !column.ty.is_keyable() {
+            let prefix = prefix(name);
+            if !column.ty.is_keyable() && prefix.is_none() {
                 // Reported by the typed rule `Need::Keyable`.
-                let _ = place(j);
                 return;
             }
-            bytes += key_bytes(column.ty);
+            bytes += key_bytes(column.ty, prefix);
         }
         if bytes > MAX_KEY_BYTES {
-            problems.push(Problem::new(
+            found.push_for(
+                Targets::MYSQL,
                 whole,
                 format!(
-                    "{what} ({}) takes {bytes} bytes in MySQL (utf8mb4), more than its limit of {MAX_KEY_BYTES}; use shorter string(n) columns",
+                    "{what} ({}) takes {bytes} bytes in MySQL (utf8mb4), more than its limit of {MAX_KEY_BYTES}; use shorter string(n) columns or prefixes",
                     columns.join(", ")
                 ),
-            ));
+            );
         }
     };
     key(
         "the primary key",
         &table.primary_key,
+        &|_| None,
         Place::PrimaryKey,
-        &Place::PrimaryKeyColumn,
     );
     for (x, index) in table.indexes.iter().enumerate() {
-        key("an index", &index.columns, Place::Index(x), &|j| {
-            Place::IndexColumn(x, j)
-        });
+        key(
+            "an index",
+            &index.columns,
+            &|name| index.prefix_of(name),
+            Place::Index(x),
+        );
     }
     for (f, fk) in table.foreign_keys.iter().enumerate() {
-        key("a foreign key", &fk.columns, Place::ForeignKey(f), &|j| {
-            Place::ForeignKeyColumn(f, j)
-        });
+        key(
+            "a foreign key",
+            &fk.columns,
+            &|_| None,
+            Place::ForeignKey(f),
+        );
     }
-    problems
+    found.problems
 }
 
-/// Checks the rules of a single table that need no column types.
-pub fn structure(table: &Table) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let mut push = |place, message: String| problems.push(Problem::new(place, message));
+/// Checks the rules of a single table that need no column types (a
+/// `string(n)` column's length aside, which the derive knows), for the
+/// backends in `targets`.
+pub fn structure(table: &Table, targets: Targets) -> Vec<Problem> {
+    let mut found = Found::new(targets);
 
-    identifier(&table.name, "table name")
-        .map_err(|m| push(Place::Table, m))
-        .ok();
+    identifier(&mut found, Place::Table, &table.name, "table name");
     if table.columns.is_empty() {
-        push(
+        found.push(
             Place::Table,
             format!("table `{}` has no columns", table.name),
         );
@@ -432,25 +612,67 @@ pub fn structure(table: &Table) -> Vec<Problem> {
 
     let mut seen = BTreeSet::new();
     for (i, column) in table.columns.iter().enumerate() {
-        if let Err(message) = identifier(&column.name, "column name") {
-            push(Place::Column(i), message);
-        } else if !seen.insert(column.name.as_str()) {
-            push(
+        if identifier(&mut found, Place::Column(i), &column.name, "column name")
+            && !seen.insert(column.name.as_str())
+        {
+            found.push(
                 Place::Column(i),
                 format!("duplicate column `{}`", column.name),
             );
+        }
+        if let ColumnType::String(len) = column.ty {
+            let message = |limit: &str| {
+                format!(
+                    "`{}` is string({len}); {limit}; use text for longer strings",
+                    column.name
+                )
+            };
+            if len == 0 || len > POSTGRES_MAX_VARCHAR_CHARS {
+                found.push_for(
+                    Targets::POSTGRES,
+                    Place::Column(i),
+                    message(&format!(
+                        "PostgreSQL takes a length from 1 to {POSTGRES_MAX_VARCHAR_CHARS}"
+                    )),
+                );
+            }
+            if len > MAX_VARCHAR_CHARS {
+                found.push_for(
+                    Targets::MYSQL,
+                    Place::Column(i),
+                    message(&format!(
+                        "MySQL (utf8mb4) takes a length of at most {MAX_VARCHAR_CHARS}"
+                    )),
+                );
+            }
+        }
+        if let ColumnType::Decimal(precision, scale) = column.ty {
+            let name = &column.name;
+            if precision == 0 || scale > precision {
+                found.push(
+                    Place::Column(i),
+                    format!("`{name}` is decimal({precision},{scale}); the precision must be at least 1 and the scale at most the precision"),
+                );
+            }
+            if precision > MAX_DECIMAL_PRECISION || scale > 30 {
+                found.push_for(
+                    Targets::MYSQL,
+                    Place::Column(i),
+                    format!("`{name}` is decimal({precision},{scale}); MySQL takes a precision of at most {MAX_DECIMAL_PRECISION} and a scale of at most 30"),
+                );
+            }
         }
     }
     let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
     let unknown = |name: &str| {
         format!(
             "primary key refers to unknown column `{name}`{}",
-            did_you_mean(name, names.iter().copied())
+            hint(did_you_mean(name, names.iter().copied()))
         )
     };
 
     if table.primary_key.is_empty() {
-        push(
+        found.push(
             Place::PrimaryKey,
             format!(
                 "table `{}` has no primary key; mark a field `#[schema(primary_key)]`, or list the key on the struct with `primary_key(a, b)`",
@@ -461,9 +683,9 @@ pub fn structure(table: &Table) -> Vec<Problem> {
     let mut key_seen = BTreeSet::new();
     for (i, name) in table.primary_key.iter().enumerate() {
         if !names.contains(&name.as_str()) {
-            push(Place::PrimaryKeyColumn(i), unknown(name));
+            found.push(Place::PrimaryKeyColumn(i), unknown(name));
         } else if !key_seen.insert(name) {
-            push(
+            found.push(
                 Place::PrimaryKeyColumn(i),
                 format!("column `{name}` appears twice in the primary key"),
             );
@@ -472,31 +694,33 @@ pub fn structure(table: &Table) -> Vec<Problem> {
 
     for (i, column) in table.columns.iter().enumerate() {
         match &column.default {
-            Some(DefaultValue::Float(float)) if !float.is_finite() => push(
+            Some(DefaultValue::Float(float)) if !float.is_finite() => found.push(
                 Place::Default(i),
                 format!(
                     "default of `{}` is {float}; SQL has no such number",
                     column.name
                 ),
             ),
-            Some(DefaultValue::Text(text)) if text.contains('\0') => push(
+            Some(DefaultValue::Text(text)) if text.contains('\0') => found.push_for(
+                Targets::POSTGRES,
                 Place::Default(i),
                 format!(
                     "default of `{}` contains a NUL character, which PostgreSQL text cannot hold",
                     column.name
                 ),
             ),
-            Some(_) if column.autoincrement => push(
+            Some(_) if column.autoincrement => found.push_for(
+                Targets::of(&[Backend::Postgres, Backend::MySql]),
                 Place::Default(i),
                 format!(
-                    "`{}` is `autoincrement` and cannot also have a default (PostgreSQL identity columns take none)",
+                    "`{}` is `autoincrement` and cannot also have a default (PostgreSQL identity and MySQL AUTO_INCREMENT columns take none)",
                     column.name
                 ),
             ),
             _ => {}
         }
         if column.autoincrement && table.primary_key != [column.name.clone()] {
-            push(
+            found.push(
                 Place::Autoincrement(i),
                 format!(
                     "`autoincrement` needs `{}` to be the table's only primary key column",
@@ -507,15 +731,15 @@ pub fn structure(table: &Table) -> Vec<Problem> {
     }
 
     for (u, unique) in table.uniques.iter().enumerate() {
-        if let Some(name) = &unique.name {
-            identifier(name, "constraint name")
-                .and_then(|()| not_primary(name))
-                .map_err(|m| push(Place::Unique(u), m))
-                .ok();
+        if let Some(name) = &unique.name
+            && identifier(&mut found, Place::Unique(u), name, "constraint name")
+        {
+            not_primary(&mut found, Place::Unique(u), name);
         }
         if !unique.columns.is_empty() {
             if unique.columns == table.primary_key {
-                push(
+                found.push_for(
+                    Targets::only(Backend::Sqlite),
                     Place::Unique(u),
                     format!(
                         "unique ({}) repeats the primary key; SQLite keeps only one of them, so remove it",
@@ -526,7 +750,8 @@ pub fn structure(table: &Table) -> Vec<Problem> {
                 .iter()
                 .any(|other| other.columns == unique.columns)
             {
-                push(
+                found.push_for(
+                    Targets::only(Backend::Sqlite),
                     Place::Unique(u),
                     format!(
                         "unique ({}) is declared twice; SQLite keeps only one of them, so remove one",
@@ -536,7 +761,7 @@ pub fn structure(table: &Table) -> Vec<Problem> {
             }
         }
         column_list(&unique.columns, &names, "unique", &mut |j, m| {
-            push(
+            found.push(
                 if j == usize::MAX {
                     Place::Unique(u)
                 } else {
@@ -549,21 +774,20 @@ pub fn structure(table: &Table) -> Vec<Problem> {
 
     let mut index_names = BTreeSet::new();
     for (x, index) in table.indexes.iter().enumerate() {
-        if let Err(message) =
-            identifier(&index.name, "index name").and_then(|()| not_primary(&index.name))
-        {
-            push(Place::Index(x), message);
-        } else if !index_names.insert(index.name.as_str()) {
-            push(
-                Place::Index(x),
-                format!(
-                    "duplicate index name `{}`; every index of a table needs its own name",
-                    index.name
-                ),
-            );
+        if identifier(&mut found, Place::Index(x), &index.name, "index name") {
+            not_primary(&mut found, Place::Index(x), &index.name);
+            if !index_names.insert(index.name.as_str()) {
+                found.push(
+                    Place::Index(x),
+                    format!(
+                        "duplicate index name `{}`; every index of a table needs its own name",
+                        index.name
+                    ),
+                );
+            }
         }
         column_list(&index.columns, &names, "index", &mut |j, m| {
-            push(
+            found.push(
                 if j == usize::MAX {
                     Place::Index(x)
                 } else {
@@ -572,24 +796,36 @@ pub fn structure(table: &Table) -> Vec<Problem> {
                 m,
             )
         });
+        for (column, chars) in &index.prefixes {
+            let j = index.columns.iter().position(|c| c == column);
+            if j.is_none() || *chars == 0 {
+                found.push(
+                    j.map_or(Place::Index(x), |j| Place::IndexColumn(x, j)),
+                    format!(
+                        "the prefix length of `{column}` must be at least 1 and name a column of the index"
+                    ),
+                );
+            }
+        }
     }
 
     for (f, fk) in table.foreign_keys.iter().enumerate() {
         if let Some(name) = &fk.name {
-            identifier(name, "constraint name")
-                .map_err(|m| push(Place::ForeignKey(f), m))
-                .ok();
-        } else if fk.constraint_name(&table.name).len() > MAX_IDENTIFIER_BYTES {
-            push(
-                Place::ForeignKey(f),
-                format!(
-                    "the derived constraint name `{}` is longer than {MAX_IDENTIFIER_BYTES} bytes; name the foreign key with a shorter `constraint = \"..\"`",
-                    fk.constraint_name(&table.name)
-                ),
-            );
+            identifier(&mut found, Place::ForeignKey(f), name, "constraint name");
+        } else {
+            let derived = fk.constraint_name(&table.name);
+            if let Some((backends, length)) = too_long(&derived, targets) {
+                found.push_for(
+                    backends,
+                    Place::ForeignKey(f),
+                    format!(
+                        "the derived constraint name `{derived}` is {length}; name the foreign key with a shorter `constraint = \"..\"`"
+                    ),
+                );
+            }
         }
         column_list(&fk.columns, &names, "foreign key", &mut |j, m| {
-            push(
+            found.push(
                 if j == usize::MAX {
                     Place::ForeignKey(f)
                 } else {
@@ -599,7 +835,7 @@ pub fn structure(table: &Table) -> Vec<Problem> {
             )
         });
         if fk.ref_columns.len() != fk.columns.len() {
-            push(
+            found.push(
                 Place::ForeignKeyTarget(f),
                 format!(
                     "the foreign key has {} column(s) in `columns(..)` but {} in `ref_columns(..)`; list one referenced column per column",
@@ -608,19 +844,23 @@ pub fn structure(table: &Table) -> Vec<Problem> {
                 ),
             );
         }
-        identifier(&fk.ref_table, "table name")
-            .map_err(|m| push(Place::ForeignKeyTarget(f), m))
-            .ok();
+        identifier(
+            &mut found,
+            Place::ForeignKeyTarget(f),
+            &fk.ref_table,
+            "table name",
+        );
         let actions = [
             (fk.on_delete, Place::OnDelete(f), "on_delete"),
             (fk.on_update, Place::OnUpdate(f), "on_update"),
         ];
         for (action, place, key) in actions {
             if action == Action::SetDefault {
-                push(
+                found.push_for(
+                    Targets::MYSQL,
                     place,
                     format!(
-                        "`{key} = set_default` is not supported: MySQL and MariaDB (InnoDB) accept it and then ignore it; choose `set_null`, `cascade`, `restrict` or `no_action`"
+                        "`{key} = set_default` is not supported when the schema targets MySQL: MySQL and MariaDB (InnoDB) accept it and then ignore it; choose `set_null`, `cascade`, `restrict` or `no_action`"
                     ),
                 );
             }
@@ -629,19 +869,21 @@ pub fn structure(table: &Table) -> Vec<Problem> {
 
     for (c, check) in table.checks.iter().enumerate() {
         if check.expr.trim().is_empty() {
-            push(
+            found.push(
                 Place::Check(c),
-                "empty check expression; write the condition in SQL, e.g. `check(expr = \"size >= 0\")`"
-                    .to_owned(),
+                "empty check expression; write the condition in SQL, e.g. `check(expr = \"size >= 0\")`",
             );
         }
         if let Some(name) = &check.name {
-            identifier(name, "constraint name")
-                .map_err(|m| push(Place::Check(c), m))
-                .ok();
+            identifier(&mut found, Place::Check(c), name, "constraint name");
         }
     }
-    problems
+    found.problems
+}
+
+/// "; did you mean `x`?" for a suggestion, else "".
+fn hint(suggestion: Option<&str>) -> String {
+    suggestion.map_or_else(String::new, |s| format!("; did you mean `{s}`?"))
 }
 
 /// Checks a list of column names: non-empty, known, no repeats. Reports with
@@ -662,7 +904,7 @@ fn column_list(
                 j,
                 format!(
                     "{what} refers to unknown column `{name}`{}",
-                    did_you_mean(name, names.iter().copied())
+                    hint(did_you_mean(name, names.iter().copied()))
                 ),
             );
         } else if !seen.insert(name) {
@@ -671,35 +913,67 @@ fn column_list(
     }
 }
 
-/// Rejects `PRIMARY` as an index or unique name: MySQL keeps it for the primary key.
-fn not_primary(name: &str) -> Result<(), String> {
+/// Refuses `PRIMARY` as an index or unique name when MySQL is targeted: MySQL
+/// keeps it for the primary key.
+fn not_primary(found: &mut Found, place: Place, name: &str) {
     if name.eq_ignore_ascii_case("primary") {
-        Err(format!(
-            "`{name}` cannot name an index or unique constraint: MySQL reserves it for the primary key"
-        ))
-    } else {
-        Ok(())
+        found.push_for(
+            Targets::MYSQL,
+            place,
+            format!(
+                "`{name}` cannot name an index or unique constraint when the schema targets MySQL, which reserves it for the primary key"
+            ),
+        );
     }
 }
 
-/// Checks an identifier: not empty, at most [`MAX_IDENTIFIER_BYTES`] bytes.
-pub fn identifier(name: &str, what: &str) -> Result<(), String> {
+/// Checks an identifier: not empty (every backend), and not too long for a
+/// targeted backend (see [`too_long`]). Whether it is not empty.
+fn identifier(found: &mut Found, place: Place, name: &str, what: &str) -> bool {
     if name.is_empty() {
-        Err(format!("empty {what}"))
-    } else if name.len() > MAX_IDENTIFIER_BYTES {
-        Err(format!(
-            "{what} `{name}` is {} bytes long; the limit is {MAX_IDENTIFIER_BYTES} (PostgreSQL truncates longer names)",
-            name.len()
+        found.push(place, format!("empty {what}"));
+        return false;
+    }
+    if let Some((backends, length)) = too_long(name, found.targets) {
+        found.push_for(backends, place, format!("{what} `{name}` is {length}"));
+    }
+    true
+}
+
+/// When `name` is longer than a targeted backend allows: the backends whose
+/// limit it passes, and its length and the limit in words. PostgreSQL keeps
+/// [`MAX_IDENTIFIER_BYTES`] bytes, MySQL [`MYSQL_MAX_IDENTIFIER_CHARS`] characters.
+fn too_long(name: &str, targets: Targets) -> Option<(Targets, String)> {
+    let (bytes, chars) = (name.len(), name.chars().count());
+    let postgres = bytes > MAX_IDENTIFIER_BYTES;
+    let mysql = chars > MYSQL_MAX_IDENTIFIER_CHARS;
+    if postgres && targets.contains(Backend::Postgres) {
+        let backends = if mysql {
+            Targets::of(&[Backend::Postgres, Backend::MySql])
+        } else {
+            Targets::POSTGRES
+        };
+        Some((
+            backends,
+            format!(
+                "{bytes} bytes long; the limit is {MAX_IDENTIFIER_BYTES} (PostgreSQL truncates longer names)"
+            ),
+        ))
+    } else if mysql && targets.contains(Backend::MySql) {
+        Some((
+            Targets::MYSQL,
+            format!("{chars} characters long; the limit is {MYSQL_MAX_IDENTIFIER_CHARS} (MySQL)"),
         ))
     } else {
-        Ok(())
+        None
     }
 }
 
-/// Checks a whole schema: each table, then the rules between tables (names
-/// unique, foreign keys pointing at existing unique columns of the same type,
-/// no foreign-key cycles).
+/// Checks a whole schema for the backends it targets: each table, then the
+/// rules between tables (names unique, foreign keys pointing at existing
+/// unique columns of the same type, no foreign-key cycles).
 pub fn schema(schema: &Schema) -> Vec<TableProblem> {
+    let targets = schema.targets;
     let mut out = Vec::new();
     let mut push = |table: &Table, problem: Problem| {
         out.push(TableProblem {
@@ -710,9 +984,12 @@ pub fn schema(schema: &Schema) -> Vec<TableProblem> {
     };
     let mut table_names = BTreeSet::new();
     let mut index_owner: BTreeMap<&str, &str> = BTreeMap::new();
+    // Index and constraint names, exactly and folded to lower case (MySQL
+    // compares names without case): the first owner of each.
     let mut constraint_owner: BTreeMap<String, (String, String, String)> = BTreeMap::new();
+    let mut folded_owner: BTreeMap<String, (String, String, String)> = BTreeMap::new();
     for table in &schema.tables {
-        for problem in self::table(table) {
+        for problem in self::table(table, targets) {
             push(table, problem);
         }
         if !table_names.insert(table.name.as_str()) {
@@ -721,25 +998,24 @@ pub fn schema(schema: &Schema) -> Vec<TableProblem> {
                 Problem::new(Place::Table, format!("duplicate table `{}`", table.name)),
             );
         }
+        let mut found = Found::new(targets);
         for (x, index) in table.indexes.iter().enumerate() {
             if let Some(owner) = index_owner.insert(&index.name, &table.name)
                 && owner != table.name
             {
-                push(
-                    table,
-                    Problem::new(
-                        Place::Index(x),
-                        format!(
-                            "index name `{}` is already used by table `{owner}`; index names are shared by the whole schema",
-                            index.name
-                        ),
+                found.push_for(
+                    Targets::of(&[Backend::Sqlite, Backend::Postgres]),
+                    Place::Index(x),
+                    format!(
+                        "index name `{}` is already used by table `{owner}`; SQLite and PostgreSQL share index names across the whole schema",
+                        index.name
                     ),
                 );
             }
         }
         // Constraint names: PostgreSQL keeps indexes and unique constraints
         // in one namespace with the tables, MySQL foreign-key names per
-        // database; compared without case, as MySQL does.
+        // database.
         let mut names: Vec<(Place, String, String)> = Vec::new();
         for (x, index) in table.indexes.iter().enumerate() {
             names.push((Place::Index(x), index.name.clone(), "index".to_owned()));
@@ -766,49 +1042,51 @@ pub fn schema(schema: &Schema) -> Vec<TableProblem> {
             }
         }
         for (place, name, what) in names {
-            let folded = name.to_lowercase();
             if matches!(place, Place::Index(_) | Place::Unique(_))
-                && let Some(other) = schema
-                    .tables
-                    .iter()
-                    .find(|t| t.name.to_lowercase() == folded)
+                && let Some(other) = schema.tables.iter().find(|t| t.name == name)
             {
-                push(
-                    table,
-                    Problem::new(
-                        place,
-                        format!(
-                            "{what} name `{name}` is also a table name (`{}`); PostgreSQL keeps indexes and tables in one namespace",
-                            other.name
-                        ),
+                found.push_for(
+                    Targets::POSTGRES,
+                    place,
+                    format!(
+                        "{what} name `{name}` is also a table name (`{}`); PostgreSQL keeps indexes and tables in one namespace",
+                        other.name
                     ),
                 );
             }
-            match constraint_owner.get(&folded) {
-                Some((owner_table, owner_what, owner_name))
-                    if !(what == "index" && owner_what == "index") =>
-                {
-                    push(
-                        table,
-                        Problem::new(
-                            place,
-                            format!(
-                                "{what} name `{name}` is already used by the {owner_what} `{owner_name}` of table `{owner_table}`; index and constraint names must be unique in the schema"
-                            ),
+            let both_indexes = |owner_what: &str| what == "index" && owner_what == "index";
+            let folded = name.to_lowercase();
+            match (constraint_owner.get(&name), folded_owner.get(&folded)) {
+                (Some((owner_table, owner_what, owner_name)), _) if !both_indexes(owner_what) => {
+                    found.push(
+                        place,
+                        format!(
+                            "{what} name `{name}` is already used by the {owner_what} `{owner_name}` of table `{owner_table}`; index and constraint names must be unique in the schema"
                         ),
                     );
                 }
-                Some(_) => {}
-                None => {
-                    constraint_owner.insert(folded, (table.name.clone(), what, name));
+                (None, Some((owner_table, owner_what, owner_name)))
+                    if !both_indexes(owner_what) =>
+                {
+                    found.push_for(
+                        Targets::MYSQL,
+                        place,
+                        format!(
+                            "{what} name `{name}` differs only in case from the {owner_what} `{owner_name}` of table `{owner_table}`; MySQL compares names without case"
+                        ),
+                    );
                 }
+                _ => {}
             }
+            let owner = (table.name.clone(), what, name.clone());
+            folded_owner.entry(folded).or_insert_with(|| owner.clone());
+            constraint_owner.entry(name).or_insert(owner);
         }
-        for (f, fk) in table.foreign_keys.iter().enumerate() {
-            for problem in foreign_key_target(schema, table, f) {
-                push(table, problem);
-            }
-            let _ = fk;
+        for f in 0..table.foreign_keys.len() {
+            foreign_key_target(&mut found, schema, table, f);
+        }
+        for problem in found.problems {
+            push(table, problem);
         }
     }
     if let Some(cycle) = find_cycle(schema) {
@@ -829,44 +1107,54 @@ pub fn schema(schema: &Schema) -> Vec<TableProblem> {
     out
 }
 
-fn foreign_key_target(schema: &Schema, table: &Table, f: usize) -> Vec<Problem> {
+/// The rules of foreign key `f` of `table` that need the referenced table.
+fn foreign_key_target(found: &mut Found, schema: &Schema, table: &Table, f: usize) {
     let fk = &table.foreign_keys[f];
     let place = Place::ForeignKeyTarget(f);
     let Some(target) = schema.table(&fk.ref_table) else {
-        return vec![Problem::new(
+        found.push(
             place,
             format!(
                 "foreign key references unknown table `{}`{}",
                 fk.ref_table,
-                did_you_mean(&fk.ref_table, schema.tables.iter().map(|t| t.name.as_str()))
+                hint(did_you_mean(
+                    &fk.ref_table,
+                    schema.tables.iter().map(|t| t.name.as_str())
+                ))
             ),
-        )];
+        );
+        return;
     };
-    let mut problems = Vec::new();
-    for name in &fk.ref_columns {
-        if target.column(name).is_none() {
-            problems.push(Problem::new(
-                place,
-                format!(
-                    "foreign key references unknown column `{}.{name}`{}",
-                    target.name,
-                    did_you_mean(name, target.columns.iter().map(|c| c.name.as_str()))
-                ),
-            ));
-        }
+    let unknown: Vec<&String> = fk
+        .ref_columns
+        .iter()
+        .filter(|name| target.column(name).is_none())
+        .collect();
+    for name in &unknown {
+        found.push(
+            place,
+            format!(
+                "foreign key references unknown column `{}.{name}`{}",
+                target.name,
+                hint(did_you_mean(
+                    name,
+                    target.columns.iter().map(|c| c.name.as_str())
+                ))
+            ),
+        );
     }
-    if !problems.is_empty() {
-        return problems;
+    if !unknown.is_empty() {
+        return;
     }
     if !target.is_unique_key(&fk.ref_columns) {
-        problems.push(Problem::new(
+        found.push(
             place,
             format!(
                 "`{}({})` is neither the primary key nor unique; a foreign key must reference a unique column set",
                 target.name,
                 fk.ref_columns.join(", ")
             ),
-        ));
+        );
     } else {
         let same_set = |key: &Vec<String>| {
             key.len() == fk.ref_columns.len() && fk.ref_columns.iter().all(|c| key.contains(c))
@@ -880,7 +1168,8 @@ fn foreign_key_target(schema: &Schema, table: &Table, f: usize) -> Vec<Problem> 
                 .iter()
                 .find(|i| i.unique && same_set(&i.columns))
         {
-            problems.push(Problem::new(
+            found.push_for(
+                Targets::of(&[Backend::Postgres, Backend::MySql]),
                 place,
                 format!(
                     "`{}({})` is unique only through the index `{}`, which is created after the tables; a foreign key must reference the primary key or a unique constraint",
@@ -888,8 +1177,8 @@ fn foreign_key_target(schema: &Schema, table: &Table, f: usize) -> Vec<Problem> 
                     fk.ref_columns.join(", "),
                     index.name
                 ),
-            ));
-            return problems;
+            );
+            return;
         }
         let mut same_set_key = None;
         let mut in_order = false;
@@ -901,7 +1190,8 @@ fn foreign_key_target(schema: &Schema, table: &Table, f: usize) -> Vec<Problem> 
             }
         }
         if let (false, Some(key)) = (in_order, same_set_key) {
-            problems.push(Problem::new(
+            found.push_for(
+                Targets::MYSQL,
                 place,
                 format!(
                     "the foreign key lists `{}({})` but the key is ({}); list the referenced columns in the key's order (MySQL requires it)",
@@ -909,7 +1199,7 @@ fn foreign_key_target(schema: &Schema, table: &Table, f: usize) -> Vec<Problem> 
                     fk.ref_columns.join(", "),
                     key.join(", ")
                 ),
-            ));
+            );
         }
     }
     for (j, (local, remote)) in fk.columns.iter().zip(&fk.ref_columns).enumerate() {
@@ -919,7 +1209,7 @@ fn foreign_key_target(schema: &Schema, table: &Table, f: usize) -> Vec<Problem> 
             continue;
         };
         if local_column.ty != remote_column.ty {
-            problems.push(Problem::new(
+            found.push(
                 Place::ForeignKeyColumn(f, j),
                 format!(
                     "`{}.{local}` is {} but the referenced `{}.{remote}` is {}",
@@ -928,19 +1218,19 @@ fn foreign_key_target(schema: &Schema, table: &Table, f: usize) -> Vec<Problem> 
                     target.name,
                     remote_column.ty.name()
                 ),
-            ));
+            );
         }
         if fk.on_update == Action::Cascade && remote_column.nullable && !local_column.nullable {
-            problems.push(Problem::new(
+            found.push_for(
+                Targets::MYSQL,
                 Place::OnUpdate(f),
                 format!(
                     "`on_update = cascade` would copy a NULL of the nullable `{}.{remote}` into `{}.{local}`, which is NOT NULL; MariaDB refuses such a key, so make `{local}` nullable or `{remote}` NOT NULL",
                     target.name, table.name
                 ),
-            ));
+            );
         }
     }
-    problems
 }
 
 /// The first foreign-key cycle between distinct tables, as table names.
@@ -980,16 +1270,19 @@ fn find_cycle(schema: &Schema) -> Option<Vec<String>> {
     None
 }
 
-/// "; did you mean `x`?" when a candidate is close to `name`, else "".
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+/// The candidate closest to `name`, when one is close enough to be a likely
+/// misspelling of it.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = name.chars().count().div_ceil(3).max(1);
     candidates
         .into_iter()
         .map(|candidate| (edit_distance(name, candidate), candidate))
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| format!("; did you mean `{candidate}`?"))
-        .unwrap_or_default()
+        .map(|(_, candidate)| candidate)
 }
 
 /// Levenshtein distance between two strings, by characters.
@@ -1040,7 +1333,7 @@ mod tests {
     fn unknown_index_column_suggests_the_closest() {
         let mut t = conduit();
         t.indexes[0].columns = vec!["enabeld".into()];
-        let problems = table(&t);
+        let problems = table(&t, Targets::ALL);
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].place, Place::IndexColumn(0, 0));
         assert_eq!(
@@ -1055,7 +1348,10 @@ mod tests {
         t.columns[2].default = Some(DefaultValue::Text("yes".into()));
         t.columns[1].autoincrement = true;
         t.foreign_keys[0].on_delete = Action::SetNull;
-        let places: Vec<Place> = table(&t).into_iter().map(|p| p.place).collect();
+        let places: Vec<Place> = table(&t, Targets::ALL)
+            .into_iter()
+            .map(|p| p.place)
+            .collect();
         assert_eq!(
             places,
             vec![
@@ -1107,6 +1403,7 @@ mod tests {
             name: long,
             columns: vec!["conduit_id".into()],
             unique: false,
+            prefixes: Default::default(),
         });
         let messages: Vec<String> = schema(&Schema::new([e, conduit()]))
             .into_iter()
@@ -1132,28 +1429,125 @@ mod tests {
             name: "PRIMARY".into(),
             columns: vec!["note".into()],
             unique: false,
+            prefixes: Default::default(),
         });
         t.foreign_keys[0].on_update = Action::SetDefault;
-        let messages: Vec<String> = table(&t).into_iter().map(|p| p.message).collect();
+        let found: Vec<(String, Targets)> = table(&t, Targets::ALL)
+            .into_iter()
+            .map(|p| (p.message, p.backends))
+            .collect();
+        let both = Targets::of(&[Backend::Postgres, Backend::MySql]);
         assert_eq!(
-            messages,
+            found,
             [
-                "`id` is `autoincrement` and cannot also have a default (PostgreSQL identity columns take none)",
-                "`PRIMARY` cannot name an index or unique constraint: MySQL reserves it for the primary key",
-                "`on_update = set_default` is not supported: MySQL and MariaDB (InnoDB) accept it and then ignore it; choose `set_null`, `cascade`, `restrict` or `no_action`",
-                "`note` is text, which MySQL indexes only by a prefix, so it cannot be part of an index; use a string(n) column (`max_len = n` on a `String` field)",
-                "default of `small` is out of range for small_int (-32768 to 32767)",
-                "`code` is string(0); the length must be between 1 (PostgreSQL) and 16383 (MySQL, utf8mb4); use text for longer strings",
+                ("`code` is string(0); PostgreSQL takes a length from 1 to 10485760; use text for longer strings".to_owned(), Targets::POSTGRES),
+                ("`id` is `autoincrement` and cannot also have a default (PostgreSQL identity and MySQL AUTO_INCREMENT columns take none)".to_owned(), both),
+                ("`PRIMARY` cannot name an index or unique constraint when the schema targets MySQL, which reserves it for the primary key".to_owned(), Targets::MYSQL),
+                ("`on_update = set_default` is not supported when the schema targets MySQL: MySQL and MariaDB (InnoDB) accept it and then ignore it; choose `set_null`, `cascade`, `restrict` or `no_action`".to_owned(), Targets::MYSQL),
+                ("a text, blob or JSON column cannot be part of a primary key, an index or a foreign key when the schema targets MySQL (MySQL indexes only a prefix of it); give a `String` field `max_len = n` to make it string(n), give an index column a prefix length (`columns(name(191))`), or leave `mysql` out of the schema's `targets(..)`".to_owned(), Targets::MYSQL),
+                ("this default is out of the column's range (i16 or i32); write a smaller value or widen the field's type".to_owned(), Targets::ALL),
             ]
         );
+        // On SQLite alone, only the rule of every backend is left.
+        let sqlite: Vec<Place> = table(&t, Targets::only(Backend::Sqlite))
+            .into_iter()
+            .map(|p| p.place)
+            .collect();
+        assert_eq!(sqlite, [Place::Default(5)]);
+
         let mut wide = conduit();
         wide.columns.push(Column::new("a", ColumnType::String(400)));
         wide.columns.push(Column::new("b", ColumnType::String(400)));
         wide.indexes[0].columns = vec!["a".into(), "b".into()];
         assert_eq!(
-            table(&wide)[0].message,
-            "an index (a, b) takes 3204 bytes in MySQL (utf8mb4), more than its limit of 3072; use shorter string(n) columns"
+            table(&wide, Targets::ALL)[0].message,
+            "an index (a, b) takes 3204 bytes in MySQL (utf8mb4), more than its limit of 3072; use shorter string(n) columns or prefixes"
         );
+        assert_eq!(table(&wide, Targets::POSTGRES), vec![]);
+    }
+
+    #[test]
+    fn a_prefix_length_makes_a_text_column_indexable_on_mysql() {
+        let mut t = conduit();
+        t.columns.push(Column::new("body", ColumnType::Text));
+        t.columns.push(Column::new("id_code", ColumnType::Integer));
+        t.indexes
+            .push(crate::model::Index::new("idx_conduit_body", ["body"]).prefix("body", 191));
+        assert_eq!(table(&t, Targets::ALL), vec![]);
+        // A prefix needs text, and counts in the key's length.
+        t.indexes
+            .push(crate::model::Index::new("idx_conduit_code", ["id_code"]).prefix("id_code", 4));
+        t.indexes.push(
+            crate::model::Index::new("idx_conduit_long", ["body", "entry_id"]).prefix("body", 800),
+        );
+        let found: Vec<(Place, String)> = table(&t, Targets::ALL)
+            .into_iter()
+            .map(|p| (p.place, p.message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Place::IndexColumn(2, 0), "a prefix length needs a text or blob column; remove it or index the whole column".to_owned()),
+                (Place::Index(3), "an index (body, entry_id) takes 3206 bytes in MySQL (utf8mb4), more than its limit of 3072; use shorter string(n) columns or prefixes".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn long_names_break_the_limit_of_each_targeted_backend() {
+        let mut t = conduit();
+        t.foreign_keys.clear();
+        t.name = "t".repeat(64);
+        let only = |t: &Table, targets| -> Vec<(String, Targets)> {
+            structure(t, targets)
+                .into_iter()
+                .map(|p| (p.message, p.backends))
+                .collect()
+        };
+        assert_eq!(
+            only(&t, Targets::ALL),
+            [(
+                format!(
+                    "table name `{}` is 64 bytes long; the limit is 63 (PostgreSQL truncates longer names)",
+                    t.name
+                ),
+                Targets::POSTGRES
+            )]
+        );
+        assert_eq!(only(&t, Targets::MYSQL), []);
+        assert_eq!(only(&t, Targets::only(Backend::Sqlite)), []);
+        t.name.push('t');
+        assert_eq!(
+            only(&t, Targets::MYSQL),
+            [(
+                format!(
+                    "table name `{}` is 65 characters long; the limit is 64 (MySQL)",
+                    t.name
+                ),
+                Targets::MYSQL
+            )]
+        );
+    }
+
+    #[test]
+    fn names_differing_only_in_case_clash_on_mysql_only() {
+        let mut c = conduit();
+        c.indexes[0].name = "Idx_Entry".into();
+        let mut e = entry();
+        e.uniques.push(Unique {
+            name: Some("idx_entry".into()),
+            columns: vec!["name".into()],
+        });
+        let all = schema(&Schema::new([e.clone(), c.clone()]));
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert_eq!(all[0].problem.backends, Targets::MYSQL);
+        assert_eq!(
+            all[0].problem.message,
+            "index name `Idx_Entry` differs only in case from the unique constraint `idx_entry` of table `entry`; MySQL compares names without case"
+        );
+        let lite =
+            Schema::new([e, c]).targeting(Targets::of(&[Backend::Sqlite, Backend::Postgres]));
+        assert_eq!(schema(&lite), vec![]);
     }
 
     #[test]
@@ -1168,6 +1562,7 @@ mod tests {
             name: "uq_entry_code".into(),
             columns: vec!["code".into()],
             unique: true,
+            prefixes: Default::default(),
         });
         let mut c = conduit();
         c.columns

@@ -2,12 +2,27 @@
 
 pub use crate::model;
 pub use crate::text_enum::{self, TextEnumError, TextVariant};
-pub use crate::value::{ColumnValue, Need, SqlValue, unmet};
-pub use crate::{SchemaEntity, render};
+pub use crate::value::{ColumnValue, SqlValue, unmet};
+pub use crate::{SchemaEntity, render, seaorm};
+pub use fsync_schema_model::validate::{DefaultRef, Need};
 pub use sea_orm;
 pub use sea_orm::sea_query;
 
 use crate::model::{Column, SqlTypes};
+
+/// The rules of an entity that exist because of one backend, one constant per
+/// backend, implemented by `#[derive(Entity)]`. `entities!` evaluates the
+/// constants of the backends its schema targets; a broken rule panics there,
+/// and the compiler reports it under the attribute token it comes from.
+///
+/// Generic over a placeholder `T` (always `()`): the compiler evaluates the
+/// constants of a non-generic impl whether they are used or not, those of a
+/// generic one only when used.
+pub trait BackendRules<T> {
+    const SQLITE: ();
+    const POSTGRES: ();
+    const MYSQL: ();
+}
 
 /// The model column for a field of type `T`.
 pub fn column<T: ColumnValue>(name: &str, sql_type: SqlTypes) -> Column {
@@ -16,18 +31,6 @@ pub fn column<T: ColumnValue>(name: &str, sql_type: SqlTypes) -> Column {
         nullable: T::NULLABLE,
         ..Column::new(name, T::COLUMN_TYPE)
     }
-}
-
-/// SeaORM's column definition for a field of type `T`.
-pub fn column_def<T: ColumnValue>(unique: bool) -> sea_orm::ColumnDef {
-    let mut def = sea_orm::ColumnTypeTrait::def(crate::value::sea_orm_column_type(T::COLUMN_TYPE));
-    if T::NULLABLE {
-        def = def.nullable();
-    }
-    if unique {
-        def = def.unique();
-    }
-    def
 }
 
 /// SeaORM's array type for a field of type `T`.
@@ -125,12 +128,14 @@ pub fn identity(columns: &[&'static str]) -> sea_orm::Identity {
     }
 }
 
-/// A `belongs_to` relation from `E`'s `from` columns to `R`'s `to` columns.
+/// A `belongs_to` relation from `E`'s `from` columns to `R`'s `to` columns,
+/// its foreign key called `constraint` (SeaORM's schema builder names it so).
 pub fn belongs_to<E: SchemaEntity, R: SchemaEntity>(
     from: &[&'static str],
     to: &[&'static str],
     on_delete: Option<sea_orm::ForeignKeyAction>,
     on_update: Option<sea_orm::ForeignKeyAction>,
+    constraint: Option<String>,
 ) -> sea_orm::RelationDef {
     sea_orm::RelationDef {
         rel_type: sea_orm::RelationType::HasOne,
@@ -143,7 +148,7 @@ pub fn belongs_to<E: SchemaEntity, R: SchemaEntity>(
         on_delete,
         on_update,
         on_condition: None,
-        fk_name: None,
+        fk_name: constraint,
         condition_type: sea_orm::sea_query::ConditionType::All,
     }
 }
@@ -183,7 +188,6 @@ where
     note = "a column holds i16, i32, i64, bool, f32, f64, String, Vec<u8>, Uuid, a chrono date or time, serde_json::Value, an enum deriving `fsync_schema::TextEnum`, or an `Option` of these; the type must also implement `Debug` and `PartialEq`"
 )]
 pub trait FieldColumn<T>: ::core::marker::Sized {
-    fn column_def(unique: bool) -> sea_orm::ColumnDef;
     fn column(name: &str, sql_type: crate::model::SqlTypes) -> crate::model::Column;
     fn array_type() -> sea_orm::sea_query::ArrayType;
     fn to_value(value: &T) -> sea_orm::Value;
@@ -217,9 +221,6 @@ impl<T> FieldColumn<T> for sea_orm::ActiveValue<T>
 where
     T: ColumnValue + ::core::cmp::PartialEq + ::core::fmt::Debug,
 {
-    fn column_def(unique: bool) -> sea_orm::ColumnDef {
-        crate::__private::column_def::<T>(unique)
-    }
     fn column(name: &str, sql_type: crate::model::SqlTypes) -> crate::model::Column {
         crate::__private::column::<T>(name, sql_type)
     }

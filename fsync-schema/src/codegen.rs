@@ -262,11 +262,14 @@ fn unique(unique: &Unique) -> TokenStream {
 
 fn index(index: &Index) -> TokenStream {
     let (name, columns) = (&index.name, strings(&index.columns));
+    let mut out = quote!(Index::new(#name, #columns));
     if index.unique {
-        quote!(Index::new(#name, #columns).unique())
-    } else {
-        quote!(Index::new(#name, #columns))
+        out.extend(quote!(.unique()));
     }
+    for (column, chars) in &index.prefixes {
+        out.extend(quote!(.prefix(#column, #chars)));
+    }
+    out
 }
 
 fn check(check: &Check) -> TokenStream {
@@ -295,8 +298,13 @@ fn table(table: &Table) -> TokenStream {
         out.extend(quote!(.foreign_key(#fk)));
     }
     for x in &table.indexes {
-        let (name, columns, unique) = (&x.name, strings(&x.columns), x.unique);
-        out.extend(quote!(.index(#name, #columns, #unique)));
+        if x.prefixes.is_empty() {
+            let (name, columns, unique) = (&x.name, strings(&x.columns), x.unique);
+            out.extend(quote!(.index(#name, #columns, #unique)));
+        } else {
+            let x = index(x);
+            out.extend(quote!(.index_def(#x)));
+        }
     }
     for c in &table.checks {
         let (name, expr) = (option_str(&c.name), &c.expr);

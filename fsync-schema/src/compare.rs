@@ -6,7 +6,7 @@
 //! what one backend sees, so that two models normalized for the same backend
 //! compare equal exactly when the backend cannot tell them apart.
 
-use crate::model::{Check, Column, DefaultValue, ForeignKey, Schema, Table, Unique};
+use crate::model::{Check, Column, DefaultValue, ForeignKey, Index, Schema, Table, Unique};
 use serde::Serialize;
 use std::fmt;
 
@@ -269,6 +269,19 @@ pub fn compare_with(expected: &Schema, actual: &Schema, sides: &Sides) -> Vec<Fi
 
 fn list(columns: &[String]) -> String {
     format!("({})", columns.join(", "))
+}
+
+/// An index's columns as text, each with its prefix length: `(a, body(191))`.
+fn index_columns(index: &Index) -> String {
+    let columns: Vec<String> = index
+        .columns
+        .iter()
+        .map(|c| match index.prefix_of(c) {
+            Some(chars) => format!("{c}({chars})"),
+            None => c.clone(),
+        })
+        .collect();
+    list(&columns)
 }
 
 /// The type of a column as text: its SQL type overrides if any, else the
@@ -549,13 +562,13 @@ fn compare_table(expected: &Table, actual: &Table, sides: &Sides, out: &mut Vec<
             );
             continue;
         };
-        if index.columns != other.columns {
+        if index.columns != other.columns || index.prefixes != other.prefixes {
             push(
                 out,
                 target(),
                 Aspect::Columns,
-                Some(list(&index.columns)),
-                Some(list(&other.columns)),
+                Some(index_columns(index)),
+                Some(index_columns(other)),
             );
         }
         if index.unique != other.unique {

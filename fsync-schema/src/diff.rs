@@ -48,10 +48,14 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Step> {
             }
             after.indexes = kept;
             after.renamed_from = None;
-            alters.push(Step::AlterTable {
+            let alter = Step::AlterTable {
                 table: after,
                 changes,
-            });
+            };
+            if let Err(error) = alter.check() {
+                panic!("diff built an inconsistent step: {error}");
+            }
+            alters.push(alter);
         }
     }
 
@@ -357,11 +361,9 @@ mod tests {
         new_entry
             .columns
             .push(Column::new("size", ColumnType::BigInt).default(DefaultValue::Int(0)));
-        new_entry.indexes.push(Index {
-            name: "idx_entry_size".into(),
-            columns: vec!["size".into()],
-            unique: false,
-        });
+        new_entry
+            .indexes
+            .push(Index::new("idx_entry_size", ["size"]));
         let steps = check_round_trip(&old, &Schema::new([new_entry]));
         assert_eq!(
             steps.iter().flat_map(Step::describe).collect::<Vec<_>>(),

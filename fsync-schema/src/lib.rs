@@ -34,6 +34,7 @@ pub mod normalize;
 #[cfg(feature = "pull")]
 pub mod pull;
 pub mod render;
+pub mod seaorm;
 #[cfg(feature = "sql-docs")]
 pub mod sql_docs;
 pub mod text_enum;
@@ -43,7 +44,7 @@ pub use fsync_schema_model::step::{self, Change, Step};
 
 pub use fsync_schema_derive::{Entity, TextEnum};
 pub use fsync_schema_model::model::*;
-pub use fsync_schema_model::{model, validate};
+pub use fsync_schema_model::{model, naming, validate};
 pub use text_enum::{TextEnumError, TextVariant};
 pub use value::{ColumnValue, SqlValue};
 
@@ -73,9 +74,9 @@ pub trait SchemaEntity: sea_orm::EntityTrait {
         render::create_table(&Self::table(), backend)
     }
 
-    /// `CREATE INDEX` for each of the table's indexes.
-    fn create_index_statements() -> Vec<sea_query::IndexCreateStatement> {
-        render::create_indexes(&Self::table())
+    /// `CREATE INDEX` for each of the table's indexes on `backend`.
+    fn create_index_statements(backend: Backend) -> Vec<sea_query::IndexCreateStatement> {
+        render::create_indexes(&Self::table(), backend)
     }
 }
 
@@ -83,21 +84,75 @@ pub trait SchemaEntity: sea_orm::EntityTrait {
 ///
 /// ```ignore
 /// fsync_schema::entities! {
+///     targets(sqlite, postgres);
 ///     pub mod entry;
 ///     pub mod sync_conduit;
+///     mod note {
+///         #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+///         #[schema(table = "note")]
+///         pub struct Model {
+///             #[schema(primary_key)]
+///             pub id: i32,
+///         }
+///     }
 /// }
 /// ```
+///
+/// Modules are files (`mod entry;`) or inline (`mod note { .. }`). The
+/// optional first line `targets(..)` names the backends the schema targets
+/// (`sqlite`, `postgres`, `mysql`; all three when left out): the entities'
+/// rules of those backends are checked at compile time, and only those, and
+/// the tools render SQL for those backends only.
 ///
 /// Declaring a module here is what registers it with `cargo xtask gen-migration`.
 #[macro_export]
 macro_rules! entities {
-    ($($(#[$meta:meta])* $vis:vis mod $name:ident;)*) => {
-        $($(#[$meta])* $vis mod $name;)*
+    (targets $targets:tt; $($modules:tt)*) => {
+        $crate::__entities!(@modules $targets [] $($modules)*);
+    };
+    ($($modules:tt)*) => {
+        $crate::__entities!(@modules (sqlite, postgres, mysql) [] $($modules)*);
+    };
+}
 
+/// The steps of [`entities!`]: each module in turn, then `schema()` and the
+/// backend rules of every entity.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __entities {
+    (@modules $targets:tt [$($done:ident)*] $(#[$meta:meta])* $vis:vis mod $name:ident; $($rest:tt)*) => {
+        $(#[$meta])* $vis mod $name;
+        $crate::__entities!(@modules $targets [$($done)* $name] $($rest)*);
+    };
+    (@modules $targets:tt [$($done:ident)*] $(#[$meta:meta])* $vis:vis mod $name:ident { $($body:tt)* } $($rest:tt)*) => {
+        $(#[$meta])* $vis mod $name { $($body)* }
+        $crate::__entities!(@modules $targets [$($done)* $name] $($rest)*);
+    };
+    (@modules $targets:tt [$($name:ident)*]) => {
         /// The schema of every entity declared in this module, in declaration order.
         pub fn schema() -> $crate::Schema {
             $crate::Schema::new([$(<$name::Entity as $crate::SchemaEntity>::table()),*])
+                .targeting($crate::__entities!(@targets $targets))
         }
+        $($crate::__entities!(@rules $name $targets);)*
+    };
+    (@targets ($($backend:ident),* $(,)?)) => {
+        $crate::Targets::of(&[$($crate::__entities!(@backend $backend)),*])
+    };
+    (@rules $name:ident ($($backend:ident),* $(,)?)) => {
+        $(const _: () = $crate::__entities!(@rule $name $backend);)*
+    };
+    (@rule $name:ident sqlite) => { <$name::Entity as $crate::__private::BackendRules<()>>::SQLITE };
+    (@rule $name:ident postgres) => { <$name::Entity as $crate::__private::BackendRules<()>>::POSTGRES };
+    (@rule $name:ident mysql) => { <$name::Entity as $crate::__private::BackendRules<()>>::MYSQL };
+    (@rule $name:ident $other:ident) => { () };
+    (@backend sqlite) => { $crate::Backend::Sqlite };
+    (@backend postgres) => { $crate::Backend::Postgres };
+    (@backend mysql) => { $crate::Backend::MySql };
+    (@backend $other:ident) => {
+        ::core::compile_error!(::core::concat!(
+            "unknown backend `", ::core::stringify!($other), "` in `targets(..)`; expected `sqlite`, `postgres` or `mysql`"
+        ))
     };
 }
 

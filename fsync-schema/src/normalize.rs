@@ -9,6 +9,7 @@ use crate::model::{
     Action, Backend, Check, Column, ColumnType, DefaultValue, ForeignKey, Index, Schema, SqlTypes,
     Table, Unique,
 };
+use crate::naming;
 use crate::render;
 
 /// `schema` as `backend` sees it, for [`compare`]:
@@ -20,9 +21,9 @@ use crate::render;
 ///   `backend` ([`canonical_default`]); `NULL` defaults are dropped;
 /// - primary-key columns are NOT NULL;
 /// - names the backend makes up or forgets are dropped: unique and foreign-key
-///   names on SQLite, PostgreSQL's `<table>_<columns>_key` and MySQL's
-///   first-column names for unnamed uniques; foreign keys get their constraint
-///   name on PostgreSQL and MySQL;
+///   names on SQLite, and the names [`naming::unique`] gives unnamed uniques
+///   (the backend's own); foreign keys get their [`naming::foreign_key`] name
+///   on PostgreSQL and MySQL;
 /// - on MySQL, unique indexes become unique constraints (MySQL has no
 ///   difference) and NO ACTION becomes RESTRICT (the same in InnoDB);
 /// - uniques and foreign keys are sorted by columns, indexes by name, and
@@ -34,6 +35,7 @@ pub fn comparable(schema: &Schema, backend: Backend) -> Schema {
             .iter()
             .map(|table| comparable_table(table, backend))
             .collect(),
+        targets: schema.targets,
     }
 }
 
@@ -52,25 +54,18 @@ fn comparable_table(table: &Table, backend: Backend) -> Table {
                 columns: index.columns.clone(),
             });
         } else {
-            indexes.push(index.clone());
+            let mut index = index.clone();
+            // Only MySQL indexes a prefix; the others index the whole column.
+            if backend != Backend::MySql {
+                index.prefixes.clear();
+            }
+            indexes.push(index);
         }
     }
     for unique in &mut uniques {
-        let implied = match (backend, &unique.name) {
-            (_, None) | (Backend::Sqlite, _) => true,
-            (Backend::Postgres, Some(name)) => {
-                *name == format!("{}_{}_key", table.name, unique.columns.join("_"))
-            }
-            (Backend::MySql, Some(name)) => {
-                let first = unique.columns.first().map_or("", String::as_str);
-                name.strip_prefix(first).is_some_and(|rest| {
-                    rest.is_empty()
-                        || rest
-                            .strip_prefix('_')
-                            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-                })
-            }
-        };
+        let implied = unique.name.as_deref().is_none_or(|name| {
+            naming::is_unique_default(&table.name, &unique.columns, name, backend)
+        });
         if implied {
             unique.name = None;
         }
@@ -85,7 +80,7 @@ fn comparable_table(table: &Table, backend: Backend) -> Table {
             let mut fk = fk.clone();
             fk.name = match backend {
                 Backend::Sqlite => None,
-                _ => Some(fk.constraint_name(&table.name)),
+                _ => Some(naming::foreign_key(&table.name, &fk)),
             };
             if backend == Backend::MySql {
                 for action in [&mut fk.on_delete, &mut fk.on_update] {

@@ -757,15 +757,9 @@ pub fn source(entities: &[Entity], backend: Backend, command: &str) -> Pulled {
         .iter()
         .map(|e| format!("    pub mod {};\n", ident(&e.module)))
         .collect();
-    let body = format!("fsync_schema::entities! {{\n{modules}}}\n");
-    files.push((
-        "mod.rs".to_owned(),
-        format!(
-            "{header}\n\n// TARGETS: this schema was read from {} (`{backend_name}`). When \
-             `entities!` takes a `targets(..);` line, `pull` writes `targets({backend_name});` here.\n{body}",
-            backend_label(backend)
-        ),
-    ));
+    // The schema targets the backend it was read from.
+    let body = format!("fsync_schema::entities! {{\n    targets({backend_name});\n{modules}}}\n");
+    files.push(("mod.rs".to_owned(), format!("{header}\n\n{body}")));
     Pulled { backend, files }
 }
 

@@ -588,6 +588,7 @@ impl Reader {
                 name: index_name.clone(),
                 columns,
                 unique: create.unique,
+                prefixes: Default::default(),
             });
             self.docs
                 .locations

@@ -4,8 +4,9 @@
 //! [`ColumnValue`], at the field's span: an unsupported type is an error on the
 //! field, and type aliases or user types work as well as the built-in ones.
 
-use crate::model::{ColumnType, DefaultKind};
+use crate::model::ColumnType;
 use crate::text_enum::TextVariant;
+use crate::validate::{DefaultRef, Need};
 use sea_orm::sea_query::{self, ArrayType, ValueType};
 
 /// A non-null Rust type that a column can store, with its logical type.
@@ -93,27 +94,10 @@ pub const DECIMAL_PRECISION: u32 = 28;
 /// The scale of a `Decimal` field without `scale = ..`.
 pub const DECIMAL_SCALE: u32 = 10;
 
-/// A typed rule that the derive checks at compile time (see
-/// [`validate::requirements`](crate::validate::requirements)).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Need<'a> {
-    NotNull,
-    Nullable,
-    Integer,
-    /// A default of this kind, with its text (for text defaults) and value
-    /// (for integer defaults).
-    Default(DefaultKind, &'a str, i64),
-    /// The column is in a primary key, an index or a foreign key.
-    Keyable,
-    /// The field declares `max_len`: it must hold text.
-    MaxLen,
-    /// The field declares `precision` or `scale`: it must hold a decimal.
-    Decimal,
-}
-
-/// Why column type `T` fails `need`, or `None` when it meets it. A `const fn`,
-/// so the derive evaluates it at compile time; it applies the same rules as
-/// [`Requirement::check`](crate::validate::Requirement::check).
+/// Why column type `T` fails `need`, or `None` when it meets it: the model's
+/// [`Need::unmet`] (the one definition of the typed rules), and for a text
+/// enum's default, whether it is a value of the enum. A `const fn`, so the
+/// derive evaluates it at compile time.
 ///
 /// `max_len` is the field's `max_len` (0 when it has none): a text column
 /// with one is a `string(max_len)` column.
@@ -122,68 +106,16 @@ pub const fn unmet<T: ColumnValue>(need: Need<'_>, max_len: u32) -> Option<&'sta
         (ColumnType::Text, 1..) => ColumnType::String(max_len),
         (ty, _) => ty,
     };
-    match need {
-        Need::MaxLen if !matches!(T::COLUMN_TYPE, ColumnType::Text) => Some(
-            "`max_len` needs a text column (a `String` or a text enum); remove it or change the field's type",
-        ),
-        Need::Decimal if !matches!(T::COLUMN_TYPE, ColumnType::Decimal(..)) => Some(
-            "`precision` and `scale` need a decimal column (a `Decimal`); remove them or change the field's type",
-        ),
-        Need::Keyable if !ty.is_keyable() => Some(
-            "a text, blob or JSON column cannot be part of a primary key, an index or a foreign key (MySQL indexes only a prefix of it); give a `String` field `max_len = n` to make it string(n)",
-        ),
-        Need::Default(DefaultKind::Int, _, value)
-            if ty.accepts_kind(DefaultKind::Int, 0) && !ty.int_in_range(value) =>
+    if let Some(message) = need.unmet(ty, T::NULLABLE) {
+        return Some(message);
+    }
+    match (need, T::TEXT_VARIANTS) {
+        (Need::Default(DefaultRef::Text(text)), Some(variants))
+            if !crate::text_enum::accepts(variants, text) =>
         {
             Some(
-                "this default is out of the column's range (i16 or i32); write a smaller value or widen the field's type",
+                "this default is not a value of the enum; write the text of a variant: its snake_case name, its `rename`, or its `prefix` and a value",
             )
-        }
-        Need::NotNull if T::NULLABLE => Some(
-            "a primary key column cannot be nullable; make the field a plain type instead of an `Option<_>`",
-        ),
-        Need::Nullable if !T::NULLABLE => Some(
-            "`set_null` needs a nullable column; make the field an `Option<_>` or choose another action",
-        ),
-        Need::Integer if !ty.is_integer() => Some(
-            "`autoincrement` needs an integer column; make the field an i16, i32 or i64, or remove `autoincrement`",
-        ),
-        Need::Default(kind, text, _) => {
-            if !ty.accepts_kind(kind, char_count(text)) {
-                return Some(match kind {
-                    DefaultKind::Int => {
-                        "an integer default needs an integer or float column; write a default of the column's type"
-                    }
-                    DefaultKind::Float => {
-                        "a float default needs an f32 or f64 column; write a default of the column's type"
-                    }
-                    DefaultKind::Bool => {
-                        "a boolean default needs a bool column; write a default of the column's type"
-                    }
-                    DefaultKind::Text => match ty {
-                        ColumnType::String(_) => {
-                            "this default is longer than the column's `max_len`; shorten it or raise `max_len`"
-                        }
-                        _ => {
-                            "a string default needs a String, text enum, JSON, date or time column; write a default of the column's type"
-                        }
-                    },
-                    DefaultKind::CurrentTimestamp => {
-                        "`current_timestamp` needs a date-time column (NaiveDateTime or DateTime<Utc>)"
-                    }
-                    DefaultKind::Sql => "this default does not fit the column's type",
-                });
-            }
-            match (kind, T::TEXT_VARIANTS) {
-                (DefaultKind::Text, Some(variants))
-                    if !crate::text_enum::accepts(variants, text) =>
-                {
-                    Some(
-                        "this default is not a value of the enum; write the text of a variant: its snake_case name, its `rename`, or its `prefix` and a value",
-                    )
-                }
-                _ => None,
-            }
         }
         _ => None,
     }
@@ -215,17 +147,4 @@ pub fn sea_orm_column_type(ty: ColumnType) -> sea_orm::ColumnType {
 /// The `sea_query` array type of a column type `T` (for `ModelTrait::get_value_type`).
 pub fn array_type<T: ColumnValue>() -> ArrayType {
     <T as ValueType>::array_type()
-}
-
-/// The number of characters of UTF-8 `text`, in a `const fn`.
-const fn char_count(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let (mut i, mut count) = (0, 0);
-    while i < bytes.len() {
-        if bytes[i] & 0b1100_0000 != 0b1000_0000 {
-            count += 1;
-        }
-        i += 1;
-    }
-    count
 }

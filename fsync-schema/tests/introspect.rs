@@ -10,7 +10,7 @@ use common::{TestDb, execute, server_url};
 use fsync_schema::compare::{Finding, Sides, compare_with};
 use fsync_schema::introspect;
 use fsync_schema::{
-    Action, Backend, Column, ColumnType as T, DefaultValue, ForeignKey, Schema, Table,
+    Action, Backend, Column, ColumnType as T, DefaultValue, ForeignKey, Index, Schema, Table,
 };
 
 /// Tables shaped like the file-sync entities, plus a composite key, a named
@@ -27,7 +27,9 @@ fn sample() -> Schema {
         .primary_key(["id"])
         .unique(None, ["uuid"])
         .foreign_key(ForeignKey::new(["parent_id"], "entry", ["id"]).on_delete(Action::Cascade))
-        .index("idx_entry_parent", ["parent_id"], false);
+        .index("idx_entry_parent", ["parent_id"], false)
+        // A text column indexed by a prefix on MySQL, whole elsewhere.
+        .index_def(Index::new("idx_entry_name", ["kind", "name"]).prefix("name", 191));
     let conduit = Table::new("sync_conduit")
         .column_def(Column::new("id", T::Integer).autoincrement())
         .column_def(Column::new("source_entry_id", T::Integer))

@@ -425,6 +425,7 @@ fn build(names: &[&str], plans: &[TablePlan]) -> Schema {
                 name,
                 columns,
                 unique: index.unique,
+                prefixes: Default::default(),
             });
         }
         for (f, plan) in plan.foreign_keys.iter().enumerate() {
@@ -501,7 +502,7 @@ async fn round_trip(backend: Backend, url: &str, schema: &Schema) -> Result<(), 
     let actual = outcome.map_err(|error| {
         TestCaseError::fail(format!(
             "{error}\n--- rendered ---\n{}",
-            render::schema_sql(schema, backend)
+            render::schema_statements(schema, backend).join(";\n")
         ))
     })?;
     closed.map_err(TestCaseError::fail)?;
@@ -519,7 +520,7 @@ async fn round_trip(backend: Backend, url: &str, schema: &Schema) -> Result<(), 
             .map(|f| format!("  {f}"))
             .collect::<Vec<_>>()
             .join("\n"),
-        render::schema_sql(schema, backend)
+        render::schema_statements(schema, backend).join(";\n")
     );
     #[cfg(feature = "pull")]
     pulled_back(backend, &actual)?;

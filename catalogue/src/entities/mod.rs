@@ -3,6 +3,7 @@
 mod types;
 
 fsync_schema::entities! {
+    targets(sqlite, postgres);
     pub mod genre;
     pub mod author;
     pub mod book;

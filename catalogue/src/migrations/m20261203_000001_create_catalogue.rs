@@ -46,7 +46,8 @@ pub fn steps() -> Vec<Step> {
                 .column_def(Column::new("id", ColumnType::Integer).autoincrement())
                 .column_def(Column::new("name", ColumnType::Text))
                 .column_def(Column::new("born", ColumnType::Integer).nullable())
-                .primary_key(["id"]),
+                .primary_key(["id"])
+                .index("idx_author_name", ["name"], false),
         ),
         Step::CreateTable(
             Table::new("book")

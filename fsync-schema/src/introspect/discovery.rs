@@ -96,12 +96,13 @@ async fn sqlite_schema(db: &DatabaseConnection) -> Result<Schema, IntrospectErro
                     name: index.index_name.clone(),
                     columns: index.columns.clone(),
                     unique: index.unique,
+                    prefixes: Default::default(),
                 });
             }
         }
         tables.push(table);
     }
-    Ok(Schema { tables })
+    Ok(Schema::new(tables))
 }
 
 // PostgreSQL ---------------------------------------------------------------
@@ -177,7 +178,7 @@ async fn postgres_schema(db: &DatabaseConnection) -> Result<Schema, IntrospectEr
         }
         tables.push(table);
     }
-    Ok(Schema { tables })
+    Ok(Schema::new(tables))
 }
 
 // MySQL / MariaDB ----------------------------------------------------------
@@ -221,6 +222,12 @@ async fn mysql_schema(db: &DatabaseConnection) -> Result<Schema, IntrospectError
                 name: index.name.clone(),
                 unique: index.unique,
                 columns: index.parts.iter().map(|p| p.column.clone()).collect(),
+                // Prefix lengths: MySQL's alone.
+                prefixes: index
+                    .parts
+                    .iter()
+                    .filter_map(|p| Some((p.column.clone(), p.sub_part?)))
+                    .collect(),
             })
             .collect();
         tables.push(mysql::table(
@@ -230,5 +237,5 @@ async fn mysql_schema(db: &DatabaseConnection) -> Result<Schema, IntrospectError
             indexes,
         ));
     }
-    Ok(Schema { tables })
+    Ok(Schema::new(tables))
 }

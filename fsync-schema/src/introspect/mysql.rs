@@ -18,6 +18,8 @@ pub(super) struct MyIndex {
     pub(super) unique: bool,
     /// Column names, or expressions for the parts of a functional index.
     pub(super) columns: Vec<String>,
+    /// The prefix length of each column indexed by a prefix only.
+    pub(super) prefixes: std::collections::BTreeMap<String, u32>,
 }
 
 /// The model's table from its parsed columns, foreign keys and indexes:
@@ -64,6 +66,7 @@ pub(super) fn table(
                     name: index.name,
                     columns,
                     unique: false,
+                    prefixes: index.prefixes,
                 });
             }
         }
@@ -181,7 +184,7 @@ fn indexes_query(system: &SystemInfo) -> String {
         "NULL"
     };
     format!(
-        "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, {expression} \
+        "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, {expression}, SUB_PART \
          FROM information_schema.STATISTICS \
          WHERE TABLE_SCHEMA = ? \
          ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"
@@ -249,9 +252,14 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
                 name,
                 unique: row.try_get_by_index::<i64>(2)? == 0,
                 columns: Vec::new(),
+                prefixes: Default::default(),
             });
         }
         let index = indexes.last_mut().expect("pushed above");
+        let sub_part: Option<i64> = row.try_get_by_index(5)?;
+        if let (Some(column), Some(length)) = (&column, sub_part) {
+            index.prefixes.insert(column.clone(), length as u32);
+        }
         index.columns.extend(column.or(expression));
     }
 
@@ -282,10 +290,10 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
         foreign_key.ref_columns.push(row.try_get_by_index(4)?);
     }
 
-    let tables = names
+    let tables: Vec<Table> = names
         .iter()
         .zip(parts)
         .map(|(name, parts)| table(name, &parts.columns, parts.foreign_keys, parts.indexes))
         .collect();
-    Ok(Schema { tables })
+    Ok(Schema::new(tables))
 }

@@ -124,6 +124,7 @@ pub(super) fn place_indexes(table: &mut Table, indexes: &PgIndexes) {
                 name: index_name.clone(),
                 columns: index.columns.clone(),
                 unique: index.unique,
+                prefixes: Default::default(),
             });
         }
     }
@@ -242,5 +243,5 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
         foreign_key.columns.push(row.try_get_by_index(3)?);
         foreign_key.ref_columns.push(row.try_get_by_index(4)?);
     }
-    Ok(Schema { tables })
+    Ok(Schema::new(tables))
 }

@@ -204,6 +204,7 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
                         name: index_name.clone(),
                         columns: Vec::new(),
                         unique: row.try_get_by_index::<i64>(2)? != 0,
+                        prefixes: Default::default(),
                     });
                 }
                 last = Some((at, index_name, constraint));
@@ -217,5 +218,5 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
         };
         columns.extend(column);
     }
-    Ok(Schema { tables })
+    Ok(Schema::new(tables))
 }

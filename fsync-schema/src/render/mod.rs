@@ -5,8 +5,10 @@
 //! would; PostgreSQL and MySQL get their native types.
 
 use crate::model::{
-    Action, Backend, Check, Column, ColumnType, DefaultValue, ForeignKey, Index, Schema, Table,
+    Action, Backend, Column, ColumnType, DefaultValue, ForeignKey, Index, NotTargeted, Schema,
+    Table,
 };
+use crate::naming;
 use sea_query::{
     Alias, ColumnDef, Expr, ForeignKeyAction, IndexCreateStatement, IndexDropStatement, Keyword,
     MysqlQueryBuilder, PostgresQueryBuilder, SchemaStatementBuilder, SqliteQueryBuilder,
@@ -115,15 +117,7 @@ fn inline_primary_key(table: &Table, column: &Column) -> bool {
     table.primary_key.len() == 1 && table.primary_key[0] == column.name
 }
 
-/// Whether `table` has an unnamed single-column UNIQUE on `column` (rendered inline).
-fn inline_unique(table: &Table, column: &Column) -> bool {
-    table
-        .uniques
-        .iter()
-        .any(|u| u.name.is_none() && u.columns.len() == 1 && u.columns[0] == column.name)
-}
-
-/// The column definition, with the constraints that belong inline.
+/// The column definition, with the primary key inline when it is the only key column.
 pub fn column_def(table: &Table, column: &Column, backend: Backend) -> ColumnDef {
     let mut def = ColumnDef::new(Alias::new(&column.name));
     def.custom(Alias::new(sql_type(column, backend)));
@@ -148,13 +142,12 @@ pub fn column_def(table: &Table, column: &Column, backend: Backend) -> ColumnDef
             }
         }
     }
-    if inline_unique(table, column) {
-        def.unique_key();
-    }
     def
 }
 
-/// `CREATE TABLE` for `table` on `backend` (indexes come from [`create_indexes`]).
+/// `CREATE TABLE` for `table` on `backend` (indexes come from [`create_indexes`]),
+/// every UNIQUE, foreign key and CHECK under its [`naming`] name (SQLite drops
+/// foreign-key names; primary keys keep the backend's own name).
 pub fn create_table(table: &Table, backend: Backend) -> TableCreateStatement {
     let mut create = sea_query::Table::create();
     create.table(Alias::new(&table.name));
@@ -169,17 +162,8 @@ pub fn create_table(table: &Table, backend: Backend) -> TableCreateStatement {
         create.primary_key(&mut key);
     }
     for unique in &table.uniques {
-        let inline = unique.name.is_none()
-            && unique.columns.len() == 1
-            && table.column(&unique.columns[0]).is_some();
-        if inline {
-            continue;
-        }
         let mut index = sea_query::Index::create();
-        index.unique();
-        if let Some(name) = &unique.name {
-            index.name(name);
-        }
+        index.unique().name(naming::unique(table, unique, backend));
         for name in &unique.columns {
             index.col(Alias::new(name));
         }
@@ -191,7 +175,7 @@ pub fn create_table(table: &Table, backend: Backend) -> TableCreateStatement {
             // but drops it again when another index could serve; an explicit one
             // stays, so that dropping an unrelated index never breaks the key.
             let mut index = sea_query::Index::create();
-            index.name(foreign_key.constraint_name(&table.name));
+            index.name(naming::foreign_key(&table.name, foreign_key));
             for name in &foreign_key.columns {
                 index.col(Alias::new(name));
             }
@@ -200,17 +184,12 @@ pub fn create_table(table: &Table, backend: Backend) -> TableCreateStatement {
         create.foreign_key(&mut foreign_key_create(table, foreign_key, backend));
     }
     for check in &table.checks {
-        create.check(check_expr(check));
+        create.check(sea_query::Check::named(
+            Alias::new(naming::check(&table.name, check)),
+            Expr::cust(check.expr.clone()),
+        ));
     }
     create
-}
-
-fn check_expr(check: &Check) -> sea_query::Check {
-    let expr = Expr::cust(check.expr.clone());
-    match &check.name {
-        Some(name) => sea_query::Check::named(Alias::new(name), expr),
-        None => expr.into(),
-    }
 }
 
 /// The `FOREIGN KEY` clause of `foreign_key` (SQLite ignores its name).
@@ -221,7 +200,7 @@ pub fn foreign_key_create(
 ) -> sea_query::ForeignKeyCreateStatement {
     let mut create = sea_query::ForeignKey::create();
     if backend != Backend::Sqlite {
-        create.name(foreign_key.constraint_name(&table.name));
+        create.name(naming::foreign_key(&table.name, foreign_key));
     }
     create.from_tbl(Alias::new(&table.name));
     for name in &foreign_key.columns {
@@ -240,12 +219,16 @@ pub fn foreign_key_create(
     create
 }
 
-/// `CREATE INDEX` for one index of `table`.
-pub fn create_index(table: &Table, index: &Index) -> IndexCreateStatement {
+/// `CREATE INDEX` for one index of `table` on `backend`. Prefix lengths are
+/// MySQL's alone: the other backends index the whole column.
+pub fn create_index(table: &Table, index: &Index, backend: Backend) -> IndexCreateStatement {
     let mut create = sea_query::Index::create();
     create.name(&index.name).table(Alias::new(&table.name));
     for name in &index.columns {
-        create.col(Alias::new(name));
+        match index.prefix_of(name) {
+            Some(chars) if backend == Backend::MySql => create.col((Alias::new(name), chars)),
+            _ => create.col(Alias::new(name)),
+        };
     }
     if index.unique {
         create.unique();
@@ -253,12 +236,12 @@ pub fn create_index(table: &Table, index: &Index) -> IndexCreateStatement {
     create
 }
 
-/// `CREATE INDEX` for every index of `table`, in declaration order.
-pub fn create_indexes(table: &Table) -> Vec<IndexCreateStatement> {
+/// `CREATE INDEX` for every index of `table` on `backend`, in declaration order.
+pub fn create_indexes(table: &Table, backend: Backend) -> Vec<IndexCreateStatement> {
     table
         .indexes
         .iter()
-        .map(|index| create_index(table, index))
+        .map(|index| create_index(table, index, backend))
         .collect()
 }
 
@@ -288,14 +271,16 @@ pub fn build(statement: &impl SchemaStatementBuilder, backend: Backend) -> Strin
 pub fn table_statements(table: &Table, backend: Backend) -> Vec<String> {
     let mut statements = vec![build(&create_table(table, backend), backend)];
     statements.extend(
-        create_indexes(table)
+        create_indexes(table, backend)
             .iter()
             .map(|index| build(index, backend)),
     );
     statements
 }
 
-/// Every statement that builds `schema`: tables in foreign-key order, then indexes.
+/// Every statement that builds `schema`: tables in foreign-key order, then
+/// indexes. Renders for any backend; tools call [`Schema::check_target`]
+/// first (as [`schema_sql`] does).
 pub fn schema_statements(schema: &Schema, backend: Backend) -> Vec<String> {
     let tables = schema.in_dependency_order();
     let mut statements: Vec<String> = tables
@@ -304,7 +289,7 @@ pub fn schema_statements(schema: &Schema, backend: Backend) -> Vec<String> {
         .collect();
     for table in tables {
         statements.extend(
-            create_indexes(table)
+            create_indexes(table, backend)
                 .iter()
                 .map(|index| build(index, backend)),
         );
@@ -312,12 +297,14 @@ pub fn schema_statements(schema: &Schema, backend: Backend) -> Vec<String> {
     statements
 }
 
-/// The whole schema as one SQL script, one statement per line.
-pub fn schema_sql(schema: &Schema, backend: Backend) -> String {
-    schema_statements(schema, backend)
+/// The whole schema as one SQL script, one statement per line; an error when
+/// the schema does not target `backend` ([`Schema::check_target`]).
+pub fn schema_sql(schema: &Schema, backend: Backend) -> Result<String, NotTargeted> {
+    schema.check_target(backend)?;
+    Ok(schema_statements(schema, backend)
         .into_iter()
         .map(|statement| statement + ";\n")
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]

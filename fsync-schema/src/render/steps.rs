@@ -6,6 +6,7 @@
 //! recreate the indexes). Running them is `migration`'s job.
 
 use crate::model::{Backend, Check, Column, Table, Unique};
+use crate::naming;
 use crate::render;
 use crate::step::{Change, Step};
 use sea_query::{Alias, IntoIden};
@@ -14,10 +15,8 @@ use sea_query::{Alias, IntoIden};
 pub fn needs_sqlite_rebuild(step: &Step) -> bool {
     match step {
         Step::AlterTable { table, changes } => {
-            let before = match step.inverse() {
-                Step::AlterTable { table, .. } => table,
-                _ => unreachable!("the inverse of an alter is an alter"),
-            };
+            let before = fsync_schema_model::step::table_before(table, changes)
+                .unwrap_or_else(|error| panic!("{error}"));
             changes
                 .iter()
                 .any(|change| !sqlite_alters(change, &before, table))
@@ -75,7 +74,10 @@ pub fn statements(step: &Step, backend: Backend) -> Vec<String> {
         Step::RenameTable { from, table } => rename_table(from, table, backend),
         Step::CreateIndex { table, index } => {
             let owner = Table::new(table);
-            vec![render::build(&render::create_index(&owner, index), backend)]
+            vec![render::build(
+                &render::create_index(&owner, index, backend),
+                backend,
+            )]
         }
         Step::DropIndex { table, index } => {
             let owner = Table::new(table);
@@ -109,7 +111,10 @@ fn rename_table(from: &str, table: &Table, backend: Backend) -> Vec<String> {
     match backend {
         Backend::Sqlite => {}
         Backend::Postgres => {
-            let mut renames = vec![(format!("{from}_pkey"), format!("{}_pkey", table.name))];
+            let mut renames: Vec<(String, String)> = naming::primary_key(from, backend)
+                .zip(naming::primary_key(&table.name, backend))
+                .into_iter()
+                .collect();
             for unique in table.uniques.iter().filter(|u| u.name.is_none()) {
                 renames.push((
                     unique_name(&old, unique, backend),
@@ -117,7 +122,10 @@ fn rename_table(from: &str, table: &Table, backend: Backend) -> Vec<String> {
                 ));
             }
             for fk in table.foreign_keys.iter().filter(|f| f.name.is_none()) {
-                renames.push((fk.constraint_name(from), fk.constraint_name(&table.name)));
+                renames.push((
+                    naming::foreign_key(from, fk),
+                    naming::foreign_key(&table.name, fk),
+                ));
             }
             for check in table.checks.iter().filter(|c| c.name.is_none()) {
                 renames.push((check_name(&old, check), check_name(table, check)));
@@ -132,8 +140,8 @@ fn rename_table(from: &str, table: &Table, backend: Backend) -> Vec<String> {
             // MySQL renames no constraint: drop and add again under the new name.
             for fk in table.foreign_keys.iter().filter(|f| f.name.is_none()) {
                 let (old_name, new_name) = (
-                    q(&fk.constraint_name(from)),
-                    q(&fk.constraint_name(&table.name)),
+                    q(&naming::foreign_key(from, fk)),
+                    q(&naming::foreign_key(&table.name, fk)),
                 );
                 out.push(format!("ALTER TABLE {t} DROP FOREIGN KEY {old_name}"));
                 out.push(format!(
@@ -174,23 +182,14 @@ fn bare_column(table: &Table, column: &Column, backend: Backend) -> String {
         .map_or(sql.clone(), |(_, column)| column.to_owned())
 }
 
-/// The constraint name a backend gives an unnamed UNIQUE (so that it can be dropped).
+/// The constraint name of `unique` on `backend` (see [`naming::unique`]).
 fn unique_name(table: &Table, unique: &Unique, backend: Backend) -> String {
-    match (&unique.name, backend) {
-        (Some(name), _) => name.clone(),
-        (None, Backend::MySql) => unique.columns[0].clone(),
-        (None, _) => format!("{}_{}_key", table.name, unique.columns.join("_")),
-    }
+    naming::unique(table, unique, backend)
 }
 
-/// The constraint name of a CHECK on PostgreSQL and MySQL.
+/// The constraint name of a CHECK (see [`naming::check`]).
 pub fn check_name(table: &Table, check: &Check) -> String {
-    check.name.clone().unwrap_or_else(|| {
-        let hash = check.expr.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-        });
-        format!("ck_{}_{:08x}", table.name, hash as u32)
-    })
+    naming::check(&table.name, check)
 }
 
 fn alter_statements(table: &Table, change: &Change, backend: Backend) -> Vec<String> {
@@ -231,14 +230,14 @@ fn alter_statements(table: &Table, change: &Change, backend: Backend) -> Vec<Str
             }
             // The explicit index that `render::create_table` also gives MySQL foreign keys.
             let columns: Vec<String> = fk.columns.iter().map(|c| q(c)).collect();
-            let name = q(&fk.constraint_name(&table.name));
+            let name = q(&naming::foreign_key(&table.name, fk));
             vec![
                 alter(format!("ADD KEY {name} ({})", columns.join(", "))),
                 add,
             ]
         }
         Change::DropForeignKey(fk) => {
-            let name = q(&fk.constraint_name(&table.name));
+            let name = q(&naming::foreign_key(&table.name, fk));
             match backend {
                 Backend::MySql => vec![
                     alter(format!("DROP FOREIGN KEY {name}")),
@@ -261,12 +260,9 @@ fn alter_statements(table: &Table, change: &Change, backend: Backend) -> Vec<Str
         Change::SetPrimaryKey { from, to } => {
             let mut out = Vec::new();
             if !from.is_empty() {
-                out.push(match backend {
-                    Backend::MySql => alter("DROP PRIMARY KEY".to_owned()),
-                    _ => alter(format!(
-                        "DROP CONSTRAINT {}",
-                        q(&format!("{}_pkey", table.name))
-                    )),
+                out.push(match naming::primary_key(&table.name, backend) {
+                    Some(name) => alter(format!("DROP CONSTRAINT {}", q(&name))),
+                    None => alter("DROP PRIMARY KEY".to_owned()),
                 });
             }
             if !to.is_empty() {
@@ -338,6 +334,13 @@ fn sqlite_rebuild(after: &Table, changes: &[Change]) -> Vec<String> {
     let backend = Backend::Sqlite;
     let temporary = format!("__fsync_new_{}", after.name);
     let mut new_table = after.clone();
+    // Names as the table will be called, not after the temporary name.
+    for unique in &mut new_table.uniques {
+        unique.name = Some(naming::unique(after, unique, backend));
+    }
+    for check in &mut new_table.checks {
+        check.name = Some(naming::check(&after.name, check));
+    }
     new_table.name = temporary.clone();
     let create = render::build(&render::create_table(&new_table, backend), backend);
 
@@ -387,7 +390,7 @@ fn sqlite_rebuild(after: &Table, changes: &[Change]) -> Vec<String> {
         ),
     ];
     out.extend(
-        render::create_indexes(after)
+        render::create_indexes(after, backend)
             .iter()
             .map(|index| render::build(index, backend)),
     );

@@ -5,8 +5,6 @@ pub struct Model {
     pub id: i32,
     #[schema(max_len = 0)]
     pub name: String,
-    #[schema(max_len = 20000)]
-    pub note: String,
 }
 
 fn main() {}

@@ -1,9 +1,13 @@
-#[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
-#[schema(table = "entry", index(name = "idx_entry_name", columns(name)))]
-pub struct Model {
-    #[schema(primary_key)]
-    pub id: i32,
-    pub name: String,
+fsync_schema::entities! {
+    mod entry {
+        #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+        #[schema(table = "entry", index(name = "idx_entry_name", columns(name)))]
+        pub struct Model {
+            #[schema(primary_key)]
+            pub id: i32,
+            pub name: String,
+        }
+    }
 }
 
 fn main() {}
