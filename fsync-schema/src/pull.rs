@@ -546,7 +546,17 @@ impl Entity {
         }
         for index in &table.indexes {
             let index_name = &index.name;
-            let columns = index.columns.iter().map(|c| self.field_ident(c));
+            // A column indexed by a prefix (MySQL) is written `name(191)`.
+            let columns = index.columns.iter().map(|c| {
+                let field = self.field_ident(c);
+                match index.prefix_of(c) {
+                    Some(chars) => {
+                        let chars = proc_macro2::Literal::u32_unsuffixed(chars);
+                        quote!(#field(#chars))
+                    }
+                    None => quote!(#field),
+                }
+            });
             let unique = index.unique.then(|| quote!(, unique));
             container.push(quote!(index(name = #index_name, columns(#(#columns),*) #unique)));
         }
