@@ -1,6 +1,7 @@
 //! The fsync-schema command set as a library, for any crate's entities and
 //! migrations: `gen-migration [--check]`, `check-docs`, `docs [--check]`,
-//! `diff`, `migrate up|down|status|fresh|refresh|reset` and `schema sql`.
+//! `diff`, `migrate up|down|status|fresh|refresh|reset|baseline`, `schema sql`
+//! and `pull`.
 //!
 //! A crate adopts the whole tool set with one binary, the way
 //! sea-orm-migration's `cli::run_cli(Migrator)` gives its commands:
@@ -29,6 +30,7 @@ pub mod files;
 pub mod gen_migration;
 pub mod migrate;
 mod project;
+pub mod pull;
 pub mod schema;
 
 pub use project::{Migrations, Project};
@@ -53,6 +55,8 @@ pub enum Command {
     Diff(diff::Args),
     /// Run the migrations.
     Migrate(migrate::Args),
+    /// Write the annotated entities of a live database, for adopting it.
+    Pull(pull::Args),
     /// Print the schema of the entities.
     Schema {
         #[command(subcommand)]
@@ -94,6 +98,7 @@ impl Project {
             Command::Docs(args) => docs::run(self, args),
             Command::Diff(args) => diff::run(self, args),
             Command::Migrate(args) => migrate::run(self, args),
+            Command::Pull(args) => pull::run(self, args),
             Command::Schema { command } => schema::run(self, command),
         };
         match result {

@@ -6,10 +6,12 @@
 //! and ends with a one-line summary.
 
 use crate::{CommandResult, Project, database};
+use fsync_schema::baseline::BaselineError;
 use fsync_schema::connect::{self, ConnectError, ConnectSettings, Target};
 use fsync_schema::migration::{
     Command as Run, MigrateError, Plan, Progress, RunReport, StatusReport, command_name,
 };
+use sea_orm::DatabaseConnection;
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -41,7 +43,7 @@ pub enum Format {
 }
 
 /// The migrate commands.
-#[derive(clap::Subcommand, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(clap::Subcommand, Clone, Debug, PartialEq, Eq)]
 pub enum MigrateCommand {
     /// Apply pending migrations (the default).
     Up {
@@ -82,6 +84,13 @@ pub enum MigrateCommand {
         /// Drop tables and columns even when they hold rows.
         #[arg(long)]
         force: bool,
+    },
+    /// Record an existing database as migrated up to a migration, without
+    /// running anything, once it matches what the migrations build.
+    Baseline {
+        /// The last migration the database already has, e.g. `m20250315_000001_create_sync_tables`.
+        #[arg(long)]
+        to: String,
     },
 }
 
@@ -137,8 +146,39 @@ pub fn run(project: &Project, args: Args) -> CommandResult {
         lock_timeout,
         json,
     };
-    crate::runtime()?.block_on(migrate(project, &options, command))?;
-    Ok(ExitCode::SUCCESS)
+    crate::runtime()?.block_on(migrate(project, &options, command))
+}
+
+/// `migrate baseline --to NAME`: exit code 1 with the drift printed when the
+/// database is not what the migrations build.
+async fn baseline(
+    project: &Project,
+    db: &DatabaseConnection,
+    to: &str,
+) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    match project.migrations()?.baseline(db, to).await {
+        Ok(done) => {
+            println!("the database matches the migrations up to {to}");
+            for name in &done.already_applied {
+                println!("already applied {name}");
+            }
+            for name in &done.recorded {
+                println!("recorded {name} as applied (not run)");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(BaselineError::Drift { findings, .. }) => {
+            for finding in &findings {
+                println!("{finding}");
+            }
+            println!(
+                "{} difference(s) between the database and the migrations up to {to}; nothing was recorded",
+                findings.len()
+            );
+            Ok(ExitCode::FAILURE)
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 struct Options {
@@ -153,10 +193,24 @@ async fn migrate(
     project: &Project,
     options: &Options,
     command: MigrateCommand,
-) -> Result<(), Box<dyn std::error::Error>> {
+) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let migrations = project.migrations()?;
     let (command, dry_run, force) = match command {
-        MigrateCommand::Status => return status(project, options).await,
+        MigrateCommand::Status => {
+            status(project, options).await?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        MigrateCommand::Baseline { to } => {
+            let settings = ConnectSettings::migrate(options.connect_timeout);
+            let db = connect::connect(&options.url, &settings).await?;
+            let backend = fsync_schema::migration::backend_of(
+                sea_orm::ConnectionTrait::get_database_backend(&db),
+            );
+            project.schema().check_target(backend)?;
+            let code = baseline(project, &db, &to).await;
+            let _ = db.close().await;
+            return code;
+        }
         MigrateCommand::Up { num, dry_run } => (Run::Up(num), dry_run, false),
         MigrateCommand::Down {
             num,
@@ -201,7 +255,7 @@ async fn migrate(
             true => println!("{}", json(&options.target, &plan, None)?),
             false => print_plan(&plan),
         }
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     }
     let report = match runner.run(command, force).await {
         Err(MigrateError::WouldLoseData { losses, .. })
@@ -237,7 +291,7 @@ async fn migrate(
         ),
         false => print_report(&report),
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn status(project: &Project, options: &Options) -> Result<(), Box<dyn std::error::Error>> {

@@ -1,5 +1,6 @@
 //! A project: its entities, its migrations and where its files are.
 
+use fsync_schema::baseline::{self, BaselineError, Baselined};
 use fsync_schema::migration::{self, GeneratedMigrator};
 use fsync_schema::{Schema, Step};
 use sea_orm::{DatabaseConnection, DbErr};
@@ -28,6 +29,13 @@ pub trait Migrations {
     fn runner<'a>(&self, db: &'a DatabaseConnection) -> migration::Runner<'a>;
     /// The migrations, oldest first.
     fn migrations(&self) -> Vec<Box<dyn sea_orm_migration::MigrationTrait>>;
+    /// Records the database as migrated up to `to` when it matches what the
+    /// migrations build (see [`fsync_schema::baseline`]).
+    fn baseline<'a>(
+        &self,
+        db: &'a DatabaseConnection,
+        to: &'a str,
+    ) -> Pin<Box<dyn Future<Output = Result<Baselined, BaselineError>> + 'a>>;
 }
 
 struct Typed<M>(PhantomData<fn() -> M>);
@@ -70,6 +78,14 @@ impl<M: GeneratedMigrator + 'static> Migrations for Typed<M> {
                 .map(|m| (m.name().to_owned(), m.status() == MigrationStatus::Applied))
                 .collect())
         })
+    }
+
+    fn baseline<'a>(
+        &self,
+        db: &'a DatabaseConnection,
+        to: &'a str,
+    ) -> Pin<Box<dyn Future<Output = Result<Baselined, BaselineError>> + 'a>> {
+        Box::pin(baseline::baseline::<M>(db, to))
     }
 }
 

@@ -41,12 +41,17 @@ pub struct Field<'a> {
     pub ty: &'a Type,
     /// Where the type was written: errors about the type land there.
     pub ty_loc: Loc,
-    /// The column's name (the field's name without `r#`).
+    /// The column's name: `column = ".."`, else the field's name without `r#`.
     pub name: String,
+    /// The field's name without `r#`.
+    pub field_name: String,
     /// The `Column` and `PrimaryKey` variant.
     pub variant: Ident,
     /// `max_len`, making a text column string(n): the length and where it was written.
     pub max_len: Option<(u32, Loc)>,
+    /// `precision` and `scale`, making a `Decimal` column decimal(p, s):
+    /// the numbers and where they were written.
+    pub decimal: Option<((u32, u32), Loc)>,
 }
 
 /// A foreign key and the `belongs_to` relation it gives.
@@ -185,14 +190,22 @@ fn lower<'a>(
     let mut field_keys: Vec<(usize, Span)> = Vec::new();
     for (i, (field, attrs)) in fields_attrs.iter().enumerate() {
         let ident = field.ident.as_ref().expect("named field");
-        let name = ident.unraw().to_string();
-        spans.insert(Place::Column(i), ident.span().into());
-        // The type is the compiler's to tell (through `ColumnValue`); a
-        // `max_len` makes it known here.
-        let ty = attrs
-            .max_len
+        let field_name = ident.unraw().to_string();
+        let name = attrs
+            .column
             .as_ref()
-            .map_or(ColumnType::Text, |len| ColumnType::String(len.value));
+            .map_or_else(|| field_name.clone(), |c| c.value.clone());
+        spans.insert(
+            Place::Column(i),
+            attrs.column.as_ref().map_or(ident.span().into(), |c| c.loc),
+        );
+        // The type is the compiler's to tell (through `ColumnValue`); a
+        // `max_len` or `precision` makes it known here.
+        let ty = match (&attrs.max_len, decimal(attrs)) {
+            (_, Some(((precision, scale), _))) => ColumnType::Decimal(precision, scale),
+            (Some(len), None) => ColumnType::String(len.value),
+            (None, None) => ColumnType::Text,
+        };
         let mut column = Column::new(&name, ty);
         column.renamed_from = attrs.renamed_from.as_ref().map(|r| r.value.clone());
         column.sql_type = SqlTypes {
@@ -252,7 +265,7 @@ fn lower<'a>(
                 let relation = attrs
                     .relation
                     .clone()
-                    .unwrap_or_else(|| relation_name(&name, ident.span()));
+                    .unwrap_or_else(|| relation_name(&field_name, ident.span()));
                 table.foreign_keys.push(ModelForeignKey {
                     name: attrs.constraint.as_ref().map(|c| c.value.clone()),
                     columns: vec![name.clone()],
@@ -296,12 +309,22 @@ fn lower<'a>(
             ident,
             ty: &field.ty,
             ty_loc: Loc::of(&field.ty),
-            variant: Ident::new(&pascal_case(&name), ident.span()),
+            variant: Ident::new(&pascal_case(&field_name), ident.span()),
             name,
+            field_name,
             max_len: attrs.max_len.as_ref().map(|len| (len.value, len.loc)),
+            decimal: decimal(attrs),
         });
     }
 
+    // Struct-level column lists name fields; the model names columns.
+    let column_of = |ident: &Ident| -> String {
+        let field = ident.unraw().to_string();
+        fields
+            .iter()
+            .find(|f: &&Field| f.field_name == field)
+            .map_or(field, |f| f.name.clone())
+    };
     match &container.primary_key {
         Some(key) => {
             if !field_keys.is_empty() {
@@ -312,7 +335,7 @@ fn lower<'a>(
             }
             for (position, ident) in key.value.iter().enumerate() {
                 spans.insert(Place::PrimaryKeyColumn(position), ident.span().into());
-                table.primary_key.push(ident.unraw().to_string());
+                table.primary_key.push(column_of(ident));
             }
         }
         None => {
@@ -337,7 +360,7 @@ fn lower<'a>(
         }
         table.uniques.push(Unique {
             name: unique.name.as_ref().map(|n| n.value.clone()),
-            columns: columns.iter().map(|c| c.unraw().to_string()).collect(),
+            columns: columns.iter().map(&column_of).collect(),
         });
     }
     for index in &container.indexes {
@@ -352,7 +375,7 @@ fn lower<'a>(
         for (j, ident) in columns.iter().enumerate() {
             spans.insert(Place::IndexColumn(x, j), ident.span().into());
         }
-        let columns: Vec<String> = columns.iter().map(|c| c.unraw().to_string()).collect();
+        let columns: Vec<String> = columns.iter().map(&column_of).collect();
         table.indexes.push(Index {
             // A missing name is already an error; a stand-in avoids a second one.
             name: index.name.as_ref().map_or_else(
@@ -406,7 +429,7 @@ fn lower<'a>(
         });
         table.foreign_keys.push(ModelForeignKey {
             name: fk.constraint.as_ref().map(|c| c.value.clone()),
-            columns: columns.iter().map(|c| c.unraw().to_string()).collect(),
+            columns: columns.iter().map(&column_of).collect(),
             ref_table: target_table(&module, &table_name),
             ref_columns: ref_columns.iter().map(|c| c.unraw().to_string()).collect(),
             on_delete,
@@ -414,7 +437,7 @@ fn lower<'a>(
         });
         let field_indices: Vec<usize> = columns
             .iter()
-            .filter_map(|c| fields.iter().position(|f| c.unraw() == f.name))
+            .filter_map(|c| fields.iter().position(|f| c.unraw() == f.field_name))
             .collect();
         if field_indices.len() == columns.len() && columns.len() == ref_columns.len() {
             foreign_keys.push(ForeignKey {
@@ -494,6 +517,16 @@ fn lower<'a>(
     }
     check_relation_names(cx, &entity);
     entity
+}
+
+/// `precision = p, scale = s` (scale 0 when left out, the precision
+/// `Decimal`'s own when only the scale is given).
+fn decimal(attrs: &FieldAttrs) -> Option<((u32, u32), Loc)> {
+    let precision = attrs.precision.as_ref();
+    let scale = attrs.scale.as_ref();
+    let loc = precision.or(scale)?.loc;
+    let precision = precision.map_or(28, |p| p.value);
+    Some(((precision, scale.map_or(0, |s| s.value)), loc))
 }
 
 /// The first `segments` segments of `path`, as written.

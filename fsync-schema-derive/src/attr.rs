@@ -100,6 +100,11 @@ pub struct FieldAttrs {
     pub sql_type: SqlTypeAttrs,
     pub max_len: Option<Spanned<u32>>,
     pub renamed_from: Option<Spanned<String>>,
+    /// `column = ".."`: the column's name when it is not the field's.
+    pub column: Option<Spanned<String>>,
+    /// `precision = p` and `scale = s` of a `Decimal` field.
+    pub precision: Option<Spanned<u32>>,
+    pub scale: Option<Spanned<u32>>,
 }
 
 /// `sql_type(sqlite = "..", postgres = "..", mysql = "..")`.
@@ -393,6 +398,30 @@ fn max_len(meta: &ParseNestedMeta) -> syn::Result<Spanned<u32>> {
     }
 }
 
+/// `precision = 10` / `scale = 2`: a number of digits from `min` to 65.
+fn digits(meta: &ParseNestedMeta, key: &str, min: u32) -> syn::Result<Spanned<u32>> {
+    let limit = fsync_schema_model::validate::MAX_DECIMAL_PRECISION;
+    let expr: Expr = meta.value()?.parse()?;
+    let value = match &expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(int), ..
+        }) => int.base10_parse::<u32>().ok(),
+        _ => None,
+    };
+    match value {
+        Some(n) if (min..=limit).contains(&n) => Ok(Spanned {
+            value: n,
+            loc: Loc::of(&expr),
+        }),
+        _ => Err(syn::Error::new_spanned(
+            &expr,
+            format!(
+                "`{key}` takes a number of digits from {min} to {limit}, e.g. `precision = 10, scale = 2`"
+            ),
+        )),
+    }
+}
+
 fn literal(lit: &Lit, negative: bool) -> Option<DefaultValue> {
     let sign = if negative { "-" } else { "" };
     match lit {
@@ -545,6 +574,9 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             SQL_TYPE => sql_type(cx, meta, &mut out.sql_type),
             MAX_LEN => set_once(&mut out.max_len, max_len(meta)?, meta),
             RENAMED_FROM => set_once(&mut out.renamed_from, string(meta)?, meta),
+            COLUMN => set_once(&mut out.column, string(meta)?, meta),
+            PRECISION => set_once(&mut out.precision, digits(meta, PRECISION, 1)?, meta),
+            SCALE => set_once(&mut out.scale, digits(meta, SCALE, 0)?, meta),
             FOREIGN_KEY => Err(syn::Error::new_spanned(
                 &meta.path,
                 "on a field, a foreign key is `references = super::entry::id`; `foreign_key(..)` on the struct is for keys of several columns",

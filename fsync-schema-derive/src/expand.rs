@@ -640,11 +640,11 @@ fn relation_enum(entity: &Entity) -> (TokenStream, TokenStream) {
             .iter()
             .map(|i| entity.fields[*i].name.as_str())
             .collect();
-        let to: Vec<String> = fk
-            .ref_columns
-            .iter()
-            .map(|c| syn::ext::IdentExt::unraw(c).to_string())
-            .collect();
+        // The referenced fields' column names, from the referenced entity.
+        let to = fk.ref_columns.iter().map(|c| {
+            let field = syn::ext::IdentExt::unraw(c).to_string();
+            quote!(#private::column_of::<#module::Entity>(#field))
+        });
         let (on_delete, on_update) = (action_tokens(fk.on_delete), action_tokens(fk.on_update));
         let variant = &fk.relation;
         docs.push(format!(
@@ -787,6 +787,9 @@ fn schema_impl(entity: &Entity) -> TokenStream {
         let max_len = field.max_len.map(|(len, _)| {
             quote!(column.ty = ::fsync_schema::model::ColumnType::String(#len);)
         });
+        let decimal = field.decimal.map(|((precision, scale), _)| {
+            quote!(column.ty = ::fsync_schema::model::ColumnType::Decimal(#precision, #scale);)
+        });
         let renamed = column.renamed_from.as_deref().map(|r| {
             quote!(column.renamed_from = ::core::option::Option::Some(::core::convert::From::from(#r));)
         });
@@ -797,6 +800,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
             #default
             #autoincrement
             #max_len
+            #decimal
             #renamed
             column
         }}
@@ -809,7 +813,10 @@ fn schema_impl(entity: &Entity) -> TokenStream {
         let model = &table.foreign_keys[fk.model];
         let module = &fk.module;
         let columns = &model.columns;
-        let ref_columns = &model.ref_columns;
+        let ref_columns = model
+            .ref_columns
+            .iter()
+            .map(|field| quote!(#private::column_of::<#module::Entity>(#field)));
         let name = tokens::option_string(model.name.as_deref());
         let (on_delete, on_update) = (tokens::action(model.on_delete), tokens::action(model.on_update));
         quote! {
@@ -824,6 +831,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
         }
     });
     let column_names = table.columns.iter().map(|column| &column.name);
+    let field_names = entity.fields.iter().map(|field| &field.field_name);
     let unique_keys = std::iter::once(&table.primary_key)
         .chain(table.uniques.iter().map(|unique| &unique.columns))
         .chain(
@@ -840,6 +848,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
         impl #private::SchemaEntity for Entity {
             const TABLE_NAME: &'static str = #name;
             const COLUMN_NAMES: &'static [&'static str] = &[#(#column_names),*];
+            const FIELD_NAMES: &'static [&'static str] = &[#(#field_names),*];
             const UNIQUE_KEYS: &'static [&'static [&'static str]] = &[#(#unique_keys),*];
             fn table() -> ::fsync_schema::model::Table {
                 ::fsync_schema::model::Table {
@@ -867,6 +876,7 @@ fn need_tokens(need: &Need) -> Option<TokenStream> {
         Need::Integer => quote!(Integer),
         Need::Keyable => quote!(Keyable),
         Need::MaxLen => quote!(MaxLen),
+        Need::Decimal => quote!(Decimal),
         Need::Prefix(chars) => quote!(Prefix(#chars)),
         Need::Default(value) => {
             let value = match *value {
@@ -948,6 +958,14 @@ fn compile_time_checks(entity: &Entity) -> TokenStream {
         let rule = typed_rule(field, quote!(#private::Need::MaxLen), len, loc);
         out.extend(quote_spanned!(loc.start=> const _: () = #rule;));
     }
+    // `precision` and `scale` are for decimal fields only.
+    for field in &entity.fields {
+        let Some((_, loc)) = field.decimal else {
+            continue;
+        };
+        let rule = typed_rule(field, quote!(#private::Need::Decimal), 0, loc);
+        out.extend(quote_spanned!(loc.start=> const _: () = #rule;));
+    }
     // The referenced columns must be a key of the referenced entity: SQLite
     // accepts the table and then refuses every insert ("foreign key mismatch").
     for fk in &entity.foreign_keys {
@@ -957,6 +975,9 @@ fn compile_time_checks(entity: &Entity) -> TokenStream {
         };
         let module = &fk.module;
         let ref_columns = &model.ref_columns;
+        let ref_column_names = ref_columns
+            .iter()
+            .map(|field| quote!(#private::column_of::<#module::Entity>(#field)));
         let path = quote!(#module).to_string().replace(' ', "");
         let message = if let [column] = ref_columns.as_slice() {
             format!(
@@ -972,7 +993,7 @@ fn compile_time_checks(entity: &Entity) -> TokenStream {
         let panic = quote_spanned!(first.span()=> ::core::panic!);
         let message = group_at(Delimiter::Parenthesis, quote!(#message), last.span());
         out.extend(quote_spanned! {first.span()=>
-            const _: () = if !#private::references_a_key::<#module::Entity>(&[#(#ref_columns),*]) {
+            const _: () = if !#private::references_a_key::<#module::Entity>(&[#(#ref_column_names),*]) {
                 #panic #message
             };
         });

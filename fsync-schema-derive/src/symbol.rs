@@ -38,6 +38,9 @@ pub const RELATION: &str = "relation";
 pub const CONSTRAINT: &str = "constraint";
 pub const SQL_TYPE: &str = "sql_type";
 pub const MAX_LEN: &str = "max_len";
+pub const COLUMN: &str = "column";
+pub const PRECISION: &str = "precision";
+pub const SCALE: &str = "scale";
 pub const FIELD_KEYS: &[&str] = &[
     PRIMARY_KEY,
     AUTOINCREMENT,
@@ -53,6 +56,9 @@ pub const FIELD_KEYS: &[&str] = &[
     SQL_TYPE,
     MAX_LEN,
     RENAMED_FROM,
+    COLUMN,
+    PRECISION,
+    SCALE,
 ];
 
 // Keys inside `index(..)`, `unique(..)`, `foreign_key(..)`, `check(..)`, `has_many(..)`.

@@ -71,6 +71,9 @@ pub enum ColumnType {
     Boolean,
     Float,
     Double,
+    /// An exact number of `precision` digits, `scale` of them after the
+    /// point: NUMERIC(precision, scale); `rust_decimal::Decimal` in Rust.
+    Decimal(u32, u32),
     Text,
     /// Text with a maximum length in characters (VARCHAR(n)).
     String(u32),
@@ -87,13 +90,14 @@ pub enum ColumnType {
 
 impl ColumnType {
     /// Every logical type, for generators and tests.
-    pub const ALL: [ColumnType; 15] = [
+    pub const ALL: [ColumnType; 16] = [
         ColumnType::SmallInt,
         ColumnType::Integer,
         ColumnType::BigInt,
         ColumnType::Boolean,
         ColumnType::Float,
         ColumnType::Double,
+        ColumnType::Decimal(10, 2),
         ColumnType::Text,
         ColumnType::String(64),
         ColumnType::Blob,
@@ -134,8 +138,10 @@ impl ColumnType {
     pub const fn accepts_kind(self, kind: DefaultKind, text_chars: usize) -> bool {
         use ColumnType as T;
         match kind {
-            DefaultKind::Int => self.is_integer() || matches!(self, T::Float | T::Double),
-            DefaultKind::Float => matches!(self, T::Float | T::Double),
+            DefaultKind::Int => {
+                self.is_integer() || matches!(self, T::Float | T::Double | T::Decimal(..))
+            }
+            DefaultKind::Float => matches!(self, T::Float | T::Double | T::Decimal(..)),
             DefaultKind::Bool => matches!(self, T::Boolean),
             DefaultKind::Text => match self {
                 T::Text | T::Json | T::Date | T::Time | T::DateTime | T::TimestampTz => true,
@@ -160,6 +166,7 @@ impl ColumnType {
     pub fn name(self) -> String {
         match self {
             ColumnType::String(len) => format!("string({len})"),
+            ColumnType::Decimal(precision, scale) => format!("decimal({precision},{scale})"),
             other => {
                 let debug = format!("{other:?}");
                 let mut name = String::new();

@@ -28,6 +28,7 @@ pub fn column_type(ty: ColumnType) -> TokenStream {
         ColumnType::Boolean => quote!(#m::Boolean),
         ColumnType::Float => quote!(#m::Float),
         ColumnType::Double => quote!(#m::Double),
+        ColumnType::Decimal(precision, scale) => quote!(#m::Decimal(#precision, #scale)),
         ColumnType::Text => quote!(#m::Text),
         ColumnType::String(len) => quote!(#m::String(#len)),
         ColumnType::Blob => quote!(#m::Blob),

@@ -264,6 +264,9 @@ pub enum Need<'a> {
     MaxLen,
     /// An index column with a prefix length (in characters) needs text.
     Prefix(u32),
+    /// `precision` and `scale` make a decimal column decimal(p, s): they
+    /// need a decimal column.
+    Decimal,
 }
 
 impl Need<'_> {
@@ -294,6 +297,9 @@ impl Need<'_> {
             ),
             Need::MaxLen if !matches!(ty, T::Text | T::String(_)) => Some(
                 "`max_len` needs a text column (a `String` or a text enum); remove it or change the field's type",
+            ),
+            Need::Decimal if !matches!(ty, T::Decimal(..)) => Some(
+                "`precision` and `scale` need a decimal column (a `Decimal`); remove them or change the field's type",
             ),
             Need::Prefix(_) if !matches!(ty, T::Text | T::String(_) | T::Blob) => Some(
                 "a prefix length needs a text or blob column; remove it or index the whole column",
@@ -493,6 +499,9 @@ pub const MAX_KEY_BYTES: usize = 3072;
 /// The longest VARCHAR MySQL accepts in utf8mb4, in characters.
 pub const MAX_VARCHAR_CHARS: u32 = 16383;
 
+/// The largest DECIMAL precision MySQL accepts (and the largest scale is 30).
+pub const MAX_DECIMAL_PRECISION: u32 = 65;
+
 /// The longest VARCHAR PostgreSQL accepts, in characters.
 pub const POSTGRES_MAX_VARCHAR_CHARS: u32 = 10_485_760;
 
@@ -508,6 +517,8 @@ fn key_bytes(ty: ColumnType, prefix: Option<u32>) -> usize {
         (T::BigInt | T::Double | T::Time | T::DateTime | T::TimestampTz, _) => 8,
         (T::Uuid, _) => 16,
         (T::String(len), None) => 4 * len as usize + 2,
+        // MySQL packs nine digits in four bytes.
+        (T::Decimal(precision, _), _) => precision as usize / 2 + 1,
         (T::Text | T::Blob | T::Json, _) => MAX_KEY_BYTES + 1,
     }
 }
@@ -632,6 +643,22 @@ pub fn structure(table: &Table, targets: Targets) -> Vec<Problem> {
                     message(&format!(
                         "MySQL (utf8mb4) takes a length of at most {MAX_VARCHAR_CHARS}"
                     )),
+                );
+            }
+        }
+        if let ColumnType::Decimal(precision, scale) = column.ty {
+            let name = &column.name;
+            if precision == 0 || scale > precision {
+                found.push(
+                    Place::Column(i),
+                    format!("`{name}` is decimal({precision},{scale}); the precision must be at least 1 and the scale at most the precision"),
+                );
+            }
+            if precision > MAX_DECIMAL_PRECISION || scale > 30 {
+                found.push_for(
+                    Targets::MYSQL,
+                    Place::Column(i),
+                    format!("`{name}` is decimal({precision},{scale}); MySQL takes a precision of at most {MAX_DECIMAL_PRECISION} and a scale of at most 30"),
                 );
             }
         }

@@ -92,6 +92,20 @@ pub const fn references_a_key<E: crate::SchemaEntity>(columns: &[&str]) -> bool 
     false
 }
 
+/// The column name of `E`'s field `field` (they differ where the field
+/// declares `column = ".."`); `field` itself when `E` has no such field, which
+/// is another error.
+pub const fn column_of<E: crate::SchemaEntity>(field: &'static str) -> &'static str {
+    let mut i = 0;
+    while i < E::FIELD_NAMES.len() && i < E::COLUMN_NAMES.len() {
+        if crate::text_enum::bytes_equal(E::FIELD_NAMES[i].as_bytes(), field.as_bytes()) {
+            return E::COLUMN_NAMES[i];
+        }
+        i += 1;
+    }
+    field
+}
+
 const fn contains(names: &[&str], name: &str) -> bool {
     let mut i = 0;
     while i < names.len() {

@@ -21,7 +21,7 @@ pub fn is_generated(source: &str) -> bool {
 }
 
 /// Formats generated items with prettyplease, with a blank line between items.
-fn format(tokens: TokenStream) -> String {
+pub(crate) fn format(tokens: TokenStream) -> String {
     let file: syn::File = syn::parse2(tokens).expect("generated code parses");
     let text = prettyplease::unparse(&file);
     let mut out = String::with_capacity(text.len() + 64);

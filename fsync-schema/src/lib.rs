@@ -18,6 +18,8 @@
 //! }
 //! ```
 
+#[cfg(all(feature = "migration", feature = "introspect"))]
+pub mod baseline;
 pub mod catalogue;
 #[cfg(feature = "codegen")]
 pub mod codegen;
@@ -32,6 +34,8 @@ pub mod lint;
 #[cfg(feature = "migration")]
 pub mod migration;
 pub mod normalize;
+#[cfg(feature = "pull")]
+pub mod pull;
 pub mod render;
 pub mod seaorm;
 #[cfg(feature = "sql-docs")]
@@ -55,6 +59,11 @@ pub trait SchemaEntity: sea_orm::EntityTrait {
 
     /// The table's column names, in order.
     const COLUMN_NAMES: &'static [&'static str];
+
+    /// The model's field names (without `r#`), one per column in the same
+    /// order: they differ from the column names where a field declares
+    /// `column = ".."`.
+    const FIELD_NAMES: &'static [&'static str] = Self::COLUMN_NAMES;
 
     /// The column sets a foreign key may reference: the primary key, each
     /// UNIQUE constraint and each unique index.

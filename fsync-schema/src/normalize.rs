@@ -155,6 +155,9 @@ pub fn logical_type(sql: &str, backend: Backend) -> Option<ColumnType> {
     {
         return Some(T::String(len));
     }
+    if let Some(decimal) = decimal_type(sql) {
+        return Some(decimal);
+    }
     const PREFERENCE: [ColumnType; 14] = [
         T::Integer,
         T::BigInt,
@@ -174,11 +177,65 @@ pub fn logical_type(sql: &str, backend: Backend) -> Option<ColumnType> {
     PREFERENCE
         .into_iter()
         .find(|ty| canonical_type(&render::native_type(*ty, backend), backend) == *sql)
+        .or_else(|| closest_type(sql, backend))
+}
+
+/// The logical type for an SQL type the renderer never writes but whose
+/// values a logical type holds (`char(2)`, MySQL's `datetime` without a
+/// fraction, `mediumint`, `int unsigned`); `None` when none does, such as
+/// arrays or `bigint unsigned`. `sql` is canonical.
+fn closest_type(sql: &str, backend: Backend) -> Option<ColumnType> {
+    use ColumnType as T;
+    let (base, args) = match sql.split_once('(') {
+        Some((base, rest)) => {
+            let (args, after) = rest.split_once(')').unwrap_or((rest, ""));
+            (format!("{base}{after}"), Some(args))
+        }
+        None => (sql.to_owned(), None),
+    };
+    let length = args.and_then(|a| a.parse::<u32>().ok());
+    Some(match (backend, base.as_str()) {
+        (_, "CHAR" | "NCHAR" | "BPCHAR" | "NVARCHAR" | "CHARACTER" | "VARCHAR") => {
+            T::String(length.unwrap_or(1))
+        }
+        (_, "TINYTEXT" | "MEDIUMTEXT" | "CITEXT" | "NAME" | "CLOB") => T::Text,
+        (Backend::MySql, "ENUM" | "SET") => T::Text,
+        (_, "TIME" | "TIME WITHOUT TIME ZONE") => T::Time,
+        (Backend::Postgres, "TIMESTAMP" | "TIMESTAMP WITHOUT TIME ZONE") => T::DateTime,
+        (Backend::Postgres, "TIMESTAMP WITH TIME ZONE") => T::TimestampTz,
+        (Backend::MySql, "DATETIME") => T::DateTime,
+        (Backend::MySql, "TIMESTAMP") => T::TimestampTz,
+        (Backend::Postgres, "JSON") => T::Json,
+        (Backend::MySql, "TINYINT") => T::SmallInt,
+        (Backend::MySql, "TINYINT UNSIGNED") => T::SmallInt,
+        (Backend::MySql, "SMALLINT UNSIGNED" | "MEDIUMINT" | "MEDIUMINT UNSIGNED") => T::Integer,
+        (Backend::MySql, "INT UNSIGNED") => T::BigInt,
+        (Backend::MySql, "FLOAT") => T::Float,
+        (_, "BINARY" | "VARBINARY" | "TINYBLOB" | "MEDIUMBLOB" | "LONGBLOB") => T::Blob,
+        _ => return None,
+    })
+}
+
+/// `NUMERIC(p,s)` / `DECIMAL(p,s)` (or `(p)`, scale 0) as a decimal type.
+fn decimal_type(sql: &str) -> Option<ColumnType> {
+    let upper = squeeze(sql);
+    let args = ["NUMERIC(", "DECIMAL("]
+        .iter()
+        .find_map(|prefix| upper.strip_prefix(prefix))?
+        .strip_suffix(')')?;
+    let (precision, scale) = args.split_once(',').unwrap_or((args, "0"));
+    Some(ColumnType::Decimal(
+        precision.parse().ok()?,
+        scale.parse().ok()?,
+    ))
 }
 
 /// The logical type SQLite's affinity rules suggest for a declared type.
 fn sqlite_logical_type(declared: &str) -> ColumnType {
     use ColumnType as T;
+    if let Some(decimal) = decimal_type(declared) {
+        return decimal;
+    }
     let upper = declared.trim().to_uppercase();
     let (base, args) = match upper.split_once('(') {
         Some((base, args)) => (base.trim(), Some(args.trim_end_matches(')').trim())),
@@ -271,7 +328,9 @@ pub fn canonical_type(sql: &str, backend: Backend) -> String {
                 }
                 "TIMETZ" | "TIME WITH TIME ZONE" | "TIME(6) WITH TIME ZONE" => "TIMETZ".to_owned(),
                 other => {
-                    if let Some(rest) = other.strip_prefix("CHARACTER VARYING(") {
+                    if let Some(rest) = other.strip_prefix("DECIMAL(") {
+                        format!("NUMERIC({rest}")
+                    } else if let Some(rest) = other.strip_prefix("CHARACTER VARYING(") {
                         format!("VARCHAR({rest}")
                     } else if let Some(rest) = other.strip_prefix("CHARACTER(") {
                         format!("CHAR({rest}")
@@ -310,6 +369,7 @@ pub fn canonical_type(sql: &str, backend: Backend) -> String {
                 "MEDIUMINT" => integer("MEDIUMINT"),
                 "INT" | "INTEGER" => integer("INT"),
                 "BIGINT" => integer("BIGINT"),
+                "DECIMAL" | "NUMERIC" => format!("DECIMAL{rest}"),
                 "DOUBLE" if rest.trim() == "PRECISION" => "DOUBLE".to_owned(),
                 "REAL" => "DOUBLE".to_owned(),
                 "JSON" => "LONGTEXT".to_owned(),

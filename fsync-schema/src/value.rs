@@ -85,7 +85,14 @@ sql_values! {
     chrono::NaiveDateTime => ColumnType::DateTime,
     chrono::DateTime<chrono::Utc> => ColumnType::TimestampTz,
     sea_orm::JsonValue => ColumnType::Json,
+    sea_orm::prelude::Decimal => ColumnType::Decimal(DECIMAL_PRECISION, DECIMAL_SCALE),
 }
+
+/// The precision of a `Decimal` field without `precision = ..`: the 28
+/// significant digits `rust_decimal::Decimal` holds.
+pub const DECIMAL_PRECISION: u32 = 28;
+/// The scale of a `Decimal` field without `scale = ..`.
+pub const DECIMAL_SCALE: u32 = 10;
 
 /// Why column type `T` fails `need`, or `None` when it meets it: the model's
 /// [`Need::unmet`] (the one definition of the typed rules), and for a text
@@ -124,6 +131,7 @@ pub fn sea_orm_column_type(ty: ColumnType) -> sea_orm::ColumnType {
         ColumnType::Boolean => S::Boolean,
         ColumnType::Float => S::Float,
         ColumnType::Double => S::Double,
+        ColumnType::Decimal(precision, scale) => S::Decimal(Some((precision, scale))),
         ColumnType::Text => S::Text,
         ColumnType::String(len) => S::String(sea_query::StringLen::N(len)),
         ColumnType::Blob => S::Blob,

@@ -130,6 +130,8 @@ fn column_type() -> impl Strategy<Value = T> {
         Just(T::Boolean),
         Just(T::Float),
         Just(T::Double),
+        (1u32..=20, 0u32..=6)
+            .prop_map(|(precision, scale)| T::Decimal(precision, scale.min(precision))),
         Just(T::Text),
         (1u32..=64).prop_map(T::String),
         Just(T::Blob),
@@ -303,6 +305,22 @@ fn default_for(ty: T, choice: u8, seed: u64) -> Option<DefaultValue> {
             3 => D::Float(-2.5e-5),
             _ => nice(),
         },
+        T::Decimal(precision, scale) => {
+            // Whole digits that fit, and fractions exact in binary.
+            let whole = 10_i64.pow((precision - scale).min(6));
+            let int = (seed % whole as u64) as i64 * if choice.is_multiple_of(2) { 1 } else { -1 };
+            let fraction = match scale {
+                0 => 0.0,
+                1 => (seed >> 20) as f64 % 2.0 * 0.5,
+                _ => (seed >> 20) as f64 % 4.0 * 0.25,
+            };
+            match choice % 3 {
+                0 => D::Int(int),
+                1 if precision > scale => sql(),
+                _ if fraction == 0.0 => D::Int(int),
+                _ => D::Float(int as f64 + fraction.copysign(int as f64 + 0.5)),
+            }
+        }
         T::Text => D::Text(text(seed, 12)),
         T::String(len) => D::Text(text(seed, len)),
         T::Blob | T::Uuid => return None,
@@ -503,6 +521,39 @@ async fn round_trip(backend: Backend, url: &str, schema: &Schema) -> Result<(), 
             .collect::<Vec<_>>()
             .join("\n"),
         render::schema_statements(schema, backend).join(";\n")
+    );
+    #[cfg(feature = "pull")]
+    pulled_back(backend, &actual)?;
+    Ok(())
+}
+
+/// `pull` on the schema read back: every table is expressed, the source
+/// parses, and the tables the derive builds from the pulled entities are
+/// the database's (normalized for the backend).
+#[cfg(feature = "pull")]
+fn pulled_back(backend: Backend, actual: &Schema) -> Result<(), TestCaseError> {
+    use fsync_schema::pull;
+    let entities = pull::plan(actual, backend).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    for (name, text) in &pull::source(&entities, backend, "proptest").files {
+        syn::parse_file(text).map_err(|e| {
+            TestCaseError::fail(format!("pulled {name} does not parse: {e}\n{text}"))
+        })?;
+    }
+    let derived = Schema::new(entities.iter().map(pull::Entity::derived_table));
+    let findings = compare_with(
+        &introspect::comparable(actual, backend),
+        &introspect::comparable(&derived, backend),
+        &Sides::new("database", "pulled"),
+    );
+    prop_assert!(
+        findings.is_empty(),
+        "{} pulled differently:\n{}",
+        backend.name(),
+        findings
+            .iter()
+            .map(|f| format!("  {f}"))
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     Ok(())
 }

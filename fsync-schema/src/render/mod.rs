@@ -32,6 +32,10 @@ pub fn native_type(ty: ColumnType, backend: Backend) -> String {
     use ColumnType as T;
     let name = match (backend, ty) {
         (_, T::String(len)) => return format!("VARCHAR({len})"),
+        (Backend::MySql, T::Decimal(precision, scale)) => {
+            return format!("DECIMAL({precision},{scale})");
+        }
+        (_, T::Decimal(precision, scale)) => return format!("NUMERIC({precision},{scale})"),
         (Backend::Sqlite, T::SmallInt | T::Integer | T::BigInt | T::Boolean) => "INTEGER",
         (Backend::Sqlite, T::Float | T::Double) => "REAL",
         (Backend::Sqlite, T::Blob | T::Uuid) => "BLOB",

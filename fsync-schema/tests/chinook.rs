@@ -1,0 +1,258 @@
+//! `pull` on a real public schema, Chinook (`tests/data/chinook/`), per backend:
+//!
+//! - what `pull` writes is the committed `tests/chinook/<backend>/` (which this
+//!   file compiles, so the pulled entities build); regenerate with
+//!   `FSYNC_PULL_OVERWRITE=1 cargo test -p fsync-schema --features pull --test chinook`
+//!   (with both server URLs set);
+//! - the database shows no drift from the pulled entities;
+//! - the entities' DDL applied to a fresh database gives the same catalogue;
+//! - the table the derive builds from each pulled entity is the one `pull`
+//!   planned ([`pull::Entity::derived_table`]);
+//! - SeaORM works through the pulled entities: rows written and read by
+//!   field, filtered by `Column` (the real column names, `AlbumId` on SQLite
+//!   and MariaDB), joined by relation, decimals kept exact.
+//!
+//! SQLite always runs; PostgreSQL and MariaDB when `FSYNC_TEST_POSTGRES_URL` /
+//! `FSYNC_TEST_MYSQL_URL` are set.
+#![cfg(feature = "pull")]
+
+mod common;
+
+#[path = "chinook/mysql/mod.rs"]
+mod mysql_entities;
+#[path = "chinook/postgres/mod.rs"]
+mod postgres_entities;
+#[path = "chinook/sqlite/mod.rs"]
+mod sqlite_entities;
+
+use common::{TestDb, server_url};
+use fsync_schema::compare::{Sides, compare_with};
+use fsync_schema::{Backend, Schema, introspect, pull};
+use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+use std::path::{Path, PathBuf};
+
+/// How the fixtures are made (it goes into their headers).
+const COMMAND: &str =
+    "FSYNC_PULL_OVERWRITE=1 cargo test -p fsync-schema --features pull --test chinook";
+
+fn data(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/chinook")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn fixture_dir(backend: Backend) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/chinook")
+        .join(backend.name())
+}
+
+/// The Chinook script for `backend`: MariaDB gets the SQLite one with
+/// backticks for brackets.
+fn script(backend: Backend) -> String {
+    match backend {
+        Backend::Sqlite => data("sqlite.sql"),
+        Backend::Postgres => data("postgres.sql"),
+        Backend::MySql => data("sqlite.sql").replace(['[', ']'], "`"),
+    }
+}
+
+/// Runs a script of `;`-separated statements on one connection; MySQL's
+/// foreign-key checks are off meanwhile (tables reference later ones).
+async fn load(db: &TestDb, script: &str) {
+    let txn = db.db.begin().await.expect("begin");
+    let run = |sql: String| {
+        let txn = &txn;
+        async move {
+            txn.execute_raw(Statement::from_string(txn.get_database_backend(), &sql))
+                .await
+                .unwrap_or_else(|e| panic!("{e}\n  in: {sql}"));
+        }
+    };
+    if db.backend == Backend::MySql {
+        run("SET FOREIGN_KEY_CHECKS = 0".into()).await;
+    }
+    let code: String = script
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for statement in code.split(';') {
+        if !statement.trim().is_empty() {
+            run(statement.to_owned()).await;
+        }
+    }
+    if db.backend == Backend::MySql {
+        run("SET FOREIGN_KEY_CHECKS = 1".into()).await;
+    }
+    txn.commit().await.expect("commit");
+}
+
+/// Compares the pulled files with the fixture, or rewrites the fixture
+/// when `FSYNC_PULL_OVERWRITE` is set.
+fn check_fixture(backend: Backend, pulled: &pull::Pulled) {
+    let dir = fixture_dir(backend);
+    if std::env::var_os("FSYNC_PULL_OVERWRITE").is_some() {
+        pull::write(&dir, pulled, false).expect("write the fixture");
+        return;
+    }
+    let mut stale = Vec::new();
+    for (name, contents) in &pulled.files {
+        let path = dir.join(name);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(contents.as_str()) {
+            stale.push(path.display().to_string());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale pulled fixtures (run `{COMMAND}`): {stale:?}"
+    );
+}
+
+/// Rows through the pulled entities of module `$entities`, on `$db`.
+macro_rules! crud {
+    ($entities:ident, $db:expr) => {{
+        use sea_orm::prelude::Decimal;
+        use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, ModelTrait, QueryFilter, Set};
+        use $entities::{album, artist, media_type, track};
+        let db = $db;
+        artist::ActiveModel {
+            artist_id: Set(1),
+            name: Set(Some("AC/DC".into())),
+        }
+        .insert(db)
+        .await
+        .expect("insert artist");
+        album::ActiveModel {
+            album_id: Set(1),
+            title: Set("Back in Black".into()),
+            artist_id: Set(1),
+        }
+        .insert(db)
+        .await
+        .expect("insert album");
+        media_type::ActiveModel {
+            media_type_id: Set(1),
+            name: Set(None),
+        }
+        .insert(db)
+        .await
+        .expect("insert media type");
+        let price = Decimal::new(99, 2);
+        track::ActiveModel {
+            track_id: Set(1),
+            name: Set("Hells Bells".into()),
+            album_id: Set(Some(1)),
+            media_type_id: Set(1),
+            genre_id: Set(None),
+            composer: Set(None),
+            milliseconds: Set(312_000),
+            bytes: Set(None),
+            unit_price: Set(price),
+        }
+        .insert(db)
+        .await
+        .expect("insert track");
+        let tracks = track::Entity::find()
+            .filter(track::Column::UnitPrice.eq(price))
+            .filter(track::Column::AlbumId.eq(1))
+            .all(db)
+            .await
+            .expect("select tracks");
+        assert_eq!(tracks.len(), 1);
+        assert_eq!(tracks[0].unit_price, price);
+        let albums = tracks[0]
+            .find_related(album::Entity)
+            .all(db)
+            .await
+            .expect("album of the track");
+        assert_eq!(albums[0].title, "Back in Black");
+        let by_album = albums[0]
+            .find_related(track::Entity)
+            .all(db)
+            .await
+            .expect("tracks of the album");
+        assert_eq!(by_album, tracks);
+    }};
+}
+
+async fn chinook(backend: Backend, entities: Schema) -> Option<TestDb> {
+    let url = server_url(backend)?;
+    let source = TestDb::fresh(backend, &url, "chinook")
+        .await
+        .expect("database");
+    load(&source, &script(backend)).await;
+
+    let pulled = pull::pull(&source.db, COMMAND).await.expect("pull");
+    assert_eq!(pulled.files.len(), 12, "11 tables and mod.rs");
+    check_fixture(backend, &pulled);
+
+    // The derive builds what `pull` planned.
+    let read = introspect::schema(&source.db).await.expect("introspect");
+    let planned = Schema::new(
+        pull::plan(&read, backend)
+            .expect("plan")
+            .iter()
+            .map(pull::Entity::derived_table),
+    );
+    let sides = Sides::new("planned", "derived");
+    let differences = compare_with(
+        &introspect::comparable(&planned, backend),
+        &introspect::comparable(&entities, backend),
+        &sides,
+    );
+    assert!(differences.is_empty(), "{differences:#?}");
+
+    // No drift between the database and its pulled entities.
+    let drift = introspect::drift(&source.db, &entities)
+        .await
+        .expect("drift");
+    assert!(drift.is_empty(), "{} drift: {drift:#?}", backend.name());
+
+    // The entities' DDL builds the same catalogue.
+    let rebuilt = TestDb::fresh(backend, &url, "chinook_rebuilt")
+        .await
+        .expect("database");
+    rebuilt
+        .apply(&entities)
+        .await
+        .expect("apply the pulled DDL");
+    let again = introspect::schema(&rebuilt.db).await.expect("introspect");
+    let differences = compare_with(
+        &introspect::comparable(&read, backend),
+        &introspect::comparable(&again, backend),
+        &Sides::new("chinook", "rebuilt"),
+    );
+    assert!(
+        differences.is_empty(),
+        "{} catalogue: {differences:#?}",
+        backend.name()
+    );
+    rebuilt.close().await.expect("drop");
+    Some(source)
+}
+
+#[tokio::test]
+async fn chinook_sqlite() {
+    if let Some(db) = chinook(Backend::Sqlite, sqlite_entities::schema()).await {
+        crud!(sqlite_entities, &db.db);
+        db.close().await.expect("drop");
+    }
+}
+
+#[tokio::test]
+async fn chinook_postgres() {
+    if let Some(db) = chinook(Backend::Postgres, postgres_entities::schema()).await {
+        crud!(postgres_entities, &db.db);
+        db.close().await.expect("drop");
+    }
+}
+
+#[tokio::test]
+async fn chinook_mysql() {
+    if let Some(db) = chinook(Backend::MySql, mysql_entities::schema()).await {
+        crud!(mysql_entities, &db.db);
+        db.close().await.expect("drop");
+    }
+}
