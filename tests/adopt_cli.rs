@@ -194,16 +194,24 @@ async fn migrate_baseline_records_a_database_built_by_hand() {
         &["migrate", "-u", &url, "baseline", "--to", FIRST],
     );
     assert!(run.status.success(), "{}", text(&run.stderr));
+    let header = format!("database: {} (SQLite)\n", db.display());
     assert_eq!(
         text(&run.stdout),
         format!(
-            "the database matches the migrations up to {FIRST}\nrecorded {FIRST} as applied (not run)\n"
+            "{header}the database matches the migrations up to {FIRST}\nrecorded {FIRST} as applied (not run)\n"
         )
     );
-    let status = fsync(dir.path(), &["migrate", "-u", &url, "status"]);
-    assert_eq!(text(&status.stdout), format!("applied  {FIRST}\n"));
+    let status = text(&fsync(dir.path(), &["migrate", "-u", &url, "status"]).stdout);
+    assert!(
+        status.starts_with(&format!("{header}applied      {FIRST} at ")),
+        "{status}"
+    );
+    assert!(status.ends_with("\n1 applied, 0 pending\n"), "{status}");
     let up = fsync(dir.path(), &["migrate", "-u", &url, "up"]);
-    assert_eq!(text(&up.stdout), "nothing to do: 1 migration(s) applied\n");
+    assert_eq!(
+        text(&up.stdout),
+        format!("{header}nothing to do: 1 of 1 migration(s) applied\n")
+    );
 
     // Without `sync_conduit`'s index: the drift is printed, nothing recorded.
     let drifted = dir.path().join("drifted.db");
@@ -230,5 +238,11 @@ async fn migrate_baseline_records_a_database_built_by_hand() {
         "{stdout}"
     );
     let status = fsync(dir.path(), &["migrate", "-u", &url, "status"]);
-    assert_eq!(text(&status.stdout), format!("pending  {FIRST}\n"));
+    assert_eq!(
+        text(&status.stdout),
+        format!(
+            "database: {} (SQLite)\npending      {FIRST}\n0 applied, 1 pending\n",
+            drifted.display()
+        )
+    );
 }
