@@ -12,7 +12,7 @@
 //! Run it with `cargo run --example walkthrough`.
 
 use fsync_schema::migration::{DataStep, Direction, apply_with_data};
-use fsync_schema::{Schema, SchemaEntity, codegen, diff::diff, fill, lint::lint};
+use fsync_schema::{Schema, SchemaEntity, changes, codegen, fill, lint::lint};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait,
 };
@@ -146,12 +146,12 @@ async fn migrate(
         .iter()
         .map(|f| fill::parse(f))
         .collect::<Result<_, _>>()?;
-    let (steps, fills) = fill::apply(old, &diff(old, new), &fills)?;
+    let (steps, fills) = fill::apply(old, &changes::steps(old, new), &fills)?;
     println!("\n== {name}: {} step(s)", steps.len());
     for change in steps.iter().flat_map(|s| s.describe()) {
         println!("  {change}");
     }
-    for finding in lint(old, &diff(old, new)) {
+    for finding in lint(old, &changes::steps(old, new)) {
         println!("{finding}");
     }
     let options = codegen::FileOptions {

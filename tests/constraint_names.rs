@@ -110,7 +110,7 @@ async fn run(backend: Backend, db: &DatabaseConnection) {
     let mut current = Schema::default();
     let mut steps_per_version = Vec::new();
     for (n, (what, target)) in versions.iter().enumerate() {
-        let steps = fsync_schema::diff::diff(&current, target);
+        let steps = fsync_schema::changes::steps(&current, target);
         assert!(!steps.is_empty(), "{what}: no steps");
         migrate(db, backend, &steps, Direction::Up).await;
         if n == 0 {

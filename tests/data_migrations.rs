@@ -74,7 +74,7 @@ fn write_fixture() {
         let steps = if args.empty {
             Vec::new()
         } else {
-            let steps = fsync_schema::diff::diff(previous, schema);
+            let steps = fsync_schema::changes::steps(previous, schema);
             let fills: Vec<_> = args
                 .fill
                 .iter()
@@ -252,7 +252,7 @@ impl MigrationName for FailingMigration {
 
 fn failing_steps() -> (Vec<Step>, Vec<DataStep>) {
     let [first, second, _] = versions();
-    let steps = fsync_schema::diff::diff(&first, &second);
+    let steps = fsync_schema::changes::steps(&first, &second);
     let fill = fsync_schema::fill::parse("item.size=7").unwrap();
     let (steps, fills) = fsync_schema::fill::apply(&first, &steps, &[fill]).unwrap();
     let fill = &fills[0];

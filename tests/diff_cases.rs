@@ -5,7 +5,7 @@
 
 use fsync_schema::{
     Action, Backend, Check, Column, ColumnType, DefaultValue, ForeignKey, Index, Schema, Table,
-    Unique, codegen, diff::diff, lint::lint, migration::script, step, validate,
+    Unique, changes, codegen, lint::lint, migration::script, step, validate,
 };
 
 fn parent() -> Table {
@@ -173,7 +173,7 @@ fn cases() -> Vec<(&'static str, Schema, Schema)> {
 }
 
 fn render(old: &Schema, new: &Schema) -> String {
-    let steps = diff(old, new);
+    let steps = changes::steps(old, new);
     let mut out = String::new();
     out += "## changes\n";
     for line in steps.iter().flat_map(|s| s.describe()) {
@@ -219,12 +219,12 @@ fn every_case_gives_the_recorded_migration() {
             "{name}: new is invalid: {:?}",
             validate::schema(&new)
         );
-        let steps = diff(&old, &new);
+        let steps = changes::steps(&old, &new);
         assert!(!steps.is_empty(), "{name}: no steps");
         // The steps build the new schema, and their inverse the old one.
         let built = step::replay(&old, &steps).unwrap();
         assert!(
-            diff(&built, &new).is_empty(),
+            changes::steps(&built, &new).is_empty(),
             "{name}: steps fall short of the new schema"
         );
         assert_eq!(

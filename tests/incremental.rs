@@ -8,7 +8,7 @@ mod common;
 use fsync_schema::migration::{Direction, apply, needs_sqlite_rebuild};
 use fsync_schema::{
     Action, Backend, Check, Column, ColumnType, DefaultValue, ForeignKey, Schema, Step, Table,
-    diff::diff, lint::lint, step::replay,
+    changes, lint::lint, step::replay,
 };
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, JsonValue, Statement,
@@ -263,7 +263,7 @@ async fn chain(backend: Backend, db: &DatabaseConnection) {
             "{what}: {:?}",
             fsync_schema::validate::schema(target)
         );
-        let steps = diff(&current, target);
+        let steps = changes::steps(&current, target);
         assert!(!steps.is_empty(), "{what}: no steps");
         let findings = lint(&current, &steps);
         let built = replay(&current, &steps).unwrap();
@@ -337,7 +337,7 @@ async fn chain(backend: Backend, db: &DatabaseConnection) {
     }
     // And all the way down again.
     for window in versions.windows(2).rev() {
-        let steps = diff(&window[0].1, &window[1].1);
+        let steps = changes::steps(&window[0].1, &window[1].1);
         migrate(db, backend, &steps, Direction::Down).await;
     }
     let first = &versions[0].1;
@@ -362,7 +362,7 @@ fn the_chain_covers_every_kind_of_change() {
     let versions = versions();
     let mut kinds = std::collections::BTreeSet::new();
     for window in versions.windows(2) {
-        for step in diff(&window[0].1, &window[1].1) {
+        for step in changes::steps(&window[0].1, &window[1].1) {
             match &step {
                 Step::AlterTable { changes, .. } => {
                     for change in changes {

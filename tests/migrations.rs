@@ -186,7 +186,7 @@ fn gadget(size_nullable: bool) -> Schema {
 /// The steps of migration `n`: create `gadget`, then rebuild it.
 fn gadget_steps(n: usize) -> Vec<Step> {
     let versions = [Schema::default(), gadget(false), gadget(true)];
-    fsync_schema::diff::diff(&versions[n], &versions[n + 1])
+    fsync_schema::changes::steps(&versions[n], &versions[n + 1])
 }
 
 struct RebuildMigrator;

@@ -5,7 +5,7 @@
 mod common;
 
 use fsync_schema::migration::{Direction, apply};
-use fsync_schema::{Backend, Column, ColumnType, DefaultValue, Schema, diff};
+use fsync_schema::{Backend, Column, ColumnType, DefaultValue, Schema, changes};
 use fsync_schema_cli::diff::drift;
 use sea_orm_migration::SchemaManager;
 use std::time::Duration;
@@ -62,7 +62,7 @@ fn expected_notes(before: &Schema, after: &Schema) -> Vec<String> {
 }
 
 async fn migrate(db: &sea_orm::DatabaseConnection, from: &Schema, to: &Schema) {
-    let steps = diff::diff(from, to);
+    let steps = changes::steps(from, to);
     assert!(!steps.is_empty());
     apply(&SchemaManager::new(db), &steps, Direction::Up)
         .await

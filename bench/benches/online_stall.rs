@@ -38,12 +38,12 @@ fn schemas() -> (Schema, Schema) {
 }
 
 fn create_steps() -> Vec<Step> {
-    fsync_schema::diff::diff(&Schema::default(), &schemas().0)
+    fsync_schema::changes::steps(&Schema::default(), &schemas().0)
 }
 
 fn evolve_steps() -> Vec<Step> {
     let (before, after) = schemas();
-    fsync_schema::diff::diff(&before, &after)
+    fsync_schema::changes::steps(&before, &after)
 }
 
 struct Create;

@@ -19,7 +19,7 @@
 use criterion::{BenchmarkId, Criterion, Throughput};
 use fsync_bench::{report, synthetic};
 use fsync_schema::compare::{self, Sides};
-use fsync_schema::{Backend, Schema, Step, codegen, diff, migration, sql_docs};
+use fsync_schema::{Backend, Schema, Step, changes, codegen, migration, normalize, sql_docs};
 use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
@@ -28,7 +28,7 @@ const COLUMNS: usize = 20;
 
 /// The whole of `gen-migration`'s work for a new schema.
 fn migration_work(schema: &Schema) -> (usize, usize) {
-    let steps = diff::diff(&Schema::default(), schema);
+    let steps = changes::steps(&Schema::default(), schema);
     let sql = migration::script(&steps, Backend::Sqlite);
     let file = codegen::migration_file(
         "m20250101_000001_synthetic",
@@ -43,8 +43,8 @@ fn migration_work(schema: &Schema) -> (usize, usize) {
 fn docs_check(schema: &Schema, markdown: &str) -> usize {
     let docs = sql_docs::parse_markdown("synthetic.md", markdown).expect("the docs parse");
     let findings = compare::compare_with(
-        &sql_docs::comparable(schema),
-        &sql_docs::comparable(&docs.schema),
+        &normalize::comparable(schema, Backend::Sqlite),
+        &normalize::comparable(&docs.schema, Backend::Sqlite),
         &Sides::new("entities", "docs"),
     );
     assert!(findings.is_empty(), "{}", findings[0]);
@@ -65,7 +65,7 @@ fn fixtures() -> Vec<Fixture> {
         .map(|tables| {
             let schema = synthetic::schema(tables, COLUMNS);
             let markdown = synthetic::markdown(&schema);
-            let steps = diff::diff(&Schema::default(), &schema);
+            let steps = changes::steps(&Schema::default(), &schema);
             Fixture {
                 tables,
                 schema,
@@ -110,7 +110,7 @@ fn scale(c: &mut Criterion, fixtures: &[Fixture]) {
         black_box(docs_check(&f.schema, &f.markdown));
     });
     group(c, fixtures, "diff", |f| {
-        black_box(diff::diff(&Schema::default(), &f.schema));
+        black_box(changes::steps(&Schema::default(), &f.schema));
     });
     group(c, fixtures, "sql", |f| {
         black_box(migration::script(&f.steps, Backend::Sqlite));

@@ -122,7 +122,7 @@ pub fn markdown(schema: &Schema) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fsync_schema::{Backend, compare, diff, migration, sql_docs, step, validate};
+    use fsync_schema::{Backend, changes, compare, migration, normalize, sql_docs, step, validate};
 
     #[test]
     fn synthetic_schemas_are_valid_and_round_trip() {
@@ -136,10 +136,10 @@ mod tests {
             assert_eq!(names.len(), tables, "every table once");
             let problems = validate::schema(&schema);
             assert!(problems.is_empty(), "{problems:?}");
-            let steps = diff::diff(&Schema::default(), &schema);
+            let steps = changes::steps(&Schema::default(), &schema);
             assert_eq!(steps.len(), tables);
             let built = step::replay(&Schema::default(), &steps).unwrap();
-            assert!(diff::diff(&built, &schema).is_empty());
+            assert!(changes::steps(&built, &schema).is_empty());
             assert!(!migration::script(&steps, Backend::Sqlite).is_empty());
         }
     }
@@ -149,8 +149,8 @@ mod tests {
         let schema = schema(10, 20);
         let docs = sql_docs::parse_markdown("synthetic.md", &markdown(&schema)).unwrap();
         let findings = compare::compare(
-            &sql_docs::comparable(&schema),
-            &sql_docs::comparable(&docs.schema),
+            &normalize::comparable(&schema, Backend::Sqlite),
+            &normalize::comparable(&docs.schema, Backend::Sqlite),
         );
         assert!(findings.is_empty(), "{findings:#?}");
     }

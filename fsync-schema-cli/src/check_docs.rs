@@ -17,7 +17,7 @@
 use crate::{CommandResult, Project};
 use fsync_schema::compare::{Finding, Sides, Target, compare_with};
 use fsync_schema::sql_docs::{self, SqlDocs};
-use fsync_schema::{Schema, validate};
+use fsync_schema::{Backend, Schema, normalize, validate};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -84,8 +84,8 @@ pub fn check(project: &Project, args: &Args) -> Result<Report, Box<dyn std::erro
             .retain(|table| docs.schema.table(&table.name).is_some());
     }
     let findings = compare_with(
-        &sql_docs::comparable(&expected),
-        &sql_docs::comparable(&docs.schema),
+        &normalize::comparable(&expected, Backend::Sqlite),
+        &normalize::comparable(&docs.schema, Backend::Sqlite),
         &Sides::new("entities", "docs"),
     );
     let mut lines: Vec<String> = findings

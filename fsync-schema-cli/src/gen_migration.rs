@@ -9,7 +9,7 @@
 use crate::files::{self, write_atomically};
 use crate::{CommandResult, Project};
 use fsync_schema::codegen;
-use fsync_schema::{Schema, Step, diff, step, validate};
+use fsync_schema::{Schema, Step, changes, step, validate};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -301,7 +301,7 @@ pub fn generate(
     let directory = read_directory(dir)?;
     let integrity = directory.integrity(recorded, tool);
     let snapshot = directory.snapshot.clone().unwrap_or_default();
-    let steps = diff::diff(&snapshot, entities);
+    let steps = changes::steps(&snapshot, entities);
     let mut report = String::new();
 
     if args.check {
@@ -568,7 +568,7 @@ mod tests {
         let source = fs::read_to_string(&path).unwrap();
         assert!(codegen::is_generated(&source), "{source}");
         assert!(source.contains("Table::new(\"item\")"), "{source}");
-        let steps = diff::diff(&Schema::default(), &items(None));
+        let steps = changes::steps(&Schema::default(), &items(None));
         let history = recorded(&[("m20250101_000001_create_items", steps.clone())]);
 
         let clean = generate(dir.path(), &items(None), &history, TOOL, &check()).unwrap();
@@ -620,7 +620,7 @@ mod tests {
         generate(dir.path(), &items(None), &[], TOOL, &named("create_items")).unwrap();
         let history = recorded(&[(
             "m20250101_000001_create_items",
-            diff::diff(&Schema::default(), &items(None)),
+            changes::steps(&Schema::default(), &items(None)),
         )]);
         let before = snapshot(dir.path());
         let outcome =
@@ -643,7 +643,7 @@ mod tests {
             .unwrap();
         let history = recorded(&[(
             "m20250101_000001_create_items",
-            diff::diff(&Schema::default(), &items(None)),
+            changes::steps(&Schema::default(), &items(None)),
         )]);
         fs::write(
             &path,
@@ -745,7 +745,7 @@ mod tests {
         generate(dir.path(), &items(None), &[], TOOL, &named("create_items")).unwrap();
         let history = recorded(&[(
             "m20250101_000001_create_items",
-            diff::diff(&Schema::default(), &items(None)),
+            changes::steps(&Schema::default(), &items(None)),
         )]);
         let mut dropped = items(None);
         dropped.tables[0].columns.remove(1);
@@ -792,7 +792,7 @@ mod tests {
         let history = recorded(&[
             (
                 "m20250101_000001_create_items",
-                diff::diff(&Schema::default(), &items(None)),
+                changes::steps(&Schema::default(), &items(None)),
             ),
             ("m20250101_000002_copy_names", Vec::new()),
         ]);
@@ -845,7 +845,7 @@ mod tests {
         generate(dir.path(), &items(None), &[], TOOL, &named("create_items")).unwrap();
         let history = recorded(&[(
             "m20250101_000001_create_items",
-            diff::diff(&Schema::default(), &items(None)),
+            changes::steps(&Schema::default(), &items(None)),
         )]);
         let changed = items(Some(Column::new("size", ColumnType::BigInt)));
         let before = snapshot(dir.path());
@@ -904,7 +904,7 @@ mod tests {
             generate(dir.path(), &items(None), &[], TOOL, &named("create_items")).unwrap();
             let history = recorded(&[(
                 "m20250101_000001_create_items",
-                diff::diff(&Schema::default(), &items(None)),
+                changes::steps(&Schema::default(), &items(None)),
             )]);
             let args = Args {
                 no_online,
@@ -944,7 +944,7 @@ mod tests {
             let mut history = history;
             history.push((
                 "m20250101_000002_index_names".to_owned(),
-                diff::diff(&items(None), &indexed),
+                changes::steps(&items(None), &indexed),
             ));
             let checked = generate(dir.path(), &indexed, &history, TOOL, &check()).unwrap();
             assert!(checked.ok, "{}", checked.report);
@@ -1000,7 +1000,7 @@ mod tests {
                 .written
                 .unwrap();
             let module = written.file_stem().unwrap().to_string_lossy().into_owned();
-            history.push((module, diff::diff(&previous, version)));
+            history.push((module, changes::steps(&previous, version)));
             previous = step::replay(&previous, &history.last().unwrap().1).unwrap();
             let checked = generate(dir.path(), version, &history, TOOL, &check()).unwrap();
             assert!(checked.ok, "after migration {n}: {}", checked.report);

@@ -89,8 +89,8 @@ pub async fn baseline<M: GeneratedMigrator>(
     let backend = introspect::backend(db)?;
     let actual = introspect::schema(db).await?;
     let findings: Vec<Finding> = compare_with(
-        &introspect::comparable(&expected, backend),
-        &introspect::comparable(&actual, backend),
+        &introspect::as_introspected(&expected, backend),
+        &introspect::as_introspected(&actual, backend),
         &Sides::new("migrations", "database"),
     )
     .into_iter()

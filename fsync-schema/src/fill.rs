@@ -150,7 +150,7 @@ pub fn apply(
 mod tests {
     use super::*;
     use crate::model::{Column, ColumnType, Table};
-    use crate::{diff, step};
+    use crate::{changes, step};
 
     fn items(extra: Option<Column>) -> Schema {
         let mut table = Table::new("item")
@@ -165,7 +165,7 @@ mod tests {
     fn a_filled_column_is_added_null_filled_then_made_not_null() {
         let before = items(None);
         let after = items(Some(Column::new("size", ColumnType::BigInt)));
-        let steps = diff::diff(&before, &after);
+        let steps = changes::steps(&before, &after);
         let fill = parse("item.size = length(name)").unwrap();
         let (filled, placed) = apply(&before, &steps, &[fill]).unwrap();
         let described: Vec<String> = filled.iter().flat_map(Step::describe).collect();
@@ -184,7 +184,7 @@ mod tests {
     fn a_fill_that_matches_nothing_names_the_place() {
         let before = items(None);
         let after = items(Some(Column::new("size", ColumnType::BigInt)));
-        let steps = diff::diff(&before, &after);
+        let steps = changes::steps(&before, &after);
         let error = apply(&before, &steps, &[parse("item.sise=0").unwrap()]).unwrap_err();
         assert!(
             error.contains("--fill item.sise: the migration adds no NOT NULL column `item.sise`")
@@ -192,7 +192,7 @@ mod tests {
             "{error}"
         );
         let nullable = items(Some(Column::new("size", ColumnType::BigInt).nullable()));
-        let steps = diff::diff(&before, &nullable);
+        let steps = changes::steps(&before, &nullable);
         let error = apply(&before, &steps, &[parse("item.size=0").unwrap()]).unwrap_err();
         assert!(error.contains("the column is nullable"), "{error}");
         for bad in ["item.size", "size=0", "item.=0", "item.size="] {

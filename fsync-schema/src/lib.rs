@@ -21,12 +21,12 @@
 #[cfg(all(feature = "migration", feature = "introspect"))]
 pub mod baseline;
 pub mod catalogue;
+pub mod changes;
 #[cfg(feature = "codegen")]
 pub mod codegen;
 pub mod compare;
 #[cfg(feature = "migration")]
 pub mod connect;
-pub mod diff;
 pub mod fill;
 #[cfg(feature = "introspect")]
 pub mod introspect;

@@ -11,7 +11,7 @@ use std::fmt;
 
 /// One risk of one step.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Finding {
+pub struct Risk {
     /// The step's position (0-based) in the migration.
     pub step: usize,
     /// Whether applying the step loses data.
@@ -24,7 +24,7 @@ pub struct Finding {
     pub alternative: String,
 }
 
-impl fmt::Display for Finding {
+impl fmt::Display for Risk {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = if self.destructive {
             "destructive"
@@ -63,12 +63,12 @@ pub fn narrows(from: ColumnType, to: ColumnType) -> bool {
 }
 
 /// The findings for `steps`, applied to a database built by `before`.
-pub fn lint(before: &Schema, steps: &[Step]) -> Vec<Finding> {
+pub fn lint(before: &Schema, steps: &[Step]) -> Vec<Risk> {
     let mut out = Vec::new();
     let existed = |table: &str| before.table(table).is_some();
     for (position, step) in steps.iter().enumerate() {
         let mut push = |destructive: bool, message: String, reason: &str, alternative: &str| {
-            out.push(Finding {
+            out.push(Risk {
                 step: position,
                 destructive,
                 message,

@@ -5,7 +5,7 @@
 //! relations as `#[schema(..)]` keys) and writes the source ([`source`]): one
 //! module per table and `mod.rs` with the `fsync_schema::entities!`
 //! registration, formatted with prettyplease, each file under a header that
-//! says how it was made. [`write`] puts the files in a directory and never
+//! says how it was made. [`write()`] puts the files in a directory and never
 //! replaces a file that is not its own output unless asked.
 //!
 //! Field names are snake_case (`AlbumId` becomes `album_id`, `type` becomes
@@ -782,7 +782,7 @@ fn backend_label(backend: Backend) -> &'static str {
 }
 
 /// Reads the database behind `db` and plans and writes the source of its
-/// entities (nothing is written to disk: see [`write`]).
+/// entities (nothing is written to disk: see [`write()`]).
 pub async fn pull(db: &DatabaseConnection, command: &str) -> Result<Pulled, PullError> {
     let backend = introspect::backend(db)?;
     let schema = introspect::schema(db).await?;

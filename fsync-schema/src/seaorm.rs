@@ -261,7 +261,7 @@ fn uniques_by_columns(mut schema: crate::model::Schema) -> crate::model::Schema 
 /// Builds `schema` on `ours` with [`render::schema_statements`] and the same
 /// entities on `seaorm` with SeaORM's schema builder ([`entity_statements`]
 /// for each of `entities`, in the schema's foreign-key order), reads both
-/// back, and compares them ([`crate::introspect::comparable`], and uniques
+/// back, and compares them ([`crate::introspect::as_introspected`], and uniques
 /// by their columns whether constraint or unique index, names aside). Both
 /// databases must be empty and of the same backend.
 #[cfg(feature = "introspect")]
@@ -289,11 +289,11 @@ pub async fn compare_builder(
     for sql in indexes {
         run(seaorm, sql).await?;
     }
-    let expected = uniques_by_columns(introspect::comparable(
+    let expected = uniques_by_columns(introspect::as_introspected(
         &introspect::schema(ours).await?,
         backend,
     ));
-    let actual = uniques_by_columns(introspect::comparable(
+    let actual = uniques_by_columns(introspect::as_introspected(
         &introspect::schema(seaorm).await?,
         backend,
     ));

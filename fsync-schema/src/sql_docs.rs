@@ -12,7 +12,7 @@
 //! text is not what the renderer writes for that type, it is kept in
 //! `Column::sql_type.sqlite`, so a comparison sees the declared type exactly.
 //! SQLite's INTEGER stands for `i16`, `i32`, `i64` and `bool` alike: compare
-//! the docs with the entities at the level SQLite sees, with [`comparable`] on
+//! the docs with the entities at the level SQLite sees, with [`crate::normalize::comparable`] on
 //! both sides.
 
 use crate::compare::{Finding, Target};
@@ -272,11 +272,6 @@ pub fn parse_sql(file: &str, first_line: u64, sql: &str) -> Result<SqlDocs, SqlD
         },
     )?;
     reader.finish()
-}
-
-/// `schema` as SQLite sees it: see [`normalize::comparable`].
-pub fn comparable(schema: &Schema) -> Schema {
-    normalize::comparable(schema, Backend::Sqlite)
 }
 
 #[derive(Default)]

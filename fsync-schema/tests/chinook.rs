@@ -198,8 +198,8 @@ async fn chinook(backend: Backend, entities: Schema) -> Option<TestDb> {
     );
     let sides = Sides::new("planned", "derived");
     let differences = compare_with(
-        &introspect::comparable(&planned, backend),
-        &introspect::comparable(&entities, backend),
+        &introspect::as_introspected(&planned, backend),
+        &introspect::as_introspected(&entities, backend),
         &sides,
     );
     assert!(differences.is_empty(), "{differences:#?}");
@@ -220,8 +220,8 @@ async fn chinook(backend: Backend, entities: Schema) -> Option<TestDb> {
         .expect("apply the pulled DDL");
     let again = introspect::schema(&rebuilt.db).await.expect("introspect");
     let differences = compare_with(
-        &introspect::comparable(&read, backend),
-        &introspect::comparable(&again, backend),
+        &introspect::as_introspected(&read, backend),
+        &introspect::as_introspected(&again, backend),
         &Sides::new("chinook", "rebuilt"),
     );
     assert!(

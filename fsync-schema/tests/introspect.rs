@@ -81,8 +81,8 @@ async fn drift(test: &TestDb, expected: &Schema) -> Vec<String> {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let findings: Vec<Finding> = compare_with(
-        &introspect::comparable(expected, test.backend),
-        &introspect::comparable(&actual, test.backend),
+        &introspect::as_introspected(expected, test.backend),
+        &introspect::as_introspected(&actual, test.backend),
         &Sides::new("entities", "database"),
     );
     findings.iter().map(ToString::to_string).collect()

@@ -507,8 +507,8 @@ async fn round_trip(backend: Backend, url: &str, schema: &Schema) -> Result<(), 
     })?;
     closed.map_err(TestCaseError::fail)?;
     let findings = compare_with(
-        &introspect::comparable(schema, backend),
-        &introspect::comparable(&actual, backend),
+        &introspect::as_introspected(schema, backend),
+        &introspect::as_introspected(&actual, backend),
         &Sides::new("model", "database"),
     );
     prop_assert!(
@@ -541,8 +541,8 @@ fn pulled_back(backend: Backend, actual: &Schema) -> Result<(), TestCaseError> {
     }
     let derived = Schema::new(entities.iter().map(pull::Entity::derived_table));
     let findings = compare_with(
-        &introspect::comparable(actual, backend),
-        &introspect::comparable(&derived, backend),
+        &introspect::as_introspected(actual, backend),
+        &introspect::as_introspected(&derived, backend),
         &Sides::new("database", "pulled"),
     );
     prop_assert!(

@@ -4,7 +4,9 @@
 
 use fsync_schema::compare::{Finding, Sides, compare_with};
 use fsync_schema::sql_docs::{self, SqlDocs, SqlDocsError};
-use fsync_schema::{Action, Column, ColumnType as T, DefaultValue, ForeignKey, Schema, Table};
+use fsync_schema::{
+    Action, Backend, Column, ColumnType as T, DefaultValue, ForeignKey, Schema, Table, normalize,
+};
 
 const SPEC: &str = include_str!("data/fsync-002.md");
 const FILE: &str = "docs/schema/file-sync.md";
@@ -96,8 +98,8 @@ fn mismatches(perturbed: &str) -> Vec<(String, Option<String>)> {
     let spec = parse(SPEC);
     let docs = parse(perturbed);
     let findings: Vec<Finding> = compare_with(
-        &sql_docs::comparable(&spec.schema),
-        &sql_docs::comparable(&docs.schema),
+        &normalize::comparable(&spec.schema, Backend::Sqlite),
+        &normalize::comparable(&docs.schema, Backend::Sqlite),
         &Sides::new("spec", "docs"),
     );
     findings

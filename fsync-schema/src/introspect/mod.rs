@@ -21,14 +21,14 @@
 //!
 //! Left out: the `seaql_migrations` table, indexes that back a primary key or
 //! UNIQUE constraint, the index MySQL creates for a foreign key, CHECK
-//! constraints (not read on any backend; [`comparable`] drops them),
+//! constraints (not read on any backend; [`as_introspected`] drops them),
 //! predicates of indexes, and expressions in indexes (but on MySQL). Prefix
 //! lengths of indexes are read on MySQL, where they exist.
 //!
 //! The model read back says what the database says: column types are kept
 //! verbatim in `Column::sql_type` (`int(11)`, `character varying(64)`), and
 //! `ty` is the logical type the renderer would map to it. Compare it with a
-//! model from the entities through [`comparable`] on both sides.
+//! model from the entities through [`as_introspected`] on both sides.
 
 pub mod discovery;
 mod mysql;
@@ -83,9 +83,10 @@ fn finish(mut schema: Schema) -> Schema {
     schema
 }
 
-/// `schema` as `backend` sees it, without CHECK constraints (introspection
-/// does not read them): see [`normalize::comparable`].
-pub fn comparable(schema: &Schema, backend: Backend) -> Schema {
+/// What introspection can read of `schema` on `backend`: the schema as the
+/// backend sees it ([`normalize::comparable`]), without CHECK constraints
+/// (introspection does not read them).
+pub fn as_introspected(schema: &Schema, backend: Backend) -> Schema {
     let mut schema = normalize::comparable(schema, backend);
     for table in &mut schema.tables {
         table.checks.clear();
@@ -102,8 +103,8 @@ pub async fn drift(
     let backend = backend(db)?;
     let actual = schema(db).await?;
     Ok(compare::compare_with(
-        &comparable(expected, backend),
-        &comparable(&actual, backend),
+        &as_introspected(expected, backend),
+        &as_introspected(&actual, backend),
         &Sides::new("entities", "database"),
     ))
 }

@@ -1,4 +1,6 @@
-//! The diff engine: the migration steps that turn one schema into another.
+//! The migration steps that turn one schema into another ([`steps`]): the
+//! change engine behind `gen-migration` (not to be confused with the `diff`
+//! command, which reports drift of a live database).
 //!
 //! Tables and columns are matched by name, or by the `renamed_from` an entity
 //! declares. Steps come in an order that respects foreign keys: indexes that
@@ -11,7 +13,7 @@ use crate::model::{Column, Index, Schema, Table};
 use crate::step::{Change, Step};
 
 /// The steps from `old` to `new`; empty when they describe the same schema.
-pub fn diff(old: &Schema, new: &Schema) -> Vec<Step> {
+pub fn steps(old: &Schema, new: &Schema) -> Vec<Step> {
     let pairs = match_tables(old, new);
     let mut drop_indexes = Vec::new();
     let mut renames = Vec::new();
@@ -296,10 +298,10 @@ mod tests {
     }
 
     fn check_round_trip(old: &Schema, new: &Schema) -> Vec<Step> {
-        let steps = diff(old, new);
+        let steps = super::steps(old, new);
         let built = replay(old, &steps).expect("steps apply");
         assert!(
-            diff(&built, new).is_empty(),
+            super::steps(&built, new).is_empty(),
             "no change left after {steps:#?}"
         );
         let back = replay(&built, &crate::step::inverse(&steps)).expect("inverse applies");
@@ -310,7 +312,7 @@ mod tests {
     #[test]
     fn same_schema_has_no_steps() {
         let schema = Schema::new([entry(), conduit()]);
-        assert!(diff(&schema, &schema).is_empty());
+        assert!(super::steps(&schema, &schema).is_empty());
     }
 
     #[test]
