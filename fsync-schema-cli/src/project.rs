@@ -4,7 +4,6 @@ use fsync_schema::baseline::{self, BaselineError, Baselined};
 use fsync_schema::migration::{self, GeneratedMigrator};
 use fsync_schema::{Schema, Step};
 use sea_orm::{DatabaseConnection, DbErr};
-use sea_orm_migration::MigrationStatus;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
@@ -20,10 +19,6 @@ pub trait Migrations {
     fn steps(&self) -> Vec<(String, Vec<Step>)>;
     /// Runs a migrator command (see [`fsync_schema::migration::run`]).
     fn run<'a>(&self, db: &'a DatabaseConnection, command: migration::Command) -> Pending<'a, ()>;
-    /// The names of the applied migrations, oldest first.
-    fn applied<'a>(&self, db: &'a DatabaseConnection) -> Pending<'a, Vec<String>>;
-    /// Every migration's name and whether it is applied, oldest first.
-    fn status<'a>(&self, db: &'a DatabaseConnection) -> Pending<'a, Vec<(String, bool)>>;
     /// A runner of the migrations, with their steps, on `db` (see
     /// [`fsync_schema::migration::Runner`]).
     fn runner<'a>(&self, db: &'a DatabaseConnection) -> migration::Runner<'a>;
@@ -52,32 +47,12 @@ impl<M: GeneratedMigrator + 'static> Migrations for Typed<M> {
         Box::pin(migration::run::<M>(db, command))
     }
 
-    fn applied<'a>(&self, db: &'a DatabaseConnection) -> Pending<'a, Vec<String>> {
-        Box::pin(async move {
-            Ok(M::get_applied_migrations(db)
-                .await?
-                .iter()
-                .map(|m| m.name().to_owned())
-                .collect())
-        })
-    }
-
     fn runner<'a>(&self, db: &'a DatabaseConnection) -> migration::Runner<'a> {
         migration::Runner::of::<M>(db).with_steps(M::steps())
     }
 
     fn migrations(&self) -> Vec<Box<dyn sea_orm_migration::MigrationTrait>> {
         M::migrations()
-    }
-
-    fn status<'a>(&self, db: &'a DatabaseConnection) -> Pending<'a, Vec<(String, bool)>> {
-        Box::pin(async move {
-            Ok(M::get_migration_with_status(db)
-                .await?
-                .iter()
-                .map(|m| (m.name().to_owned(), m.status() == MigrationStatus::Applied))
-                .collect())
-        })
     }
 
     fn baseline<'a>(
