@@ -21,7 +21,8 @@
 //! catalogue's. The load average (`/proc/loadavg`) is printed with each
 //! size, as other work may share the CPU. Goal: 1,000 tables ≤ 1 s on each
 //! backend, near-linear. Run with
-//! `cargo bench -p fsync-bench --bench introspect [-- sqlite|postgres|mysql 10|100|1000 ..]`.
+//! `cargo bench -p fsync-bench --bench introspect [-- sqlite|postgres|mysql 10|100|1000 ..]`;
+//! with `FSYNC_BENCH_KEEP=1` the server databases are kept, not dropped.
 
 use fsync_bench::{report, synthetic};
 use fsync_schema::{Backend, Schema, introspect, render};
@@ -128,9 +129,15 @@ impl Fresh {
         }
     }
 
+    /// Drops the database, unless `FSYNC_BENCH_KEEP` is set (to look at its
+    /// catalogue by hand afterwards).
     async fn drop(self, backend: Backend) {
         let _ = self.db.close().await;
         if let Some((admin, name)) = self.admin {
+            if std::env::var_os("FSYNC_BENCH_KEEP").is_some() {
+                eprintln!("kept database {name} (FSYNC_BENCH_KEEP)");
+                return;
+            }
             let drop = match backend {
                 Backend::Postgres => format!("DROP DATABASE \"{name}\" WITH (FORCE)"),
                 _ => format!("DROP DATABASE `{name}`"),

@@ -1,6 +1,7 @@
 //! MySQL/MariaDB's `information_schema`, filtered by the current database
 //! once per kind: the server's version and the database, then tables,
-//! columns, indexes and foreign keys, one query each.
+//! columns, indexes, foreign-key columns and foreign-key actions, one query
+//! each.
 //!
 //! Column types and defaults go through sea-schema's parser, as in its
 //! discovery; types are written back from the parsed types, defaults
@@ -191,15 +192,22 @@ fn indexes_query(system: &SystemInfo) -> String {
     )
 }
 
-const FOREIGN_KEYS: &str = "\
-SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME,
-       k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE
-FROM information_schema.KEY_COLUMN_USAGE k
-JOIN information_schema.REFERENTIAL_CONSTRAINTS r
-  ON k.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME
-WHERE k.CONSTRAINT_SCHEMA = ?
-  AND k.REFERENCED_TABLE_NAME IS NOT NULL AND k.REFERENCED_COLUMN_NAME IS NOT NULL
-ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
+/// Foreign-key columns. `TABLE_SCHEMA`, not `CONSTRAINT_SCHEMA`: MariaDB
+/// opens only the tables of the database it filters by.
+const FOREIGN_KEY_COLUMNS: &str = "\
+SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME
+FROM information_schema.KEY_COLUMN_USAGE
+WHERE TABLE_SCHEMA = ?
+  AND REFERENCED_TABLE_NAME IS NOT NULL AND REFERENCED_COLUMN_NAME IS NOT NULL
+ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION";
+
+/// Foreign-key actions, read apart from their columns: joined with
+/// `KEY_COLUMN_USAGE` in the server, MariaDB 10.11 took 0.6 s at 1,000
+/// tables where the two queries take 30 ms each.
+const FOREIGN_KEY_ACTIONS: &str = "\
+SELECT TABLE_NAME, CONSTRAINT_NAME, UPDATE_RULE, DELETE_RULE
+FROM information_schema.REFERENTIAL_CONSTRAINTS
+WHERE CONSTRAINT_SCHEMA = ?";
 
 /// What a table is made of, gathered from the rows of every query before
 /// the model's table is built.
@@ -210,7 +218,7 @@ struct Parts {
     indexes: Vec<MyIndex>,
 }
 
-/// The schema of the MySQL/MariaDB database behind `db`, in five queries.
+/// The schema of the MySQL/MariaDB database behind `db`, in six queries.
 pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, IntrospectError> {
     let (system, database) = system_and_database(db).await?;
     let mut names: Vec<String> = Vec::new();
@@ -263,7 +271,15 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
         index.columns.extend(column.or(expression));
     }
 
-    for row in rows(db, FOREIGN_KEYS, vec![database.into()]).await? {
+    // (table, constraint) -> (ON UPDATE, ON DELETE)
+    let mut actions = std::collections::HashMap::new();
+    for row in rows(db, FOREIGN_KEY_ACTIONS, vec![database.clone().into()]).await? {
+        let key: (String, String) = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+        let rules: (String, String) = (row.try_get_by_index(2)?, row.try_get_by_index(3)?);
+        actions.insert(key, rules);
+    }
+
+    for row in rows(db, FOREIGN_KEY_COLUMNS, vec![database.into()]).await? {
         let table: String = row.try_get_by_index(0)?;
         let Some(at) = position(&table) else {
             continue;
@@ -274,15 +290,19 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
             .last()
             .is_none_or(|last| last.name.as_deref() != Some(name.as_str()))
         {
-            let on_update: String = row.try_get_by_index(5)?;
-            let on_delete: String = row.try_get_by_index(6)?;
+            let Some((on_update, on_delete)) = actions.get(&(table.clone(), name.clone())) else {
+                return Err(discovery_error(format!(
+                    "foreign key {table}.{name} has columns in KEY_COLUMN_USAGE \
+                     but no row in REFERENTIAL_CONSTRAINTS"
+                )));
+            };
             foreign_keys.push(ForeignKey {
                 name: Some(name),
                 columns: Vec::new(),
                 ref_table: row.try_get_by_index(3)?,
                 ref_columns: Vec::new(),
-                on_delete: action(&on_delete),
-                on_update: action(&on_update),
+                on_delete: action(on_delete),
+                on_update: action(on_update),
             });
         }
         let foreign_key = foreign_keys.last_mut().expect("pushed above");
