@@ -22,7 +22,7 @@ fn parent() -> Table {
 }
 
 /// `item` before and after the second migration, which adds a column, a
-/// foreign key and an index to it.
+/// foreign key, an index and a UNIQUE constraint to it.
 fn schemas() -> (Schema, Schema) {
     let item = Table::new("item")
         .with_column(Column::new("id", ColumnType::Integer).autoincrement())
@@ -32,7 +32,8 @@ fn schemas() -> (Schema, Schema) {
     let after = item
         .with_column(Column::new("note", ColumnType::Text).nullable())
         .foreign_key(ForeignKey::new(["parent_id"], "parent", ["id"]))
-        .index("idx_item_parent", ["parent_id"]);
+        .index("idx_item_parent", ["parent_id"])
+        .unique(None, ["parent_id", "id"]);
     (before, Schema::new([parent(), after]))
 }
 
@@ -124,8 +125,9 @@ async fn query_i64(test: &TestDb, sql: &str) -> Vec<i64> {
         .collect()
 }
 
-/// Whether each named index is valid, and each named constraint validated (PostgreSQL).
-async fn pg_state(test: &TestDb) -> (Vec<bool>, Vec<bool>) {
+/// Whether each named index is valid, each named constraint validated, and
+/// the UNIQUE constraint there (PostgreSQL).
+async fn pg_state(test: &TestDb) -> (Vec<bool>, Vec<bool>, Vec<bool>) {
     let read = |sql: &'static str| async move {
         test.db
             .query_all_raw(Statement::from_string(test.db.get_database_backend(), sql))
@@ -145,7 +147,13 @@ async fn pg_state(test: &TestDb) -> (Vec<bool>, Vec<bool>) {
          AND connamespace = current_schema()::regnamespace",
     )
     .await;
-    (indexes, constraints)
+    let uniques = read(
+        "SELECT i.indisvalid FROM pg_constraint k JOIN pg_index i ON i.indexrelid = k.conindid \
+         WHERE k.conname = 'item_parent_id_id_key' AND k.contype = 'u' \
+         AND k.connamespace = current_schema()::regnamespace",
+    )
+    .await;
+    (indexes, constraints, uniques)
 }
 
 async fn seed(test: &TestDb) {
@@ -171,7 +179,7 @@ async fn the_online_plan_indexes_and_constrains_a_table_with_rows() {
             .await
             .unwrap();
         if backend == Backend::Postgres {
-            assert_eq!(pg_state(&test).await, (vec![true], vec![true]));
+            assert_eq!(pg_state(&test).await, (vec![true], vec![true], vec![true]));
         }
         // The foreign key holds, on every backend.
         let orphan = Statement::from_string(
@@ -183,7 +191,7 @@ async fn the_online_plan_indexes_and_constrains_a_table_with_rows() {
             .await
             .unwrap();
         if backend == Backend::Postgres {
-            assert_eq!(pg_state(&test).await, (vec![], vec![]));
+            assert_eq!(pg_state(&test).await, (vec![], vec![], vec![]));
         }
         let count = query_i64(&test, "SELECT COUNT(*) FROM item").await;
         let expected = if backend == Backend::Postgres {
@@ -217,11 +225,11 @@ async fn an_invalid_index_left_by_an_interrupted_build_is_rebuilt() {
             "CREATE UNIQUE INDEX CONCURRENTLY idx_item_parent ON item (parent_id)",
         );
         assert!(test.db.execute_raw(interrupted).await.is_err());
-        assert_eq!(pg_state(&test).await, (vec![false], vec![false]));
+        assert_eq!(pg_state(&test).await, (vec![false], vec![false], vec![]));
         migration::run::<Migrator>(&test.db, Command::Up(None))
             .await
             .unwrap();
-        assert_eq!(pg_state(&test).await, (vec![true], vec![true]));
+        assert_eq!(pg_state(&test).await, (vec![true], vec![true], vec![true]));
         let unique = query_i64(
             &test,
             "SELECT CAST(COUNT(*) AS BIGINT) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
@@ -285,13 +293,13 @@ async fn a_lock_timeout_fails_clearly_and_changes_nothing() {
             [0],
             "the column added before the timeout was rolled back"
         );
-        assert_eq!(pg_state(&test).await, (vec![], vec![]));
+        assert_eq!(pg_state(&test).await, (vec![], vec![], vec![]));
         let applied = Migrator::get_applied_migrations(&test.db).await.unwrap();
         assert_eq!(applied.len(), 1);
         migration::run::<Migrator>(&test.db, Command::Up(None))
             .await
             .unwrap();
-        assert_eq!(pg_state(&test).await, (vec![true], vec![true]));
+        assert_eq!(pg_state(&test).await, (vec![true], vec![true], vec![true]));
         test.drop_database().await;
     }
 }

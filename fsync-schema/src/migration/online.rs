@@ -1,8 +1,8 @@
 //! Running the online plan on PostgreSQL (see [`crate::render::online`]): a
 //! generated migration whose steps index or constrain an existing table runs
 //! in two parts, `Migration` in a transaction with `SET LOCAL lock_timeout`
-//! ([`apply_online`]) and then `Concurrently`, outside any transaction
-//! ([`apply_concurrently`]). Other backends run the plain plan in the first
+//! ([`apply_online`]) and then `Concurrently`, outside the migration's
+//! transaction ([`apply_concurrently`]). Other backends run the plain plan in the first
 //! part and nothing in the second.
 
 use super::data::DataStep;
@@ -10,7 +10,7 @@ use super::{Direction, backend_of, run_plan};
 use crate::model::Backend;
 use crate::render::online::{self, Concurrent, Online};
 use crate::step::Step;
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, TransactionTrait};
 use sea_orm_migration::SchemaManager;
 
 /// The transactional part of a migration: like
@@ -31,42 +31,53 @@ pub async fn apply_online(
 /// The part of a migration that PostgreSQL runs outside a transaction: for
 /// `Up`, `CREATE INDEX CONCURRENTLY IF NOT EXISTS` of each index on an
 /// existing table (an invalid one left by an interrupted build is dropped
-/// first) and `VALIDATE CONSTRAINT` of each constraint added `NOT VALID`; for
-/// `Down`, `DROP INDEX CONCURRENTLY IF EXISTS`. These take only locks that let
-/// writes go on. Nothing on other backends.
+/// first), the same for the index of each UNIQUE added to an existing table,
+/// which then becomes the constraint (`ADD CONSTRAINT .. UNIQUE USING INDEX`,
+/// in a short transaction under `online.lock_timeout`), and `VALIDATE
+/// CONSTRAINT` of each constraint added `NOT VALID`; for `Down`, `DROP INDEX
+/// CONCURRENTLY IF EXISTS`. Nothing on other backends.
+///
+/// The concurrent builds and `VALIDATE` take SHARE UPDATE EXCLUSIVE, which
+/// writes do not wait for, so they run without `lock_timeout`: they may wait
+/// for long transactions to end, but writers never wait for them.
 pub async fn apply_concurrently(
     manager: &SchemaManager<'_>,
     steps: &[Step],
     direction: Direction,
-    _online: &Online,
+    online: &Online,
 ) -> Result<(), DbErr> {
     let db = manager.get_connection();
     if backend_of(db.get_database_backend()) != Backend::Postgres {
         return Ok(());
     }
-    let run = |sql: String| async move {
-        db.execute_raw(Statement::from_string(DbBackend::Postgres, sql.clone()))
-            .await
-            .map(|_| ())
-            .map_err(|e| DbErr::Migration(format!("{e}\n  statement: {sql}")))
-    };
     match direction {
         Direction::Up => {
             for work in online::concurrent_work(steps) {
                 match work {
-                    Concurrent::Index { name, create } => {
-                        let invalid = db
-                            .query_one_raw(Statement::from_string(
-                                DbBackend::Postgres,
-                                online::invalid_index_query(&name),
-                            ))
-                            .await?;
-                        if invalid.is_some() {
-                            run(online::drop_concurrently(&name)).await?;
+                    Concurrent::Index { name, create } => build_index(db, &name, create).await?,
+                    Concurrent::Unique {
+                        name,
+                        create,
+                        attach,
+                        exists,
+                    } => {
+                        if db.query_one_raw(postgres(exists)).await?.is_some() {
+                            continue;
                         }
-                        run(create).await?;
+                        build_index(db, &name, create).await?;
+                        let transaction = db.begin().await?;
+                        set_lock_timeout(&transaction, online).await?;
+                        if let Err(error) = transaction.execute_raw(postgres(attach.clone())).await
+                        {
+                            if is_lock_timeout(&error) {
+                                let what = format!("making index `{name}` a UNIQUE constraint");
+                                return Err(lock_timeout_error(&what, online, &attach));
+                            }
+                            return Err(failed(error, &attach));
+                        }
+                        transaction.commit().await?;
                     }
-                    Concurrent::Validate(sql) => run(sql).await?,
+                    Concurrent::Validate(sql) => run(db, sql).await?,
                 }
             }
         }
@@ -75,12 +86,40 @@ pub async fn apply_concurrently(
                 if let (true, Step::CreateIndex { index, .. }) =
                     (online::is_deferred(steps, position), step)
                 {
-                    run(online::drop_concurrently(&index.name)).await?;
+                    run(db, online::drop_concurrently(&index.name)).await?;
                 }
             }
         }
     }
     Ok(())
+}
+
+fn postgres(sql: String) -> Statement {
+    Statement::from_string(DbBackend::Postgres, sql)
+}
+
+fn failed(error: DbErr, sql: &str) -> DbErr {
+    DbErr::Migration(format!("{error}\n  statement: {sql}"))
+}
+
+async fn run(db: &impl ConnectionTrait, sql: String) -> Result<(), DbErr> {
+    match db.execute_raw(postgres(sql.clone())).await {
+        Ok(_) => Ok(()),
+        Err(error) => Err(failed(error, &sql)),
+    }
+}
+
+/// `CREATE [UNIQUE] INDEX CONCURRENTLY IF NOT EXISTS`, after dropping an
+/// invalid index `name` left by an interrupted build (which `IF NOT EXISTS`
+/// would take as done).
+async fn build_index(db: &impl ConnectionTrait, name: &str, create: String) -> Result<(), DbErr> {
+    let invalid = db
+        .query_one_raw(postgres(online::invalid_index_query(name)))
+        .await?;
+    if invalid.is_some() {
+        run(db, online::drop_concurrently(name)).await?;
+    }
+    run(db, create).await
 }
 
 /// `SET LOCAL lock_timeout` (inside the migration's transaction).

@@ -5,6 +5,10 @@
 //!   `CREATE INDEX CONCURRENTLY IF NOT EXISTS`, outside the migration's
 //!   transaction (an invalid index left by an interrupted build is dropped and
 //!   built again);
+//! - a UNIQUE constraint added to an existing table gets its index the same
+//!   way (`CREATE UNIQUE INDEX CONCURRENTLY`), then becomes the constraint by
+//!   `ADD CONSTRAINT .. UNIQUE USING INDEX` (a brief lock, no scan, under
+//!   `lock_timeout`);
 //! - a foreign key or CHECK added to an existing table is added `NOT VALID`
 //!   inside the transaction (a brief lock, no scan), then checked by
 //!   `VALIDATE CONSTRAINT` outside it (which lets writes go on);
@@ -15,7 +19,8 @@
 //! Only PostgreSQL uses this plan; other backends run the plain statements.
 
 use super::steps::{check_name, statements};
-use crate::model::{Backend, Index};
+use crate::model::{Backend, Index, Table, Unique};
+use crate::naming;
 use crate::step::{Change, Step};
 use std::collections::BTreeSet;
 
@@ -53,11 +58,28 @@ pub fn is_deferred(steps: &[Step], position: usize) -> bool {
     matches!(&steps[position], Step::CreateIndex { table, .. } if !created(steps).contains(table.as_str()))
 }
 
+/// Whether `change` of an existing table is left to the part outside the
+/// transaction altogether (a UNIQUE constraint, built from its index there).
+fn is_deferred_change(change: &Change) -> bool {
+    matches!(change, Change::AddUnique(_))
+}
+
 /// Work that runs outside the transaction, in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Concurrent {
     /// An index built concurrently; `create` is its `CREATE INDEX CONCURRENTLY IF NOT EXISTS`.
     Index { name: String, create: String },
+    /// A UNIQUE constraint on an existing table: `create` builds its index
+    /// concurrently (`CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS`), then
+    /// `attach` (`ALTER TABLE .. ADD CONSTRAINT .. UNIQUE USING INDEX ..`)
+    /// makes it the constraint, in a short transaction under `lock_timeout`.
+    /// Skipped when the constraint exists (`exists` returns a row).
+    Unique {
+        name: String,
+        create: String,
+        attach: String,
+        exists: String,
+    },
     /// `ALTER TABLE .. VALIDATE CONSTRAINT ..` of a constraint added `NOT VALID`.
     Validate(String),
 }
@@ -77,6 +99,32 @@ fn create_concurrently(table: &str, index: &Index) -> String {
     )
 }
 
+/// The work for UNIQUE `unique` added to existing table `table`.
+fn unique_work(table: &Table, unique: &Unique) -> Concurrent {
+    let name = naming::unique(table, unique, Backend::Postgres);
+    let index = Index {
+        name: name.clone(),
+        columns: unique.columns.clone(),
+        unique: true,
+        prefixes: Default::default(),
+    };
+    Concurrent::Unique {
+        create: create_concurrently(&table.name, &index),
+        attach: format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE USING INDEX {}",
+            q(&table.name),
+            q(&name),
+            q(&name)
+        ),
+        exists: format!(
+            "SELECT 1 FROM pg_constraint WHERE conname = '{}' AND contype = 'u' \
+             AND connamespace = current_schema()::regnamespace",
+            name.replace('\'', "''")
+        ),
+        name,
+    }
+}
+
 /// `DROP INDEX CONCURRENTLY IF EXISTS`, for an invalid index and for `down`.
 pub fn drop_concurrently(name: &str) -> String {
     format!("DROP INDEX CONCURRENTLY IF EXISTS {}", q(name))
@@ -93,8 +141,8 @@ pub fn invalid_index_query(name: &str) -> String {
 }
 
 /// The statements of generated step `position` inside the transaction, on
-/// PostgreSQL with the online plan, for `up`: nothing for a deferred index,
-/// `NOT VALID` on foreign keys and CHECKs added to existing tables.
+/// PostgreSQL with the online plan, for `up`: nothing for a deferred index or
+/// UNIQUE, `NOT VALID` on foreign keys and CHECKs added to existing tables.
 pub fn transactional_statements(steps: &[Step], position: usize) -> Vec<String> {
     let step = &steps[position];
     if is_deferred(steps, position) {
@@ -108,6 +156,7 @@ pub fn transactional_statements(steps: &[Step], position: usize) -> Vec<String> 
     }
     changes
         .iter()
+        .filter(|change| !is_deferred_change(change))
         .flat_map(|change| {
             let one = Step::AlterTable {
                 table: table.clone(),
@@ -139,6 +188,10 @@ pub fn concurrent_work(steps: &[Step]) -> Vec<Concurrent> {
                     let name = match change {
                         Change::AddForeignKey(fk) => fk.constraint_name(&table.name),
                         Change::AddCheck(check) => check_name(table, check),
+                        Change::AddUnique(unique) => {
+                            out.push(unique_work(table, unique));
+                            continue;
+                        }
                         _ => continue,
                     };
                     out.push(Concurrent::Validate(format!(
@@ -183,6 +236,17 @@ pub fn script(steps: &[Step], online: &Online) -> Vec<String> {
                 "-- if an invalid `{name}` is left: {}\n{create}",
                 drop_concurrently(&name)
             ),
+            Concurrent::Unique {
+                name,
+                create,
+                attach,
+                ..
+            } => format!(
+                "-- unless constraint `{name}` exists; if an invalid index `{name}` is left: {}\n{create};\n\
+                 BEGIN;\nSET LOCAL lock_timeout = '{}';\n{attach};\nCOMMIT",
+                drop_concurrently(&name),
+                online.lock_timeout
+            ),
             Concurrent::Validate(sql) => sql,
         });
     }
@@ -209,6 +273,7 @@ mod tests {
         let fk = ForeignKey::new(["parent_id"], "parent", ["id"]);
         item.foreign_keys.push(fk.clone());
         item.checks.push(Check::new("id > 0"));
+        item.uniques.push(Unique::new(["parent_id", "id"]));
         let steps = vec![
             Step::CreateTable(parent()),
             Step::AlterTable {
@@ -216,6 +281,7 @@ mod tests {
                 changes: vec![
                     Change::AddForeignKey(fk),
                     Change::AddCheck(Check::new("id > 0")),
+                    Change::AddUnique(Unique::new(["parent_id", "id"])),
                 ],
             },
             Step::CreateIndex {
