@@ -303,3 +303,59 @@ async fn a_lock_timeout_fails_clearly_and_changes_nothing() {
         test.drop_database().await;
     }
 }
+
+/// The runner `migrate` uses (not sea-orm-migration's): it runs the
+/// `Concurrently` part outside a transaction, plans both parts for a dry
+/// run, and rolls back the transactional part even when the concurrent one
+/// never ran.
+#[tokio::test]
+async fn the_runner_runs_the_online_plan_and_its_dry_run_shows_it() {
+    use fsync_schema::migration::Runner;
+    for test in common::servers("online_runner").await {
+        if test.backend != Backend::Postgres {
+            test.drop_database().await;
+            continue;
+        }
+        let runner = Runner::of::<Migrator>(&test.db).with_steps([
+            ("m20260101_000001_create", create_steps()),
+            ("m20260101_000002_evolve", online_steps()),
+        ]);
+        runner.run(Command::Up(Some(1)), false).await.unwrap();
+        seed(&test).await;
+
+        let plan = runner.plan(Command::Up(None)).await.unwrap();
+        let [main, concurrent] = &plan.migrations[..] else {
+            panic!("two parts: {plan:?}");
+        };
+        assert!(main.in_transaction && !concurrent.in_transaction);
+        let main = main.statements.as_ref().unwrap().join("\n");
+        let concurrent = concurrent.statements.as_ref().unwrap().join("\n");
+        assert!(main.contains("SET LOCAL lock_timeout"), "{main}");
+        assert!(main.contains("NOT VALID"), "{main}");
+        assert!(!main.contains("CONCURRENTLY"), "{main}");
+        for expected in [
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"idx_item_parent\"",
+            "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"item_parent_id_id_key\"",
+            "UNIQUE USING INDEX \"item_parent_id_id_key\"",
+            "VALIDATE CONSTRAINT \"fk_item_parent_id\"",
+        ] {
+            assert!(concurrent.contains(expected), "{expected}:\n{concurrent}");
+        }
+        assert_eq!(pg_state(&test).await, (vec![], vec![], vec![]), "dry run");
+
+        // The transactional part alone, then rolled back: what the
+        // concurrent part would have built is dropped if it exists.
+        runner.run(Command::Up(Some(1)), false).await.unwrap();
+        assert_eq!(pg_state(&test).await, (vec![], vec![false], vec![]));
+        runner.run(Command::Down(Some(1)), false).await.unwrap();
+        assert_eq!(pg_state(&test).await, (vec![], vec![], vec![]));
+
+        let report = runner.run(Command::Up(None), false).await.unwrap();
+        assert_eq!(report.applied.len(), 2, "{report:?}");
+        assert_eq!(pg_state(&test).await, (vec![true], vec![true], vec![true]));
+        runner.run(Command::Down(Some(2)), false).await.unwrap();
+        assert_eq!(pg_state(&test).await, (vec![], vec![], vec![]));
+        assert_eq!(query_i64(&test, "SELECT COUNT(*) FROM item").await, [2000]);
+        test.drop_database().await;
+    }
+}

@@ -12,7 +12,7 @@
 //! `cargo bench -p fsync-bench --bench online_stall`.
 
 use fsync_schema::migration::prelude::*;
-use fsync_schema::migration::{self, Command};
+use fsync_schema::migration::{self, Command, Runner};
 use fsync_schema::{Column, ColumnType, ForeignKey, Schema, Table};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, Statement};
 use std::sync::Arc;
@@ -212,11 +212,19 @@ async fn run(url: &str, online: bool, rows: i64) -> Run {
     };
     tokio::time::sleep(Duration::from_millis(1000)).await;
     let started = Instant::now();
+    // Through the runner `migrate up` uses (advisory lock, one transaction
+    // per migration, the `Concurrently` part outside it).
+    let steps = [
+        ("m20260101_000001_create", create_steps()),
+        ("m20260101_000002_evolve", evolve_steps()),
+    ];
     if online {
-        migration::run::<OnlineMigrator>(&db, Command::Up(None)).await
+        Runner::of::<OnlineMigrator>(&db).with_steps(steps)
     } else {
-        migration::run::<PlainMigrator>(&db, Command::Up(None)).await
+        Runner::of::<PlainMigrator>(&db).with_steps(steps)
     }
+    .run(Command::Up(None), false)
+    .await
     .expect("the migration");
     let ended = Instant::now();
     tokio::time::sleep(Duration::from_millis(300)).await;

@@ -155,10 +155,7 @@ async fn run_plan(
         };
         let sql_of_step = match (online, direction) {
             (Some(_), Direction::Up) => render::online::transactional_statements(steps, number - 1),
-            // The `Concurrently` part's `down` dropped the index already.
-            (Some(_), Direction::Down) if render::online::is_deferred(steps, number - 1) => {
-                Vec::new()
-            }
+            (Some(_), Direction::Down) => render::online::down_statements(steps, number - 1),
             _ => statements(step, backend),
         };
         for (done, sql) in sql_of_step.into_iter().enumerate() {

@@ -82,12 +82,8 @@ pub async fn apply_concurrently(
             }
         }
         Direction::Down => {
-            for (position, step) in steps.iter().enumerate().rev() {
-                if let (true, Step::CreateIndex { index, .. }) =
-                    (online::is_deferred(steps, position), step)
-                {
-                    run(db, online::drop_concurrently(&index.name)).await?;
-                }
+            for sql in online::concurrent_down_script(steps) {
+                run(db, sql).await?;
             }
         }
     }

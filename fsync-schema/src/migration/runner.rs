@@ -231,7 +231,9 @@ pub struct PlannedMigration {
 ///   the lock, waits up to [`Runner::lock_timeout`], then does what is left.
 /// - SQLite and PostgreSQL run each migration in one transaction; MySQL
 ///   journals every statement and repairs a half-run migration first
-///   ([`super::journal`]).
+///   ([`super::journal`]). On PostgreSQL a migration whose
+///   `use_transaction()` is `Some(false)` (a generated migration's
+///   `Concurrently` part) runs outside one, its record written after it.
 /// - `down`, `reset`, `refresh` and `fresh` count the rows of what they would
 ///   drop and refuse while there are any, unless forced ([`Runner::losses`]).
 /// - `fresh` drops only the tables the migrations build, and names the rest.
@@ -296,8 +298,35 @@ impl<'c> Runner<'c> {
         backend_of(self.db)
     }
 
+    /// Whether migration `name` runs inside a transaction: on SQLite always
+    /// (its write transaction is the runner's lock), on MySQL never (DDL
+    /// commits; the journal stands in), on PostgreSQL unless its
+    /// `use_transaction()` is `Some(false)`, as sea-orm-migration has it
+    /// (the `Concurrently` part of a generated migration, for `CREATE INDEX
+    /// CONCURRENTLY`).
+    fn in_transaction(&self, name: &str) -> bool {
+        match self.backend() {
+            Backend::Sqlite => true,
+            Backend::MySql => false,
+            Backend::Postgres => self
+                .find(name)
+                .is_none_or(|m| m.use_transaction() != Some(false)),
+        }
+    }
+
     fn names(&self) -> Vec<&str> {
         self.migrations.iter().map(|m| m.name()).collect()
+    }
+
+    /// The schema steps of migration `name`; none of its own for the
+    /// `.._concurrently` part of a generated migration whose steps are known
+    /// (it builds that migration's indexes, and drops no data).
+    fn steps_of(&self, name: &str) -> Option<&[Step]> {
+        match (self.steps.get(name), name.strip_suffix("_concurrently")) {
+            (Some(steps), _) => Some(steps),
+            (None, Some(base)) if self.steps.contains_key(base) => Some(&[]),
+            _ => None,
+        }
     }
 
     fn find(&self, name: &str) -> Option<&dyn MigrationTrait> {
@@ -356,7 +385,6 @@ impl<'c> Runner<'c> {
     /// The SQL `up` (`Command::Up`) or `down` (`Command::Down`) would run on
     /// this backend, in order. Read-only.
     pub async fn plan(&self, command: Command) -> Result<Plan, MigrateError> {
-        let backend = self.backend();
         let status = self.status().await?;
         if !status.unknown.is_empty() {
             return Err(unknown(&status.unknown));
@@ -374,32 +402,10 @@ impl<'c> Runner<'c> {
         let migrations = names
             .into_iter()
             .map(|name| {
-                let statements = self.steps.get(&name).map(|steps| {
-                    let steps = match direction {
-                        "up" => steps.clone(),
-                        _ => step::inverse(steps),
-                    };
-                    // A generated migration with a `Concurrently` part runs the online plan on PostgreSQL.
-                    let online = backend == Backend::Postgres
-                        && direction == "up"
-                        && self.find(&format!("{name}_concurrently")).is_some();
-                    let mut sql = if online {
-                        let online = super::Online {
-                            lock_timeout: "<the migration's lock_timeout>",
-                        };
-                        crate::render::online::script(&steps, &online)
-                    } else {
-                        super::script(&steps, backend)
-                    };
-                    sql.push(match direction {
-                        "up" => records::insert_sql(backend, &name),
-                        _ => records::delete_sql(backend, &name),
-                    });
-                    sql
-                });
+                let statements = self.planned_statements(&name, direction == "up");
                 PlannedMigration {
+                    in_transaction: self.in_transaction(&name),
                     name,
-                    in_transaction: backend != Backend::MySql,
                     statements,
                 }
             })
@@ -409,6 +415,44 @@ impl<'c> Runner<'c> {
             repairs,
             migrations,
         })
+    }
+
+    /// The statements migration `name` runs, then its record; `None` when
+    /// the runner has no steps for it. A generated migration with a
+    /// `Concurrently` part runs the online plan on PostgreSQL: its
+    /// transactional part, then, as the `.._concurrently` migration, the rest.
+    fn planned_statements(&self, name: &str, up: bool) -> Option<Vec<String>> {
+        use crate::render::online;
+        let backend = self.backend();
+        let online = super::Online {
+            lock_timeout: "<the migration's lock_timeout>",
+        };
+        let mut sql = match name.strip_suffix("_concurrently") {
+            Some(base) if backend == Backend::Postgres && self.steps.contains_key(base) => {
+                let steps = &self.steps[base];
+                if up {
+                    online::concurrent_script(steps, &online)
+                } else {
+                    online::concurrent_down_script(steps)
+                }
+            }
+            _ => {
+                let steps = self.steps.get(name)?;
+                let has_online_part = backend == Backend::Postgres
+                    && self.find(&format!("{name}_concurrently")).is_some();
+                match (has_online_part, up) {
+                    (true, true) => online::transactional_script(steps, &online),
+                    (true, false) => online::down_script(steps, &online),
+                    (false, true) => super::script(steps, backend),
+                    (false, false) => super::script(&step::inverse(steps), backend),
+                }
+            }
+        };
+        sql.push(match up {
+            true => records::insert_sql(backend, name),
+            false => records::delete_sql(backend, name),
+        });
+        Some(sql)
     }
 
     fn to_apply(&self, status: &StatusReport, n: Option<u32>) -> Vec<String> {
@@ -459,7 +503,7 @@ impl<'c> Runner<'c> {
                 _ => Vec::new(),
             };
             for name in names {
-                let steps = self.steps.get(&name).ok_or_else(|| MigrateError::NoSteps {
+                let steps = self.steps_of(&name).ok_or_else(|| MigrateError::NoSteps {
                     command: command_name(command).to_owned(),
                     migration: name.clone(),
                     purpose: "drops",
@@ -496,7 +540,7 @@ impl<'c> Runner<'c> {
     fn built_schema(&self, command: &str) -> Result<Schema, MigrateError> {
         let mut all = Vec::new();
         for name in self.names() {
-            let steps = self.steps.get(name).ok_or_else(|| MigrateError::NoSteps {
+            let steps = self.steps_of(name).ok_or_else(|| MigrateError::NoSteps {
                 command: command.to_owned(),
                 migration: name.to_owned(),
                 purpose: "creates",
@@ -680,17 +724,46 @@ impl<'c> Runner<'c> {
                 .map_err(|e| MigrateError::db("creating the record table", None, e))?;
         }
         let applied = records::read(&transaction).await.map_err(read)?;
-        let Some(name) = next(&applied) else {
+        let next = next(&applied);
+        let outside = next
+            .as_deref()
+            .is_some_and(|name| !self.in_transaction(name));
+        let transaction = if next.is_none() || outside {
             transaction
                 .commit()
                 .await
                 .map_err(|e| MigrateError::db("committing", None, e))?;
+            None
+        } else {
+            Some(transaction)
+        };
+        let Some(name) = next else {
             return Ok(None);
         };
         (self.progress)(&Progress::Starting {
             migration: name.clone(),
             direction,
         });
+        let Some(transaction) = transaction else {
+            // The advisory lock still keeps other runners out; the migration
+            // and then its record are committed statement by statement.
+            return match self.run_opaque(self.db, &name, direction).await {
+                Ok(()) => Ok(Some(name)),
+                Err(MigrateError::Migration {
+                    migration,
+                    direction,
+                    message,
+                }) => Err(MigrateError::Migration {
+                    migration,
+                    direction,
+                    message: format!(
+                        "{message}\n  (it runs outside a transaction: what it did before the error stays, \
+                         and it is not recorded; the next `{direction}` runs it again)"
+                    ),
+                }),
+                Err(other) => Err(other),
+            };
+        };
         self.run_opaque(&transaction, &name, direction).await?;
         transaction
             .commit()

@@ -220,18 +220,24 @@ pub fn has_concurrent_work(steps: &[Step]) -> bool {
     !concurrent_work(steps).is_empty()
 }
 
-/// The whole online plan for `up` as PostgreSQL runs it, for review and dry
-/// runs: the transaction, then the statements outside it.
-pub fn script(steps: &[Step], online: &Online) -> Vec<String> {
-    let mut out = vec![
-        "BEGIN".to_owned(),
-        format!("SET LOCAL lock_timeout = '{}'", online.lock_timeout),
-    ];
+/// The transactional part for `up`, as run inside the migration's
+/// transaction: `SET LOCAL lock_timeout`, then each step's statements.
+pub fn transactional_script(steps: &[Step], online: &Online) -> Vec<String> {
+    let mut out = vec![format!(
+        "SET LOCAL lock_timeout = '{}'",
+        online.lock_timeout
+    )];
     out.extend((0..steps.len()).flat_map(|i| transactional_statements(steps, i)));
-    out.push("COMMIT".to_owned());
-    // Outside the transaction: these locks let writes go on, so they may wait.
-    for work in concurrent_work(steps) {
-        out.push(match work {
+    out
+}
+
+/// The part outside the transaction for `up`, for review and dry runs.
+/// These locks let writes go on, so they may wait (no `lock_timeout`), but
+/// for the brief one that makes an index a UNIQUE constraint.
+pub fn concurrent_script(steps: &[Step], online: &Online) -> Vec<String> {
+    concurrent_work(steps)
+        .into_iter()
+        .map(|work| match work {
             Concurrent::Index { name, create } => format!(
                 "-- if an invalid `{name}` is left: {}\n{create}",
                 drop_concurrently(&name)
@@ -248,9 +254,85 @@ pub fn script(steps: &[Step], online: &Online) -> Vec<String> {
                 online.lock_timeout
             ),
             Concurrent::Validate(sql) => sql,
-        });
-    }
+        })
+        .collect()
+}
+
+/// The whole online plan for `up` as PostgreSQL runs it, for review: the
+/// transaction, then the statements outside it.
+pub fn script(steps: &[Step], online: &Online) -> Vec<String> {
+    let mut out = vec!["BEGIN".to_owned()];
+    out.extend(transactional_script(steps, online));
+    out.push("COMMIT".to_owned());
+    out.extend(concurrent_script(steps, online));
     out
+}
+
+/// The statements that undo generated step `position` in the transactional
+/// part's `down`. What the part outside the transaction built may be missing
+/// (it failed, or never ran) or already gone (its own `down` ran first), so
+/// indexes and UNIQUE constraints of existing tables are dropped `IF EXISTS`.
+pub fn down_statements(steps: &[Step], position: usize) -> Vec<String> {
+    let step = &steps[position];
+    if let (true, Step::CreateIndex { index, .. }) = (is_deferred(steps, position), step) {
+        return vec![format!("DROP INDEX IF EXISTS {}", q(&index.name))];
+    }
+    let inverse = step.inverse();
+    match &inverse {
+        Step::AlterTable { table, changes } if !created(steps).contains(table.name.as_str()) => {
+            changes
+                .iter()
+                .flat_map(|change| match change {
+                    Change::DropUnique(unique) => {
+                        let name = q(&naming::unique(table, unique, Backend::Postgres));
+                        vec![
+                            format!(
+                                "ALTER TABLE {} DROP CONSTRAINT IF EXISTS {name}",
+                                q(&table.name)
+                            ),
+                            format!("DROP INDEX IF EXISTS {name}"),
+                        ]
+                    }
+                    _ => statements(
+                        &Step::AlterTable {
+                            table: table.clone(),
+                            changes: vec![change.clone()],
+                        },
+                        Backend::Postgres,
+                    ),
+                })
+                .collect()
+        }
+        _ => statements(&inverse, Backend::Postgres),
+    }
+}
+
+/// The transactional part's `down`, for dry runs.
+pub fn down_script(steps: &[Step], online: &Online) -> Vec<String> {
+    let mut out = vec![format!(
+        "SET LOCAL lock_timeout = '{}'",
+        online.lock_timeout
+    )];
+    out.extend(
+        (0..steps.len())
+            .rev()
+            .flat_map(|i| down_statements(steps, i)),
+    );
+    out
+}
+
+/// The `down` of the part outside the transaction: `DROP INDEX CONCURRENTLY
+/// IF EXISTS` of each index it built, newest first.
+pub fn concurrent_down_script(steps: &[Step]) -> Vec<String> {
+    (0..steps.len())
+        .rev()
+        .filter_map(|position| match &steps[position] {
+            Step::CreateIndex { index, .. } if is_deferred(steps, position) => {
+                Some(drop_concurrently(&index.name))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]
