@@ -175,7 +175,7 @@ async fn pull_refuses_what_it_cannot_express_and_names_it() {
     assert_eq!(run.status.code(), Some(2));
     let stderr = text(&run.stderr);
     assert!(
-        stderr.starts_with("error: cannot connect to postgres://someone:***@127.0.0.1:1/nowhere: "),
+        stderr.starts_with("error: cannot connect to 127.0.0.1:1: connection refused"),
         "{stderr}"
     );
     assert!(!stderr.contains("hunter2"), "{stderr}");

@@ -224,7 +224,12 @@ async fn an_invalid_index_left_by_an_interrupted_build_is_rebuilt() {
             test.db.get_database_backend(),
             "CREATE UNIQUE INDEX CONCURRENTLY idx_item_parent ON item (parent_id)",
         );
-        assert!(test.db.execute_raw(interrupted).await.is_err());
+        let error = test.db.execute_raw(interrupted).await.unwrap_err();
+        let text = fsync_schema::connect::error_text(&error);
+        assert!(
+            text.contains("\n  detail: Key (parent_id)=(") && text.contains("is duplicated"),
+            "PostgreSQL's DETAIL names the rows: {text}"
+        );
         assert_eq!(pg_state(&test).await, (vec![false], vec![false], vec![]));
         migration::run::<Migrator>(&test.db, Command::Up(None))
             .await

@@ -14,8 +14,8 @@
 
 use crate::{CommandResult, Project};
 use fsync_schema::compare::{Aspect, Finding};
+use fsync_schema::connect::{self, ConnectSettings};
 use fsync_schema::introspect;
-use sea_orm::{ConnectOptions, Database};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -82,15 +82,7 @@ pub async fn drift(
     schema: &fsync_schema::Schema,
     timeout: Duration,
 ) -> Result<Drift, Box<dyn std::error::Error>> {
-    let mut options = ConnectOptions::new(url);
-    options
-        .max_connections(1)
-        .connect_timeout(timeout)
-        .acquire_timeout(timeout)
-        .sqlx_logging(false);
-    let db = Database::connect(options)
-        .await
-        .map_err(|error| format!("cannot connect to the database: {error}"))?;
+    let db = connect::connect(url, &ConnectSettings::read(timeout)).await?;
     let backend = introspect::backend(&db)?;
     if let Err(not_targeted) = schema.check_target(backend) {
         let _ = db.close().await;

@@ -36,6 +36,17 @@ impl Default for ConnectSettings {
 }
 
 impl ConnectSettings {
+    /// The settings of the commands that only read (`diff`, `pull`): one
+    /// connection, SQLite opened read-only (a missing file is an error).
+    pub fn read(connect_timeout: Duration) -> Self {
+        ConnectSettings {
+            connect_timeout,
+            single_connection: true,
+            require_file: false,
+            read_only: true,
+        }
+    }
+
     /// The settings of `migrate`: one connection, a file for SQLite.
     pub fn migrate(connect_timeout: Duration) -> Self {
         ConnectSettings {
@@ -271,6 +282,24 @@ pub async fn connect(
             },
         }
     })
+}
+
+/// The error's text, with PostgreSQL's DETAIL and HINT when the server gave
+/// them (`Key (name)=(x) is duplicated.`): the line an operator needs.
+pub fn error_text(error: &sea_orm::DbErr) -> String {
+    use sea_orm::{DbErr, RuntimeErr, sqlx};
+    let mut text = error.to_string();
+    if let DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) = error
+        && let sqlx::Error::Database(e) = &**e
+        && let Some(e) = e.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+    {
+        for (label, part) in [("detail", e.detail()), ("hint", e.hint())] {
+            if let Some(part) = part {
+                text += &format!("\n  {label}: {part}");
+            }
+        }
+    }
+    text
 }
 
 /// A database error's message without the layers of wrapping that sqlx and

@@ -172,7 +172,8 @@ async fn run_plan(
                     return Err(online::lock_timeout_error(&what, online, &sql));
                 }
                 return Err(DbErr::Migration(format!(
-                    "{what} failed: {error}\n  statement: {sql}"
+                    "{what} failed: {}\n  statement: {sql}",
+                    crate::connect::error_text(&error)
                 )));
             }
         }

@@ -95,7 +95,10 @@ fn postgres(sql: String) -> Statement {
 }
 
 fn failed(error: DbErr, sql: &str) -> DbErr {
-    DbErr::Migration(format!("{error}\n  statement: {sql}"))
+    DbErr::Migration(format!(
+        "{}\n  statement: {sql}",
+        crate::connect::error_text(&error)
+    ))
 }
 
 async fn run(db: &impl ConnectionTrait, sql: String) -> Result<(), DbErr> {
