@@ -18,7 +18,7 @@ mod data_migrations;
 use common::TestDb;
 use data_migrations::Migrator;
 use fsync_schema::migration::prelude::*;
-use fsync_schema::migration::{self, Command};
+use fsync_schema::migration::{self, Command, MigrateError, Runner};
 use fsync_schema::{Backend, Column, ColumnType, Schema, Table};
 use fsync_schema_cli::gen_migration::{self, Args};
 use sea_orm::{ConnectionTrait, Statement};
@@ -163,8 +163,15 @@ fn row(name: &str, size: i64, title: Option<&str>) -> (String, i64, Option<Strin
     (name.to_owned(), size, title.map(str::to_owned))
 }
 
-async fn run(test: &TestDb, command: Command) -> Result<(), DbErr> {
-    migration::run::<Migrator>(&test.db, command).await
+/// Runs `command` through the runner `migrate` uses, forced (the test's
+/// `down`s drop columns that hold values on purpose).
+async fn run(test: &TestDb, command: Command) -> Result<(), MigrateError> {
+    Runner::of::<Migrator>(&test.db)
+        .with_steps(data_migrations::steps())
+        .with_data_steps(data_migrations::data_steps())
+        .run(command, true)
+        .await
+        .map(|_| ())
 }
 
 #[tokio::test]

@@ -174,24 +174,17 @@ impl Directory {
     /// `mod.rs` for the directory's migrations and `extra`, a new one
     /// (its source, to see whether it has a `Concurrently` part).
     fn module_source(&self, tool: &str, extra: Option<(&str, &str)>) -> String {
-        let mut modules: Vec<(String, bool)> = self
+        let mut modules: Vec<codegen::ModuleEntry> = self
             .migrations
             .iter()
-            .map(|(name, _, generated)| (name.clone(), *generated))
+            .map(|(name, contents, generated)| {
+                codegen::ModuleEntry::read(name, *generated, contents)
+            })
             .collect();
-        let sources = self
-            .migrations
-            .iter()
-            .map(|(name, contents, _)| (name.as_str(), contents.as_str()));
-        let concurrently: Vec<&str> = sources
-            .chain(extra)
-            .filter(|(_, contents)| contents.contains("\npub struct Concurrently;\n"))
-            .map(|(name, _)| name)
-            .collect();
-        if let Some((name, _)) = extra {
-            modules.push((name.to_owned(), true));
+        if let Some((name, contents)) = extra {
+            modules.push(codegen::ModuleEntry::read(name, true, contents));
         }
-        codegen::migrations_mod(tool, &modules, &concurrently)
+        codegen::migrations_mod(tool, &modules)
     }
 
     fn sum_source(&self, extra: Option<(&str, &str)>) -> String {

@@ -243,33 +243,63 @@ pub fn checksummed(contents: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The source of `mod.rs`: every migration module, oldest first, and the
-/// `Migrator` listing them. `generated` says which modules have a `steps()`;
-/// those named in `concurrently` also have a `Concurrently` part, listed right
-/// after their `Migration`.
-pub fn migrations_mod(tool: &str, modules: &[(String, bool)], concurrently: &[&str]) -> String {
-    let idents: Vec<syn::Ident> = modules
-        .iter()
-        .map(|(name, _)| syn::Ident::new(name, proc_macro2::Span::call_site()))
-        .collect();
-    let generated: Vec<&syn::Ident> = idents
-        .iter()
-        .zip(modules)
-        .filter(|(_, (_, generated))| *generated)
-        .map(|(ident, _)| ident)
-        .collect();
-    let names: Vec<&str> = modules
-        .iter()
-        .filter(|(_, generated)| *generated)
-        .map(|(name, _)| name.as_str())
-        .collect();
-    let entries = idents.iter().zip(modules).flat_map(|(ident, (name, _))| {
-        let mut out = vec![quote!(Box::new(#ident::Migration) as Box<dyn MigrationTrait>)];
-        if concurrently.contains(&name.as_str()) {
-            out.push(quote!(Box::new(#ident::Concurrently) as Box<dyn MigrationTrait>));
+/// What `mod.rs` lists of one migration module.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModuleEntry {
+    pub name: String,
+    /// Generated: it has a `steps()`.
+    pub generated: bool,
+    /// It has a `Concurrently` part, listed right after its `Migration`.
+    pub concurrently: bool,
+    /// It has a place for data steps (`data_steps()`).
+    pub data_steps: bool,
+    /// It has one-off fills (`fills()`).
+    pub fills: bool,
+}
+
+impl ModuleEntry {
+    /// The entry of module `name` from its source.
+    pub fn read(name: &str, generated: bool, source: &str) -> Self {
+        ModuleEntry {
+            name: name.to_owned(),
+            generated,
+            concurrently: source.contains("\npub struct Concurrently;\n"),
+            data_steps: source.contains("\npub fn data_steps() -> Vec<DataStep> {"),
+            fills: source.contains("\npub fn fills() -> Vec<DataStep> {"),
+        }
+    }
+}
+
+/// The source of `mod.rs`: every migration module, oldest first, the
+/// `Migrator` listing them, the steps of the generated ones, and the data
+/// steps and fills of those that have them (the runner needs them to know
+/// which migrations run data steps).
+pub fn migrations_mod(tool: &str, modules: &[ModuleEntry]) -> String {
+    let ident = |name: &str| syn::Ident::new(name, proc_macro2::Span::call_site());
+    let idents: Vec<syn::Ident> = modules.iter().map(|m| ident(&m.name)).collect();
+    let entries = modules.iter().flat_map(|m| {
+        let module = ident(&m.name);
+        let mut out = vec![quote!(Box::new(#module::Migration) as Box<dyn MigrationTrait>)];
+        if m.concurrently {
+            out.push(quote!(Box::new(#module::Concurrently) as Box<dyn MigrationTrait>));
         }
         out
     });
+    let steps = modules.iter().filter(|m| m.generated).map(|m| {
+        let module = ident(&m.name);
+        let name = &m.name;
+        quote!((#name, #module::steps()))
+    });
+    let data = modules
+        .iter()
+        .filter(|m| m.generated && (m.data_steps || m.fills))
+        .map(|m| {
+            let module = ident(&m.name);
+            let name = &m.name;
+            let fills = m.fills.then(|| quote!(#module::fills(),));
+            let data_steps = m.data_steps.then(|| quote!(#module::data_steps(),));
+            quote!((#name, [#fills #data_steps].concat()))
+        });
     let body = format(quote! {
         use fsync_schema::migration::prelude::*;
 
@@ -288,12 +318,22 @@ pub fn migrations_mod(tool: &str, modules: &[(String, bool)], concurrently: &[&s
         /// The steps of every generated migration, oldest first: replaying them
         /// must give `schema.json`.
         pub fn steps() -> Vec<(&'static str, Vec<Step>)> {
-            Vec::from([#((#names, #generated::steps())),*])
+            Vec::from([#(#steps),*])
+        }
+
+        /// The one-off fills and hand-written data steps of every generated
+        /// migration that has a place for them.
+        pub fn data_steps() -> Vec<(&'static str, Vec<DataStep>)> {
+            Vec::from([#(#data),*])
         }
 
         impl fsync_schema::migration::GeneratedMigrator for Migrator {
             fn steps() -> Vec<(&'static str, Vec<Step>)> {
                 steps()
+            }
+
+            fn data_steps() -> Option<Vec<(&'static str, Vec<DataStep>)>> {
+                Some(data_steps())
             }
         }
     });

@@ -54,6 +54,15 @@ pub mod prelude {
 pub trait GeneratedMigrator: MigratorTrait {
     /// Each generated migration's module name and steps, oldest first.
     fn steps() -> Vec<(&'static str, Vec<Step>)>;
+
+    /// The fills and data steps of the generated migrations that have them;
+    /// `None` from a `mod.rs` written before there was a list of them. On
+    /// MySQL the runner journals the steps of a migration without data
+    /// steps, and runs any other one (or any, when this is `None`) through
+    /// its own `up`/`down`, which runs the data steps too.
+    fn data_steps() -> Option<Vec<(&'static str, Vec<DataStep>)>> {
+        None
+    }
 }
 
 /// Which way a migration runs.

@@ -38,8 +38,39 @@ pub fn steps() -> Vec<(&'static str, Vec<Step>)> {
     ])
 }
 
+/// The one-off fills and hand-written data steps of every generated
+/// migration that has a place for them.
+pub fn data_steps() -> Vec<(&'static str, Vec<DataStep>)> {
+    Vec::from([
+        (
+            "m20260101_000001_create_items",
+            [m20260101_000001_create_items::data_steps()].concat(),
+        ),
+        (
+            "m20260101_000002_add_size",
+            [m20260101_000002_add_size::fills(), m20260101_000002_add_size::data_steps()]
+                .concat(),
+        ),
+        (
+            "m20260101_000003_add_title",
+            [m20260101_000003_add_title::data_steps()].concat(),
+        ),
+        (
+            "m20260101_000004_upper_names",
+            [m20260101_000004_upper_names::data_steps()].concat(),
+        ),
+        (
+            "m20260101_000005_scale_sizes",
+            [m20260101_000005_scale_sizes::data_steps()].concat(),
+        ),
+    ])
+}
+
 impl fsync_schema::migration::GeneratedMigrator for Migrator {
     fn steps() -> Vec<(&'static str, Vec<Step>)> {
         steps()
+    }
+    fn data_steps() -> Option<Vec<(&'static str, Vec<DataStep>)>> {
+        Some(data_steps())
     }
 }

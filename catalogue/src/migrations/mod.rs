@@ -36,8 +36,17 @@ pub fn steps() -> Vec<(&'static str, Vec<Step>)> {
     ])
 }
 
+/// The one-off fills and hand-written data steps of every generated
+/// migration that has a place for them.
+pub fn data_steps() -> Vec<(&'static str, Vec<DataStep>)> {
+    Vec::from([])
+}
+
 impl fsync_schema::migration::GeneratedMigrator for Migrator {
     fn steps() -> Vec<(&'static str, Vec<Step>)> {
         steps()
+    }
+    fn data_steps() -> Option<Vec<(&'static str, Vec<DataStep>)>> {
+        Some(data_steps())
     }
 }

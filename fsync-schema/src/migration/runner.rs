@@ -241,6 +241,8 @@ pub struct Runner<'c> {
     db: &'c DatabaseConnection,
     migrations: Vec<Box<dyn MigrationTrait>>,
     steps: HashMap<String, Vec<Step>>,
+    /// The migrations that run data steps; `None` when not known.
+    with_data: Option<std::collections::HashSet<String>>,
     lock_timeout: Duration,
     progress: Box<dyn Fn(&Progress) + Send + Sync>,
 }
@@ -260,6 +262,7 @@ impl<'c> Runner<'c> {
             db,
             migrations,
             steps: HashMap::new(),
+            with_data: None,
             lock_timeout: Duration::from_secs(60),
             progress: Box::new(|_| {}),
         }
@@ -280,6 +283,35 @@ impl<'c> Runner<'c> {
                 .map(|(name, steps)| (name.to_owned(), steps)),
         );
         self
+    }
+
+    /// The fills and data steps of the generated migrations (the
+    /// `data_steps()` of a generated `mod.rs`): on MySQL a migration without
+    /// any has its steps journaled; one with some runs through its own
+    /// `up`/`down` (which runs them, and undoes its steps if one fails). Until
+    /// this is given, every migration is taken to have some.
+    pub fn with_data_steps<'a>(
+        mut self,
+        data: impl IntoIterator<Item = (&'a str, Vec<super::DataStep>)>,
+    ) -> Self {
+        let names = data
+            .into_iter()
+            .filter(|(_, steps)| !steps.is_empty())
+            .map(|(name, _)| name.to_owned());
+        self.with_data
+            .get_or_insert_with(Default::default)
+            .extend(names);
+        self
+    }
+
+    /// Whether the runner may journal migration `name`'s steps on MySQL: it
+    /// knows them, and knows it has no data steps.
+    fn journaled(&self, name: &str) -> Option<&[Step]> {
+        let no_data = self
+            .with_data
+            .as_ref()
+            .is_some_and(|with_data| !with_data.contains(name));
+        self.steps.get(name).filter(|_| no_data).map(Vec::as_slice)
     }
 
     /// How long to wait for another runner's lock (default 60 s).
@@ -701,7 +733,7 @@ impl<'c> Runner<'c> {
                 migration: name.clone(),
                 direction,
             });
-            match self.steps.get(&name) {
+            match self.journaled(&name) {
                 Some(steps) => journal::run(self.db, &name, steps, direction).await?,
                 None => self.run_opaque(self.db, &name, direction).await?,
             }
