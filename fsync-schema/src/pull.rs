@@ -18,7 +18,10 @@
 //! What cannot be expressed makes [`plan`] fail and nothing is written: a
 //! table without a primary key, a type with no Rust mapping (PostgreSQL
 //! arrays, MySQL `BIGINT UNSIGNED`, ...), `ON DELETE/UPDATE SET DEFAULT`.
-//! CHECK constraints are not read (see [`introspect`]), so they are not pulled.
+//! CHECK constraints are read by [`introspect::checks`] and written as
+//! `check(name = .., expr = ..)` with the expression as the database keeps it
+//! (PostgreSQL and MySQL/MariaDB; SQLite keeps them only in its
+//! `CREATE TABLE` text, and they are not pulled).
 
 use crate::introspect::{self, IntrospectError};
 use crate::model::{
@@ -560,6 +563,11 @@ impl Entity {
             let unique = index.unique.then(|| quote!(, unique));
             container.push(quote!(index(name = #index_name, columns(#(#columns),*) #unique)));
         }
+        for check in &table.checks {
+            let expr = &check.expr;
+            let name = check.name.as_ref().map(|n| quote!(, name = #n));
+            container.push(quote!(check(expr = #expr #name)));
+        }
         for reference in &self.foreign_keys {
             if reference.key.columns.len() == 1 {
                 continue;
@@ -785,7 +793,12 @@ fn backend_label(backend: Backend) -> &'static str {
 /// entities (nothing is written to disk: see [`write()`]).
 pub async fn pull(db: &DatabaseConnection, command: &str) -> Result<Pulled, PullError> {
     let backend = introspect::backend(db)?;
-    let schema = introspect::schema(db).await?;
+    let mut schema = introspect::schema(db).await?;
+    for (table, check) in introspect::checks(db).await? {
+        if let Some(table) = schema.tables.iter_mut().find(|t| t.name == table) {
+            table.checks.push(check);
+        }
+    }
     let entities = plan(&schema, backend)?;
     Ok(source(&entities, backend, command))
 }

@@ -22,7 +22,8 @@
 //!
 //! Left out: the `seaql_migrations` table, indexes that back a primary key or
 //! UNIQUE constraint, the index MySQL creates for a foreign key, CHECK
-//! constraints (not read on any backend; [`as_introspected`] drops them),
+//! constraints (read apart by [`checks`], for `pull`; [`as_introspected`]
+//! drops them from comparisons, as their text is the server's rewrite),
 //! predicates of indexes, and expressions in indexes (but on MySQL). Prefix
 //! lengths of indexes are read on MySQL, where they exist.
 //!
@@ -37,7 +38,7 @@ mod postgres;
 mod sqlite;
 
 use crate::compare::{self, Finding, Sides};
-use crate::model::{Action, Backend, Column, ColumnType, DefaultValue, Schema};
+use crate::model::{Action, Backend, Check, Column, ColumnType, DefaultValue, Schema};
 use crate::normalize;
 use crate::render;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, QueryResult, Statement};
@@ -75,6 +76,22 @@ pub async fn schema(db: &DatabaseConnection) -> Result<Schema, IntrospectError> 
         Backend::MySql => mysql::schema(db).await?,
     };
     Ok(finish(schema))
+}
+
+/// The CHECK constraints of the database behind `db`, as (table, check),
+/// by table and name, each with its name and the expression as the backend
+/// keeps it (PostgreSQL's `pg_get_constraintdef`, MySQL/MariaDB's
+/// `CHECK_CLAUSE`): one query. SQLite keeps CHECKs only in the text of its
+/// `CREATE TABLE`, and gives none here. Not part of [`schema`], whose
+/// comparisons leave CHECKs out ([`as_introspected`]): `pull` adds them to
+/// the entities it writes.
+pub async fn checks(db: &DatabaseConnection) -> Result<Vec<(String, Check)>, IntrospectError> {
+    let checks = match backend(db)? {
+        Backend::Sqlite => Vec::new(),
+        Backend::Postgres => postgres::checks(db).await?,
+        Backend::MySql => mysql::checks(db).await?,
+    };
+    Ok(checks)
 }
 
 /// `schema` without the migrations table, tables sorted by name.

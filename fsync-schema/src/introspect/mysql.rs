@@ -317,3 +317,52 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
         .collect();
     Ok(Schema::new(tables))
 }
+
+/// MariaDB: CHECKs are named per table, and `CHECK_CONSTRAINTS` names the
+/// table; `LEVEL` is `Column` for a CHECK written on a column.
+const CHECKS_MARIADB: &str = "\
+SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE, LEVEL
+FROM information_schema.CHECK_CONSTRAINTS
+WHERE CONSTRAINT_SCHEMA = ?
+ORDER BY TABLE_NAME, CONSTRAINT_NAME";
+
+/// MySQL 8: CHECKs are named per schema; the table comes from
+/// `TABLE_CONSTRAINTS`.
+const CHECKS_MYSQL: &str = "\
+SELECT t.TABLE_NAME, c.CONSTRAINT_NAME, c.CHECK_CLAUSE, 'Table'
+FROM information_schema.TABLE_CONSTRAINTS t
+JOIN information_schema.CHECK_CONSTRAINTS c
+  ON c.CONSTRAINT_SCHEMA = t.CONSTRAINT_SCHEMA AND c.CONSTRAINT_NAME = t.CONSTRAINT_NAME
+WHERE t.TABLE_SCHEMA = ? AND t.CONSTRAINT_TYPE = 'CHECK'
+ORDER BY t.TABLE_NAME, c.CONSTRAINT_NAME";
+
+/// The CHECK constraints of the current database (see [`super::checks`]),
+/// without those MariaDB adds itself (`json_valid(`c`)` on a JSON column).
+pub(super) async fn checks(
+    db: &DatabaseConnection,
+) -> Result<Vec<(String, crate::model::Check)>, IntrospectError> {
+    let (system, database) = system_and_database(db).await?;
+    let query = if system.is_mysql() {
+        CHECKS_MYSQL
+    } else {
+        CHECKS_MARIADB
+    };
+    let mut out = Vec::new();
+    for row in rows(db, query, vec![database.into()]).await? {
+        let table: String = row.try_get_by_index(0)?;
+        let name: String = row.try_get_by_index(1)?;
+        let clause: String = row.try_get_by_index(2)?;
+        let level: String = row.try_get_by_index(3)?;
+        if level == "Column" && clause == format!("json_valid(`{name}`)") {
+            continue;
+        }
+        out.push((
+            table,
+            crate::model::Check {
+                name: Some(name),
+                expr: clause,
+            },
+        ));
+    }
+    Ok(out)
+}

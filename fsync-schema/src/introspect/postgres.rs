@@ -245,3 +245,69 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
     }
     Ok(Schema::new(tables))
 }
+
+const CHECKS: &str = "\
+SELECT c.relname, con.conname, pg_get_constraintdef(con.oid)
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+WHERE con.contype = 'c' AND c.relnamespace = current_schema()::regnamespace
+  AND c.relkind IN ('r', 'p')
+ORDER BY c.relname, con.conname";
+
+/// The CHECK constraints of the current schema (see [`super::checks`]).
+pub(super) async fn checks(
+    db: &DatabaseConnection,
+) -> Result<Vec<(String, crate::model::Check)>, IntrospectError> {
+    let mut out = Vec::new();
+    for row in rows(db, CHECKS, Vec::new()).await? {
+        let table: String = row.try_get_by_index(0)?;
+        let name: String = row.try_get_by_index(1)?;
+        let definition: String = row.try_get_by_index(2)?;
+        out.push((
+            table,
+            crate::model::Check {
+                name: Some(name),
+                expr: check_expression(&definition),
+            },
+        ));
+    }
+    Ok(out)
+}
+
+/// The expression of `CHECK (<expr>)`, without what may follow the closing
+/// parenthesis (`NOT VALID`, `NO INHERIT`).
+fn check_expression(definition: &str) -> String {
+    let Some(inner) = definition.strip_prefix("CHECK (") else {
+        return definition.to_owned();
+    };
+    let mut depth = 1;
+    let mut quote = false;
+    for (at, c) in inner.char_indices() {
+        match c {
+            '\'' => quote = !quote,
+            '(' if !quote => depth += 1,
+            ')' if !quote => {
+                depth -= 1;
+                if depth == 0 {
+                    return inner[..at].to_owned();
+                }
+            }
+            _ => {}
+        }
+    }
+    inner.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn check_expressions() {
+        use super::check_expression as e;
+        assert_eq!(
+            e("CHECK ((total >= (0)::numeric))"),
+            "(total >= (0)::numeric)"
+        );
+        assert_eq!(e("CHECK ((a > 0)) NOT VALID"), "(a > 0)");
+        assert_eq!(e("CHECK ((s <> ')'::text)) NO INHERIT"), "(s <> ')'::text)");
+    }
+}
