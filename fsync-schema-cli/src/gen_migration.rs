@@ -238,7 +238,11 @@ impl Directory {
         }
         let fresh = self.module.is_none() && self.migrations.is_empty();
         if !fresh && self.module.as_deref() != Some(self.module_source(tool, None).as_str()) {
-            problems.push(format!("mod.rs does not list exactly the migrations of the directory; run `{tool} gen-migration --rehash`"));
+            problems.push(format!(
+                "mod.rs is not what gen-migration writes for the migrations of the directory \
+                 (one added or removed by hand, or a mod.rs from an older version); \
+                 run `{tool} gen-migration --rehash`"
+            ));
         }
         let generated: Vec<&str> = self
             .migrations
