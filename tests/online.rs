@@ -156,6 +156,20 @@ async fn pg_state(test: &TestDb) -> (Vec<bool>, Vec<bool>, Vec<bool>) {
     (indexes, constraints, uniques)
 }
 
+/// A fresh PostgreSQL database for a test of PostgreSQL's plan, if its
+/// server is configured (the other servers' databases are dropped).
+async fn postgres(test: &str) -> Option<TestDb> {
+    let mut found = None;
+    for db in common::servers(test).await {
+        if db.backend == Backend::Postgres {
+            found = Some(db);
+        } else {
+            db.drop_database().await;
+        }
+    }
+    found
+}
+
 async fn seed(test: &TestDb) {
     common::exec(&test.db, "INSERT INTO parent (id) VALUES (1), (2)").await;
     let rows = match test.backend {
@@ -209,104 +223,98 @@ async fn the_online_plan_indexes_and_constrains_a_table_with_rows() {
 
 #[tokio::test]
 async fn an_invalid_index_left_by_an_interrupted_build_is_rebuilt() {
-    for test in common::servers("online_invalid").await {
-        if test.backend != Backend::Postgres {
-            test.drop_database().await;
-            continue;
-        }
-        migration::run::<Migrator>(&test.db, Command::Up(Some(2)))
-            .await
-            .unwrap();
-        seed(&test).await;
-        // A concurrent build that fails part-way (here on duplicate values)
-        // leaves its index behind, invalid, as an interrupted one does.
-        let interrupted = Statement::from_string(
-            test.db.get_database_backend(),
-            "CREATE UNIQUE INDEX CONCURRENTLY idx_item_parent ON item (parent_id)",
-        );
-        let error = test.db.execute_raw(interrupted).await.unwrap_err();
-        let text = fsync_schema::connect::error_text(&error);
-        assert!(
-            text.contains("\n  detail: Key (parent_id)=(") && text.contains("is duplicated"),
-            "PostgreSQL's DETAIL names the rows: {text}"
-        );
-        assert_eq!(pg_state(&test).await, (vec![false], vec![false], vec![]));
-        migration::run::<Migrator>(&test.db, Command::Up(None))
-            .await
-            .unwrap();
-        assert_eq!(pg_state(&test).await, (vec![true], vec![true], vec![true]));
-        let unique = query_i64(
-            &test,
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
-             WHERE c.relname = 'idx_item_parent' AND c.relnamespace = current_schema()::regnamespace AND i.indisunique",
-        )
-        .await;
-        assert_eq!(
-            unique,
-            [0],
-            "the migration's own index replaced the leftover"
-        );
-        test.drop_database().await;
-    }
+    let Some(test) = postgres("online_invalid").await else {
+        return;
+    };
+    migration::run::<Migrator>(&test.db, Command::Up(Some(2)))
+        .await
+        .unwrap();
+    seed(&test).await;
+    // A concurrent build that fails part-way (here on duplicate values)
+    // leaves its index behind, invalid, as an interrupted one does.
+    let interrupted = Statement::from_string(
+        test.db.get_database_backend(),
+        "CREATE UNIQUE INDEX CONCURRENTLY idx_item_parent ON item (parent_id)",
+    );
+    let error = test.db.execute_raw(interrupted).await.unwrap_err();
+    let text = fsync_schema::connect::error_text(&error);
+    assert!(
+        text.contains("\n  detail: Key (parent_id)=(") && text.contains("is duplicated"),
+        "PostgreSQL's DETAIL names the rows: {text}"
+    );
+    assert_eq!(pg_state(&test).await, (vec![false], vec![false], vec![]));
+    migration::run::<Migrator>(&test.db, Command::Up(None))
+        .await
+        .unwrap();
+    assert_eq!(pg_state(&test).await, (vec![true], vec![true], vec![true]));
+    let unique = query_i64(
+        &test,
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+         WHERE c.relname = 'idx_item_parent' AND c.relnamespace = current_schema()::regnamespace AND i.indisunique",
+    )
+    .await;
+    assert_eq!(
+        unique,
+        [0],
+        "the migration's own index replaced the leftover"
+    );
+    test.drop_database().await;
 }
 
 #[tokio::test]
 async fn a_lock_timeout_fails_clearly_and_changes_nothing() {
-    for test in common::servers("online_lock").await {
-        if test.backend != Backend::Postgres {
-            test.drop_database().await;
-            continue;
-        }
-        migration::run::<Migrator>(&test.db, Command::Up(Some(1)))
-            .await
-            .unwrap();
-        seed(&test).await;
-        // Another session holds the table.
-        let other = fsync::db::connect(&test.url).await.unwrap();
-        let holder = other.begin().await.unwrap();
-        holder
-            .execute_raw(Statement::from_string(
-                holder.get_database_backend(),
-                "LOCK TABLE item IN ACCESS EXCLUSIVE MODE",
-            ))
-            .await
-            .unwrap();
-        let started = std::time::Instant::now();
-        let error = migration::run::<Migrator>(&test.db, Command::Up(None))
-            .await
-            .unwrap_err()
-            .to_string();
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(10),
-            "it gave up instead of queueing"
-        );
-        assert!(
-            error.contains("waited longer than lock_timeout 300ms")
-                && error.contains("nothing was changed"),
-            "{error}"
-        );
-        holder.rollback().await.unwrap();
-        other.close().await.unwrap();
-        let note = query_i64(
-            &test,
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM information_schema.columns \
-             WHERE table_schema = current_schema() AND table_name = 'item' AND column_name = 'note'",
-        )
-        .await;
-        assert_eq!(
-            note,
-            [0],
-            "the column added before the timeout was rolled back"
-        );
-        assert_eq!(pg_state(&test).await, (vec![], vec![], vec![]));
-        let applied = Migrator::get_applied_migrations(&test.db).await.unwrap();
-        assert_eq!(applied.len(), 1);
-        migration::run::<Migrator>(&test.db, Command::Up(None))
-            .await
-            .unwrap();
-        assert_eq!(pg_state(&test).await, (vec![true], vec![true], vec![true]));
-        test.drop_database().await;
-    }
+    let Some(test) = postgres("online_lock").await else {
+        return;
+    };
+    migration::run::<Migrator>(&test.db, Command::Up(Some(1)))
+        .await
+        .unwrap();
+    seed(&test).await;
+    // Another session holds the table.
+    let other = fsync::db::connect(&test.url).await.unwrap();
+    let holder = other.begin().await.unwrap();
+    holder
+        .execute_raw(Statement::from_string(
+            holder.get_database_backend(),
+            "LOCK TABLE item IN ACCESS EXCLUSIVE MODE",
+        ))
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = migration::run::<Migrator>(&test.db, Command::Up(None))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "it gave up instead of queueing"
+    );
+    assert!(
+        error.contains("waited longer than lock_timeout 300ms")
+            && error.contains("nothing was changed"),
+        "{error}"
+    );
+    holder.rollback().await.unwrap();
+    other.close().await.unwrap();
+    let note = query_i64(
+        &test,
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM information_schema.columns \
+         WHERE table_schema = current_schema() AND table_name = 'item' AND column_name = 'note'",
+    )
+    .await;
+    assert_eq!(
+        note,
+        [0],
+        "the column added before the timeout was rolled back"
+    );
+    assert_eq!(pg_state(&test).await, (vec![], vec![], vec![]));
+    let applied = Migrator::get_applied_migrations(&test.db).await.unwrap();
+    assert_eq!(applied.len(), 1);
+    migration::run::<Migrator>(&test.db, Command::Up(None))
+        .await
+        .unwrap();
+    assert_eq!(pg_state(&test).await, (vec![true], vec![true], vec![true]));
+    test.drop_database().await;
 }
 
 /// The runner `migrate` uses (not sea-orm-migration's): it runs the
@@ -316,51 +324,48 @@ async fn a_lock_timeout_fails_clearly_and_changes_nothing() {
 #[tokio::test]
 async fn the_runner_runs_the_online_plan_and_its_dry_run_shows_it() {
     use fsync_schema::migration::Runner;
-    for test in common::servers("online_runner").await {
-        if test.backend != Backend::Postgres {
-            test.drop_database().await;
-            continue;
-        }
-        let runner = Runner::of::<Migrator>(&test.db).with_steps([
-            ("m20260101_000001_create", create_steps()),
-            ("m20260101_000002_evolve", online_steps()),
-        ]);
-        runner.run(Command::Up(Some(1)), false).await.unwrap();
-        seed(&test).await;
+    let Some(test) = postgres("online_runner").await else {
+        return;
+    };
+    let runner = Runner::of::<Migrator>(&test.db).with_steps([
+        ("m20260101_000001_create", create_steps()),
+        ("m20260101_000002_evolve", online_steps()),
+    ]);
+    runner.run(Command::Up(Some(1)), false).await.unwrap();
+    seed(&test).await;
 
-        let plan = runner.plan(Command::Up(None)).await.unwrap();
-        let [main, concurrent] = &plan.migrations[..] else {
-            panic!("two parts: {plan:?}");
-        };
-        assert!(main.in_transaction && !concurrent.in_transaction);
-        let main = main.statements.as_ref().unwrap().join("\n");
-        let concurrent = concurrent.statements.as_ref().unwrap().join("\n");
-        assert!(main.contains("SET LOCAL lock_timeout"), "{main}");
-        assert!(main.contains("NOT VALID"), "{main}");
-        assert!(!main.contains("CONCURRENTLY"), "{main}");
-        for expected in [
-            "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"idx_item_parent\"",
-            "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"item_parent_id_id_key\"",
-            "UNIQUE USING INDEX \"item_parent_id_id_key\"",
-            "VALIDATE CONSTRAINT \"fk_item_parent_id\"",
-        ] {
-            assert!(concurrent.contains(expected), "{expected}:\n{concurrent}");
-        }
-        assert_eq!(pg_state(&test).await, (vec![], vec![], vec![]), "dry run");
-
-        // The transactional part alone, then rolled back: what the
-        // concurrent part would have built is dropped if it exists.
-        runner.run(Command::Up(Some(1)), false).await.unwrap();
-        assert_eq!(pg_state(&test).await, (vec![], vec![false], vec![]));
-        runner.run(Command::Down(Some(1)), false).await.unwrap();
-        assert_eq!(pg_state(&test).await, (vec![], vec![], vec![]));
-
-        let report = runner.run(Command::Up(None), false).await.unwrap();
-        assert_eq!(report.applied.len(), 2, "{report:?}");
-        assert_eq!(pg_state(&test).await, (vec![true], vec![true], vec![true]));
-        runner.run(Command::Down(Some(2)), false).await.unwrap();
-        assert_eq!(pg_state(&test).await, (vec![], vec![], vec![]));
-        assert_eq!(query_i64(&test, "SELECT COUNT(*) FROM item").await, [2000]);
-        test.drop_database().await;
+    let plan = runner.plan(Command::Up(None)).await.unwrap();
+    let [main, concurrent] = &plan.migrations[..] else {
+        panic!("two parts: {plan:?}");
+    };
+    assert!(main.in_transaction && !concurrent.in_transaction);
+    let main = main.statements.as_ref().unwrap().join("\n");
+    let concurrent = concurrent.statements.as_ref().unwrap().join("\n");
+    assert!(main.contains("SET LOCAL lock_timeout"), "{main}");
+    assert!(main.contains("NOT VALID"), "{main}");
+    assert!(!main.contains("CONCURRENTLY"), "{main}");
+    for expected in [
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"idx_item_parent\"",
+        "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"item_parent_id_id_key\"",
+        "UNIQUE USING INDEX \"item_parent_id_id_key\"",
+        "VALIDATE CONSTRAINT \"fk_item_parent_id\"",
+    ] {
+        assert!(concurrent.contains(expected), "{expected}:\n{concurrent}");
     }
+    assert_eq!(pg_state(&test).await, (vec![], vec![], vec![]), "dry run");
+
+    // The transactional part alone, then rolled back: what the
+    // concurrent part would have built is dropped if it exists.
+    runner.run(Command::Up(Some(1)), false).await.unwrap();
+    assert_eq!(pg_state(&test).await, (vec![], vec![false], vec![]));
+    runner.run(Command::Down(Some(1)), false).await.unwrap();
+    assert_eq!(pg_state(&test).await, (vec![], vec![], vec![]));
+
+    let report = runner.run(Command::Up(None), false).await.unwrap();
+    assert_eq!(report.applied.len(), 2, "{report:?}");
+    assert_eq!(pg_state(&test).await, (vec![true], vec![true], vec![true]));
+    runner.run(Command::Down(Some(2)), false).await.unwrap();
+    assert_eq!(pg_state(&test).await, (vec![], vec![], vec![]));
+    assert_eq!(query_i64(&test, "SELECT COUNT(*) FROM item").await, [2000]);
+    test.drop_database().await;
 }
