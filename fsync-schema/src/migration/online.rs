@@ -10,7 +10,7 @@ use super::{Direction, backend_of, run_plan};
 use crate::model::Backend;
 use crate::render::online::{self, Concurrent, Online};
 use crate::step::Step;
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, TransactionSession, TransactionTrait};
 use sea_orm_migration::SchemaManager;
 
 /// The transactional part of a migration: like
@@ -60,23 +60,7 @@ pub async fn apply_concurrently(
                         create,
                         attach,
                         exists,
-                    } => {
-                        if db.query_one_raw(postgres(exists)).await?.is_some() {
-                            continue;
-                        }
-                        build_index(db, &name, create).await?;
-                        let transaction = db.begin().await?;
-                        set_lock_timeout(&transaction, online).await?;
-                        if let Err(error) = transaction.execute_raw(postgres(attach.clone())).await
-                        {
-                            if is_lock_timeout(&error) {
-                                let what = format!("making index `{name}` a UNIQUE constraint");
-                                return Err(lock_timeout_error(&what, online, &attach));
-                            }
-                            return Err(failed(error, &attach));
-                        }
-                        transaction.commit().await?;
-                    }
+                    } => add_unique(db, online, &name, create, &attach, exists).await?,
                     Concurrent::Validate(sql) => run(db, sql).await?,
                 }
             }
@@ -105,6 +89,36 @@ async fn run(db: &impl ConnectionTrait, sql: String) -> Result<(), DbErr> {
     match db.execute_raw(postgres(sql.clone())).await {
         Ok(_) => Ok(()),
         Err(error) => Err(failed(error, &sql)),
+    }
+}
+
+/// A UNIQUE constraint from an index built concurrently, unless `exists`
+/// finds the constraint: the index, then `attach` in a short transaction
+/// under `lock_timeout` (its lock blocks writes, briefly).
+async fn add_unique<C>(
+    db: &C,
+    online: &Online,
+    name: &str,
+    create: String,
+    attach: &str,
+    exists: String,
+) -> Result<(), DbErr>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    if db.query_one_raw(postgres(exists)).await?.is_some() {
+        return Ok(());
+    }
+    build_index(db, name, create).await?;
+    let transaction = db.begin().await?;
+    set_lock_timeout(&transaction, online).await?;
+    match transaction.execute_raw(postgres(attach.to_owned())).await {
+        Ok(_) => transaction.commit().await,
+        Err(error) if is_lock_timeout(&error) => {
+            let what = format!("making index `{name}` a UNIQUE constraint");
+            Err(lock_timeout_error(&what, online, attach))
+        }
+        Err(error) => Err(failed(error, attach)),
     }
 }
 
