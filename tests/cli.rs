@@ -110,6 +110,16 @@ fn schema_sql_prints_the_ddl_in_dependency_order() {
     assert!(at("CREATE TABLE \"entry\"") < at("CREATE TABLE \"sync_conduit\""));
     assert!(at("CREATE TABLE \"sync_conduit\"") < at("CREATE TABLE \"sync_generation\""));
     assert!(at("CREATE TABLE \"sync_generation\"") < at("CREATE INDEX"));
+    // Laid out as `.schema` prints it: a column per line, a blank line between statements.
+    assert!(
+        sql.starts_with("CREATE TABLE \"entry\" (\n  \"id\" INTEGER"),
+        "{sql}"
+    );
+    assert!(sql.contains(",\n  \"uuid\" "), "{sql}");
+    assert!(
+        sql.contains("\n);\n\nCREATE TABLE \"sync_conduit\" (\n"),
+        "{sql}"
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 /// The schema commands.
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
-    /// Print CREATE TABLE and CREATE INDEX statements, tables in foreign-key order.
+    /// Print CREATE TABLE and CREATE INDEX statements, tables in foreign-key order, one column per line.
     Sql {
         #[arg(long, default_value = "sqlite", value_parser = ["sqlite", "postgres", "mysql"])]
         backend: String,
@@ -19,7 +19,11 @@ pub fn run(project: &Project, command: Command) -> CommandResult {
     match command {
         Command::Sql { backend } => {
             let backend: Backend = backend.parse()?;
-            print!("{}", render::schema_sql(&project.schema(), backend)?);
+            let schema = project.schema();
+            schema.check_target(backend)?;
+            for statement in render::schema_statements(&schema, backend) {
+                println!("{};\n", render::layout::multiline(&statement));
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -287,19 +287,27 @@ pub async fn connect(
 /// The error's text, with PostgreSQL's DETAIL and HINT when the server gave
 /// them (`Key (name)=(x) is duplicated.`): the line an operator needs.
 pub fn error_text(error: &sea_orm::DbErr) -> String {
-    use sea_orm::{DbErr, RuntimeErr, sqlx};
+    #[allow(unused_mut)] // only the `postgres` feature adds to it
     let mut text = error.to_string();
+    #[cfg(feature = "postgres")]
+    postgres_detail(error, &mut text);
+    text
+}
+
+/// Appends PostgreSQL's DETAIL and HINT of `error` to `text`.
+#[cfg(feature = "postgres")]
+fn postgres_detail(error: &sea_orm::DbErr, text: &mut String) {
+    use sea_orm::{DbErr, RuntimeErr, sqlx};
     if let DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) = error
         && let sqlx::Error::Database(e) = &**e
         && let Some(e) = e.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
     {
         for (label, part) in [("detail", e.detail()), ("hint", e.hint())] {
             if let Some(part) = part {
-                text += &format!("\n  {label}: {part}");
+                *text += &format!("\n  {label}: {part}");
             }
         }
     }
-    text
 }
 
 /// A database error's message without the layers of wrapping that sqlx and

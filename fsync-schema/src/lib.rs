@@ -25,7 +25,7 @@ pub mod changes;
 #[cfg(feature = "codegen")]
 pub mod codegen;
 pub mod compare;
-#[cfg(feature = "migration")]
+#[cfg(any(feature = "migration", feature = "introspect"))]
 pub mod connect;
 pub mod fill;
 #[cfg(feature = "introspect")]

@@ -15,6 +15,7 @@ use sea_query::{
     TableCreateStatement, TableDropStatement,
 };
 
+pub mod layout;
 pub mod online;
 pub mod steps;
 
