@@ -28,6 +28,7 @@ pub mod diff;
 pub mod docs;
 pub mod files;
 pub mod gen_migration;
+pub mod init;
 pub mod migrate;
 mod project;
 pub mod pull;
@@ -109,6 +110,40 @@ impl Project {
             }
         }
     }
+}
+
+/// The commands of the installed `fsync-schema` binary: those that need no
+/// entities of a crate.
+#[derive(clap::Parser, Debug)]
+#[command(
+    name = "fsync-schema",
+    version,
+    about = "Schema as code for SeaORM: scaffold a crate, pull a live database into entities",
+    after_help = "In a crate set up by `init`, the whole tool set is `cargo run --bin schema -- <command>`."
+)]
+pub enum Standalone {
+    /// Scaffold fsync-schema into a crate (dependencies, entities, migrations, the `schema` binary, a test).
+    Init(init::Args),
+    /// Write the annotated entities of a live database, for adopting it.
+    Pull(pull::Args),
+}
+
+/// Runs the `fsync-schema` binary: parses the process's arguments as a
+/// [`Standalone`] command and runs it in the working directory.
+pub fn standalone() -> ExitCode {
+    use clap::Parser;
+    let result = match Standalone::parse() {
+        Standalone::Init(args) => init::run(args),
+        Standalone::Pull(args) => {
+            let project =
+                Project::new(".", fsync_schema::Schema::default).invoked_as("fsync-schema");
+            return project.execute(Command::Pull(args));
+        }
+    };
+    result.unwrap_or_else(|error| {
+        eprintln!("error: {error}");
+        ExitCode::from(2)
+    })
 }
 
 /// A single-threaded runtime for a command's database work.
