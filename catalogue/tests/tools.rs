@@ -114,3 +114,55 @@ fn migrate_refuses_a_backend_the_schema_does_not_target() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `gen-migration --update` and `--remove-last` change only a migration that
+/// no database in sight has applied; here the embedded one has (run on a copy
+/// of the migrations, so a failure could not touch the real ones).
+#[test]
+fn an_applied_migration_is_neither_updated_nor_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("migrations");
+    std::fs::create_dir(&copy).unwrap();
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/migrations");
+    for entry in std::fs::read_dir(&real).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, copy.join(path.file_name().unwrap())).unwrap();
+    }
+    let copy_arg = copy.to_str().unwrap();
+    assert!(schema(dir.path(), &["migrate", "up"]).status.success());
+    for flag in ["--update", "--remove-last"] {
+        let out = schema(dir.path(), &["gen-migration", flag, "--dir", copy_arg]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{flag}: {}{stderr}",
+            stdout(&out)
+        );
+        assert!(
+            stderr.starts_with("error: m20261203_000002_add_author_country is applied in ")
+                && stderr.contains("catalogue.db; changing it would leave that database behind"),
+            "{flag}: {stderr}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(&copy).unwrap().count(),
+        std::fs::read_dir(&real).unwrap().count()
+    );
+    // Not applied anywhere in sight (no embedded database here): removed.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = schema(
+        elsewhere.path(),
+        &["gen-migration", "--remove-last", "--dir", copy_arg],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout(&out),
+        "removed m20261203_000002_add_author_country.rs; 1 migration(s) left\n"
+    );
+    assert!(!copy.join("m20261203_000002_add_author_country.rs").exists());
+}

@@ -31,6 +31,17 @@ pub struct Args {
     /// Accept hand edits of migrations: rewrite `mod.rs` and `migrations.sum` only.
     #[arg(long, conflicts_with = "name")]
     pub rehash: bool,
+    /// Fold the entities' changes into the last migration instead of writing a
+    /// new one (Django's `makemigrations --update`), while no database this tool
+    /// can see has applied it (the embedded database, `DATABASE_URL`); it keeps
+    /// its name unless --name gives another.
+    #[arg(long, conflicts_with_all = ["check", "rehash", "empty", "remove_last"])]
+    pub update: bool,
+    /// Remove the last migration while no database this tool can see has
+    /// applied it: its file, and its place in mod.rs, migrations.sum and
+    /// schema.json (deleting the file by hand breaks the build).
+    #[arg(long, conflicts_with_all = ["check", "rehash", "empty", "name", "fill"])]
+    pub remove_last: bool,
     /// Allow changes that lose data (dropped tables or columns, narrowed types).
     #[arg(long)]
     pub allow_destructive: bool,
@@ -63,7 +74,34 @@ pub fn run(project: &Project, args: Args) -> CommandResult {
         .dir
         .clone()
         .unwrap_or_else(|| project.migrations_path());
+    let entities = project.entities_path();
+    let undeclared: Vec<String> = crate::registration::undeclared(&entities)
+        .iter()
+        .map(|u| {
+            let shown = crate::registration::Undeclared {
+                file: project.shown(&u.file).into(),
+                module: u.module.clone(),
+            };
+            shown.describe(project.shown(&entities.join("mod.rs")).as_ref())
+        })
+        .collect();
+    if !undeclared.is_empty() {
+        if args.check {
+            println!("migrations are stale:");
+            for line in &undeclared {
+                println!("  {line}");
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+        return Err(Error(format!("{}; nothing was written", undeclared.join("\n"))).into());
+    }
     let recorded = project.migrations().map(|m| m.steps()).unwrap_or_default();
+    if args.update || args.remove_last {
+        let directory = read_directory(&dir)?;
+        if let Some((last, ..)) = directory.migrations.last() {
+            refuse_if_applied(project, last)?;
+        }
+    }
     let outcome = generate(&dir, &project.schema(), &recorded, project.tool(), &args)?;
     print!("{}", outcome.report);
     if outcome.written.is_some() && project.has_migrator() {
@@ -83,6 +121,46 @@ pub fn run(project: &Project, args: Args) -> CommandResult {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Fails when a database this tool can see (the project's embedded database
+/// if its file exists, and `DATABASE_URL` if set) records `migration` as
+/// applied: changing or removing it would leave that database behind.
+fn refuse_if_applied(project: &Project, migration: &str) -> Result<(), Error> {
+    let mut urls = Vec::new();
+    if let Some(path) = project.embedded_database_path().filter(|p| p.exists()) {
+        urls.push((
+            format!("sqlite://{}?mode=ro", path.display()),
+            project.shown(&path),
+        ));
+    }
+    if let Ok(url) = std::env::var("DATABASE_URL") {
+        urls.push((url.clone(), fsync_schema::connect::redact(&url)));
+    }
+    let runtime = crate::runtime().map_err(|e| Error(e.to_string()))?;
+    for (url, shown) in urls {
+        let applied = runtime.block_on(async {
+            let db = crate::database::connect(&url).await?;
+            let records = fsync_schema::migration::records::read(&db).await;
+            let _ = db.close().await;
+            records
+        });
+        let applied = applied.map_err(|e| {
+            Error(format!(
+                "cannot tell whether {shown} applied {migration}: {e}; nothing was changed"
+            ))
+        })?;
+        if applied.iter().any(|r| r.version == migration) {
+            return error(format!(
+                "{migration} is applied in {shown}; changing it would leave that database behind: \
+                 write a new migration (`{} gen-migration --name <what_changed>`), or undo it there first \
+                 (`{} migrate down`); nothing was changed",
+                project.tool(),
+                project.tool()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// What a run did or found.
@@ -264,6 +342,95 @@ impl Directory {
     }
 }
 
+/// The directory without its last migration, that migration's name, and
+/// the schema the others build. Refused when the last migration was written
+/// by hand, (for `--update`) holds hand-written data steps, or the compiled
+/// migrations are not the directory's (build first).
+fn rewind(
+    mut directory: Directory,
+    recorded: &[(String, Vec<Step>)],
+    tool: &str,
+    update: bool,
+) -> Result<(Directory, String, Schema), Error> {
+    let Some((last, contents, generated)) = directory.migrations.pop() else {
+        return error(
+            "there is no migration to change; write one with `gen-migration --name <what_changed>`",
+        );
+    };
+    if !generated {
+        return error(format!(
+            "{last}.rs was written by hand; gen-migration changes only the migrations it wrote"
+        ));
+    }
+    if update && codegen::has_data_steps(&contents) {
+        return error(format!(
+            "{last}.rs has hand-written data steps, which --update would drop; \
+             write the change as a new migration (`{tool} gen-migration --name <what_changed>`)"
+        ));
+    }
+    let compiled: Vec<&str> = recorded.iter().map(|(name, _)| name.as_str()).collect();
+    let on_disk: Vec<&str> = directory
+        .migrations
+        .iter()
+        .filter(|(_, _, generated)| *generated)
+        .map(|(name, ..)| name.as_str())
+        .chain([last.as_str()])
+        .collect();
+    if compiled != on_disk {
+        return error(format!(
+            "the compiled migrations ({}) are not the directory's ({}); build first, then run again",
+            compiled.join(", "),
+            on_disk.join(", ")
+        ));
+    }
+    let before = &recorded[..recorded.len() - 1];
+    let base = step::replay(&Schema::default(), before.iter().flat_map(|(_, s)| s))
+        .map_err(|e| Error(format!("the migrations before {last} do not replay: {e}")))?;
+    Ok((directory, last, base))
+}
+
+/// `--remove-last`: deletes the last migration and writes `mod.rs`,
+/// `migrations.sum` and `schema.json` for the ones before it.
+fn remove_last(
+    dir: &Path,
+    rest: &Directory,
+    last: &str,
+    base: &Schema,
+    tool: &str,
+) -> Result<Outcome, Error> {
+    files::check_writable(dir).map_err(Error)?;
+    write_atomically(&dir.join("mod.rs"), &rest.module_source(tool, None)).map_err(Error)?;
+    let stale = |name: &str| {
+        let path = dir.join(name);
+        fs::remove_file(&path)
+            .or_else(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    Ok(())
+                } else {
+                    Err(e)
+                }
+            })
+            .map_err(|e| Error(format!("cannot remove {}: {e}", path.display())))
+    };
+    if rest.migrations.is_empty() {
+        stale("migrations.sum")?;
+        stale("schema.json")?;
+    } else {
+        write_atomically(&dir.join("migrations.sum"), &rest.sum_source(None)).map_err(Error)?;
+        let json = serde_json::to_string_pretty(base).expect("a schema serializes") + "\n";
+        write_atomically(&dir.join("schema.json"), &json).map_err(Error)?;
+    }
+    stale(&format!("{last}.rs"))?;
+    Ok(Outcome {
+        ok: true,
+        report: format!(
+            "removed {last}.rs; {} migration(s) left\n",
+            rest.migrations.len()
+        ),
+        written: None,
+    })
+}
+
 fn check_slug(name: &str) -> Result<(), Error> {
     let valid = !name.is_empty()
         && name
@@ -351,6 +518,17 @@ pub fn generate(
             integrity.join("\n  ")
         ));
     }
+    // --update and --remove-last start from the schema before the last migration.
+    let (directory, snapshot, steps, replaced) = if args.update || args.remove_last {
+        let (rest, last, base) = rewind(directory, recorded, tool, args.update)?;
+        if args.remove_last {
+            return remove_last(dir, &rest, &last, &base, tool);
+        }
+        let steps = changes::steps(&base, entities);
+        (rest, base, steps, Some(last))
+    } else {
+        (directory, snapshot, steps, None)
+    };
     if let Some(name) = &args.name {
         check_slug(name)?;
     }
@@ -366,6 +544,12 @@ pub fn generate(
             "--lock-timeout `{lock_timeout}` must be a duration such as `5s`, `500ms` or `1min`"
         ));
     }
+    if let (Some(last), true) = (&replaced, steps.is_empty()) {
+        return error(format!(
+            "the entities match the migrations before {last}; nothing is left to fold into it: \
+             remove it with `{tool} gen-migration --remove-last`"
+        ));
+    }
     if steps.is_empty() && !args.empty {
         return Ok(Outcome {
             ok: true,
@@ -373,7 +557,10 @@ pub fn generate(
             written: None,
         });
     }
-    let Some(name) = args.name.as_deref() else {
+    let replaced_name = replaced
+        .as_deref()
+        .map(|last| last.splitn(3, '_').nth(2).unwrap_or(last));
+    let Some(name) = args.name.as_deref().or(replaced_name) else {
         let changes: Vec<String> = steps.iter().flat_map(Step::describe).collect();
         return error(format!(
             "the entities changed:\n  {}\nname the migration: `{tool} gen-migration --name <what_changed>`",
@@ -410,7 +597,14 @@ pub fn generate(
         Some(version) => return error(format!("--version `{version}` must be a date YYYYMMDD")),
         None => chrono::Utc::now().format("%Y%m%d").to_string(),
     };
-    let module = format!("m{version}_{:06}_{name}", directory.migrations.len() + 1);
+    let module = match &replaced {
+        // The updated migration keeps its place: its version and number.
+        Some(last) => format!(
+            "{}_{name}",
+            last.splitn(3, '_').take(2).collect::<Vec<_>>().join("_")
+        ),
+        None => format!("m{version}_{:06}_{name}", directory.migrations.len() + 1),
+    };
     if let Some((last, ..)) = directory.migrations.last()
         && module.as_str() <= last.as_str()
     {
@@ -419,13 +613,16 @@ pub fn generate(
         ));
     }
     let path = dir.join(format!("{module}.rs"));
-    if path.exists() {
+    if path.exists() && replaced.as_deref() != Some(module.as_str()) {
         return error(format!(
             "{} already exists; nothing was overwritten",
             path.display()
         ));
     }
     let mut command = format!("{tool} gen-migration --name {name}");
+    if replaced.is_some() {
+        command.push_str(" --update");
+    }
     if let Some(version) = &args.version {
         let _ = write!(command, " --version {version}");
     }
@@ -456,6 +653,11 @@ pub fn generate(
     // Probe first, so that an unwritable directory changes nothing.
     files::check_writable(dir).map_err(Error)?;
     write_atomically(&path, &source).map_err(Error)?;
+    if let Some(last) = replaced.as_deref().filter(|last| *last != module) {
+        let old = dir.join(format!("{last}.rs"));
+        fs::remove_file(&old)
+            .map_err(|e| Error(format!("cannot remove {}: {e}", old.display())))?;
+    }
     write_atomically(&dir.join("schema.json"), &snapshot_json).map_err(Error)?;
     write_atomically(
         &dir.join("mod.rs"),
@@ -467,7 +669,14 @@ pub fn generate(
         &directory.sum_source(Some((&module, &source))),
     )
     .map_err(Error)?;
-    let _ = writeln!(report, "wrote {}:", path.display());
+    match &replaced {
+        Some(last) => {
+            let _ = writeln!(report, "updated {} (was {last}.rs):", path.display());
+        }
+        None => {
+            let _ = writeln!(report, "wrote {}:", path.display());
+        }
+    }
     for change in steps.iter().flat_map(Step::describe) {
         let _ = writeln!(report, "  {change}");
     }
@@ -609,6 +818,139 @@ mod tests {
             ),
             "{module}"
         );
+    }
+
+    #[test]
+    fn update_folds_changes_into_the_last_migration_and_remove_last_drops_it() {
+        let dir = tempfile::tempdir().unwrap();
+        generate(dir.path(), &items(None), &[], TOOL, &named("create_items")).unwrap();
+        let create = changes::steps(&Schema::default(), &items(None));
+        let one = recorded(&[("m20250101_000001_create_items", create.clone())]);
+        let before_second = snapshot(dir.path());
+        let sized = items(Some(
+            Column::new("size", ColumnType::BigInt).default(DefaultValue::Int(0)),
+        ));
+        generate(dir.path(), &sized, &one, TOOL, &named("add_size")).unwrap();
+        let add_size = changes::steps(&items(None), &sized);
+        let two = recorded(&[
+            ("m20250101_000001_create_items", create.clone()),
+            ("m20250101_000002_add_size", add_size),
+        ]);
+
+        // Another column, folded into `add_size` under a new name: still two migrations.
+        let mut both = sized.clone();
+        both.tables[0]
+            .columns
+            .push(Column::new("note", ColumnType::Text).nullable());
+        let update = Args {
+            update: true,
+            name: Some("add_size_and_note".into()),
+            ..Args::default()
+        };
+        let updated = generate(dir.path(), &both, &two, TOOL, &update).unwrap();
+        assert!(
+            updated.report.starts_with(&format!(
+                "updated {} (was m20250101_000002_add_size.rs):\n  add column `item.size`\n  add column `item.note`\n",
+                dir.path().join("m20250101_000002_add_size_and_note.rs").display()
+            )),
+            "{}",
+            updated.report
+        );
+        assert!(!dir.path().join("m20250101_000002_add_size.rs").exists());
+        let folded = changes::steps(&items(None), &both);
+        let updated_history = recorded(&[
+            ("m20250101_000001_create_items", create.clone()),
+            ("m20250101_000002_add_size_and_note", folded),
+        ]);
+        let clean = generate(dir.path(), &both, &updated_history, TOOL, &check()).unwrap();
+        assert!(clean.ok, "{}", clean.report);
+        assert_eq!(clean.report, "migrations are up to date (2 migration(s))\n");
+
+        // A binary built before the update does not know the new name: refused.
+        let error = generate(dir.path(), &both, &two, TOOL, &update).unwrap_err();
+        assert!(error.0.contains("build first"), "{error}");
+
+        // Entities back at the first migration: nothing to fold; --remove-last drops it.
+        let error = generate(
+            dir.path(),
+            &items(None),
+            &updated_history,
+            TOOL,
+            &Args {
+                update: true,
+                ..Args::default()
+            },
+        )
+        .unwrap_err();
+        assert!(error.0.contains("gen-migration --remove-last"), "{error}");
+        let remove = Args {
+            remove_last: true,
+            ..Args::default()
+        };
+        let removed = generate(dir.path(), &items(None), &updated_history, TOOL, &remove).unwrap();
+        assert_eq!(
+            removed.report,
+            "removed m20250101_000002_add_size_and_note.rs; 1 migration(s) left\n"
+        );
+        assert_eq!(snapshot(dir.path()), before_second);
+        let clean = generate(dir.path(), &items(None), &one, TOOL, &check()).unwrap();
+        assert!(clean.ok, "{}", clean.report);
+
+        // The last one gone too: the directory is as before any migration, but for mod.rs.
+        generate(dir.path(), &Schema::default(), &one, TOOL, &remove).unwrap();
+        let files: Vec<String> = snapshot(dir.path()).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(files, ["mod.rs"]);
+        let clean = generate(dir.path(), &Schema::default(), &[], TOOL, &check()).unwrap();
+        assert!(clean.ok, "{}", clean.report);
+    }
+
+    #[test]
+    fn update_keeps_hand_written_data_steps_by_refusing() {
+        let dir = tempfile::tempdir().unwrap();
+        let written =
+            generate(dir.path(), &items(None), &[], TOOL, &named("create_items")).unwrap();
+        let path = written.written.unwrap();
+        let source = fs::read_to_string(&path).unwrap();
+        fs::write(
+            &path,
+            source.replace(
+                "    Vec::new()\n}",
+                "    Vec::from([DataStep::after(1).sql(\"SELECT 1\").down_nothing()])\n}",
+            ),
+        )
+        .unwrap();
+        generate(
+            dir.path(),
+            &items(None),
+            &[],
+            TOOL,
+            &Args {
+                rehash: true,
+                ..Args::default()
+            },
+        )
+        .unwrap();
+        let history = recorded(&[(
+            "m20250101_000001_create_items",
+            changes::steps(&Schema::default(), &items(None)),
+        )]);
+        let before = snapshot(dir.path());
+        let changed = items(Some(
+            Column::new("size", ColumnType::BigInt).default(DefaultValue::Int(0)),
+        ));
+        let error = generate(
+            dir.path(),
+            &changed,
+            &history,
+            TOOL,
+            &Args {
+                update: true,
+                ..Args::default()
+            },
+        )
+        .unwrap_err();
+        assert!(error.0.contains("has hand-written data steps"), "{error}");
+        assert_eq!(snapshot(dir.path()), before);
     }
 
     #[test]

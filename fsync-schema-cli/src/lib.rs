@@ -32,6 +32,7 @@ pub mod init;
 pub mod migrate;
 mod project;
 pub mod pull;
+pub mod registration;
 pub mod schema;
 
 pub use project::{Migrations, Project};

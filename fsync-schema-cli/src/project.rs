@@ -77,6 +77,7 @@ pub struct Project {
     schema: fn() -> Schema,
     migrations: Option<Box<dyn Migrations>>,
     migrations_dir: PathBuf,
+    entities_dir: PathBuf,
     docs: Vec<PathBuf>,
     docs_file: Option<PathBuf>,
     embedded_database: Option<PathBuf>,
@@ -94,6 +95,7 @@ impl Project {
             schema,
             migrations: None,
             migrations_dir: PathBuf::from("src/migrations"),
+            entities_dir: PathBuf::from("src/entities"),
             docs: vec![PathBuf::from("docs")],
             docs_file: None,
             embedded_database: None,
@@ -121,6 +123,18 @@ impl Project {
     pub fn migrations_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.migrations_dir = dir.into();
         self
+    }
+
+    /// The entities directory, relative to the root (default `src/entities`):
+    /// `gen-migration` names an entity file there that `entities!` does not declare.
+    pub fn entities_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.entities_dir = dir.into();
+        self
+    }
+
+    /// The entities directory.
+    pub fn entities_path(&self) -> PathBuf {
+        self.root.join(&self.entities_dir)
     }
 
     /// The Markdown files or folders `check-docs` reads, relative to the root.

@@ -61,6 +61,12 @@ pub fn data_steps() -> Vec<DataStep> {
 }
 ";
 
+/// Whether a migration file's data-steps place holds anything but the
+/// template a new migration gets (hand-written data steps, or an edit).
+pub fn has_data_steps(contents: &str) -> bool {
+    !contents.contains(&format!("{DATA_BEGIN}\n{DATA_TEMPLATE}{DATA_END}"))
+}
+
 pub use crate::fill::Fill;
 
 /// What a migration file holds besides its steps.
