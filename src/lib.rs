@@ -10,3 +10,16 @@ pub mod entities;
 pub mod migrations;
 pub mod sync;
 pub mod tools;
+
+/// The guide's pages (`docs/guide/`), whose examples run as doctests.
+#[cfg(doctest)]
+pub mod guide {
+    #[doc = include_str!("../docs/guide/entities.md")]
+    pub struct Entities;
+    #[doc = include_str!("../docs/guide/text-enums.md")]
+    pub struct TextEnums;
+    #[doc = include_str!("../docs/guide/relations.md")]
+    pub struct Relations;
+    #[doc = include_str!("../docs/guide/migrations.md")]
+    pub struct Migrations;
+}

@@ -6,11 +6,12 @@
 //! A crate adopts the whole tool set with one binary, the way
 //! sea-orm-migration's `cli::run_cli(Migrator)` gives its commands:
 //!
-//! ```ignore
-//! // src/bin/schema.rs
+//! ```no_run
+//! // src/bin/schema.rs (the entities come from the crate: `my_app::entities::schema`)
+//! # mod my_app { pub mod entities { fsync_schema::entities! {} } }
 //! fn main() -> std::process::ExitCode {
 //!     fsync_schema_cli::Project::new(env!("CARGO_MANIFEST_DIR"), my_app::entities::schema)
-//!         .migrator(my_app::migrations::Migrator)
+//!         .embedded_database("my_app.db")
 //!         .run()
 //! }
 //! ```

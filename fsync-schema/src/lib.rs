@@ -6,17 +6,38 @@
 //! [`model::Table`], from which this crate renders DDL for SQLite, PostgreSQL
 //! and MySQL, diffs schemas and writes migrations.
 //!
-//! ```ignore
-//! #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
-//! #[schema(table = "sync_generation", index(name = "idx_sync_generation_conduit", columns(conduit_id, generation)))]
-//! pub struct Model {
-//!     #[schema(primary_key, autoincrement)]
-//!     pub id: i32,
-//!     #[schema(references = super::sync_conduit::id, on_delete = cascade)]
-//!     pub conduit_id: i32,
-//!     pub generation: i64,
-//! }
 //! ```
+//! fsync_schema::entities! {
+//!     mod sync_conduit {
+//!         #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+//!         #[schema(table = "sync_conduit")]
+//!         pub struct Model {
+//!             #[schema(primary_key, autoincrement)]
+//!             pub id: i32,
+//!             pub name: String,
+//!         }
+//!     }
+//!     mod sync_generation {
+//!         #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+//!         #[schema(table = "sync_generation", index(name = "idx_sync_generation_conduit", columns(conduit_id, generation)))]
+//!         pub struct Model {
+//!             #[schema(primary_key, autoincrement)]
+//!             pub id: i32,
+//!             #[schema(references = super::sync_conduit::id, on_delete = cascade)]
+//!             pub conduit_id: i32,
+//!             pub generation: i64,
+//!         }
+//!     }
+//! }
+//!
+//! # fn main() {
+//! let sql = fsync_schema::render::schema_sql(&schema(), fsync_schema::Backend::Sqlite).unwrap();
+//! assert!(sql.contains(r#"CREATE INDEX "idx_sync_generation_conduit" ON "sync_generation" ("conduit_id", "generation")"#));
+//! # }
+//! ```
+//!
+//! The guide (`docs/guide/` in the repository) walks through entities, text
+//! enums, relations and migrations with examples that run as tests.
 
 #[cfg(all(feature = "migration", feature = "introspect"))]
 pub mod baseline;
@@ -85,12 +106,10 @@ pub trait SchemaEntity: sea_orm::EntityTrait {
 
 /// Declares entity modules and a `schema()` function returning their tables:
 ///
-/// ```ignore
+/// ```
 /// fsync_schema::entities! {
 ///     targets(sqlite, postgres);
-///     pub mod entry;
-///     pub mod sync_conduit;
-///     mod note {
+///     pub mod note {
 ///         #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
 ///         #[schema(table = "note")]
 ///         pub struct Model {
@@ -99,6 +118,10 @@ pub trait SchemaEntity: sea_orm::EntityTrait {
 ///         }
 ///     }
 /// }
+/// # fn main() {
+/// assert_eq!(schema().tables[0].name, "note");
+/// assert_eq!(schema().targets.names(), "sqlite, postgres");
+/// # }
 /// ```
 ///
 /// Modules are files (`mod entry;`) or inline (`mod note { .. }`). The

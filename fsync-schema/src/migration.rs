@@ -65,6 +65,41 @@ pub trait GeneratedMigrator: MigratorTrait {
     }
 }
 
+/// A [`Runner`] of `M`'s migrations on `db`, with their steps and data steps:
+/// what `migrate` runs (a lock per backend, the journal on MySQL).
+pub fn runner_of<M: GeneratedMigrator>(db: &sea_orm::DatabaseConnection) -> Runner<'_> {
+    let runner = Runner::of::<M>(db).with_steps(M::steps());
+    match M::data_steps() {
+        Some(data) => runner.with_data_steps(data),
+        None => runner,
+    }
+}
+
+/// Applies every pending migration of `M` on `db` as `migrate up` does: the
+/// one call for tests and for an application at start-up (several instances
+/// starting at once take turns on the migration lock).
+///
+/// ```no_run
+/// # async fn start(db: sea_orm::DatabaseConnection) -> Result<(), fsync_schema::migration::MigrateError> {
+/// # struct Migrator;
+/// # #[sea_orm_migration::async_trait::async_trait]
+/// # impl sea_orm_migration::MigratorTrait for Migrator {
+/// #     fn migrations() -> Vec<Box<dyn sea_orm_migration::MigrationTrait>> { Vec::new() }
+/// # }
+/// # impl fsync_schema::migration::GeneratedMigrator for Migrator {
+/// #     fn steps() -> Vec<(&'static str, Vec<fsync_schema::Step>)> { Vec::new() }
+/// # }
+/// let report = fsync_schema::migration::up::<Migrator>(&db).await?;
+/// println!("{}", report.summary());
+/// # Ok(())
+/// # }
+/// ```
+pub async fn up<M: GeneratedMigrator>(
+    db: &sea_orm::DatabaseConnection,
+) -> Result<RunReport, MigrateError> {
+    runner_of::<M>(db).run(Command::Up(None), false).await
+}
+
 /// Which way a migration runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Direction {
