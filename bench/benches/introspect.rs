@@ -342,6 +342,8 @@ fn main() {
     let sizes: Vec<usize> = SIZES
         .into_iter()
         .filter(|size| chosen.is_empty() || chosen.contains(size))
+        // A test run (`cargo test --benches`): the smallest size, once.
+        .take(if report::test_run() { 1 } else { SIZES.len() })
         .collect();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

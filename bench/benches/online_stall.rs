@@ -265,7 +265,11 @@ fn main() {
     let rows: i64 = std::env::var("FSYNC_BENCH_ROWS")
         .ok()
         .and_then(|r| r.parse().ok())
-        .unwrap_or(1_000_000);
+        .unwrap_or(if fsync_bench::report::test_run() {
+            1_000
+        } else {
+            1_000_000
+        });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -292,7 +296,9 @@ fn main() {
         println!(
             "online / plain longest stall: {:.3} (goal: online ≤ 100 ms: {})",
             stalls[1].as_secs_f64() / stalls[0].as_secs_f64(),
-            if stalls[1] <= Duration::from_millis(100) {
+            if fsync_bench::report::test_run() {
+                "a test run, no verdict"
+            } else if stalls[1] <= Duration::from_millis(100) {
                 "met"
             } else {
                 "missed"

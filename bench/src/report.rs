@@ -70,6 +70,13 @@ pub fn human(ns: f64) -> String {
     }
 }
 
+/// Whether the benchmark runs as a test (`cargo test --benches`, as CI does
+/// so that a broken benchmark fails the build): cargo passes `--bench` only
+/// to `cargo bench`. A test run does one short pass and gives no verdict.
+pub fn test_run() -> bool {
+    !std::env::args().any(|a| a == "--bench")
+}
+
 /// Prints `derived / hand` for each `(group, derived function, hand function)`
 /// measured in this run, against `goal`.
 pub fn print_ratios(title: &str, pairs: &[(&str, &str, &str)], goal: f64, since: SystemTime) {
