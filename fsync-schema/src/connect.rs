@@ -5,16 +5,29 @@
 //! cannot be opened is named with the reason. No message carries a password:
 //! every URL shown goes through [`redact`].
 
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use crate::model::Backend;
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// How to open the database.
+///
+/// Every connection the tools open gets one lock policy: a statement waits
+/// at most [`ConnectSettings::lock_timeout`] for a lock another session
+/// holds, then fails with a message that names the wait ([`lock_wait_hint`]):
+/// PostgreSQL's `lock_timeout` (and `client_connection_check_interval`, so
+/// that a session whose client was killed ends, and its locks with it),
+/// MySQL's `lock_wait_timeout` and `innodb_lock_wait_timeout`, SQLite's busy
+/// timeout.
 #[derive(Clone, Debug)]
 pub struct ConnectSettings {
     /// How long to wait for a server to answer (TCP connect and handshake).
     pub connect_timeout: Duration,
-    /// One connection only. `migrate` needs it: the migration lock belongs to
+    /// How long a statement waits for a lock held by another session.
+    pub lock_timeout: Duration,
+    /// One connection only, kept for the whole run (no idle timeout nor
+    /// maximum lifetime). `migrate` needs it: the migration lock belongs to
     /// a session, and SQLite `PRAGMA`s apply to one connection.
     pub single_connection: bool,
     /// Refuse `sqlite:` URLs that name no file (an in-memory database that
@@ -22,28 +35,34 @@ pub struct ConnectSettings {
     pub require_file: bool,
     /// Open SQLite read-only and never create the file (`migrate status`).
     pub read_only: bool,
+    /// Told, once, when opening waits for another connection's lock (SQLite).
+    pub on_lock_wait: Option<fn(&str)>,
 }
 
 impl Default for ConnectSettings {
     fn default() -> Self {
         ConnectSettings {
             connect_timeout: Duration::from_secs(5),
+            lock_timeout: Duration::from_secs(60),
             single_connection: false,
             require_file: false,
             read_only: false,
+            on_lock_wait: None,
         }
     }
 }
 
 impl ConnectSettings {
     /// The settings of the commands that only read (`diff`, `pull`): one
-    /// connection, SQLite opened read-only (a missing file is an error).
+    /// connection, SQLite opened read-only (a missing file is an error),
+    /// lock waits of at most 10 s.
     pub fn read(connect_timeout: Duration) -> Self {
         ConnectSettings {
             connect_timeout,
+            lock_timeout: Duration::from_secs(10),
             single_connection: true,
-            require_file: false,
             read_only: true,
+            ..ConnectSettings::default()
         }
     }
 
@@ -53,7 +72,15 @@ impl ConnectSettings {
             connect_timeout,
             single_connection: true,
             require_file: true,
-            read_only: false,
+            ..ConnectSettings::default()
+        }
+    }
+
+    /// These settings with lock waits of at most `timeout`.
+    pub fn lock_timeout(self, timeout: Duration) -> Self {
+        ConnectSettings {
+            lock_timeout: timeout,
+            ..self
         }
     }
 }
@@ -72,6 +99,16 @@ pub enum ConnectError {
     NoSuchFile { path: PathBuf },
     #[error("unable to open SQLite database `{}`: {reason}", path.display())]
     Sqlite { path: PathBuf, reason: String },
+    #[error(
+        "gave up after {} s waiting for another connection's lock on SQLite database `{}` (raise `--lock-timeout`, or stop that process)",
+        waited.as_secs_f64(), path.display()
+    )]
+    SqliteLocked { path: PathBuf, waited: Duration },
+    #[error(
+        "SQLite database `{}` has a hot journal (`{}-journal`): a process was killed in the middle of a write, and a read-only open cannot roll it back; run a command that writes (`migrate up`), or make the file writable, then run this again",
+        path.display(), path.display()
+    )]
+    HotJournal { path: PathBuf },
     #[error("cannot connect to {address}: {reason}")]
     Server { address: String, reason: String },
     #[error("cannot connect to `{url}`: {reason}")]
@@ -106,16 +143,142 @@ impl std::fmt::Display for Target {
     }
 }
 
+/// A database URL taken apart once: the one parser behind [`Target::parse`],
+/// [`redact`] and [`redact_in`], so that what is parsed and what is hidden
+/// cannot disagree. It never fails: a URL it cannot make sense of still has
+/// whatever looks like a password found and hidden.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct UrlParts<'a> {
+    url: &'a str,
+    /// The scheme, when the URL starts with `scheme://` (or `sqlite:`).
+    scheme: Option<&'a str>,
+    /// `user[:password]`, before the `@` that ends it.
+    user_info: Option<Range<usize>>,
+    /// The password, inside `user_info`.
+    password: Option<Range<usize>>,
+    /// `host[:port]`.
+    host_port: Range<usize>,
+    /// What follows `?`.
+    query: Option<Range<usize>>,
+}
+
+impl<'a> UrlParts<'a> {
+    /// Takes `url` apart. The user info ends at the last `@` before the
+    /// query, the query starting at the first `?` after the first `@`: so
+    /// a password holding `/`, `?` or `@` is still found whole (and
+    /// [`Target::parse`] refuses the first two, which a URL must encode).
+    fn of(url: &'a str) -> Self {
+        let scheme_end = url.find(':').filter(|&end| {
+            let scheme = &url[..end];
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        });
+        let (scheme, start) = match scheme_end {
+            Some(end) if url[end + 1..].starts_with("//") => (Some(&url[..end]), end + 3),
+            Some(end) if &url[..end] == "sqlite" => (Some("sqlite"), end + 1),
+            _ => (None, 0),
+        };
+        let rest = &url[start..];
+        let query_from = |from: usize| rest[from..].find('?').map(|at| from + at);
+        if scheme == Some("sqlite") {
+            return UrlParts {
+                url,
+                scheme,
+                user_info: None,
+                password: None,
+                host_port: start..start,
+                query: query_from(0).map(|at| start + at + 1..url.len()),
+            };
+        }
+        let query = match rest.find('@') {
+            Some(first_at) => query_from(first_at),
+            None => query_from(0),
+        };
+        let at = rest[..query.unwrap_or(rest.len())].rfind('@');
+        let (user_info, password) = match at {
+            Some(at) => {
+                let password = rest[..at]
+                    .find(':')
+                    .map(|colon| start + colon + 1..start + at);
+                (Some(start..start + at), password)
+            }
+            None => (None, None),
+        };
+        let host_from = at.map_or(0, |at| at + 1);
+        let host_to = rest[host_from..]
+            .find(['/', '?'])
+            .map_or(rest.len(), |end| host_from + end);
+        UrlParts {
+            url,
+            scheme,
+            user_info,
+            password,
+            host_port: start + host_from..start + host_to,
+            query: query.map(|at| start + at + 1..url.len()),
+        }
+    }
+
+    /// The query's `key=value` pairs, each with its value's place in the URL.
+    fn params(&self) -> Vec<(&'a str, Range<usize>)> {
+        let Some(query) = self.query.clone() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut at = query.start;
+        for param in self.url[query].split('&') {
+            if let Some((key, value)) = param.split_once('=') {
+                let from = at + key.len() + 1;
+                out.push((key, from..from + value.len()));
+            }
+            at += param.len() + 1;
+        }
+        out
+    }
+
+    /// The `password=` parameters' values.
+    fn password_params(&self) -> Vec<Range<usize>> {
+        self.params()
+            .into_iter()
+            .filter(|(key, _)| key.eq_ignore_ascii_case("password"))
+            .map(|(_, value)| value)
+            .collect()
+    }
+
+    /// The place of every password: in the user info, and in `password=`.
+    fn secrets(&self) -> Vec<Range<usize>> {
+        let mut out: Vec<_> = self.password.iter().cloned().collect();
+        out.extend(self.password_params());
+        out
+    }
+
+    /// The URL with every password replaced by `***`.
+    fn redacted(&self) -> String {
+        let mut secrets = self.secrets();
+        secrets.sort_by_key(|range| std::cmp::Reverse(range.start));
+        let mut out = self.url.to_owned();
+        for range in secrets {
+            out.replace_range(range, "***");
+        }
+        out
+    }
+}
+
 impl Target {
-    /// Reads a database URL.
+    /// Reads a database URL. Errors show it without its password.
     pub fn parse(url: &str) -> Result<Target, ConnectError> {
-        let (scheme, rest) = url
-            .split_once(':')
-            .ok_or_else(|| ConnectError::Scheme { url: redact(url) })?;
+        let parts = UrlParts::of(url);
+        let scheme_error = || ConnectError::Scheme {
+            url: parts.redacted(),
+        };
+        let Some(scheme) = parts.scheme else {
+            return Err(scheme_error());
+        };
         match scheme {
             "sqlite" => {
-                let path = rest.trim_start_matches("//");
-                let path = path.split_once('?').map_or(path, |(path, _)| path);
+                let rest = url["sqlite:".len()..].trim_start_matches("//");
+                let path = rest.split_once('?').map_or(rest, |(path, _)| path);
                 if path.is_empty() || path == ":memory:" || rest.contains("mode=memory") {
                     Ok(Target::SqliteMemory)
                 } else {
@@ -128,18 +291,32 @@ impl Target {
                 } else {
                     "mysql"
                 };
+                let bad = |reason: String| ConnectError::Other {
+                    url: parts.redacted(),
+                    reason,
+                };
+                if let Some(info) = parts.user_info.clone()
+                    && let Some(c) = url[info].chars().find(|c| "/?#".contains(*c))
+                {
+                    return Err(bad(format!(
+                        "the user or password holds `{c}`, which ends that part of a URL; write it percent-encoded (`%{:02X}`)",
+                        c as u32
+                    )));
+                }
+                let given = parts.password_params().len() + usize::from(parts.password.is_some());
+                if given > 1 {
+                    return Err(bad(
+                        "the password is given twice (`user:password@` and `?password=`); keep one"
+                            .to_owned(),
+                    ));
+                }
                 let default_port = if scheme == "postgres" { 5432 } else { 3306 };
-                let authority = rest.trim_start_matches("//");
-                let authority = authority.split(['/', '?']).next().unwrap_or_default();
-                let host_port = authority
-                    .rsplit_once('@')
-                    .map_or(authority, |(_, host)| host);
+                let host_port = &url[parts.host_port.clone()];
                 let (host, port) = match host_port.rsplit_once(':') {
                     Some((host, port)) if !host.ends_with(']') || host.starts_with('[') => {
-                        let port = port.parse().map_err(|_| ConnectError::Other {
-                            url: redact(url),
-                            reason: format!("`{port}` is not a port number"),
-                        })?;
+                        let port = port
+                            .parse()
+                            .map_err(|_| bad(format!("`{port}` is not a port number")))?;
                         (host, port)
                     }
                     _ => (host_port, default_port),
@@ -148,77 +325,52 @@ impl Target {
                     scheme: scheme.to_owned(),
                     host: host.trim_matches(['[', ']']).to_owned(),
                     port,
-                    redacted: redact(url),
+                    redacted: parts.redacted(),
                 })
             }
-            _ => Err(ConnectError::Scheme { url: redact(url) }),
+            _ => Err(scheme_error()),
+        }
+    }
+
+    /// The backend the URL names.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Target::SqliteFile(_) | Target::SqliteMemory => Backend::Sqlite,
+            Target::Server { scheme, .. } if scheme == "postgres" => Backend::Postgres,
+            Target::Server { .. } => Backend::MySql,
         }
     }
 }
 
 /// `url` with any password replaced by `***`: the one in `user:password@`
-/// and a `password=` query parameter.
+/// (found even in a URL that does not parse, up to the last `@` before its
+/// query) and a `password=` query parameter.
 pub fn redact(url: &str) -> String {
-    let mut out = url.to_owned();
-    if let Some(start) = out.find("://").map(|at| at + 3) {
-        let end = out[start..]
-            .find(['/', '?'])
-            .map_or(out.len(), |at| start + at);
-        if let Some(at) = out[start..end].rfind('@').map(|at| start + at)
-            && let Some(colon) = out[start..at].find(':').map(|c| start + c)
-        {
-            out.replace_range(colon + 1..at, "***");
-        }
-    }
-    if let Some(query) = out.find('?') {
-        let (base, params) = out.split_at(query + 1);
-        let params: Vec<String> = params
-            .split('&')
-            .map(|param| match param.split_once('=') {
-                Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
-                _ => param.to_owned(),
-            })
-            .collect();
-        out = format!("{base}{}", params.join("&"));
-    }
-    out
+    UrlParts::of(url).redacted()
 }
 
 /// `message` with the passwords of `url` (as typed, and percent-decoded)
 /// replaced by `***`: for errors that quote the URL they were given.
 pub fn redact_in(message: &str, url: &str) -> String {
-    let mut out = message.replace(url, &redact(url));
-    for secret in passwords(url) {
-        if !secret.is_empty() {
-            out = out.replace(&secret, "***");
+    let parts = UrlParts::of(url);
+    let mut out = message.replace(url, &parts.redacted());
+    for range in parts.secrets() {
+        let secret = &url[range];
+        for secret in [secret.to_owned(), percent_decoded(secret)] {
+            if !secret.is_empty() {
+                out = out.replace(&secret, "***");
+            }
         }
     }
     out
 }
 
-fn passwords(url: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(start) = url.find("://").map(|at| at + 3) {
-        let end = url[start..]
-            .find(['/', '?'])
-            .map_or(url.len(), |at| start + at);
-        if let Some((user_info, _)) = url[start..end].rsplit_once('@')
-            && let Some((_, password)) = user_info.split_once(':')
-        {
-            out.push(password.to_owned());
-            out.push(percent_decoded(password));
-        }
-    }
-    if let Some((_, query)) = url.split_once('?') {
-        for param in query.split('&') {
-            if let Some((key, value)) = param.split_once('=')
-                && key.eq_ignore_ascii_case("password")
-            {
-                out.push(value.to_owned());
-            }
-        }
-    }
-    out
+/// The `password=` query parameter, percent-decoded: sqlx's MySQL driver
+/// reads only `user:password@`, so [`connect`] hands this one over itself.
+fn query_password(url: &str) -> Option<String> {
+    let parts = UrlParts::of(url);
+    let value = parts.password_params().into_iter().next()?;
+    Some(percent_decoded(&url[value]))
 }
 
 /// Opens `url` as `settings` say.
@@ -226,7 +378,12 @@ fn passwords(url: &str) -> Vec<String> {
 /// Servers are first reached with a plain TCP connect (bounded by the
 /// connect timeout), so a refused port or a silent host is reported with
 /// its `host:port` before any pool waits. SQLite gets one connection with
-/// foreign keys enforced, not pinged before each statement.
+/// foreign keys enforced, not pinged before each statement; when another
+/// connection holds its lock, [`ConnectSettings::on_lock_wait`] is told and
+/// the open waits up to the lock timeout. A read-only open of a SQLite file
+/// that a killed writer left with a hot journal first rolls the journal
+/// back (what any writable open does), or says what to do when the file is
+/// not writable.
 pub async fn connect(
     url: &str,
     settings: &ConnectSettings,
@@ -241,47 +398,214 @@ pub async fn connect(
         Target::SqliteFile(path) => {
             check_sqlite_file(path, &url, settings.read_only)?;
             if settings.read_only {
-                url = sqlite_read_only(&url);
+                roll_back_hot_journal(path, &url, settings).await?;
+                url = sqlite_mode(&url, "ro");
             }
         }
         Target::Server { host, port, .. } => {
             reach(host, *port, settings.connect_timeout).await?;
         }
     }
-    let mut options = ConnectOptions::new(url.clone());
+    let Target::SqliteFile(path) = &target else {
+        return open(&url, &target, settings, settings.lock_timeout).await;
+    };
+    // Try without waiting first, so that a wait can be announced.
+    match open(&url, &target, settings, Duration::ZERO).await {
+        Ok(db) => {
+            let sql = format!(
+                "PRAGMA busy_timeout = {}",
+                settings.lock_timeout.as_millis()
+            );
+            let set = db
+                .query_all_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Sqlite,
+                    sql,
+                ))
+                .await;
+            return match set {
+                Ok(_) => Ok(db),
+                Err(error) => Err(ConnectError::Sqlite {
+                    path: path.clone(),
+                    reason: clean_message(&error.to_string()),
+                }),
+            };
+        }
+        Err(ConnectError::SqliteLocked { .. }) => {
+            if let Some(tell) = settings.on_lock_wait {
+                tell(&format!(
+                    "another connection holds the lock of {} (waiting up to {} s)",
+                    path.display(),
+                    settings.lock_timeout.as_secs_f64()
+                ));
+            }
+        }
+        Err(other) => return Err(other),
+    }
+    open(&url, &target, settings, settings.lock_timeout).await
+}
+
+/// One attempt at opening `url`, lock waits bounded by `lock_timeout`.
+async fn open(
+    url: &str,
+    target: &Target,
+    settings: &ConnectSettings,
+    lock_timeout: Duration,
+) -> Result<DatabaseConnection, ConnectError> {
+    let mut options = ConnectOptions::new(url.to_owned());
     options
         .sqlx_logging(false)
         .connect_timeout(settings.connect_timeout)
         .acquire_timeout(settings.connect_timeout);
     if settings.single_connection {
-        options.max_connections(1).min_connections(1);
-    }
-    if matches!(target, Target::SqliteFile(_) | Target::SqliteMemory) {
+        // Kept for the whole run: a session lock dies with its connection.
         options
             .max_connections(1)
             .min_connections(1)
-            .test_before_acquire(false);
+            .idle_timeout(None)
+            .max_lifetime(None);
+    }
+    match target.backend() {
+        Backend::Sqlite => {
+            options
+                .max_connections(1)
+                .min_connections(1)
+                .test_before_acquire(false)
+                .map_sqlx_sqlite_opts(move |o| o.busy_timeout(lock_timeout));
+        }
+        Backend::Postgres => {
+            // `lock_timeout = 0` would mean no limit.
+            let millis = lock_timeout.as_millis().max(1).to_string();
+            options.map_sqlx_postgres_opts(move |o| o.options([("lock_timeout", &millis)]));
+            // A server session whose client is gone ends within a second,
+            // even while it waits (PostgreSQL 14 and later).
+            options.map_sqlx_postgres_pool_opts(|pool| {
+                pool.after_connect(|conn, _| {
+                    Box::pin(async move {
+                        use sea_orm::sqlx::Executor;
+                        conn.execute(
+                            "SELECT set_config(name, '1000', false) FROM pg_settings \
+                             WHERE name = 'client_connection_check_interval'",
+                        )
+                        .await
+                        .map(|_| ())
+                    })
+                })
+            });
+        }
+        Backend::MySql => {
+            if let Some(password) = query_password(url) {
+                options.map_sqlx_mysql_opts(move |o| o.password(&password));
+            }
+            let seconds = lock_timeout.as_secs_f64().ceil().max(1.0) as u64;
+            let sql = format!(
+                "SET SESSION lock_wait_timeout = {seconds}, innodb_lock_wait_timeout = {seconds}"
+            );
+            options.map_sqlx_mysql_pool_opts(move |pool| {
+                let sql = sql.clone();
+                pool.after_connect(move |conn, _| {
+                    let sql = sql.clone();
+                    Box::pin(async move {
+                        use sea_orm::sqlx::{AssertSqlSafe, Executor};
+                        conn.execute(AssertSqlSafe(sql)).await.map(|_| ())
+                    })
+                })
+            });
+        }
     }
     Database::connect(options).await.map_err(|error| {
-        let mut reason = clean_message(&redact_in(&error.to_string(), &url));
+        let mut reason = clean_message(&redact_in(&error.to_string(), url));
         if reason.contains("timed out") {
             reason = format!(
                 "no answer within {} s (the connect timeout): {reason}",
                 settings.connect_timeout.as_secs_f64()
             );
         }
-        match target {
+        match target.clone() {
+            Target::SqliteFile(path) if is_locked(&reason) => ConnectError::SqliteLocked {
+                path,
+                waited: lock_timeout,
+            },
             Target::SqliteFile(path) => ConnectError::Sqlite { path, reason },
             Target::Server { host, port, .. } => ConnectError::Server {
                 address: format!("{host}:{port}"),
                 reason,
             },
             Target::SqliteMemory => ConnectError::Other {
-                url: redact(&url),
+                url: redact(url),
                 reason,
             },
         }
     })
+}
+
+fn is_locked(message: &str) -> bool {
+    message.contains("database is locked") || message.contains("database is busy")
+}
+
+/// Rolls back the hot journal a killed writer left next to `path`, so that
+/// a read-only open can read the file: a writable open does that, changing
+/// nothing that was committed. When the file cannot be written, says what
+/// to do instead.
+async fn roll_back_hot_journal(
+    path: &Path,
+    url: &str,
+    settings: &ConnectSettings,
+) -> Result<(), ConnectError> {
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-journal");
+    if !std::fs::metadata(&journal).is_ok_and(|meta| meta.len() > 0) {
+        return Ok(());
+    }
+    let writable = |p: &Path| std::fs::metadata(p).is_ok_and(|meta| !meta.permissions().readonly());
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if !writable(path) || !writable(dir) {
+        return Err(ConnectError::HotJournal {
+            path: path.to_owned(),
+        });
+    }
+    let target = Target::SqliteFile(path.to_owned());
+    let db = open(
+        &sqlite_mode(url, "rw"),
+        &target,
+        settings,
+        settings.lock_timeout,
+    )
+    .await?;
+    let read = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Sqlite,
+            "SELECT COUNT(*) FROM sqlite_master",
+        ))
+        .await;
+    let _ = db.close().await;
+    read.map(|_| ()).map_err(|error| ConnectError::Sqlite {
+        path: path.to_owned(),
+        reason: format!(
+            "rolling back the hot journal left by a killed writer: {}",
+            clean_message(&error.to_string())
+        ),
+    })
+}
+
+/// The hint added to an error that ended a lock wait.
+const LOCK_WAIT_HINT: &str = "(gave up waiting for a lock another session holds, after the lock timeout: \
+     see who holds it (PostgreSQL `pg_locks`, MySQL `SHOW PROCESSLIST`), retry once it is released, or raise `--lock-timeout`)";
+
+/// `message`, with [`LOCK_WAIT_HINT`] when it is the error of a lock wait
+/// that timed out (PostgreSQL `lock_timeout`, MySQL lock wait timeouts,
+/// SQLite's busy timeout).
+pub fn lock_wait_hint(message: &str) -> String {
+    let lock_wait = message.contains("due to lock timeout")
+        || message.contains("Lock wait timeout exceeded")
+        || is_locked(message);
+    if lock_wait && !message.contains(LOCK_WAIT_HINT) {
+        format!("{message}\n  {LOCK_WAIT_HINT}")
+    } else {
+        message.to_owned()
+    }
 }
 
 /// The error's text, with PostgreSQL's DETAIL and HINT when the server gave
@@ -304,7 +628,8 @@ pub fn error_text(error: &sea_orm::DbErr) -> String {
 
 /// A database error's message without the layers of wrapping that sqlx and
 /// SeaORM put around the server's words, nor PostgreSQL's source position
-/// (" at line 2665" is a line of the server's C code, not of the statement).
+/// (" at line 2665" is a line of the server's C code, not of the statement);
+/// a lock wait that timed out says so ([`lock_wait_hint`]).
 pub fn clean_message(message: &str) -> String {
     let mut text = message.to_owned();
     for noise in [
@@ -318,7 +643,8 @@ pub fn clean_message(message: &str) -> String {
     ] {
         text = text.replace(noise, "");
     }
-    text.lines()
+    let text = text
+        .lines()
         .map(|line| match line.rfind(" at line ") {
             Some(at)
                 if line[at + 9..].chars().all(|c| c.is_ascii_digit()) && at + 9 < line.len() =>
@@ -328,17 +654,19 @@ pub fn clean_message(message: &str) -> String {
             _ => line,
         })
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    lock_wait_hint(&text)
 }
 
-/// The SQLite URL with `mode=ro` in place of any other mode.
-fn sqlite_read_only(url: &str) -> String {
+/// The SQLite URL with `mode=<mode>` in place of any other mode.
+fn sqlite_mode(url: &str, mode: &str) -> String {
     let (base, query) = url.split_once('?').unwrap_or((url, ""));
     let mut params: Vec<&str> = query
         .split('&')
         .filter(|p| !p.is_empty() && !p.starts_with("mode="))
         .collect();
-    params.push("mode=ro");
+    let mode = format!("mode={mode}");
+    params.push(&mode);
     format!("{base}?{}", params.join("&"))
 }
 
@@ -452,6 +780,73 @@ mod tests {
             ),
             "bad url postgres://u:***@h/db (***)"
         );
+    }
+
+    /// URLs that do not parse, or parse otherwise than typed: the password
+    /// is found by the same parser, whatever the message.
+    #[test]
+    fn passwords_are_redacted_in_urls_that_do_not_parse() {
+        let cases = [
+            (
+                "postgres://postgres:pa/ss@127.0.0.1:5432/db",
+                "postgres://postgres:***@127.0.0.1:5432/db",
+            ),
+            ("u:S3cr3tPw@127.0.0.1/db", "u:***@127.0.0.1/db"),
+            ("postgres://u:pa?ss@h/db", "postgres://u:***@h/db"),
+            ("postgres://u:p@ss@h/db", "postgres://u:***@h/db"),
+            (
+                "mysql://root@h/db?ssl-ca=/a@b.pem&password=S3cr3tPw",
+                "mysql://root@h/db?ssl-ca=/a@b.pem&password=***",
+            ),
+            ("postgres:u:S3cr3tPw@h/db", "postgres:***@h/db"),
+        ];
+        for (url, redacted) in cases {
+            assert_eq!(redact(url), redacted, "{url}");
+            let message = match Target::parse(url) {
+                Ok(target) => target.to_string(),
+                Err(error) => error.to_string(),
+            };
+            for secret in ["pa/ss", "S3cr3tPw", "pa?ss", "p@ss", "ss@"] {
+                if url.contains(secret) {
+                    assert!(!message.contains(secret), "{url}: {message}");
+                }
+            }
+        }
+        let error = Target::parse("postgres://postgres:pa/ss@127.0.0.1:5432/db").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "cannot connect to `postgres://postgres:***@127.0.0.1:5432/db`: the user or password holds `/`, \
+             which ends that part of a URL; write it percent-encoded (`%2F`)"
+        );
+        assert!(matches!(
+            Target::parse("u:S3cr3tPw@127.0.0.1/db"),
+            Err(ConnectError::Scheme { url }) if url == "u:***@127.0.0.1/db"
+        ));
+        assert!(
+            Target::parse("mysql://u:a@h/db?password=b")
+                .unwrap_err()
+                .to_string()
+                .contains("the password is given twice")
+        );
+        assert_eq!(
+            query_password("mysql://u@h/db?ssl=on&password=p%40ss"),
+            Some("p@ss".to_owned())
+        );
+    }
+
+    #[test]
+    fn lock_waits_are_named() {
+        let pg = clean_message(
+            "Execution Error: error returned from database: canceling statement due to lock timeout",
+        );
+        assert!(
+            pg.starts_with(
+                "canceling statement due to lock timeout\n  (gave up waiting for a lock"
+            )
+        );
+        assert!(pg.contains("`--lock-timeout`"));
+        assert_eq!(lock_wait_hint(&pg), pg, "added once");
+        assert_eq!(clean_message("syntax error"), "syntax error");
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub enum PullError {
     Connect(#[from] crate::connect::ConnectError),
     #[error(transparent)]
     Introspect(#[from] IntrospectError),
-    #[error("the database has no tables (`seaql_migrations` aside); nothing to pull")]
+    #[error("the database has no tables (the migration runner's aside); nothing to pull")]
     Empty,
     #[error("cannot express the schema as entities; nothing was written:\n{}", .0.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
     Unsupported(Vec<Problem>),
