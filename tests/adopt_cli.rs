@@ -108,7 +108,7 @@ async fn pull_writes_chinook_and_guards_other_files() {
     assert_eq!(
         text(&refused.stderr),
         format!(
-            "error: {}: not written by `pull`; nothing was written (pass `force` to replace it)\n",
+            "error: {}: not written by `pull`; nothing was written (pass `--force` to replace it)\n",
             out.join("album.rs").display()
         )
     );

@@ -25,9 +25,22 @@ pub struct Args {
     pub timeout: u64,
 }
 
+/// How this run was invoked, for the headers: the running program's name
+/// (`fsync pull`), or the project's spelling when it runs as the xtask.
+fn command_run(project: &Project) -> String {
+    let program = std::env::args_os()
+        .next()
+        .map(std::path::PathBuf::from)
+        .and_then(|path| path.file_stem().map(|s| s.to_string_lossy().into_owned()));
+    match program {
+        Some(name) if name != "xtask" && !project.tool().ends_with(&name) => format!("{name} pull"),
+        _ => format!("{} pull", project.tool()),
+    }
+}
+
 /// Runs the command.
 pub fn run(project: &Project, args: Args) -> CommandResult {
-    let command = format!("{} pull", project.tool());
+    let command = command_run(project);
     let pulled = crate::runtime()?.block_on(async {
         let timeout = std::time::Duration::from_secs(args.timeout);
         let db = pull::connect(&args.database_url, timeout).await?;

@@ -49,7 +49,7 @@ pub enum PullError {
     Empty,
     #[error("cannot express the schema as entities; nothing was written:\n{}", .0.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
     Unsupported(Vec<Problem>),
-    #[error("{}: not written by `pull`; nothing was written (pass `force` to replace {})", .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "), if .0.len() == 1 { "it" } else { "them" })]
+    #[error("{}: not written by `pull`; nothing was written (pass `--force` to replace {})", .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "), if .0.len() == 1 { "it" } else { "them" })]
     NotGenerated(Vec<PathBuf>),
     #[error("{path}: {source}")]
     Io {
@@ -230,30 +230,41 @@ const KEYWORDS: &[&str] = &[
 const NOT_RAW: &[&str] = &["self", "super", "crate", "Self", "_"];
 
 /// `AlbumId` → `album_id`, `with space` → `with_space`, `HTTPCode` →
-/// `http_code`; a name that does not start with a letter gets `c_`.
+/// `http_code`, `café` → `caf_ue9`: ASCII only (a character outside ASCII
+/// becomes `u` and its code point in hex, as a module name must be ASCII);
+/// a name that does not start with a letter gets `c_`.
 pub fn snake_case(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     let mut out = String::new();
+    let separate = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+    };
     for (i, &ch) in chars.iter().enumerate() {
-        if ch.is_alphanumeric() {
+        if ch.is_ascii_alphanumeric() {
             let previous = i.checked_sub(1).map(|p| chars[p]);
             let next = chars.get(i + 1);
-            let boundary = ch.is_uppercase()
+            let boundary = ch.is_ascii_uppercase()
                 && previous.is_some_and(|p| {
-                    p.is_lowercase()
+                    p.is_ascii_lowercase()
                         || p.is_ascii_digit()
-                        || (p.is_uppercase() && next.is_some_and(|n| n.is_lowercase()))
+                        || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
                 });
-            if boundary && !out.ends_with('_') {
-                out.push('_');
+            if boundary {
+                separate(&mut out);
             }
-            out.extend(ch.to_lowercase());
-        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push(ch.to_ascii_lowercase());
+        } else if ch.is_ascii() {
+            separate(&mut out);
+        } else {
+            separate(&mut out);
+            out.push_str(&format!("u{:x}", u32::from(ch)));
             out.push('_');
         }
     }
     let out = out.trim_end_matches('_').to_owned();
-    if out.chars().next().is_none_or(|c| !c.is_alphabetic()) {
+    if out.chars().next().is_none_or(|c| !c.is_ascii_alphabetic()) {
         format!("c_{out}")
     } else {
         out
@@ -261,7 +272,7 @@ pub fn snake_case(name: &str) -> String {
 }
 
 /// `album_id` → `AlbumId` (as the derive names variants).
-fn pascal_case(snake: &str) -> String {
+pub fn pascal_case(snake: &str) -> String {
     snake
         .split('_')
         .filter(|part| !part.is_empty())
@@ -275,21 +286,42 @@ fn pascal_case(snake: &str) -> String {
         .collect()
 }
 
-/// A Rust name for `name` (snake_case, keywords allowed as raw identifiers)
-/// that is not in `taken`.
-fn rust_name(name: &str, taken: &[String]) -> String {
+/// The one function that names what `pull` writes (modules, files, fields):
+/// a Rust identifier for the database name `name` that
+///
+/// - is valid: ASCII [`snake_case`]; a keyword is kept, written as a raw
+///   identifier (`r#type`), but one that cannot be raw (`self`, `Self`,
+///   `super`, `crate`, `_`) gets a trailing `_`;
+/// - gives a valid variant: its PascalCase, which the derive names the
+///   `Column` variant after, is not `Self`;
+/// - is unique in `taken`: no name there gives the same PascalCase variant
+///   (`a1` and `a_1` both give `A1`), even in another letter case (`Mod.rs`
+///   and `mod.rs` are one file on some file systems).
+///
+/// When taken, it gets `_2`, `_3`, ...; the table or column keeps its own
+/// name through `table = ".."` / `column = ".."`.
+pub fn rust_name(name: &str, taken: &[String]) -> String {
     let mut base = snake_case(name);
     if NOT_RAW.contains(&base.as_str()) {
         base.push('_');
     }
-    let mut candidate = base.clone();
-    let mut n = 2;
-    while taken.contains(&candidate) {
-        candidate = format!("{base}_{n}");
-        n += 1;
+    let key = |name: &str| pascal_case(name).to_ascii_lowercase();
+    let usable = |candidate: &str| {
+        let variant = pascal_case(candidate);
+        variant != "Self" && !variant.is_empty() && !taken.iter().any(|t| key(t) == key(candidate))
+    };
+    if usable(&base) {
+        return base;
     }
-    candidate
+    let stem = base.trim_end_matches('_');
+    (2..)
+        .map(|n| format!("{stem}_{n}"))
+        .find(|candidate| usable(candidate))
+        .expect("some suffix is free")
 }
+
+/// Module names a table cannot take: `mod` is the file of the registration.
+const RESERVED_MODULES: &[&str] = &["mod"];
 
 /// An identifier for a name from [`rust_name`]: raw when it is a keyword.
 fn ident(name: &str) -> Ident {
@@ -317,7 +349,7 @@ pub fn plan(schema: &Schema, backend: Backend) -> Result<Vec<Entity>, PullError>
         return Err(PullError::Empty);
     }
     let mut problems = Vec::new();
-    let mut modules: Vec<String> = Vec::new();
+    let mut modules: Vec<String> = RESERVED_MODULES.iter().map(|m| (*m).to_owned()).collect();
     let mut entities: Vec<Entity> = Vec::new();
     for table in &schema.tables {
         let module = rust_name(&table.name, &modules);
@@ -815,9 +847,11 @@ pub async fn connect(
 }
 
 /// Writes the pulled files into `dir` (created if missing). A file there
-/// that `pull` did not write (its first line is not [`GENERATED_MARK`]) is
-/// replaced only with `force`; otherwise nothing is written at all. Returns
-/// the paths written.
+/// that `pull` did not write (its first line is not [`GENERATED_MARK`], or
+/// it is a symbolic link) is replaced only with `force`; otherwise nothing
+/// is written at all. Each file is written beside its place and renamed
+/// into it, so a symbolic link is replaced, never followed: nothing outside
+/// `dir` is written. Returns the paths written.
 pub fn write(dir: &Path, pulled: &Pulled, force: bool) -> Result<Vec<PathBuf>, PullError> {
     let io = |path: &Path| {
         let path = path.to_owned();
@@ -826,11 +860,13 @@ pub fn write(dir: &Path, pulled: &Pulled, force: bool) -> Result<Vec<PathBuf>, P
     let mut foreign = Vec::new();
     for (name, _) in &pulled.files {
         let path = dir.join(name);
-        if path.exists() && !force {
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
-            if !text.starts_with(GENERATED_MARK) {
-                foreign.push(path);
-            }
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let ours = meta.is_file()
+            && std::fs::read_to_string(&path).is_ok_and(|text| text.starts_with(GENERATED_MARK));
+        if !ours && !force {
+            foreign.push(path);
         }
     }
     if !foreign.is_empty() {
@@ -840,7 +876,12 @@ pub fn write(dir: &Path, pulled: &Pulled, force: bool) -> Result<Vec<PathBuf>, P
     let mut written = Vec::new();
     for (name, contents) in &pulled.files {
         let path = dir.join(name);
-        std::fs::write(&path, contents).map_err(io(&path))?;
+        let temporary = dir.join(format!(".{name}.pull-{}", std::process::id()));
+        std::fs::write(&temporary, contents).map_err(io(&temporary))?;
+        if let Err(error) = std::fs::rename(&temporary, &path) {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(io(&path)(error));
+        }
         written.push(path);
     }
     Ok(written)
@@ -858,8 +899,30 @@ mod tests {
         assert_eq!(snake_case("with space"), "with_space");
         assert_eq!(snake_case("order"), "order");
         assert_eq!(snake_case("2fa"), "c_2fa");
-        assert_eq!(rust_name("self", &[]), "self_");
+        assert_eq!(rust_name("super", &[]), "super_");
         assert_eq!(rust_name("a", &["a".into()]), "a_2");
         assert_eq!(ident("type").to_string(), "r#type");
+    }
+
+    /// The names of the hostile `pull`: each valid, as a field, a
+    /// variant and a file, and unique.
+    #[test]
+    fn hostile_names() {
+        assert_eq!(snake_case("a²"), "a_ub2");
+        assert_eq!(snake_case("café"), "caf_ue9");
+        assert_eq!(snake_case("表"), "u8868");
+        assert_eq!(
+            rust_name("self", &[]),
+            "self_2",
+            "`self_` gives the variant `Self`"
+        );
+        assert_eq!(rust_name("Self", &[]), "self_2");
+        assert_eq!(rust_name("crate", &[]), "crate_");
+        assert_eq!(rust_name("mod", &[]), "mod");
+        assert_eq!(ident("mod").to_string(), "r#mod");
+        assert_eq!(rust_name("a_1", &["a1".into()]), "a_1_2");
+        assert_eq!(rust_name("Mod", &["mod".into()]), "mod_2");
+        let modules: Vec<String> = RESERVED_MODULES.iter().map(|m| (*m).to_owned()).collect();
+        assert_eq!(rust_name("mod", &modules), "mod_2");
     }
 }

@@ -249,6 +249,12 @@ impl StatusReport {
 pub struct Plan {
     /// `up` or `down`.
     pub direction: &'static str,
+    /// What the runner runs first (SQLite: foreign keys off, for rebuilds).
+    pub before: Vec<String>,
+    /// How a migration that runs in a transaction opens it.
+    pub begin: &'static str,
+    /// What the runner runs last.
+    pub after: Vec<String>,
     /// Migrations a killed runner left half-run, repaired first (MySQL).
     pub repairs: Vec<Entry>,
     pub migrations: Vec<PlannedMigration>,
@@ -291,8 +297,9 @@ pub struct Runner<'c> {
     db: &'c DatabaseConnection,
     migrations: Vec<Box<dyn MigrationTrait>>,
     steps: HashMap<String, Vec<Step>>,
-    /// The migrations that run data steps; `None` when not known.
-    with_data: Option<std::collections::HashSet<String>>,
+    /// The fills and data steps of each migration that has some; `None`
+    /// when not known.
+    with_data: Option<HashMap<String, Vec<super::DataStep>>>,
     lock_timeout: Duration,
     progress: Box<dyn Fn(&Progress) + Send + Sync>,
 }
@@ -344,13 +351,13 @@ impl<'c> Runner<'c> {
         mut self,
         data: impl IntoIterator<Item = (&'a str, Vec<super::DataStep>)>,
     ) -> Self {
-        let names = data
+        let known = data
             .into_iter()
             .filter(|(_, steps)| !steps.is_empty())
-            .map(|(name, _)| name.to_owned());
+            .map(|(name, steps)| (name.to_owned(), steps));
         self.with_data
             .get_or_insert_with(Default::default)
-            .extend(names);
+            .extend(known);
         self
     }
 
@@ -360,7 +367,7 @@ impl<'c> Runner<'c> {
         let no_data = self
             .with_data
             .as_ref()
-            .is_some_and(|with_data| !with_data.contains(name));
+            .is_some_and(|with_data| !with_data.contains_key(name));
         self.steps.get(name).filter(|_| no_data).map(Vec::as_slice)
     }
 
@@ -489,57 +496,111 @@ impl<'c> Runner<'c> {
         let migrations = names
             .into_iter()
             .map(|name| {
-                let statements = self.planned_statements(&name, direction == "up");
-                PlannedMigration {
+                let statements = self.planned_statements(&name, direction == "up")?;
+                Ok(PlannedMigration {
                     in_transaction: self.in_transaction(&name),
                     name,
                     statements,
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_, MigrateError>>()?;
+        let sqlite = self.backend() == Backend::Sqlite;
+        let pragma = |on: &str| vec![format!("PRAGMA foreign_keys = {on}")];
         Ok(Plan {
             direction,
+            before: if sqlite { pragma("OFF") } else { Vec::new() },
+            begin: if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" },
+            after: if sqlite { pragma("ON") } else { Vec::new() },
             repairs,
             migrations,
         })
     }
 
     /// The statements migration `name` runs, then its record; `None` when
-    /// the runner has no steps for it. A generated migration with a
-    /// `Concurrently` part runs the online plan on PostgreSQL: its
-    /// transactional part, then, as the `.._concurrently` migration, the rest.
-    fn planned_statements(&self, name: &str, up: bool) -> Option<Vec<String>> {
+    /// the runner has no steps for it. Made from the plan the migration
+    /// runs ([`super::data::plan`]): its generated steps with its fills and
+    /// data steps in place (the SQL this backend runs; a Rust data step as a
+    /// comment), the online plan on PostgreSQL for a generated migration
+    /// with a `Concurrently` part (whose own entry, on other backends, runs
+    /// nothing), and on SQLite the `PRAGMA foreign_key_check` that ends it.
+    fn planned_statements(
+        &self,
+        name: &str,
+        up: bool,
+    ) -> Result<Option<Vec<String>>, MigrateError> {
         use crate::render::online;
         let backend = self.backend();
-        let online = super::Online {
-            lock_timeout: "<the migration's lock_timeout>",
-        };
-        let mut sql = match name.strip_suffix("_concurrently") {
-            Some(base) if backend == Backend::Postgres && self.steps.contains_key(base) => {
-                let steps = &self.steps[base];
-                if up {
-                    online::concurrent_script(steps, &online)
-                } else {
-                    online::concurrent_down_script(steps)
-                }
-            }
-            _ => {
-                let steps = self.steps.get(name)?;
-                let has_online_part = backend == Backend::Postgres
-                    && self.find(&format!("{name}_concurrently")).is_some();
-                match (has_online_part, up) {
-                    (true, true) => online::transactional_script(steps, &online),
-                    (true, false) => online::down_script(steps, &online),
-                    (false, true) => super::script(steps, backend),
-                    (false, false) => super::script(&step::inverse(steps), backend),
-                }
-            }
-        };
-        sql.push(match up {
+        let direction = if up { Direction::Up } else { Direction::Down };
+        let record = match up {
             true => records::insert_sql(backend, name),
             false => records::delete_sql(backend, name),
-        });
-        Some(sql)
+        };
+        let placeholder = super::Online {
+            lock_timeout: "<the migration's lock_timeout>",
+        };
+        if let Some(base) = name.strip_suffix("_concurrently")
+            && let Some(steps) = self.steps.get(base)
+        {
+            let mut sql = match (backend, up) {
+                (Backend::Postgres, true) => online::concurrent_script(steps, &placeholder),
+                (Backend::Postgres, false) => online::concurrent_down_script(steps),
+                _ => vec![format!(
+                    "-- nothing to run on {}: this part builds indexes concurrently on PostgreSQL only",
+                    backend.name()
+                )],
+            };
+            sql.push(record);
+            return Ok(Some(sql));
+        }
+        let Some(steps) = self.steps.get(name) else {
+            return Ok(None);
+        };
+        let data = self
+            .with_data
+            .as_ref()
+            .and_then(|with_data| with_data.get(name))
+            .map_or(&[][..], Vec::as_slice);
+        let plan = super::data::plan(steps, data, direction, backend).map_err(|error| {
+            MigrateError::Migration {
+                migration: name.to_owned(),
+                direction: if up { "up" } else { "down" },
+                message: clean(&error),
+            }
+        })?;
+        let online_plan =
+            backend == Backend::Postgres && self.find(&format!("{name}_concurrently")).is_some();
+        let mut sql = Vec::new();
+        if online_plan {
+            sql.push(format!(
+                "SET LOCAL lock_timeout = '{}'",
+                placeholder.lock_timeout
+            ));
+        }
+        for planned in plan {
+            match planned {
+                super::data::Planned::Schema { number, step } => {
+                    sql.extend(match (online_plan, up) {
+                        (true, true) => online::transactional_statements(steps, number - 1),
+                        (true, false) => online::down_statements(steps, number - 1),
+                        _ => super::statements(&step, backend),
+                    })
+                }
+                super::data::Planned::Data { label, work, .. } => {
+                    sql.extend(super::data::describe(&label, work, backend))
+                }
+            }
+        }
+        if self.with_data.is_none() {
+            sql.push(
+                "-- (data steps, if it has any, are not known here: a `mod.rs` written by an older gen-migration lists none)"
+                    .to_owned(),
+            );
+        }
+        if backend == Backend::Sqlite {
+            sql.push("PRAGMA foreign_key_check".to_owned());
+        }
+        sql.push(record);
+        Ok(Some(sql))
     }
 
     fn to_apply(&self, status: &StatusReport, n: Option<u32>) -> Vec<String> {
