@@ -925,4 +925,102 @@ mod tests {
         let modules: Vec<String> = RESERVED_MODULES.iter().map(|m| (*m).to_owned()).collect();
         assert_eq!(rust_name("mod", &modules), "mod_2");
     }
+
+    /// Database names an operator may meet: keywords in any case, names
+    /// that collide once snake_cased or PascalCased, unicode, quotes,
+    /// digits first, the registration's own `mod`.
+    fn hostile_name() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            prop::sample::select(vec![
+                "self", "Self", "SELF", "super", "crate", "mod", "Mod", "type", "r#type", "_",
+                "__", "a1", "a_1", "A1", "a__1", "a²", "café", "表", "id", "Id", "ID", "1st",
+                "with \"quote\"", "it's", "a-b", "a b", "gen", "async", "self_", "Self_2",
+                "sea_orm", "std", "Entity", "Model", "Column", "Relation",
+            ])
+            .prop_map(str::to_owned),
+            "[a-zA-Z_0-9 ²é表\"'-]{1,8}",
+        ]
+    }
+
+    fn valid_ident(text: &str) -> bool {
+        syn::parse_str::<syn::Ident>(text).is_ok()
+    }
+
+    /// Over random schemas of hostile names: every module, file, field,
+    /// `Column` variant and relation `pull` writes is a valid identifier,
+    /// unique where it must be; the real names are kept (`table = ..`,
+    /// `column = ..`); and every file parses as Rust.
+    #[test]
+    fn pulled_names_are_valid_and_unique() {
+        use proptest::prelude::*;
+        use std::collections::BTreeSet;
+        let table_names = prop::collection::btree_set(hostile_name(), 1..5);
+        let column_names = prop::collection::vec(prop::collection::btree_set(hostile_name(), 1..7), 5);
+        let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+            cases: 64,
+            failure_persistence: None,
+            ..Default::default()
+        });
+        runner
+            .run(&(table_names, column_names), |(tables, columns)| {
+                // Real names differ as the database compares them (SQLite: ignoring ASCII case).
+                let mut seen = BTreeSet::new();
+                let tables: Vec<String> =
+                    tables.into_iter().filter(|t| seen.insert(t.to_ascii_lowercase())).collect();
+                let first = tables[0].clone();
+                let schema = Schema::new(tables.iter().zip(&columns).map(|(name, columns)| {
+                    let mut seen = BTreeSet::new();
+                    let mut table = Table::new(name.as_str())
+                        .with_column(Column::new("pk", ColumnType::Integer))
+                        .primary_key(["pk"]);
+                    for column in columns.iter().filter(|c| seen.insert(c.to_ascii_lowercase())) {
+                        if column.eq_ignore_ascii_case("pk") {
+                            continue;
+                        }
+                        table = table.with_column(Column::new(column.as_str(), ColumnType::Integer).nullable());
+                    }
+                    // A reference to the first table, from its last column.
+                    let last = table.columns.last().unwrap().name.clone();
+                    if last != "pk" {
+                        table = table.foreign_key(ForeignKey::new([last], &first, ["pk"]));
+                    }
+                    table
+                }));
+                let entities = plan(&schema, Backend::Sqlite).expect("a plan");
+                let mut files = BTreeSet::new();
+                files.insert("mod.rs".to_owned());
+                for (entity, table) in entities.iter().zip(&schema.tables) {
+                    prop_assert_eq!(&entity.table.name, &table.name);
+                    prop_assert!(valid_ident(&ident(&entity.module).to_string()), "module {}", entity.module);
+                    prop_assert!(
+                        files.insert(format!("{}.rs", entity.module).to_ascii_lowercase()),
+                        "file {}.rs taken", entity.module
+                    );
+                    let mut variants = BTreeSet::new();
+                    for (field, column) in entity.fields.iter().zip(&table.columns) {
+                        prop_assert_eq!(&field.column.name, &column.name);
+                        prop_assert!(valid_ident(&ident(&field.name).to_string()), "field {}", field.name);
+                        let variant = pascal_case(&field.name);
+                        prop_assert!(valid_ident(&variant), "variant {variant} of {}", field.name);
+                        prop_assert!(variants.insert(variant.clone()), "variant {variant} twice");
+                    }
+                    let mut relations = BTreeSet::new();
+                    for relation in entity
+                        .foreign_keys
+                        .iter()
+                        .map(|r| &r.relation)
+                        .chain(entity.children.iter().map(|c| &c.relation))
+                    {
+                        prop_assert!(valid_ident(relation), "relation {relation}");
+                        prop_assert!(relations.insert(relation.clone()), "relation {relation} twice");
+                    }
+                }
+                for (name, text) in &source(&entities, Backend::Sqlite, "pull").files {
+                    prop_assert!(syn::parse_file(text).is_ok(), "{name} does not parse:\n{text}");
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
 }

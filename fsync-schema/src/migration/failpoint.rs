@@ -4,7 +4,9 @@
 //! process abort right after the `n`-th statement the connection answers
 //! (`0`: before the first), the way a `kill -9` stops it between two round
 //! trips: no destructor runs, no transaction is ended, the server sees the
-//! socket close. Without the variable, [`install`] does nothing.
+//! socket close. `FSYNC_FAILPOINT=count` prints `failpoint: <n>` on
+//! standard error after each statement instead, so a test knows how many
+//! points there are. Without the variable, [`install`] does nothing.
 
 use sea_orm::DatabaseConnection;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,12 +16,19 @@ pub const VARIABLE: &str = "FSYNC_FAILPOINT";
 
 static ANSWERED: AtomicU64 = AtomicU64::new(0);
 
-/// Arms the failpoint on `db` when [`VARIABLE`] is set (to a number).
+/// Arms the failpoint on `db` when [`VARIABLE`] is set (to a number, or
+/// `count`).
 pub fn install(db: &mut DatabaseConnection) {
-    let Some(limit) = std::env::var(VARIABLE)
-        .ok()
-        .and_then(|value| value.trim().parse::<u64>().ok())
-    else {
+    let Ok(value) = std::env::var(VARIABLE) else {
+        return;
+    };
+    if value.trim() == "count" {
+        db.set_metric_callback(|_| {
+            eprintln!("failpoint: {}", ANSWERED.fetch_add(1, Ordering::SeqCst) + 1);
+        });
+        return;
+    }
+    let Ok(limit) = value.trim().parse::<u64>() else {
         return;
     };
     if limit == 0 {
