@@ -742,6 +742,35 @@ impl Case {
         command.output().expect("the fsync binary runs")
     }
 
+    /// Drops every table, the runner's included: an empty database again.
+    async fn wipe(&self) {
+        match self.backend {
+            Backend::Postgres => {
+                self.exec("DROP SCHEMA public CASCADE").await;
+                self.exec("CREATE SCHEMA public").await;
+            }
+            _ => {
+                use sea_orm::TransactionTrait;
+                let tables = self.tables().await;
+                // One connection of the pool for the whole wipe.
+                let one = self.db.begin().await.unwrap();
+                let off = match self.backend {
+                    Backend::MySql => "SET FOREIGN_KEY_CHECKS = 0",
+                    _ => "PRAGMA defer_foreign_keys = ON",
+                };
+                common::exec(&one, off).await;
+                for table in tables {
+                    let quoted = match self.backend {
+                        Backend::MySql => format!("`{table}`"),
+                        _ => format!("\"{table}\""),
+                    };
+                    common::exec(&one, &format!("DROP TABLE {quoted}")).await;
+                }
+                one.commit().await.unwrap();
+            }
+        }
+    }
+
     /// How many of the migration's tables the database holds.
     async fn ours(&self) -> usize {
         let tables = self.tables().await;
@@ -783,8 +812,8 @@ fn sweep_args(command: &str) -> Vec<&str> {
 
 /// Kills `migrate <command>` after its n-th database round trip
 /// (`FSYNC_FAILPOINT`), for every n from 1 to the last when
-/// `FSYNC_FAULT_SWEEP=full`, else for six spread over them; each time on a
-/// fresh database. After each kill `status` works and tells the truth (a
+/// `FSYNC_FAULT_SWEEP=full`, else for four spread over them (the first and
+/// the last among them); each time on the emptied database. After each kill `status` works and tells the truth (a
 /// migration shown applied has all its tables, one shown pending none,
 /// unless a journal row says it is half-run), and running the command
 /// again ends where an uninterrupted run ends. Returns (points, round trips).
@@ -792,7 +821,11 @@ async fn fault_sweep(backend: Backend, command: &str) -> Option<(usize, u64)> {
     let dir = tempfile::tempdir().unwrap();
     let case = one_case(backend, &format!("fault_{command}"), dir.path()).await?;
     prepare(&case, dir.path(), command).await;
-    let counted = case.run_with(dir.path(), &sweep_args(command), &[("FSYNC_FAILPOINT", "count")]);
+    let counted = case.run_with(
+        dir.path(),
+        &sweep_args(command),
+        &[("FSYNC_FAILPOINT", "count")],
+    );
     assert!(counted.status.success(), "{}", text(&counted.stderr));
     let total: u64 = text(&counted.stderr)
         .lines()
@@ -800,18 +833,16 @@ async fn fault_sweep(backend: Backend, command: &str) -> Option<(usize, u64)> {
         .last()
         .and_then(|n| n.parse().ok())
         .expect("round trips counted");
-    case.close().await;
     let points: Vec<u64> = match std::env::var("FSYNC_FAULT_SWEEP").as_deref() {
         Ok("full") => (1..=total).collect(),
         _ => {
-            let mut picked: Vec<u64> = (0..6).map(|i| 1 + i * (total - 1) / 5).collect();
+            let mut picked: Vec<u64> = (0..4).map(|i| 1 + i * (total - 1) / 3).collect();
             picked.dedup();
             picked
         }
     };
     for &n in &points {
-        let tag = format!("fault_{command}_{n}");
-        let case = one_case(backend, &tag, dir.path()).await.unwrap();
+        case.wipe().await;
         prepare(&case, dir.path(), command).await;
         let killed = case.run_with(
             dir.path(),
@@ -850,7 +881,11 @@ async fn fault_sweep(backend: Backend, command: &str) -> Option<(usize, u64)> {
         );
         let records = case.count("SELECT COUNT(*) FROM seaql_migrations").await;
         match command {
-            "down" => assert_eq!((case.ours().await, records), (0, 0), "{backend:?} down at {n}"),
+            "down" => assert_eq!(
+                (case.ours().await, records),
+                (0, 0),
+                "{backend:?} down at {n}"
+            ),
             _ => {
                 assert_eq!(
                     (case.ours().await, records),
@@ -864,13 +899,14 @@ async fn fault_sweep(backend: Backend, command: &str) -> Option<(usize, u64)> {
         }
         if backend == Backend::MySql {
             assert_eq!(
-                case.count("SELECT COUNT(*) FROM fsync_schema_journal").await,
+                case.count("SELECT COUNT(*) FROM fsync_schema_journal")
+                    .await,
                 0,
                 "{command} at {n}"
             );
         }
-        case.close().await;
     }
+    case.close().await;
     Some((points.len(), total))
 }
 
@@ -928,7 +964,8 @@ async fn fresh_refuses_dependents_and_names_user_indexes() {
         assert_eq!(status["summary"], "1 applied, 0 pending", "{backend:?}");
 
         case.exec("DROP TABLE user_refs").await;
-        case.exec("CREATE INDEX idx_user_entry_name ON entry (name)").await;
+        case.exec("CREATE INDEX idx_user_entry_name ON entry (name)")
+            .await;
         let out = case.run(dir.path(), &["fresh", "--force"]);
         let stdout = text(&out.stdout);
         assert!(out.status.success(), "{backend:?}: {}", text(&out.stderr));
@@ -998,7 +1035,11 @@ async fn mariadb_fresh_is_journaled_and_a_false_journal_is_refused() {
         "{stderr}"
     );
     assert_eq!(case.count("SELECT COUNT(*) FROM seaql_migrations").await, 0);
-    assert_eq!(case.count("SELECT COUNT(*) FROM fsync_schema_journal").await, 1);
+    assert_eq!(
+        case.count("SELECT COUNT(*) FROM fsync_schema_journal")
+            .await,
+        1
+    );
     case.close().await;
 }
 
@@ -1054,7 +1095,11 @@ async fn lock_waits_are_bounded_named_and_end_with_their_runner() {
                 || stderr.contains("gave up after 1 s waiting for another connection's lock"),
             "{what}: {stderr}"
         );
-        assert!(started.elapsed() < Duration::from_secs(6), "{what}: {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(6),
+            "{what}: {:?}",
+            started.elapsed()
+        );
     };
     if let Some(case) = one_case(Backend::Postgres, "pg_locks", dir.path()).await {
         assert!(case.run(dir.path(), &["up"]).status.success());
@@ -1062,17 +1107,32 @@ async fn lock_waits_are_bounded_named_and_end_with_their_runner() {
         let lock = holder.begin().await.unwrap();
         common::exec(&lock, "LOCK TABLE entry IN ACCESS EXCLUSIVE MODE").await;
         let started = Instant::now();
-        let out = fsync(dir.path(), &["diff", "-u", &case.url, "--lock-timeout", "1"]);
+        let out = fsync(
+            dir.path(),
+            &["diff", "-u", &case.url, "--lock-timeout", "1"],
+        );
         bounded(&out, started, "diff");
         let started = Instant::now();
         let out = case.run(dir.path(), &["--lock-timeout", "1", "down", "--force"]);
         bounded(&out, started, "down");
         let started = Instant::now();
         let out = case.run(dir.path(), &["--lock-timeout", "1", "status"]);
-        assert!(started.elapsed() < Duration::from_secs(6), "{}", text(&out.stderr));
+        assert!(
+            started.elapsed() < Duration::from_secs(6),
+            "{}",
+            text(&out.stderr)
+        );
         // A runner killed while it waits for the table's lock.
         let mut child = Command::new(env!("CARGO_BIN_EXE_fsync"))
-            .args(["migrate", "-u", &case.url, "--lock-timeout", "60", "down", "--force"])
+            .args([
+                "migrate",
+                "-u",
+                &case.url,
+                "--lock-timeout",
+                "60",
+                "down",
+                "--force",
+            ])
             .env_remove("DATABASE_URL")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -1081,22 +1141,27 @@ async fn lock_waits_are_bounded_named_and_end_with_their_runner() {
         std::thread::sleep(Duration::from_millis(1500));
         child.kill().unwrap();
         child.wait().unwrap();
+        // Its server session notices within `client_connection_check_interval`
+        // (1 s) and ends, with its migration lock, though the table's lock
+        // it waited for is still held.
         let started = Instant::now();
         let out = case.run(dir.path(), &["--lock-timeout", "5", "up"]);
         assert!(out.status.success(), "{}", text(&out.stderr));
         assert!(
-            !text(&out.stderr).contains("waiting for the migration lock"),
-            "the killed runner's session still holds the migration lock: {}",
+            started.elapsed() < Duration::from_secs(4),
+            "the killed runner's session kept the migration lock for {:?}: {}",
+            started.elapsed(),
             text(&out.stderr)
         );
-        assert!(started.elapsed() < Duration::from_secs(5));
         lock.rollback().await.unwrap();
         holder.close().await.unwrap();
         assert_eq!(case.ours().await, TABLES.len());
         case.close().await;
     }
 
-    let case = one_case(Backend::Sqlite, "sqlite_locks", dir.path()).await.unwrap();
+    let case = one_case(Backend::Sqlite, "sqlite_locks", dir.path())
+        .await
+        .unwrap();
     assert!(case.run(dir.path(), &["up"]).status.success());
     let holder = fsync::db::connect(&case.url).await.unwrap();
     common::exec(&holder, "BEGIN EXCLUSIVE").await;
@@ -1114,7 +1179,15 @@ async fn lock_waits_are_bounded_named_and_end_with_their_runner() {
     }
     let started = Instant::now();
     let waiting = Command::new(env!("CARGO_BIN_EXE_fsync"))
-        .args(["migrate", "-u", &case.url, "--lock-timeout", "10", "down", "--force"])
+        .args([
+            "migrate",
+            "-u",
+            &case.url,
+            "--lock-timeout",
+            "10",
+            "down",
+            "--force",
+        ])
         .env_remove("DATABASE_URL")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -1124,7 +1197,11 @@ async fn lock_waits_are_bounded_named_and_end_with_their_runner() {
     common::exec(&holder, "COMMIT").await;
     let out = waiting.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("waiting: "), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("waiting: "),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(started.elapsed() < Duration::from_secs(8));
     assert_eq!(case.ours().await, 0, "the waiting `down` ran");
     holder.close().await.unwrap();
@@ -1157,7 +1234,8 @@ async fn a_hot_journal_does_not_stop_the_read_only_commands() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("has a hot journal (`")
-            && text(&out.stderr).contains("run a command that writes (`migrate up`), or make the file writable"),
+            && text(&out.stderr)
+                .contains("run a command that writes (`migrate up`), or make the file writable"),
         "{}",
         text(&out.stderr)
     );
@@ -1211,15 +1289,28 @@ async fn passwords_stay_hidden_and_a_mysql_query_password_is_used() {
     };
     let database = case.url.rsplit('/').next().unwrap().to_owned();
     let user = format!("pw_{}", std::process::id());
-    case.exec(&format!("CREATE USER '{user}'@'%' IDENTIFIED BY 'S3cr3tPw'")).await;
-    case.exec(&format!("GRANT ALL ON `{database}`.* TO '{user}'@'%'")).await;
+    case.exec(&format!(
+        "CREATE USER '{user}'@'%' IDENTIFIED BY 'S3cr3tPw'"
+    ))
+    .await;
+    case.exec(&format!("GRANT ALL ON `{database}`.* TO '{user}'@'%'"))
+        .await;
     let base = format!("mysql://{user}@127.0.0.1:3306/{database}");
-    let out = fsync(dir.path(), &["migrate", "-u", &format!("{base}?password=S3cr3tPw"), "up"]);
+    let out = fsync(
+        dir.path(),
+        &["migrate", "-u", &format!("{base}?password=S3cr3tPw"), "up"],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = fsync(dir.path(), &["migrate", "-u", &format!("{base}?password=wrong"), "status"]);
+    let out = fsync(
+        dir.path(),
+        &["migrate", "-u", &format!("{base}?password=wrong"), "status"],
+    );
     let all = text(&out.stdout) + &text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{all}");
-    assert!(all.contains("Access denied") && !all.contains("wrong"), "{all}");
+    assert!(
+        all.contains("Access denied") && !all.contains("wrong"),
+        "{all}"
+    );
     case.exec(&format!("DROP USER '{user}'@'%'")).await;
     case.close().await;
 }

@@ -933,10 +933,42 @@ mod tests {
         use proptest::prelude::*;
         prop_oneof![
             prop::sample::select(vec![
-                "self", "Self", "SELF", "super", "crate", "mod", "Mod", "type", "r#type", "_",
-                "__", "a1", "a_1", "A1", "a__1", "a²", "café", "表", "id", "Id", "ID", "1st",
-                "with \"quote\"", "it's", "a-b", "a b", "gen", "async", "self_", "Self_2",
-                "sea_orm", "std", "Entity", "Model", "Column", "Relation",
+                "self",
+                "Self",
+                "SELF",
+                "super",
+                "crate",
+                "mod",
+                "Mod",
+                "type",
+                "r#type",
+                "_",
+                "__",
+                "a1",
+                "a_1",
+                "A1",
+                "a__1",
+                "a²",
+                "café",
+                "表",
+                "id",
+                "Id",
+                "ID",
+                "1st",
+                "with \"quote\"",
+                "it's",
+                "a-b",
+                "a b",
+                "gen",
+                "async",
+                "self_",
+                "Self_2",
+                "sea_orm",
+                "std",
+                "Entity",
+                "Model",
+                "Column",
+                "Relation",
             ])
             .prop_map(str::to_owned),
             "[a-zA-Z_0-9 ²é表\"'-]{1,8}",
@@ -956,7 +988,8 @@ mod tests {
         use proptest::prelude::*;
         use std::collections::BTreeSet;
         let table_names = prop::collection::btree_set(hostile_name(), 1..5);
-        let column_names = prop::collection::vec(prop::collection::btree_set(hostile_name(), 1..7), 5);
+        let column_names =
+            prop::collection::vec(prop::collection::btree_set(hostile_name(), 1..7), 5);
         let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
             cases: 64,
             failure_persistence: None,
@@ -966,19 +999,26 @@ mod tests {
             .run(&(table_names, column_names), |(tables, columns)| {
                 // Real names differ as the database compares them (SQLite: ignoring ASCII case).
                 let mut seen = BTreeSet::new();
-                let tables: Vec<String> =
-                    tables.into_iter().filter(|t| seen.insert(t.to_ascii_lowercase())).collect();
+                let tables: Vec<String> = tables
+                    .into_iter()
+                    .filter(|t| seen.insert(t.to_ascii_lowercase()))
+                    .collect();
                 let first = tables[0].clone();
                 let schema = Schema::new(tables.iter().zip(&columns).map(|(name, columns)| {
                     let mut seen = BTreeSet::new();
                     let mut table = Table::new(name.as_str())
                         .with_column(Column::new("pk", ColumnType::Integer))
                         .primary_key(["pk"]);
-                    for column in columns.iter().filter(|c| seen.insert(c.to_ascii_lowercase())) {
+                    for column in columns
+                        .iter()
+                        .filter(|c| seen.insert(c.to_ascii_lowercase()))
+                    {
                         if column.eq_ignore_ascii_case("pk") {
                             continue;
                         }
-                        table = table.with_column(Column::new(column.as_str(), ColumnType::Integer).nullable());
+                        table = table.with_column(
+                            Column::new(column.as_str(), ColumnType::Integer).nullable(),
+                        );
                     }
                     // A reference to the first table, from its last column.
                     let last = table.columns.last().unwrap().name.clone();
@@ -992,15 +1032,24 @@ mod tests {
                 files.insert("mod.rs".to_owned());
                 for (entity, table) in entities.iter().zip(&schema.tables) {
                     prop_assert_eq!(&entity.table.name, &table.name);
-                    prop_assert!(valid_ident(&ident(&entity.module).to_string()), "module {}", entity.module);
+                    prop_assert!(
+                        valid_ident(&ident(&entity.module).to_string()),
+                        "module {}",
+                        entity.module
+                    );
                     prop_assert!(
                         files.insert(format!("{}.rs", entity.module).to_ascii_lowercase()),
-                        "file {}.rs taken", entity.module
+                        "file {}.rs taken",
+                        entity.module
                     );
                     let mut variants = BTreeSet::new();
                     for (field, column) in entity.fields.iter().zip(&table.columns) {
                         prop_assert_eq!(&field.column.name, &column.name);
-                        prop_assert!(valid_ident(&ident(&field.name).to_string()), "field {}", field.name);
+                        prop_assert!(
+                            valid_ident(&ident(&field.name).to_string()),
+                            "field {}",
+                            field.name
+                        );
                         let variant = pascal_case(&field.name);
                         prop_assert!(valid_ident(&variant), "variant {variant} of {}", field.name);
                         prop_assert!(variants.insert(variant.clone()), "variant {variant} twice");
@@ -1013,11 +1062,17 @@ mod tests {
                         .chain(entity.children.iter().map(|c| &c.relation))
                     {
                         prop_assert!(valid_ident(relation), "relation {relation}");
-                        prop_assert!(relations.insert(relation.clone()), "relation {relation} twice");
+                        prop_assert!(
+                            relations.insert(relation.clone()),
+                            "relation {relation} twice"
+                        );
                     }
                 }
                 for (name, text) in &source(&entities, Backend::Sqlite, "pull").files {
-                    prop_assert!(syn::parse_file(text).is_ok(), "{name} does not parse:\n{text}");
+                    prop_assert!(
+                        syn::parse_file(text).is_ok(),
+                        "{name} does not parse:\n{text}"
+                    );
                 }
                 Ok(())
             })

@@ -382,4 +382,3 @@ async fn hostile_names_pull_into_entities_that_build() {
     // HOSTILE_ROWS
     source.close().await.expect("drop");
 }
-
