@@ -379,6 +379,36 @@ async fn hostile_names_pull_into_entities_that_build() {
         .await
         .expect("drift");
     assert!(drift.is_empty(), "{drift:#?}");
-    // HOSTILE_ROWS
+    hostile_tests::read_rows(&source.db).await;
     source.close().await.expect("drop");
+}
+
+#[rustfmt::skip]
+mod hostile_tests {
+    /// Rows written and read through the pulled entities (real column names).
+    pub async fn read_rows(db: &sea_orm::DatabaseConnection) {
+        use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+        use super::hostile_entities::mod_2;
+        mod_2::ActiveModel {
+            id: Set(1),
+            self_2: Set(Some("me".into())),
+            a1: Set(Some(1)),
+            a_1_2: Set(Some(2)),
+            a_ub2: Set(Some(4)),
+            r#type: Set(None),
+            crate_: Set(None),
+            c_: Set(None),
+            c_1st: Set(None),
+            with_quote: Set(Some("\"".into())),
+        }
+        .insert(db)
+        .await
+        .expect("insert");
+        let found = mod_2::Entity::find()
+            .filter(mod_2::Column::AUb2.eq(4))
+            .all(db)
+            .await
+            .expect("select");
+        assert_eq!(found[0].a_1_2, Some(2));
+    }
 }

@@ -451,7 +451,7 @@ mod tests {
         let steps = [
             Step::CreateTable(entry.clone()),
             Step::AlterTable {
-                table: entry.clone(),
+                table: entry.clone().with_column(note.clone()),
                 changes: vec![Change::AddColumn(note.clone())],
             },
             Step::CreateTable(Table::new("gone")),
