@@ -830,7 +830,7 @@ async fn fault_sweep(backend: Backend, command: &str) -> Option<(usize, u64)> {
     let total: u64 = text(&counted.stderr)
         .lines()
         .filter_map(|l| l.strip_prefix("failpoint: "))
-        .last()
+        .next_back()
         .and_then(|n| n.parse().ok())
         .expect("round trips counted");
     let points: Vec<u64> = match std::env::var("FSYNC_FAULT_SWEEP").as_deref() {
@@ -1044,7 +1044,8 @@ async fn mariadb_fresh_is_journaled_and_a_false_journal_is_refused() {
 }
 
 /// The runner's tables are its own: `diff` after `up` finds no drift (the
-/// MariaDB journal included), and a user's table called
+/// MariaDB journal included), `baseline` accepts the database, `pull`
+/// writes no entity for them, and a user's table called
 /// `fsync_schema_journal` on SQLite or PostgreSQL is neither read as a
 /// journal nor breaks `status` and `up`.
 #[tokio::test(flavor = "multi_thread")]
@@ -1070,6 +1071,34 @@ async fn runner_tables_are_not_the_users() {
             diff.status.success(),
             "{backend:?}: {stdout}{}",
             text(&diff.stderr)
+        );
+        let baseline = case.run(dir.path(), &["baseline", "--to", FIRST]);
+        assert!(
+            baseline.status.success(),
+            "{backend:?}: {}{}",
+            text(&baseline.stdout),
+            text(&baseline.stderr)
+        );
+        let out = dir.path().join(format!("pulled_{}", backend.name()));
+        let pull = fsync(
+            dir.path(),
+            &["pull", "-u", &case.url, "--out", out.to_str().unwrap()],
+        );
+        assert!(pull.status.success(), "{backend:?}: {}", text(&pull.stderr));
+        let mut files: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        assert_eq!(
+            files,
+            [
+                "entry.rs",
+                "mod.rs",
+                "sync_conduit.rs",
+                "sync_generation.rs"
+            ],
+            "{backend:?}"
         );
         assert!(stdout.starts_with("database: "), "{stdout}");
         case.close().await;

@@ -369,3 +369,33 @@ async fn the_runner_runs_the_online_plan_and_its_dry_run_shows_it() {
     assert_eq!(query_i64(&test, "SELECT COUNT(*) FROM item").await, [2000]);
     test.drop_database().await;
 }
+
+/// Off PostgreSQL the `Concurrently` part runs nothing: its dry run says
+/// so and lists only its record, and the main part is the plain plan.
+#[tokio::test]
+async fn off_postgres_the_concurrent_part_plans_only_its_record() {
+    use fsync_schema::migration::Runner;
+    let test = common::sqlite().await;
+    let runner = Runner::of::<Migrator>(&test.db).with_steps([
+        ("m20260101_000001_create", create_steps()),
+        ("m20260101_000002_evolve", online_steps()),
+    ]);
+    let plan = runner.plan(Command::Up(None)).await.unwrap();
+    let [_, main, concurrent] = &plan.migrations[..] else {
+        panic!("three migrations: {plan:?}");
+    };
+    let main = main.statements.as_ref().unwrap().join("\n");
+    assert!(
+        !main.contains("lock_timeout") && !main.contains("NOT VALID"),
+        "{main}"
+    );
+    let concurrent = concurrent.statements.as_deref().unwrap();
+    assert_eq!(concurrent.len(), 2, "{concurrent:?}");
+    assert_eq!(
+        concurrent[0],
+        "-- nothing to run on sqlite: this part builds indexes concurrently on PostgreSQL only"
+    );
+    assert!(concurrent[1].starts_with("INSERT INTO \"seaql_migrations\""));
+    let report = runner.run(Command::Up(None), false).await.unwrap();
+    assert_eq!(report.applied.len(), 3);
+}

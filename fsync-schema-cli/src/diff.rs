@@ -79,7 +79,7 @@ fn run_text(project: &Project, args: Args) -> CommandResult {
     let lock_timeout = Duration::try_from_secs_f64(args.lock_timeout)
         .map_err(|_| format!("`--lock-timeout {}`: not a duration", args.lock_timeout))?;
     let settings =
-        ConnectSettings::read(Duration::from_secs(args.timeout)).lock_timeout(lock_timeout);
+        ConnectSettings::read(Duration::from_secs(args.timeout)).with_lock_timeout(lock_timeout);
     let drift = crate::runtime()?.block_on(drift_with(&url, &project.schema(), &settings))?;
     print!("{}", report(&drift, args.format)?);
     Ok(if drift.differences.is_empty() {

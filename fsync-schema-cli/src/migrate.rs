@@ -222,7 +222,7 @@ impl Options {
         ConnectSettings {
             read_only,
             on_lock_wait: Some(|what| eprintln!("waiting: {what}")),
-            ..ConnectSettings::migrate(self.connect_timeout).lock_timeout(self.lock_timeout)
+            ..ConnectSettings::migrate(self.connect_timeout).with_lock_timeout(self.lock_timeout)
         }
     }
 }
@@ -450,4 +450,36 @@ fn json(
         }
     }
     serde_json::to_string_pretty(&value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fsync_schema::{Backend, Schema, Targets};
+
+    fn postgres_only() -> Schema {
+        Schema::default().targeting(Targets::POSTGRES)
+    }
+
+    /// A backend the schema does not target is refused before connecting:
+    /// no SQLite file is made, whatever the URL's `mode=rwc`.
+    #[test]
+    fn an_untargeted_backend_is_refused_before_any_file_is_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::new(dir.path(), postgres_only);
+        let path = dir.path().join("app.db");
+        for format in [Format::Text, Format::Json] {
+            let args = Args {
+                database_url: Some(format!("sqlite://{}?mode=rwc", path.display())),
+                connect_timeout: 5.0,
+                lock_timeout: 1.0,
+                format,
+                command: None,
+            };
+            let error = run_text(&project, args).unwrap_err().to_string();
+            assert!(error.contains("no SQLite rendering"), "{error}");
+            assert!(!path.exists(), "a file was made");
+        }
+        assert!(!Targets::POSTGRES.contains(Backend::Sqlite));
+    }
 }

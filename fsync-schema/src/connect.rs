@@ -77,7 +77,7 @@ impl ConnectSettings {
     }
 
     /// These settings with lock waits of at most `timeout`.
-    pub fn lock_timeout(self, timeout: Duration) -> Self {
+    pub fn with_lock_timeout(self, timeout: Duration) -> Self {
         ConnectSettings {
             lock_timeout: timeout,
             ..self
