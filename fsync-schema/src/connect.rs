@@ -594,7 +594,7 @@ async fn roll_back_hot_journal(
 const LOCK_WAIT_HINT: &str = "(gave up waiting for a lock another session holds, after the lock timeout: \
      see who holds it (PostgreSQL `pg_locks`, MySQL `SHOW PROCESSLIST`), retry once it is released, or raise `--lock-timeout`)";
 
-/// `message`, with [`LOCK_WAIT_HINT`] when it is the error of a lock wait
+/// `message`, with a hint (`gave up waiting for a lock another session holds ..`) when it is the error of a lock wait
 /// that timed out (PostgreSQL `lock_timeout`, MySQL lock wait timeouts,
 /// SQLite's busy timeout).
 pub fn lock_wait_hint(message: &str) -> String {
