@@ -78,8 +78,10 @@ fn run_text(project: &Project, args: Args) -> CommandResult {
     project.schema().check_target(target.backend())?;
     let lock_timeout = Duration::try_from_secs_f64(args.lock_timeout)
         .map_err(|_| format!("`--lock-timeout {}`: not a duration", args.lock_timeout))?;
-    let settings =
-        ConnectSettings::read(Duration::from_secs(args.timeout)).with_lock_timeout(lock_timeout);
+    let settings = ConnectSettings {
+        on_lock_wait: Some(|what| eprintln!("waiting: {what}")),
+        ..ConnectSettings::read(Duration::from_secs(args.timeout)).with_lock_timeout(lock_timeout)
+    };
     let drift = crate::runtime()?.block_on(drift_with(&url, &project.schema(), &settings))?;
     print!("{}", report(&drift, args.format)?);
     Ok(if drift.differences.is_empty() {
