@@ -399,3 +399,53 @@ async fn off_postgres_the_concurrent_part_plans_only_its_record() {
     let report = runner.run(Command::Up(None), false).await.unwrap();
     assert_eq!(report.applied.len(), 3);
 }
+
+/// The concurrent part waits for old transactions as long as they last,
+/// even on a connection whose lock waits the tools bound (here to 1 s); the
+/// connection's bound is back afterwards.
+#[tokio::test]
+async fn the_concurrent_part_outwaits_the_sessions_lock_timeout() {
+    use fsync_schema::connect::{ConnectSettings, connect};
+    use fsync_schema::migration::Runner;
+    use std::time::{Duration, Instant};
+    let Some(test) = postgres("online_outwait").await else {
+        return;
+    };
+    let settings =
+        ConnectSettings::migrate(Duration::from_secs(5)).with_lock_timeout(Duration::from_secs(1));
+    let db = connect(&test.url, &settings).await.unwrap();
+    let runner = Runner::of::<Migrator>(&db).with_steps([
+        ("m20260101_000001_create", create_steps()),
+        ("m20260101_000002_evolve", online_steps()),
+    ]);
+    runner.run(Command::Up(Some(1)), false).await.unwrap();
+    seed(&test).await;
+    // A transaction whose snapshot `CREATE INDEX CONCURRENTLY` waits for
+    // (it locks no table, so the transactional part does not wait).
+    let old = test
+        .db
+        .begin_with_config(Some(sea_orm::IsolationLevel::RepeatableRead), None)
+        .await
+        .unwrap();
+    common::exec(&old, "SELECT 1").await;
+    let ends = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        old.commit().await.unwrap();
+    });
+    let started = Instant::now();
+    let report = runner.run(Command::Up(None), false).await.unwrap();
+    assert_eq!(report.applied.len(), 2, "{report:?}");
+    assert!(started.elapsed() > Duration::from_secs(2), "it waited");
+    ends.await.unwrap();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SHOW lock_timeout",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.try_get_by_index::<String>(0).unwrap(), "1s");
+    db.close().await.unwrap();
+    test.drop_database().await;
+}

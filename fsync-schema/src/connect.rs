@@ -24,8 +24,10 @@ use std::time::Duration;
 pub struct ConnectSettings {
     /// How long to wait for a server to answer (TCP connect and handshake).
     pub connect_timeout: Duration,
-    /// How long a statement waits for a lock held by another session.
-    pub lock_timeout: Duration,
+    /// How long a statement waits for a lock held by another session;
+    /// `None` leaves each backend's own (no limit on PostgreSQL, 50 s on
+    /// MySQL, 5 s on SQLite), as for an application's connections.
+    pub lock_timeout: Option<Duration>,
     /// One connection only, kept for the whole run (no idle timeout nor
     /// maximum lifetime). `migrate` needs it: the migration lock belongs to
     /// a session, and SQLite `PRAGMA`s apply to one connection.
@@ -43,7 +45,7 @@ impl Default for ConnectSettings {
     fn default() -> Self {
         ConnectSettings {
             connect_timeout: Duration::from_secs(5),
-            lock_timeout: Duration::from_secs(60),
+            lock_timeout: None,
             single_connection: false,
             require_file: false,
             read_only: false,
@@ -59,17 +61,19 @@ impl ConnectSettings {
     pub fn read(connect_timeout: Duration) -> Self {
         ConnectSettings {
             connect_timeout,
-            lock_timeout: Duration::from_secs(10),
+            lock_timeout: Some(Duration::from_secs(10)),
             single_connection: true,
             read_only: true,
             ..ConnectSettings::default()
         }
     }
 
-    /// The settings of `migrate`: one connection, a file for SQLite.
+    /// The settings of `migrate`: one connection, a file for SQLite, lock
+    /// waits of at most 60 s.
     pub fn migrate(connect_timeout: Duration) -> Self {
         ConnectSettings {
             connect_timeout,
+            lock_timeout: Some(Duration::from_secs(60)),
             single_connection: true,
             require_file: true,
             ..ConnectSettings::default()
@@ -79,7 +83,7 @@ impl ConnectSettings {
     /// These settings with lock waits of at most `timeout`.
     pub fn with_lock_timeout(self, timeout: Duration) -> Self {
         ConnectSettings {
-            lock_timeout: timeout,
+            lock_timeout: Some(timeout),
             ..self
         }
     }
@@ -406,16 +410,13 @@ pub async fn connect(
             reach(host, *port, settings.connect_timeout).await?;
         }
     }
-    let Target::SqliteFile(path) = &target else {
+    let (Target::SqliteFile(path), Some(lock_timeout)) = (&target, settings.lock_timeout) else {
         return open(&url, &target, settings, settings.lock_timeout).await;
     };
     // Try without waiting first, so that a wait can be announced.
-    match open(&url, &target, settings, Duration::ZERO).await {
+    match open(&url, &target, settings, Some(Duration::ZERO)).await {
         Ok(db) => {
-            let sql = format!(
-                "PRAGMA busy_timeout = {}",
-                settings.lock_timeout.as_millis()
-            );
+            let sql = format!("PRAGMA busy_timeout = {}", lock_timeout.as_millis());
             let set = db
                 .query_all_raw(sea_orm::Statement::from_string(
                     sea_orm::DbBackend::Sqlite,
@@ -435,7 +436,7 @@ pub async fn connect(
                 tell(&format!(
                     "another connection holds the lock of {} (waiting up to {} s)",
                     path.display(),
-                    settings.lock_timeout.as_secs_f64()
+                    lock_timeout.as_secs_f64()
                 ));
             }
         }
@@ -444,12 +445,13 @@ pub async fn connect(
     open(&url, &target, settings, settings.lock_timeout).await
 }
 
-/// One attempt at opening `url`, lock waits bounded by `lock_timeout`.
+/// One attempt at opening `url`, lock waits bounded by `lock_timeout`
+/// (when given).
 async fn open(
     url: &str,
     target: &Target,
     settings: &ConnectSettings,
-    lock_timeout: Duration,
+    lock_timeout: Option<Duration>,
 ) -> Result<DatabaseConnection, ConnectError> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
@@ -469,13 +471,17 @@ async fn open(
             options
                 .max_connections(1)
                 .min_connections(1)
-                .test_before_acquire(false)
-                .map_sqlx_sqlite_opts(move |o| o.busy_timeout(lock_timeout));
+                .test_before_acquire(false);
+            if let Some(timeout) = lock_timeout {
+                options.map_sqlx_sqlite_opts(move |o| o.busy_timeout(timeout));
+            }
         }
         Backend::Postgres => {
-            // `lock_timeout = 0` would mean no limit.
-            let millis = lock_timeout.as_millis().max(1).to_string();
-            options.map_sqlx_postgres_opts(move |o| o.options([("lock_timeout", &millis)]));
+            if let Some(timeout) = lock_timeout {
+                // `lock_timeout = 0` would mean no limit.
+                let millis = timeout.as_millis().max(1).to_string();
+                options.map_sqlx_postgres_opts(move |o| o.options([("lock_timeout", &millis)]));
+            }
             // A server session whose client is gone ends within a second,
             // even while it waits (PostgreSQL 14 and later).
             options.map_sqlx_postgres_pool_opts(|pool| {
@@ -496,20 +502,22 @@ async fn open(
             if let Some(password) = query_password(url) {
                 options.map_sqlx_mysql_opts(move |o| o.password(&password));
             }
-            let seconds = lock_timeout.as_secs_f64().ceil().max(1.0) as u64;
-            let sql = format!(
-                "SET SESSION lock_wait_timeout = {seconds}, innodb_lock_wait_timeout = {seconds}"
-            );
-            options.map_sqlx_mysql_pool_opts(move |pool| {
-                let sql = sql.clone();
-                pool.after_connect(move |conn, _| {
+            if let Some(timeout) = lock_timeout {
+                let seconds = timeout.as_secs_f64().ceil().max(1.0) as u64;
+                let sql = format!(
+                    "SET SESSION lock_wait_timeout = {seconds}, innodb_lock_wait_timeout = {seconds}"
+                );
+                options.map_sqlx_mysql_pool_opts(move |pool| {
                     let sql = sql.clone();
-                    Box::pin(async move {
-                        use sea_orm::sqlx::{AssertSqlSafe, Executor};
-                        conn.execute(AssertSqlSafe(sql)).await.map(|_| ())
+                    pool.after_connect(move |conn, _| {
+                        let sql = sql.clone();
+                        Box::pin(async move {
+                            use sea_orm::sqlx::{AssertSqlSafe, Executor};
+                            conn.execute(AssertSqlSafe(sql)).await.map(|_| ())
+                        })
                     })
-                })
-            });
+                });
+            }
         }
     }
     Database::connect(options).await.map_err(|error| {
@@ -523,7 +531,7 @@ async fn open(
         match target.clone() {
             Target::SqliteFile(path) if is_locked(&reason) => ConnectError::SqliteLocked {
                 path,
-                waited: lock_timeout,
+                waited: lock_timeout.unwrap_or(Duration::from_secs(5)),
             },
             Target::SqliteFile(path) => ConnectError::Sqlite { path, reason },
             Target::Server { host, port, .. } => ConnectError::Server {
