@@ -49,13 +49,17 @@ pub struct Args {
 
 /// Runs the command. It names the database first (`database: ..`, on
 /// standard error with `--format json`); with `--format json` an error is
-/// printed as `{"error": ..}` on standard output too.
+/// printed as `{"error": .., "database": ..}` on standard output too.
 pub fn run(project: &Project, args: Args) -> CommandResult {
     let json = args.format == Format::Json;
+    let shown = args.database_url.as_deref().map(connect::redact);
     match run_text(project, args) {
         Err(error) if json => {
             let message = connect::lock_wait_hint(&error.to_string());
-            let value = serde_json::json!({ "error": message });
+            let mut value = serde_json::json!({ "error": message });
+            if let Some(shown) = shown {
+                value["database"] = shown.into();
+            }
             println!("{}", serde_json::to_string_pretty(&value)?);
             eprintln!("error: {message}");
             Ok(ExitCode::from(2))
