@@ -328,3 +328,191 @@ async fn a_failing_data_step_leaves_the_database_as_it_was() {
         test.drop_database().await;
     }
 }
+
+/// The runner of the fixture, as `migrate` builds it.
+fn runner(test: &TestDb) -> Runner<'_> {
+    Runner::of::<Migrator>(&test.db)
+        .with_steps(data_migrations::steps())
+        .with_data_steps(data_migrations::data_steps())
+}
+
+/// `up --dry-run` prints the plan the run executes: the fill between the
+/// added column and its NOT NULL, the data steps (a Rust one as a comment),
+/// on SQLite the closing `foreign_key_check`; and `down --dry-run` fails
+/// where `down` would (an irreversible data step).
+#[tokio::test]
+async fn dry_runs_show_fills_and_data_steps_as_the_run_runs_them() {
+    for test in common::all("data_plan").await {
+        let backend = test.backend;
+        let plan = runner(&test).plan(Command::Up(None)).await.unwrap();
+        let sql = |i: usize| plan.migrations[i].statements.clone().unwrap();
+        let q = |name: &str| match backend {
+            Backend::MySql => format!("`{name}`"),
+            _ => format!("\"{name}\""),
+        };
+        let fill = format!("UPDATE {} SET {} = length(name)", q("item"), q("size"));
+        let add_size = sql(1);
+        let at = |needle: &str| {
+            add_size
+                .iter()
+                .position(|s| s.contains(needle))
+                .unwrap_or_else(|| panic!("{backend:?}: no `{needle}` in {add_size:#?}"))
+        };
+        assert!(at("ADD COLUMN") < at(&fill), "{backend:?}: {add_size:#?}");
+        assert!(
+            at(&fill) < add_size.len() - 1,
+            "{backend:?}: the fill runs before the record"
+        );
+        assert!(
+            sql(2)
+                .iter()
+                .any(|s| s.contains("Rust code (`.run(..)`), run only for real")),
+            "{backend:?}: {:#?}",
+            sql(2)
+        );
+        assert!(sql(3).contains(&"UPDATE item SET name = upper(name)".to_owned()));
+        assert_eq!(
+            sql(0).iter().any(|s| s == "PRAGMA foreign_key_check"),
+            backend == Backend::Sqlite
+        );
+        assert_eq!(plan.before.len(), usize::from(backend == Backend::Sqlite));
+
+        // For real: the plan's migrations are the ones that run.
+        let report = runner(&test).run(Command::Up(None), false).await.unwrap();
+        let planned: Vec<String> = plan.migrations.iter().map(|m| m.name.clone()).collect();
+        assert_eq!(report.applied, planned, "{backend:?}");
+        let error = runner(&test)
+            .plan(Command::Down(Some(1)))
+            .await
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("is irreversible"),
+            "{backend:?}: {error}"
+        );
+        test.drop_database().await;
+    }
+}
+
+/// When a later migration fails, the error says what this run applied
+/// before it (that stays applied).
+#[tokio::test]
+async fn a_failure_after_some_migrations_names_those_it_applied() {
+    for test in common::all("data_after_some").await {
+        let backend = test.backend;
+        let error = Runner::of::<FailingMigrator>(&test.db)
+            .run(Command::Up(None), false)
+            .await
+            .unwrap_err();
+        let MigrateError::AfterSome { done, error } = &error else {
+            panic!("{backend:?}: {error}");
+        };
+        assert_eq!(done.applied, ["m20260101_000001_create_items"]);
+        assert!(error.to_string().contains("broken"), "{backend:?}: {error}");
+        let text = MigrateError::AfterSome {
+            done: done.clone(),
+            error: Box::new(MigrateError::NoDryRun("x".into())),
+        }
+        .to_string();
+        assert!(
+            text.ends_with("\n  before that, this run applied m20260101_000001_create_items"),
+            "{text}"
+        );
+        test.drop_database().await;
+    }
+}
+
+/// A migration that drops the NOT NULL column `item.name`.
+struct DropName;
+
+impl MigrationName for DropName {
+    fn name(&self) -> &str {
+        "m20260101_000002_drop_name"
+    }
+}
+
+fn drop_name_steps() -> Vec<Step> {
+    let [first, ..] = versions();
+    let mut without = first.clone();
+    without.tables[0].columns.retain(|c| c.name != "name");
+    fsync_schema::changes::steps(&first, &without)
+}
+
+#[async_trait]
+impl MigrationTrait for DropName {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        apply(manager, &drop_name_steps(), Direction::Up).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        apply(manager, &drop_name_steps(), Direction::Down).await
+    }
+}
+
+struct DropNameMigrator;
+
+#[async_trait]
+impl MigratorTrait for DropNameMigrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(data_migrations::m20260101_000001_create_items::Migration),
+            Box::new(DropName),
+        ]
+    }
+}
+
+/// `down` of a migration that dropped a NOT NULL column cannot bring its
+/// values back: every backend fails and changes nothing (MariaDB would fill
+/// the rows with `''`), journaled or not.
+#[tokio::test]
+async fn down_of_a_dropped_not_null_column_fails_on_every_backend() {
+    for test in common::all("data_drop_column").await {
+        let backend = test.backend;
+        let steps = || {
+            data_migrations::steps()
+                .into_iter()
+                .take(1)
+                .chain([("m20260101_000002_drop_name", drop_name_steps())])
+        };
+        for journaled in [false, true] {
+            let runner = || {
+                let runner = Runner::of::<DropNameMigrator>(&test.db);
+                match journaled {
+                    true => runner
+                        .with_steps(steps())
+                        .with_data_steps(std::iter::empty::<(&str, Vec<DataStep>)>()),
+                    false => runner,
+                }
+            };
+            runner().run(Command::Up(None), true).await.unwrap();
+            let insert = match backend {
+                Backend::MySql => "INSERT INTO item () VALUES ()",
+                _ => "INSERT INTO item DEFAULT VALUES",
+            };
+            common::exec(&test.db, insert).await;
+            let error = runner()
+                .run(Command::Down(Some(1)), true)
+                .await
+                .unwrap_err();
+            let text = error.to_string();
+            assert!(
+                text.contains("m20260101_000002_drop_name"),
+                "{backend:?}: {text}"
+            );
+            if backend == Backend::MySql {
+                assert!(
+                    text.contains(
+                        "column `item.name` is NOT NULL without a default, and `item` holds 1 row(s)"
+                    ),
+                    "{text}"
+                );
+            }
+            let applied = DropNameMigrator::get_applied_migrations(&test.db)
+                .await
+                .unwrap();
+            assert_eq!(applied.len(), 2, "{backend:?} journaled {journaled}");
+            common::exec(&test.db, "DELETE FROM item").await;
+            runner().run(Command::Reset, true).await.unwrap();
+        }
+        test.drop_database().await;
+    }
+}

@@ -669,7 +669,17 @@ async fn dry_runs_print_the_sql_in_order_and_change_nothing() {
         assert!(at(&q("sync_generation")) < at("INSERT INTO"));
         match case.backend {
             Backend::MySql => assert!(stdout.contains("-- no transaction")),
-            _ => assert!(at("BEGIN;") < at("CREATE TABLE") && at("INSERT INTO") < at("COMMIT;")),
+            Backend::Postgres => {
+                assert!(at("BEGIN;") < at("CREATE TABLE") && at("INSERT INTO") < at("COMMIT;"))
+            }
+            // As the runner runs it: foreign keys off around a write
+            // transaction that ends with the foreign-key check.
+            Backend::Sqlite => {
+                assert!(at("PRAGMA foreign_keys = OFF;") < at("BEGIN IMMEDIATE;"));
+                assert!(at("BEGIN IMMEDIATE;") < at("CREATE TABLE"));
+                assert!(at("PRAGMA foreign_key_check;") < at("INSERT INTO"));
+                assert!(at("COMMIT;") < at("PRAGMA foreign_keys = ON;"));
+            }
         }
         assert!(stdout.ends_with("dry run: 1 migration(s) to apply; nothing was changed\n"));
         assert_eq!(
@@ -724,4 +734,622 @@ async fn a_failing_statement_is_named_and_nothing_is_left_half_done() {
         );
         case.close().await;
     }
+}
+
+impl Case {
+    /// `migrate -u URL args..` with `env` set.
+    fn run_with(&self, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_fsync"));
+        command
+            .args(["migrate", "-u", &self.url])
+            .args(args)
+            .current_dir(dir)
+            .env_remove("DATABASE_URL")
+            .stdin(Stdio::null());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        command.output().expect("the fsync binary runs")
+    }
+
+    /// Drops every table, the runner's included: an empty database again.
+    async fn wipe(&self) {
+        match self.backend {
+            Backend::Postgres => {
+                self.exec("DROP SCHEMA public CASCADE").await;
+                self.exec("CREATE SCHEMA public").await;
+            }
+            _ => {
+                use sea_orm::TransactionTrait;
+                let tables = self.tables().await;
+                // One connection of the pool for the whole wipe.
+                let one = self.db.begin().await.unwrap();
+                let off = match self.backend {
+                    Backend::MySql => "SET FOREIGN_KEY_CHECKS = 0",
+                    _ => "PRAGMA defer_foreign_keys = ON",
+                };
+                common::exec(&one, off).await;
+                for table in tables {
+                    let quoted = match self.backend {
+                        Backend::MySql => format!("`{table}`"),
+                        _ => format!("\"{table}\""),
+                    };
+                    common::exec(&one, &format!("DROP TABLE {quoted}")).await;
+                }
+                one.commit().await.unwrap();
+            }
+        }
+    }
+
+    /// How many of the migration's tables the database holds.
+    async fn ours(&self) -> usize {
+        let tables = self.tables().await;
+        TABLES
+            .iter()
+            .filter(|t| tables.contains(&(**t).to_owned()))
+            .count()
+    }
+
+    /// `status --format json`, which must work whatever state the database is in.
+    fn status(&self, dir: &Path) -> serde_json::Value {
+        let out = self.run(dir, &["status", "--format", "json"]);
+        assert!(
+            out.status.success(),
+            "{:?}: status failed: {}",
+            self.backend,
+            text(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("status JSON")
+    }
+}
+
+/// The state a command starts from in the fault sweep.
+async fn prepare(case: &Case, dir: &Path, command: &str) {
+    if command != "up" {
+        assert!(case.run(dir, &["up"]).status.success());
+        case.insert_entry().await;
+    }
+}
+
+/// The arguments of `command` in the fault sweep.
+fn sweep_args(command: &str) -> Vec<&str> {
+    match command {
+        "up" => vec!["up"],
+        "down" => vec!["down", "--force"],
+        _ => vec!["fresh", "--force"],
+    }
+}
+
+/// Kills `migrate <command>` after its n-th database round trip
+/// (`FSYNC_FAILPOINT`), for every n from 1 to the last when
+/// `FSYNC_FAULT_SWEEP=full`, else for four spread over them (the first and
+/// the last among them); each time on the emptied database. After each kill `status` works and tells the truth (a
+/// migration shown applied has all its tables, one shown pending none,
+/// unless a journal row says it is half-run), and running the command
+/// again ends where an uninterrupted run ends. Returns (points, round trips).
+async fn fault_sweep(backend: Backend, command: &str) -> Option<(usize, u64)> {
+    let dir = tempfile::tempdir().unwrap();
+    let case = one_case(backend, &format!("fault_{command}"), dir.path()).await?;
+    prepare(&case, dir.path(), command).await;
+    let counted = case.run_with(
+        dir.path(),
+        &sweep_args(command),
+        &[("FSYNC_FAILPOINT", "count")],
+    );
+    assert!(counted.status.success(), "{}", text(&counted.stderr));
+    let total: u64 = text(&counted.stderr)
+        .lines()
+        .filter_map(|l| l.strip_prefix("failpoint: "))
+        .next_back()
+        .and_then(|n| n.parse().ok())
+        .expect("round trips counted");
+    let points: Vec<u64> = match std::env::var("FSYNC_FAULT_SWEEP").as_deref() {
+        Ok("full") => (1..=total).collect(),
+        _ => {
+            let mut picked: Vec<u64> = (0..4).map(|i| 1 + i * (total - 1) / 3).collect();
+            picked.dedup();
+            picked
+        }
+    };
+    for &n in &points {
+        case.wipe().await;
+        prepare(&case, dir.path(), command).await;
+        let killed = case.run_with(
+            dir.path(),
+            &sweep_args(command),
+            &[("FSYNC_FAILPOINT", &n.to_string())],
+        );
+        assert_eq!(
+            killed.status.code(),
+            None,
+            "{backend:?} {command} at {n}/{total}: not killed: {}",
+            text(&killed.stderr)
+        );
+        let status = case.status(dir.path());
+        let state = &status["migrations"][0];
+        let journaled = !state["journal"].is_null() || !status["fresh"].is_null();
+        let ours = case.ours().await;
+        if !journaled {
+            match state["state"].as_str() {
+                Some("applied") => assert_eq!(
+                    ours,
+                    TABLES.len(),
+                    "{backend:?} {command} killed at {n}/{total}: applied but tables missing: {status}"
+                ),
+                Some("pending") => assert_eq!(
+                    ours, 0,
+                    "{backend:?} {command} killed at {n}/{total}: pending but tables left: {status}"
+                ),
+                other => panic!("{backend:?} {command} at {n}: state {other:?}: {status}"),
+            }
+        }
+        let rerun = case.run(dir.path(), &sweep_args(command));
+        assert!(
+            rerun.status.success(),
+            "{backend:?} {command} killed at {n}/{total}: the rerun failed: {}",
+            text(&rerun.stderr)
+        );
+        let records = case.count("SELECT COUNT(*) FROM seaql_migrations").await;
+        match command {
+            "down" => assert_eq!(
+                (case.ours().await, records),
+                (0, 0),
+                "{backend:?} down at {n}"
+            ),
+            _ => {
+                assert_eq!(
+                    (case.ours().await, records),
+                    (TABLES.len(), 1),
+                    "{backend:?} {command} at {n}"
+                );
+                if command == "fresh" {
+                    assert_eq!(case.count("SELECT COUNT(*) FROM entry").await, 0);
+                }
+            }
+        }
+        if backend == Backend::MySql {
+            assert_eq!(
+                case.count("SELECT COUNT(*) FROM fsync_schema_journal")
+                    .await,
+                0,
+                "{command} at {n}"
+            );
+        }
+    }
+    case.close().await;
+    Some((points.len(), total))
+}
+
+async fn fault_sweeps(backend: Backend) {
+    for command in ["up", "down", "fresh"] {
+        let started = Instant::now();
+        if let Some((points, total)) = fault_sweep(backend, command).await {
+            eprintln!(
+                "{backend:?} {command}: killed at {points} of {total} round trips, each recovered ({:?})",
+                started.elapsed()
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sqlite_killed_at_round_trips_recovers() {
+    fault_sweeps(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postgres_killed_at_round_trips_recovers() {
+    fault_sweeps(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mariadb_killed_at_round_trips_recovers() {
+    fault_sweeps(Backend::MySql).await;
+}
+
+/// A user table with a foreign key into a migrated table: `fresh --force`
+/// refuses before dropping anything and names it; a user's index on a
+/// migrated table is named as it goes with the table.
+#[tokio::test(flavor = "multi_thread")]
+async fn fresh_refuses_dependents_and_names_user_indexes() {
+    let dir = tempfile::tempdir().unwrap();
+    for case in cases("dependents", dir.path()).await {
+        let backend = case.backend;
+        assert!(case.run(dir.path(), &["up"]).status.success());
+        case.insert_entry().await;
+        case.exec("CREATE TABLE user_refs (id INTEGER PRIMARY KEY, entry_id INTEGER REFERENCES entry (id))")
+            .await;
+        let out = case.run(dir.path(), &["fresh", "--force"]);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{backend:?}: {stderr}");
+        assert!(
+            stderr.contains(
+                "`fresh` would drop tables that others depend on: table `user_refs` has a foreign key into `entry`; nothing was changed"
+            ),
+            "{backend:?}: {stderr}"
+        );
+        assert_eq!(case.ours().await, TABLES.len(), "{backend:?}");
+        assert_eq!(case.count("SELECT COUNT(*) FROM entry").await, 1);
+        let status = case.status(dir.path());
+        assert_eq!(status["summary"], "1 applied, 0 pending", "{backend:?}");
+
+        case.exec("DROP TABLE user_refs").await;
+        case.exec("CREATE INDEX idx_user_entry_name ON entry (name)")
+            .await;
+        let out = case.run(dir.path(), &["fresh", "--force"]);
+        let stdout = text(&out.stdout);
+        assert!(out.status.success(), "{backend:?}: {}", text(&out.stderr));
+        assert!(
+            stdout.contains(
+                "dropped index `idx_user_entry_name` on `entry` with its table (not created by the migrations)"
+            ),
+            "{backend:?}: {stdout}"
+        );
+        assert_eq!(
+            stdout.matches("with its table").count(),
+            1,
+            "{backend:?}: only the user's index: {stdout}"
+        );
+        case.close().await;
+    }
+}
+
+/// MariaDB: a `fresh` killed half-way is journaled, shown by `status`, and
+/// finished by the next `up`; a journal row that says every step ran while
+/// the tables are missing is refused, not recorded.
+#[tokio::test(flavor = "multi_thread")]
+async fn mariadb_fresh_is_journaled_and_a_false_journal_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(case) = one_case(Backend::MySql, "fresh_journal", dir.path()).await else {
+        return;
+    };
+    assert!(case.run(dir.path(), &["up"]).status.success());
+    // As a `fresh` killed after its first drop leaves it.
+    case.exec("DROP TABLE sync_generation").await;
+    case.exec("INSERT INTO fsync_schema_journal VALUES ('(fresh)', 'fresh', 1, 0, 0)")
+        .await;
+    let out = case.run(dir.path(), &["status"]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("half-done    fresh (killed while dropping the migrations' tables)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("a `fresh` was killed half-way"), "{stdout}");
+    let out = case.run(dir.path(), &["up"]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("repaired `(fresh)`, left half-run (fresh) by a killed runner: finished"),
+        "{stderr}"
+    );
+    assert!(text(&out.stdout).contains(&format!("applied {FIRST}")));
+    assert_eq!(case.ours().await, TABLES.len());
+    assert_eq!(case.count("SELECT COUNT(*) FROM seaql_migrations").await, 1);
+
+    // A journal that claims every step ran, with no tables: refused.
+    for table in ["sync_generation", "sync_conduit", "entry"] {
+        case.exec(&format!("DROP TABLE {table}")).await;
+    }
+    case.exec("DELETE FROM seaql_migrations").await;
+    case.exec(&format!(
+        "INSERT INTO fsync_schema_journal VALUES ('{FIRST}', 'up', 3, 0, 0)"
+    ))
+    .await;
+    let out = case.run(dir.path(), &["up"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "the journal says every step of `{FIRST}` ran (up), but table `entry` is missing"
+        )),
+        "{stderr}"
+    );
+    assert_eq!(case.count("SELECT COUNT(*) FROM seaql_migrations").await, 0);
+    assert_eq!(
+        case.count("SELECT COUNT(*) FROM fsync_schema_journal")
+            .await,
+        1
+    );
+    case.close().await;
+}
+
+/// The runner's tables are its own: `diff` after `up` finds no drift (the
+/// MariaDB journal included), `baseline` accepts the database, `pull`
+/// writes no entity for them, and a user's table called
+/// `fsync_schema_journal` on SQLite or PostgreSQL is neither read as a
+/// journal nor breaks `status` and `up`.
+#[tokio::test(flavor = "multi_thread")]
+async fn runner_tables_are_not_the_users() {
+    let dir = tempfile::tempdir().unwrap();
+    for case in cases("runner_tables", dir.path()).await {
+        let backend = case.backend;
+        if backend != Backend::MySql {
+            case.exec("CREATE TABLE fsync_schema_journal (version TEXT, direction TEXT, steps_done INTEGER, statements_done INTEGER, started_at INTEGER)")
+                .await;
+            case.exec(&format!(
+                "INSERT INTO fsync_schema_journal VALUES ('{FIRST}', 'up', 1, 0, 0)"
+            ))
+            .await;
+        }
+        let out = case.run(dir.path(), &["up"]);
+        assert!(out.status.success(), "{backend:?}: {}", text(&out.stderr));
+        let status = case.status(dir.path());
+        assert_eq!(status["migrations"][0]["state"], "applied", "{backend:?}");
+        let diff = fsync(dir.path(), &["diff", "-u", &case.url]);
+        let stdout = text(&diff.stdout);
+        assert!(
+            diff.status.success(),
+            "{backend:?}: {stdout}{}",
+            text(&diff.stderr)
+        );
+        let baseline = case.run(dir.path(), &["baseline", "--to", FIRST]);
+        assert!(
+            baseline.status.success(),
+            "{backend:?}: {}{}",
+            text(&baseline.stdout),
+            text(&baseline.stderr)
+        );
+        let out = dir.path().join(format!("pulled_{}", backend.name()));
+        let pull = fsync(
+            dir.path(),
+            &["pull", "-u", &case.url, "--out", out.to_str().unwrap()],
+        );
+        assert!(pull.status.success(), "{backend:?}: {}", text(&pull.stderr));
+        let mut files: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        assert_eq!(
+            files,
+            [
+                "entry.rs",
+                "mod.rs",
+                "sync_conduit.rs",
+                "sync_generation.rs"
+            ],
+            "{backend:?}"
+        );
+        assert!(stdout.starts_with("database: "), "{stdout}");
+        case.close().await;
+    }
+}
+
+/// Lock waits are bounded by `--lock-timeout` and named. PostgreSQL: while
+/// another session holds `LOCK TABLE entry IN ACCESS EXCLUSIVE MODE`, `diff`
+/// and `down` give up after the lock timeout saying why, `status` does not
+/// hang, and a runner killed while it waits leaves no session holding the
+/// migration lock. SQLite: while another connection holds `BEGIN
+/// EXCLUSIVE`, the commands say they wait, wait up to `--lock-timeout`,
+/// then give up, or go on once the lock is released.
+#[tokio::test(flavor = "multi_thread")]
+async fn lock_waits_are_bounded_named_and_end_with_their_runner() {
+    use sea_orm::TransactionTrait;
+    let dir = tempfile::tempdir().unwrap();
+    let bounded = |out: &Output, started: Instant, what: &str| {
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{what}: {stderr}");
+        assert!(
+            stderr.contains("gave up waiting for a lock another session holds")
+                || stderr.contains("gave up after 1 s waiting for another connection's lock"),
+            "{what}: {stderr}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(6),
+            "{what}: {:?}",
+            started.elapsed()
+        );
+    };
+    if let Some(case) = one_case(Backend::Postgres, "pg_locks", dir.path()).await {
+        assert!(case.run(dir.path(), &["up"]).status.success());
+        let holder = fsync::db::connect(&case.url).await.unwrap();
+        let lock = holder.begin().await.unwrap();
+        common::exec(&lock, "LOCK TABLE entry IN ACCESS EXCLUSIVE MODE").await;
+        let started = Instant::now();
+        let out = fsync(
+            dir.path(),
+            &["diff", "-u", &case.url, "--lock-timeout", "1"],
+        );
+        bounded(&out, started, "diff");
+        let started = Instant::now();
+        let out = case.run(dir.path(), &["--lock-timeout", "1", "down", "--force"]);
+        bounded(&out, started, "down");
+        let started = Instant::now();
+        let out = case.run(dir.path(), &["--lock-timeout", "1", "status"]);
+        assert!(
+            started.elapsed() < Duration::from_secs(6),
+            "{}",
+            text(&out.stderr)
+        );
+        // A runner killed while it waits for the table's lock.
+        let mut child = Command::new(env!("CARGO_BIN_EXE_fsync"))
+            .args([
+                "migrate",
+                "-u",
+                &case.url,
+                "--lock-timeout",
+                "60",
+                "down",
+                "--force",
+            ])
+            .env_remove("DATABASE_URL")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(1500));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        // Its server session notices within `client_connection_check_interval`
+        // (1 s) and ends, with its migration lock, though the table's lock
+        // it waited for is still held.
+        let started = Instant::now();
+        let out = case.run(dir.path(), &["--lock-timeout", "5", "up"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            started.elapsed() < Duration::from_secs(4),
+            "the killed runner's session kept the migration lock for {:?}: {}",
+            started.elapsed(),
+            text(&out.stderr)
+        );
+        lock.rollback().await.unwrap();
+        holder.close().await.unwrap();
+        assert_eq!(case.ours().await, TABLES.len());
+        case.close().await;
+    }
+
+    let case = one_case(Backend::Sqlite, "sqlite_locks", dir.path())
+        .await
+        .unwrap();
+    assert!(case.run(dir.path(), &["up"]).status.success());
+    let holder = fsync::db::connect(&case.url).await.unwrap();
+    common::exec(&holder, "BEGIN EXCLUSIVE").await;
+    for args in [&["status"][..], &["down", "--force"], &["up"]] {
+        let started = Instant::now();
+        let mut all = vec!["--lock-timeout", "1"];
+        all.extend_from_slice(args);
+        let out = case.run(dir.path(), &all);
+        bounded(&out, started, &format!("{args:?}"));
+        assert!(
+            text(&out.stderr).contains("waiting: another connection holds the lock of "),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    let started = Instant::now();
+    let waiting = Command::new(env!("CARGO_BIN_EXE_fsync"))
+        .args([
+            "migrate",
+            "-u",
+            &case.url,
+            "--lock-timeout",
+            "10",
+            "down",
+            "--force",
+        ])
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    common::exec(&holder, "COMMIT").await;
+    let out = waiting.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("waiting: "),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(started.elapsed() < Duration::from_secs(8));
+    assert_eq!(case.ours().await, 0, "the waiting `down` ran");
+    holder.close().await.unwrap();
+    case.close().await;
+}
+
+/// A SQLite file a writer was killed in the middle of (a hot journal):
+/// the read-only commands roll it back and read, or, when the file cannot
+/// be written, say what to do.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hot_journal_does_not_stop_the_read_only_commands() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hot.db");
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let journal = dir.path().join("hot.db-journal");
+    let mut n = 1;
+    while !journal.exists() {
+        let _ = std::fs::remove_file(&path);
+        let out = Command::new(env!("CARGO_BIN_EXE_fsync"))
+            .args(["migrate", "-u", &url, "up"])
+            .env("FSYNC_FAILPOINT", n.to_string())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), None, "no kill left a hot journal");
+        n += 1;
+    }
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let out = fsync(dir.path(), &["migrate", "-u", &url, "status"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("has a hot journal (`")
+            && text(&out.stderr)
+                .contains("run a command that writes (`migrate up`), or make the file writable"),
+        "{}",
+        text(&out.stderr)
+    );
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = fsync(dir.path(), &["migrate", "-u", &url, "status"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("0 applied, 1 pending"));
+    assert!(!journal.exists(), "rolled back");
+    let out = fsync(dir.path(), &["migrate", "-u", &url, "up"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+/// No password is printed, whether the URL parses or not, by `migrate`,
+/// `diff` and `pull`; a MySQL `?password=` is used.
+#[tokio::test(flavor = "multi_thread")]
+async fn passwords_stay_hidden_and_a_mysql_query_password_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let urls = [
+        "postgres://postgres:pa/ss@127.0.0.1:5432/db".to_owned(),
+        "postgres://postgres:pa?ss@127.0.0.1:5432/db".to_owned(),
+        "u:S3cr3tPw@127.0.0.1/db".to_owned(),
+        format!("mysql://root@127.0.0.1:{port}/db?password=S3cr3tPw"),
+        format!("postgres://u:S3cr3tPw@127.0.0.1:{port}/db"),
+    ];
+    for url in &urls {
+        for args in [
+            vec!["migrate", "-u", url, "status"],
+            vec!["migrate", "-u", url, "up"],
+            vec!["migrate", "-u", url, "--format", "json", "up"],
+            vec!["diff", "-u", url],
+            vec!["pull", "-u", url, "--out", "entities"],
+        ] {
+            let out = fsync(dir.path(), &args);
+            let all = text(&out.stdout) + &text(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {all}");
+            for secret in ["pa/ss", "pa?ss", "S3cr3tPw"] {
+                assert!(!all.contains(secret), "{args:?}: {all}");
+            }
+            if args.contains(&"json") {
+                let error: serde_json::Value = serde_json::from_slice(&out.stdout)
+                    .unwrap_or_else(|e| panic!("{args:?}: {e}: {all}"));
+                assert!(error["error"].as_str().is_some(), "{all}");
+            }
+        }
+    }
+    let Some(case) = one_case(Backend::MySql, "query_password", dir.path()).await else {
+        return;
+    };
+    let database = case.url.rsplit('/').next().unwrap().to_owned();
+    let user = format!("pw_{}", std::process::id());
+    case.exec(&format!(
+        "CREATE USER '{user}'@'%' IDENTIFIED BY 'S3cr3tPw'"
+    ))
+    .await;
+    case.exec(&format!("GRANT ALL ON `{database}`.* TO '{user}'@'%'"))
+        .await;
+    let base = format!("mysql://{user}@127.0.0.1:3306/{database}");
+    let out = fsync(
+        dir.path(),
+        &["migrate", "-u", &format!("{base}?password=S3cr3tPw"), "up"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = fsync(
+        dir.path(),
+        &["migrate", "-u", &format!("{base}?password=wrong"), "status"],
+    );
+    let all = text(&out.stdout) + &text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{all}");
+    assert!(
+        all.contains("Access denied") && !all.contains("wrong"),
+        "{all}"
+    );
+    case.exec(&format!("DROP USER '{user}'@'%'")).await;
+    case.close().await;
 }

@@ -369,3 +369,83 @@ async fn the_runner_runs_the_online_plan_and_its_dry_run_shows_it() {
     assert_eq!(query_i64(&test, "SELECT COUNT(*) FROM item").await, [2000]);
     test.drop_database().await;
 }
+
+/// Off PostgreSQL the `Concurrently` part runs nothing: its dry run says
+/// so and lists only its record, and the main part is the plain plan.
+#[tokio::test]
+async fn off_postgres_the_concurrent_part_plans_only_its_record() {
+    use fsync_schema::migration::Runner;
+    let test = common::sqlite().await;
+    let runner = Runner::of::<Migrator>(&test.db).with_steps([
+        ("m20260101_000001_create", create_steps()),
+        ("m20260101_000002_evolve", online_steps()),
+    ]);
+    let plan = runner.plan(Command::Up(None)).await.unwrap();
+    let [_, main, concurrent] = &plan.migrations[..] else {
+        panic!("three migrations: {plan:?}");
+    };
+    let main = main.statements.as_ref().unwrap().join("\n");
+    assert!(
+        !main.contains("lock_timeout") && !main.contains("NOT VALID"),
+        "{main}"
+    );
+    let concurrent = concurrent.statements.as_deref().unwrap();
+    assert_eq!(concurrent.len(), 2, "{concurrent:?}");
+    assert_eq!(
+        concurrent[0],
+        "-- nothing to run on sqlite: this part builds indexes concurrently on PostgreSQL only"
+    );
+    assert!(concurrent[1].starts_with("INSERT INTO \"seaql_migrations\""));
+    let report = runner.run(Command::Up(None), false).await.unwrap();
+    assert_eq!(report.applied.len(), 3);
+}
+
+/// The concurrent part waits for old transactions as long as they last,
+/// even on a connection whose lock waits the tools bound (here to 1 s); the
+/// connection's bound is back afterwards.
+#[tokio::test]
+async fn the_concurrent_part_outwaits_the_sessions_lock_timeout() {
+    use fsync_schema::connect::{ConnectSettings, connect};
+    use fsync_schema::migration::Runner;
+    use std::time::{Duration, Instant};
+    let Some(test) = postgres("online_outwait").await else {
+        return;
+    };
+    let settings =
+        ConnectSettings::migrate(Duration::from_secs(5)).with_lock_timeout(Duration::from_secs(1));
+    let db = connect(&test.url, &settings).await.unwrap();
+    let runner = Runner::of::<Migrator>(&db).with_steps([
+        ("m20260101_000001_create", create_steps()),
+        ("m20260101_000002_evolve", online_steps()),
+    ]);
+    runner.run(Command::Up(Some(1)), false).await.unwrap();
+    seed(&test).await;
+    // A transaction whose snapshot `CREATE INDEX CONCURRENTLY` waits for
+    // (it locks no table, so the transactional part does not wait).
+    let old = test
+        .db
+        .begin_with_config(Some(sea_orm::IsolationLevel::RepeatableRead), None)
+        .await
+        .unwrap();
+    common::exec(&old, "SELECT 1").await;
+    let ends = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        old.commit().await.unwrap();
+    });
+    let started = Instant::now();
+    let report = runner.run(Command::Up(None), false).await.unwrap();
+    assert_eq!(report.applied.len(), 2, "{report:?}");
+    assert!(started.elapsed() > Duration::from_secs(2), "it waited");
+    ends.await.unwrap();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SHOW lock_timeout",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.try_get_by_index::<String>(0).unwrap(), "1s");
+    db.close().await.unwrap();
+    test.drop_database().await;
+}

@@ -41,14 +41,52 @@ pub struct Args {
     /// Seconds to wait for a connection.
     #[arg(long, default_value_t = 10)]
     pub timeout: u64,
+    /// Seconds a query waits for a lock another session holds (a migration,
+    /// `LOCK TABLE`) before giving up.
+    #[arg(long, default_value_t = 10.0)]
+    pub lock_timeout: f64,
 }
 
-/// Runs the command.
+/// Runs the command. It names the database first (`database: ..`, on
+/// standard error with `--format json`); with `--format json` an error is
+/// printed as `{"error": .., "database": ..}` on standard output too.
 pub fn run(project: &Project, args: Args) -> CommandResult {
-    let url =
-        crate::migrate::database_url(project, args.database_url, args.format == Format::Json)?;
-    let timeout = Duration::from_secs(args.timeout);
-    let drift = crate::runtime()?.block_on(drift(&url, &project.schema(), timeout))?;
+    let json = args.format == Format::Json;
+    let shown = args.database_url.as_deref().map(connect::redact);
+    match run_text(project, args) {
+        Err(error) if json => {
+            let message = connect::lock_wait_hint(&error.to_string());
+            let mut value = serde_json::json!({ "error": message });
+            if let Some(shown) = shown {
+                value["database"] = shown.into();
+            }
+            println!("{}", serde_json::to_string_pretty(&value)?);
+            eprintln!("error: {message}");
+            Ok(ExitCode::from(2))
+        }
+        other => other,
+    }
+}
+
+fn run_text(project: &Project, args: Args) -> CommandResult {
+    let json = args.format == Format::Json;
+    let given = args.database_url.is_some();
+    let url = crate::migrate::database_url(project, args.database_url, json)?;
+    let target = connect::Target::parse(&url)?;
+    if given {
+        match json {
+            true => eprintln!("database: {target}"),
+            false => println!("database: {target}"),
+        }
+    }
+    project.schema().check_target(target.backend())?;
+    let lock_timeout = Duration::try_from_secs_f64(args.lock_timeout)
+        .map_err(|_| format!("`--lock-timeout {}`: not a duration", args.lock_timeout))?;
+    let settings = ConnectSettings {
+        on_lock_wait: Some(|what| eprintln!("waiting: {what}")),
+        ..ConnectSettings::read(Duration::from_secs(args.timeout)).with_lock_timeout(lock_timeout)
+    };
+    let drift = crate::runtime()?.block_on(drift_with(&url, &project.schema(), &settings))?;
     print!("{}", report(&drift, args.format)?);
     Ok(if drift.differences.is_empty() {
         ExitCode::SUCCESS
@@ -82,7 +120,16 @@ pub async fn drift(
     schema: &fsync_schema::Schema,
     timeout: Duration,
 ) -> Result<Drift, Box<dyn std::error::Error>> {
-    let db = connect::connect(url, &ConnectSettings::read(timeout)).await?;
+    drift_with(url, schema, &ConnectSettings::read(timeout)).await
+}
+
+/// [`drift`], connecting with `settings`.
+pub async fn drift_with(
+    url: &str,
+    schema: &fsync_schema::Schema,
+    settings: &ConnectSettings,
+) -> Result<Drift, Box<dyn std::error::Error>> {
+    let db = connect::connect(url, settings).await?;
     let backend = introspect::backend(&db)?;
     if let Err(not_targeted) = schema.check_target(backend) {
         let _ = db.close().await;

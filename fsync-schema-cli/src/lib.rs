@@ -107,7 +107,9 @@ impl Project {
         match result {
             Ok(code) => code,
             Err(error) => {
-                eprintln!("error: {error}");
+                // Without sqlx's wrapping, and naming a lock wait that timed out.
+                let text = fsync_schema::connect::clean_message(&error.to_string());
+                eprintln!("error: {text}");
                 ExitCode::from(2)
             }
         }

@@ -124,8 +124,31 @@ fn seconds(value: f64, flag: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(value).map_err(|_| format!("`--{flag} {value}`: not a duration"))
 }
 
-/// Runs the command.
+/// Runs the command. With `--format json`, an error is printed as JSON on
+/// standard output too (`{"error": .., "database": ..}`), exit code 2.
 pub fn run(project: &Project, args: Args) -> CommandResult {
+    let json = args.format == Format::Json;
+    let shown = args.database_url.as_deref().map(connect::redact);
+    match run_text(project, args) {
+        Err(error) if json => {
+            let message = fsync_schema::connect::lock_wait_hint(&error.to_string());
+            let mut value = serde_json::json!({ "error": message });
+            if let Some(shown) = shown {
+                value["database"] = shown.into();
+            }
+            if let Some(MigrateError::AfterSome { done, .. }) = error.downcast_ref::<MigrateError>()
+            {
+                value["done"] = serde_json::to_value(done)?;
+            }
+            println!("{}", serde_json::to_string_pretty(&value)?);
+            eprintln!("error: {message}");
+            Ok(ExitCode::from(2))
+        }
+        other => other,
+    }
+}
+
+fn run_text(project: &Project, args: Args) -> CommandResult {
     let connect_timeout = seconds(args.connect_timeout, "connect-timeout")?;
     let lock_timeout = seconds(args.lock_timeout, "lock-timeout")?;
     let json = args.format == Format::Json;
@@ -135,6 +158,8 @@ pub fn run(project: &Project, args: Args) -> CommandResult {
     if given && !json {
         println!("database: {target}");
     }
+    // Checked before connecting: a SQLite file would be made for nothing.
+    project.schema().check_target(target.backend())?;
     let command = args.command.unwrap_or(MigrateCommand::Up {
         num: None,
         dry_run: false,
@@ -189,6 +214,19 @@ struct Options {
     json: bool,
 }
 
+impl Options {
+    /// How `migrate` connects: one connection, lock waits bounded by
+    /// `--lock-timeout` (announced on SQLite), SQLite read-only for
+    /// `status` and dry runs.
+    fn settings(&self, read_only: bool) -> ConnectSettings {
+        ConnectSettings {
+            read_only,
+            on_lock_wait: Some(|what| eprintln!("waiting: {what}")),
+            ..ConnectSettings::migrate(self.connect_timeout).with_lock_timeout(self.lock_timeout)
+        }
+    }
+}
+
 async fn migrate(
     project: &Project,
     options: &Options,
@@ -201,12 +239,7 @@ async fn migrate(
             return Ok(ExitCode::SUCCESS);
         }
         MigrateCommand::Baseline { to } => {
-            let settings = ConnectSettings::migrate(options.connect_timeout);
-            let db = connect::connect(&options.url, &settings).await?;
-            let backend = fsync_schema::migration::backend_of(
-                sea_orm::ConnectionTrait::get_database_backend(&db),
-            );
-            project.schema().check_target(backend)?;
+            let db = connect::connect(&options.url, &options.settings(false)).await?;
             let code = baseline(project, &db, &to).await;
             let _ = db.close().await;
             return code;
@@ -221,21 +254,14 @@ async fn migrate(
         MigrateCommand::Refresh { force } => (Run::Refresh, false, force),
         MigrateCommand::Reset { force } => (Run::Reset, false, force),
     };
-    let settings = ConnectSettings {
-        read_only: dry_run,
-        ..ConnectSettings::migrate(options.connect_timeout)
-    };
-    let db = match connect::connect(&options.url, &settings).await {
+    let mut db = match connect::connect(&options.url, &options.settings(dry_run)).await {
         // A dry run on a file not made yet: plan against an empty database.
         Err(ConnectError::NoSuchFile { .. }) if dry_run => {
             connect::connect("sqlite::memory:", &ConnectSettings::default()).await?
         }
         other => other?,
     };
-    // A schema that does not target this backend has no DDL for it.
-    let backend =
-        fsync_schema::migration::backend_of(sea_orm::ConnectionTrait::get_database_backend(&db));
-    project.schema().check_target(backend)?;
+    fsync_schema::migration::failpoint::install(&mut db);
     let runner = migrations
         .runner(&db)
         .lock_timeout(options.lock_timeout)
@@ -296,11 +322,7 @@ async fn migrate(
 
 async fn status(project: &Project, options: &Options) -> Result<(), Box<dyn std::error::Error>> {
     let migrations = project.migrations()?;
-    let settings = ConnectSettings {
-        read_only: true,
-        ..ConnectSettings::migrate(options.connect_timeout)
-    };
-    let report = match connect::connect(&options.url, &settings).await {
+    let report = match connect::connect(&options.url, &options.settings(true)).await {
         Ok(db) => {
             let report = migrations.runner(&db).status().await?;
             let _ = db.close().await;
@@ -334,6 +356,9 @@ fn print_report(report: &RunReport) {
     for object in &report.left {
         println!("left {object} (not created by the migrations)");
     }
+    for index in &report.dropped_with {
+        println!("dropped {index} with its table (not created by the migrations)");
+    }
     for name in &report.rolled_back {
         println!("rolled back {name}");
     }
@@ -356,10 +381,19 @@ fn print_status(report: &StatusReport) {
             "unknown", r.version
         );
     }
+    if report.fresh.is_some() {
+        println!(
+            "{:<12} fresh (killed while dropping the migrations' tables)",
+            "half-done"
+        );
+    }
     println!("{}", report.summary());
 }
 
 fn print_plan(plan: &Plan) {
+    for sql in &plan.before {
+        println!("{sql};");
+    }
     for entry in &plan.repairs {
         println!(
             "-- first: repair `{}`, left half-run ({}) by a killed runner",
@@ -373,16 +407,22 @@ fn print_plan(plan: &Plan) {
             continue;
         };
         if m.in_transaction {
-            println!("BEGIN;");
+            println!("{};", plan.begin);
         } else {
             println!("-- no transaction: each statement commits on its own");
         }
         for sql in statements {
-            println!("{sql};");
+            match sql.starts_with("--") {
+                true => println!("{sql}"),
+                false => println!("{sql};"),
+            }
         }
         if m.in_transaction {
             println!("COMMIT;");
         }
+    }
+    for sql in &plan.after {
+        println!("{sql};");
     }
     let what = if plan.direction == "up" {
         "apply"
@@ -410,4 +450,36 @@ fn json(
         }
     }
     serde_json::to_string_pretty(&value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fsync_schema::{Backend, Schema, Targets};
+
+    fn postgres_only() -> Schema {
+        Schema::default().targeting(Targets::POSTGRES)
+    }
+
+    /// A backend the schema does not target is refused before connecting:
+    /// no SQLite file is made, whatever the URL's `mode=rwc`.
+    #[test]
+    fn an_untargeted_backend_is_refused_before_any_file_is_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::new(dir.path(), postgres_only);
+        let path = dir.path().join("app.db");
+        for format in [Format::Text, Format::Json] {
+            let args = Args {
+                database_url: Some(format!("sqlite://{}?mode=rwc", path.display())),
+                connect_timeout: 5.0,
+                lock_timeout: 1.0,
+                format,
+                command: None,
+            };
+            let error = run_text(&project, args).unwrap_err().to_string();
+            assert!(error.contains("no SQLite rendering"), "{error}");
+            assert!(!path.exists(), "a file was made");
+        }
+        assert!(!Targets::POSTGRES.contains(Backend::Sqlite));
+    }
 }

@@ -3,6 +3,7 @@
 //! `entities!` registration), for adopting it. See `fsync_schema::pull`.
 
 use crate::{CommandResult, Project};
+use fsync_schema::connect::{self, ConnectSettings};
 use fsync_schema::pull;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,14 +24,38 @@ pub struct Args {
     /// Seconds to wait for a connection.
     #[arg(long, default_value_t = 10)]
     pub timeout: u64,
+    /// Seconds a query waits for a lock another session holds before giving up.
+    #[arg(long, default_value_t = 10.0)]
+    pub lock_timeout: f64,
+}
+
+/// How this run was invoked, for the headers: the running program's name
+/// (`fsync pull`), or the project's spelling when it runs as the xtask.
+fn command_run(project: &Project) -> String {
+    let program = std::env::args_os()
+        .next()
+        .map(std::path::PathBuf::from)
+        .and_then(|path| path.file_stem().map(|s| s.to_string_lossy().into_owned()));
+    match program {
+        Some(name) if name != "xtask" && !project.tool().ends_with(&name) => format!("{name} pull"),
+        _ => format!("{} pull", project.tool()),
+    }
 }
 
 /// Runs the command.
 pub fn run(project: &Project, args: Args) -> CommandResult {
-    let command = format!("{} pull", project.tool());
+    let command = command_run(project);
+    let lock_timeout = std::time::Duration::try_from_secs_f64(args.lock_timeout)
+        .map_err(|_| format!("`--lock-timeout {}`: not a duration", args.lock_timeout))?;
+    let settings = ConnectSettings {
+        on_lock_wait: Some(|what| eprintln!("waiting: {what}")),
+        ..ConnectSettings::read(std::time::Duration::from_secs(args.timeout))
+            .with_lock_timeout(lock_timeout)
+    };
     let pulled = crate::runtime()?.block_on(async {
-        let timeout = std::time::Duration::from_secs(args.timeout);
-        let db = pull::connect(&args.database_url, timeout).await?;
+        let db = connect::connect(&args.database_url, &settings)
+            .await
+            .map_err(pull::PullError::from)?;
         let pulled = pull::pull(&db, &command).await;
         let _ = db.close().await;
         pulled

@@ -165,8 +165,15 @@ fn iden_impls(ty: &Ident, arms: &[TokenStream]) -> TokenStream {
         }
         #[automatically_derived]
         impl #sea::Iden for #ty {
+            // sea-query writes a borrowed name as it is: one holding a quote
+            // character must be owned, so that it is escaped.
             fn quoted(&self) -> ::std::borrow::Cow<'static, str> {
-                ::std::borrow::Cow::Borrowed(#sea::IdenStatic::as_str(self))
+                let name = #sea::IdenStatic::as_str(self);
+                if name.contains(['"', '`', '[', ']']) {
+                    ::std::borrow::Cow::Owned(::std::borrow::ToOwned::to_owned(name))
+                } else {
+                    ::std::borrow::Cow::Borrowed(name)
+                }
             }
             fn unquoted(&self) -> &str {
                 #sea::IdenStatic::as_str(self)

@@ -76,12 +76,15 @@ pub async fn read(db: &impl ConnectionTrait) -> Result<Catalogue, DbErr> {
     let tables = rows(
         db,
         "SELECT name, sql FROM sqlite_master WHERE type = 'table' \
-         AND name NOT LIKE 'sqlite_%' AND name <> 'seaql_migrations' ORDER BY name"
+         AND name NOT LIKE 'sqlite_%' ORDER BY name"
             .to_owned(),
     )
     .await?;
     for table in tables {
         let name: String = table.try_get("", "name")?;
+        if crate::is_runner_table(&name) {
+            continue;
+        }
         let sql: String = table.try_get("", "sql")?;
         let mut entry = TableCatalogue {
             autoincrement: sql.to_ascii_uppercase().contains("AUTOINCREMENT"),

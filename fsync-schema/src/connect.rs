@@ -5,16 +5,36 @@
 //! cannot be opened is named with the reason. No message carries a password:
 //! every URL shown goes through [`redact`].
 
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+mod url;
+
+pub use url::{Target, redact, redact_in};
+
+use crate::model::Backend;
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+#[cfg(feature = "mysql")]
+use url::query_password;
 
 /// How to open the database.
+///
+/// Every connection the tools open gets one lock policy: a statement waits
+/// at most [`ConnectSettings::lock_timeout`] for a lock another session
+/// holds, then fails with a message that names the wait ([`lock_wait_hint`]):
+/// PostgreSQL's `lock_timeout` (and `client_connection_check_interval`, so
+/// that a session whose client was killed ends, and its locks with it),
+/// MySQL's `lock_wait_timeout` and `innodb_lock_wait_timeout`, SQLite's busy
+/// timeout.
 #[derive(Clone, Debug)]
 pub struct ConnectSettings {
     /// How long to wait for a server to answer (TCP connect and handshake).
     pub connect_timeout: Duration,
-    /// One connection only. `migrate` needs it: the migration lock belongs to
+    /// How long a statement waits for a lock held by another session;
+    /// `None` leaves each backend's own (no limit on PostgreSQL, 50 s on
+    /// MySQL, 5 s on SQLite), as for an application's connections.
+    pub lock_timeout: Option<Duration>,
+    /// One connection only, kept for the whole run (no idle timeout nor
+    /// maximum lifetime). `migrate` needs it: the migration lock belongs to
     /// a session, and SQLite `PRAGMA`s apply to one connection.
     pub single_connection: bool,
     /// Refuse `sqlite:` URLs that name no file (an in-memory database that
@@ -22,38 +42,54 @@ pub struct ConnectSettings {
     pub require_file: bool,
     /// Open SQLite read-only and never create the file (`migrate status`).
     pub read_only: bool,
+    /// Told, once, when opening waits for another connection's lock (SQLite).
+    pub on_lock_wait: Option<fn(&str)>,
 }
 
 impl Default for ConnectSettings {
     fn default() -> Self {
         ConnectSettings {
             connect_timeout: Duration::from_secs(5),
+            lock_timeout: None,
             single_connection: false,
             require_file: false,
             read_only: false,
+            on_lock_wait: None,
         }
     }
 }
 
 impl ConnectSettings {
     /// The settings of the commands that only read (`diff`, `pull`): one
-    /// connection, SQLite opened read-only (a missing file is an error).
+    /// connection, SQLite opened read-only (a missing file is an error),
+    /// lock waits of at most 10 s.
     pub fn read(connect_timeout: Duration) -> Self {
         ConnectSettings {
             connect_timeout,
+            lock_timeout: Some(Duration::from_secs(10)),
             single_connection: true,
-            require_file: false,
             read_only: true,
+            ..ConnectSettings::default()
         }
     }
 
-    /// The settings of `migrate`: one connection, a file for SQLite.
+    /// The settings of `migrate`: one connection, a file for SQLite, lock
+    /// waits of at most 60 s.
     pub fn migrate(connect_timeout: Duration) -> Self {
         ConnectSettings {
             connect_timeout,
+            lock_timeout: Some(Duration::from_secs(60)),
             single_connection: true,
             require_file: true,
-            read_only: false,
+            ..ConnectSettings::default()
+        }
+    }
+
+    /// These settings with lock waits of at most `timeout`.
+    pub fn with_lock_timeout(self, timeout: Duration) -> Self {
+        ConnectSettings {
+            lock_timeout: Some(timeout),
+            ..self
         }
     }
 }
@@ -72,153 +108,20 @@ pub enum ConnectError {
     NoSuchFile { path: PathBuf },
     #[error("unable to open SQLite database `{}`: {reason}", path.display())]
     Sqlite { path: PathBuf, reason: String },
+    #[error(
+        "gave up after {} s waiting for another connection's lock on SQLite database `{}` (raise `--lock-timeout`, or stop that process)",
+        waited.as_secs_f64(), path.display()
+    )]
+    SqliteLocked { path: PathBuf, waited: Duration },
+    #[error(
+        "SQLite database `{}` has a hot journal (`{}-journal`): a process was killed in the middle of a write, and a read-only open cannot roll it back; run a command that writes (`migrate up`), or make the file writable, then run this again",
+        path.display(), path.display()
+    )]
+    HotJournal { path: PathBuf },
     #[error("cannot connect to {address}: {reason}")]
     Server { address: String, reason: String },
     #[error("cannot connect to `{url}`: {reason}")]
     Other { url: String, reason: String },
-}
-
-/// The database a URL names, for messages: the URL without its password.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Target {
-    /// A SQLite file.
-    SqliteFile(PathBuf),
-    /// An in-memory SQLite database.
-    SqliteMemory,
-    /// A PostgreSQL or MySQL server.
-    Server {
-        /// `postgres` or `mysql`.
-        scheme: String,
-        host: String,
-        port: u16,
-        /// The URL, password replaced by `***`.
-        redacted: String,
-    },
-}
-
-impl std::fmt::Display for Target {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Target::SqliteFile(path) => write!(f, "{} (SQLite)", path.display()),
-            Target::SqliteMemory => write!(f, "in-memory SQLite"),
-            Target::Server { redacted, .. } => write!(f, "{redacted}"),
-        }
-    }
-}
-
-impl Target {
-    /// Reads a database URL.
-    pub fn parse(url: &str) -> Result<Target, ConnectError> {
-        let (scheme, rest) = url
-            .split_once(':')
-            .ok_or_else(|| ConnectError::Scheme { url: redact(url) })?;
-        match scheme {
-            "sqlite" => {
-                let path = rest.trim_start_matches("//");
-                let path = path.split_once('?').map_or(path, |(path, _)| path);
-                if path.is_empty() || path == ":memory:" || rest.contains("mode=memory") {
-                    Ok(Target::SqliteMemory)
-                } else {
-                    Ok(Target::SqliteFile(PathBuf::from(path)))
-                }
-            }
-            "postgres" | "postgresql" | "mysql" | "mariadb" => {
-                let scheme = if scheme.starts_with("postgres") {
-                    "postgres"
-                } else {
-                    "mysql"
-                };
-                let default_port = if scheme == "postgres" { 5432 } else { 3306 };
-                let authority = rest.trim_start_matches("//");
-                let authority = authority.split(['/', '?']).next().unwrap_or_default();
-                let host_port = authority
-                    .rsplit_once('@')
-                    .map_or(authority, |(_, host)| host);
-                let (host, port) = match host_port.rsplit_once(':') {
-                    Some((host, port)) if !host.ends_with(']') || host.starts_with('[') => {
-                        let port = port.parse().map_err(|_| ConnectError::Other {
-                            url: redact(url),
-                            reason: format!("`{port}` is not a port number"),
-                        })?;
-                        (host, port)
-                    }
-                    _ => (host_port, default_port),
-                };
-                Ok(Target::Server {
-                    scheme: scheme.to_owned(),
-                    host: host.trim_matches(['[', ']']).to_owned(),
-                    port,
-                    redacted: redact(url),
-                })
-            }
-            _ => Err(ConnectError::Scheme { url: redact(url) }),
-        }
-    }
-}
-
-/// `url` with any password replaced by `***`: the one in `user:password@`
-/// and a `password=` query parameter.
-pub fn redact(url: &str) -> String {
-    let mut out = url.to_owned();
-    if let Some(start) = out.find("://").map(|at| at + 3) {
-        let end = out[start..]
-            .find(['/', '?'])
-            .map_or(out.len(), |at| start + at);
-        if let Some(at) = out[start..end].rfind('@').map(|at| start + at)
-            && let Some(colon) = out[start..at].find(':').map(|c| start + c)
-        {
-            out.replace_range(colon + 1..at, "***");
-        }
-    }
-    if let Some(query) = out.find('?') {
-        let (base, params) = out.split_at(query + 1);
-        let params: Vec<String> = params
-            .split('&')
-            .map(|param| match param.split_once('=') {
-                Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
-                _ => param.to_owned(),
-            })
-            .collect();
-        out = format!("{base}{}", params.join("&"));
-    }
-    out
-}
-
-/// `message` with the passwords of `url` (as typed, and percent-decoded)
-/// replaced by `***`: for errors that quote the URL they were given.
-pub fn redact_in(message: &str, url: &str) -> String {
-    let mut out = message.replace(url, &redact(url));
-    for secret in passwords(url) {
-        if !secret.is_empty() {
-            out = out.replace(&secret, "***");
-        }
-    }
-    out
-}
-
-fn passwords(url: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(start) = url.find("://").map(|at| at + 3) {
-        let end = url[start..]
-            .find(['/', '?'])
-            .map_or(url.len(), |at| start + at);
-        if let Some((user_info, _)) = url[start..end].rsplit_once('@')
-            && let Some((_, password)) = user_info.split_once(':')
-        {
-            out.push(password.to_owned());
-            out.push(percent_decoded(password));
-        }
-    }
-    if let Some((_, query)) = url.split_once('?') {
-        for param in query.split('&') {
-            if let Some((key, value)) = param.split_once('=')
-                && key.eq_ignore_ascii_case("password")
-            {
-                out.push(value.to_owned());
-            }
-        }
-    }
-    out
 }
 
 /// Opens `url` as `settings` say.
@@ -226,7 +129,12 @@ fn passwords(url: &str) -> Vec<String> {
 /// Servers are first reached with a plain TCP connect (bounded by the
 /// connect timeout), so a refused port or a silent host is reported with
 /// its `host:port` before any pool waits. SQLite gets one connection with
-/// foreign keys enforced, not pinged before each statement.
+/// foreign keys enforced, not pinged before each statement; when another
+/// connection holds its lock, [`ConnectSettings::on_lock_wait`] is told and
+/// the open waits up to the lock timeout. A read-only open of a SQLite file
+/// that a killed writer left with a hot journal first rolls the journal
+/// back (what any writable open does), or says what to do when the file is
+/// not writable.
 pub async fn connect(
     url: &str,
     settings: &ConnectSettings,
@@ -241,47 +149,233 @@ pub async fn connect(
         Target::SqliteFile(path) => {
             check_sqlite_file(path, &url, settings.read_only)?;
             if settings.read_only {
-                url = sqlite_read_only(&url);
+                roll_back_hot_journal(path, &url, settings).await?;
+                url = sqlite_mode(&url, "ro");
             }
         }
         Target::Server { host, port, .. } => {
             reach(host, *port, settings.connect_timeout).await?;
         }
     }
-    let mut options = ConnectOptions::new(url.clone());
+    let (Target::SqliteFile(path), Some(lock_timeout)) = (&target, settings.lock_timeout) else {
+        return open(&url, &target, settings, settings.lock_timeout).await;
+    };
+    // Try without waiting first, so that a wait can be announced.
+    match open(&url, &target, settings, Some(Duration::ZERO)).await {
+        Ok(db) => {
+            let sql = format!("PRAGMA busy_timeout = {}", lock_timeout.as_millis());
+            let set = db
+                .query_all_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Sqlite,
+                    sql,
+                ))
+                .await;
+            return match set {
+                Ok(_) => Ok(db),
+                Err(error) => Err(ConnectError::Sqlite {
+                    path: path.clone(),
+                    reason: clean_message(&error.to_string()),
+                }),
+            };
+        }
+        Err(ConnectError::SqliteLocked { .. }) => {
+            if let Some(tell) = settings.on_lock_wait {
+                tell(&format!(
+                    "another connection holds the lock of {} (waiting up to {} s)",
+                    path.display(),
+                    lock_timeout.as_secs_f64()
+                ));
+            }
+        }
+        Err(other) => return Err(other),
+    }
+    open(&url, &target, settings, settings.lock_timeout).await
+}
+
+/// One attempt at opening `url`, lock waits bounded by `lock_timeout`
+/// (when given).
+async fn open(
+    url: &str,
+    target: &Target,
+    settings: &ConnectSettings,
+    lock_timeout: Option<Duration>,
+) -> Result<DatabaseConnection, ConnectError> {
+    let mut options = ConnectOptions::new(url.to_owned());
     options
         .sqlx_logging(false)
         .connect_timeout(settings.connect_timeout)
         .acquire_timeout(settings.connect_timeout);
     if settings.single_connection {
-        options.max_connections(1).min_connections(1);
-    }
-    if matches!(target, Target::SqliteFile(_) | Target::SqliteMemory) {
+        // Kept for the whole run: a session lock dies with its connection.
         options
             .max_connections(1)
             .min_connections(1)
-            .test_before_acquire(false);
+            .idle_timeout(None)
+            .max_lifetime(None);
+    }
+    match target.backend() {
+        Backend::Sqlite => {
+            options
+                .max_connections(1)
+                .min_connections(1)
+                .test_before_acquire(false);
+            #[cfg(feature = "sqlite")]
+            if let Some(timeout) = lock_timeout {
+                options.map_sqlx_sqlite_opts(move |o| o.busy_timeout(timeout));
+            }
+        }
+        #[cfg(feature = "postgres")]
+        Backend::Postgres => postgres_options(&mut options, lock_timeout),
+        #[cfg(feature = "mysql")]
+        Backend::MySql => mysql_options(&mut options, url, lock_timeout),
+        // Without its driver, sea-orm refuses the URL with its own error.
+        #[allow(unreachable_patterns)]
+        _ => {}
     }
     Database::connect(options).await.map_err(|error| {
-        let mut reason = clean_message(&redact_in(&error.to_string(), &url));
+        let mut reason = clean_message(&redact_in(&error.to_string(), url));
         if reason.contains("timed out") {
             reason = format!(
                 "no answer within {} s (the connect timeout): {reason}",
                 settings.connect_timeout.as_secs_f64()
             );
         }
-        match target {
+        match target.clone() {
+            Target::SqliteFile(path) if is_locked(&reason) => ConnectError::SqliteLocked {
+                path,
+                waited: lock_timeout.unwrap_or(Duration::from_secs(5)),
+            },
             Target::SqliteFile(path) => ConnectError::Sqlite { path, reason },
             Target::Server { host, port, .. } => ConnectError::Server {
                 address: format!("{host}:{port}"),
                 reason,
             },
             Target::SqliteMemory => ConnectError::Other {
-                url: redact(&url),
+                url: redact(url),
                 reason,
             },
         }
     })
+}
+
+/// PostgreSQL's session settings: the lock timeout, and a session that ends
+/// when its client is gone.
+#[cfg(feature = "postgres")]
+fn postgres_options(options: &mut ConnectOptions, lock_timeout: Option<Duration>) {
+    if let Some(timeout) = lock_timeout {
+        // `lock_timeout = 0` would mean no limit.
+        let millis = timeout.as_millis().max(1).to_string();
+        options.map_sqlx_postgres_opts(move |o| o.options([("lock_timeout", &millis)]));
+    }
+    // A server session whose client is gone ends within a second,
+    // even while it waits (PostgreSQL 14 and later).
+    options.map_sqlx_postgres_pool_opts(|pool| {
+        pool.after_connect(|conn, _| {
+            Box::pin(async move {
+                use sea_orm::sqlx::Executor;
+                conn.execute(
+                    "SELECT set_config(name, '1000', false) FROM pg_settings \
+                         WHERE name = 'client_connection_check_interval'",
+                )
+                .await
+                .map(|_| ())
+            })
+        })
+    });
+}
+
+/// MySQL's password from the URL's query, and its lock wait timeouts.
+#[cfg(feature = "mysql")]
+fn mysql_options(options: &mut ConnectOptions, url: &str, lock_timeout: Option<Duration>) {
+    if let Some(password) = query_password(url) {
+        options.map_sqlx_mysql_opts(move |o| o.password(&password));
+    }
+    if let Some(timeout) = lock_timeout {
+        let seconds = timeout.as_secs_f64().ceil().max(1.0) as u64;
+        let sql = format!(
+            "SET SESSION lock_wait_timeout = {seconds}, innodb_lock_wait_timeout = {seconds}"
+        );
+        options.map_sqlx_mysql_pool_opts(move |pool| {
+            let sql = sql.clone();
+            pool.after_connect(move |conn, _| {
+                let sql = sql.clone();
+                Box::pin(async move {
+                    use sea_orm::sqlx::{AssertSqlSafe, Executor};
+                    conn.execute(AssertSqlSafe(sql)).await.map(|_| ())
+                })
+            })
+        });
+    }
+}
+
+fn is_locked(message: &str) -> bool {
+    message.contains("database is locked") || message.contains("database is busy")
+}
+
+/// Rolls back the hot journal a killed writer left next to `path`, so that
+/// a read-only open can read the file: a writable open does that, changing
+/// nothing that was committed. When the file cannot be written, says what
+/// to do instead.
+async fn roll_back_hot_journal(
+    path: &Path,
+    url: &str,
+    settings: &ConnectSettings,
+) -> Result<(), ConnectError> {
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-journal");
+    if !std::fs::metadata(&journal).is_ok_and(|meta| meta.len() > 0) {
+        return Ok(());
+    }
+    let writable = |p: &Path| std::fs::metadata(p).is_ok_and(|meta| !meta.permissions().readonly());
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if !writable(path) || !writable(dir) {
+        return Err(ConnectError::HotJournal {
+            path: path.to_owned(),
+        });
+    }
+    let target = Target::SqliteFile(path.to_owned());
+    let db = open(
+        &sqlite_mode(url, "rw"),
+        &target,
+        settings,
+        settings.lock_timeout,
+    )
+    .await?;
+    let read = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Sqlite,
+            "SELECT COUNT(*) FROM sqlite_master",
+        ))
+        .await;
+    let _ = db.close().await;
+    read.map(|_| ()).map_err(|error| ConnectError::Sqlite {
+        path: path.to_owned(),
+        reason: format!(
+            "rolling back the hot journal left by a killed writer: {}",
+            clean_message(&error.to_string())
+        ),
+    })
+}
+
+/// The hint added to an error that ended a lock wait.
+const LOCK_WAIT_HINT: &str = "(gave up waiting for a lock another session holds, after the lock timeout: \
+     see who holds it (PostgreSQL `pg_locks`, MySQL `SHOW PROCESSLIST`), retry once it is released, or raise `--lock-timeout`)";
+
+/// `message`, with a hint (`gave up waiting for a lock another session holds ..`) when it is the error of a lock wait
+/// that timed out (PostgreSQL `lock_timeout`, MySQL lock wait timeouts,
+/// SQLite's busy timeout).
+pub fn lock_wait_hint(message: &str) -> String {
+    let lock_wait = message.contains("due to lock timeout")
+        || message.contains("Lock wait timeout exceeded")
+        || is_locked(message);
+    if lock_wait && !message.contains(LOCK_WAIT_HINT) {
+        format!("{message}\n  {LOCK_WAIT_HINT}")
+    } else {
+        message.to_owned()
+    }
 }
 
 /// The error's text, with PostgreSQL's DETAIL and HINT when the server gave
@@ -312,7 +406,8 @@ fn postgres_detail(error: &sea_orm::DbErr, text: &mut String) {
 
 /// A database error's message without the layers of wrapping that sqlx and
 /// SeaORM put around the server's words, nor PostgreSQL's source position
-/// (" at line 2665" is a line of the server's C code, not of the statement).
+/// (" at line 2665" is a line of the server's C code, not of the statement);
+/// a lock wait that timed out says so ([`lock_wait_hint`]).
 pub fn clean_message(message: &str) -> String {
     let mut text = message.to_owned();
     for noise in [
@@ -326,7 +421,8 @@ pub fn clean_message(message: &str) -> String {
     ] {
         text = text.replace(noise, "");
     }
-    text.lines()
+    let text = text
+        .lines()
         .map(|line| match line.rfind(" at line ") {
             Some(at)
                 if line[at + 9..].chars().all(|c| c.is_ascii_digit()) && at + 9 < line.len() =>
@@ -336,17 +432,19 @@ pub fn clean_message(message: &str) -> String {
             _ => line,
         })
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    lock_wait_hint(&text)
 }
 
-/// The SQLite URL with `mode=ro` in place of any other mode.
-fn sqlite_read_only(url: &str) -> String {
+/// The SQLite URL with `mode=<mode>` in place of any other mode.
+fn sqlite_mode(url: &str, mode: &str) -> String {
     let (base, query) = url.split_once('?').unwrap_or((url, ""));
     let mut params: Vec<&str> = query
         .split('&')
         .filter(|p| !p.is_empty() && !p.starts_with("mode="))
         .collect();
-    params.push("mode=ro");
+    let mode = format!("mode={mode}");
+    params.push(&mode);
     format!("{base}?{}", params.join("&"))
 }
 
@@ -392,29 +490,6 @@ fn check_sqlite_file(path: &Path, url: &str, read_only: bool) -> Result<(), Conn
     }
 }
 
-fn percent_decoded(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// A TCP connect to `host:port` within `timeout`.
 async fn reach(host: &str, port: u16, timeout: Duration) -> Result<(), ConnectError> {
     if host.is_empty() {
@@ -443,51 +518,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn passwords_are_redacted() {
-        assert_eq!(
-            redact("postgres://u:s3cret@h:5432/db"),
-            "postgres://u:***@h:5432/db"
+    fn lock_waits_are_named() {
+        let pg = clean_message(
+            "Execution Error: error returned from database: canceling statement due to lock timeout",
         );
-        assert_eq!(
-            redact("mysql://root@h/db?password=x&ssl=on"),
-            "mysql://root@h/db?password=***&ssl=on"
+        assert!(
+            pg.starts_with(
+                "canceling statement due to lock timeout\n  (gave up waiting for a lock"
+            )
         );
-        assert_eq!(redact("postgress://u:p@h/db"), "postgress://u:***@h/db");
-        assert_eq!(
-            redact_in(
-                "bad url postgres://u:p%40ss@h/db (p@ss)",
-                "postgres://u:p%40ss@h/db"
-            ),
-            "bad url postgres://u:***@h/db (***)"
-        );
-    }
-
-    #[test]
-    fn targets() {
-        assert_eq!(Target::parse("sqlite:").unwrap(), Target::SqliteMemory);
-        assert_eq!(Target::parse("sqlite://").unwrap(), Target::SqliteMemory);
-        assert_eq!(
-            Target::parse("sqlite::memory:").unwrap(),
-            Target::SqliteMemory
-        );
-        assert_eq!(
-            Target::parse("sqlite://a/b.db?mode=rwc").unwrap(),
-            Target::SqliteFile("a/b.db".into())
-        );
-        let Target::Server { host, port, .. } =
-            Target::parse("postgres://u:p@127.0.0.1:5499/db").unwrap()
-        else {
-            panic!()
-        };
-        assert_eq!((host.as_str(), port), ("127.0.0.1", 5499));
-        let Target::Server { port, .. } = Target::parse("mysql://root@localhost/test").unwrap()
-        else {
-            panic!()
-        };
-        assert_eq!(port, 3306);
-        assert!(matches!(
-            Target::parse("postgress://u:secret@h/db"),
-            Err(ConnectError::Scheme { url }) if !url.contains("secret")
-        ));
+        assert!(pg.contains("`--lock-timeout`"));
+        assert_eq!(lock_wait_hint(&pg), pg, "added once");
+        assert_eq!(clean_message("syntax error"), "syntax error");
     }
 }

@@ -182,5 +182,16 @@ macro_rules! __entities {
     };
 }
 
+/// The tables the migration runner keeps for itself: sea-orm-migration's
+/// record of applied migrations, and the journal of a migration in progress
+/// on MySQL. They are no part of a schema: `diff`, `pull`, `baseline`,
+/// introspection and `fresh`'s list of what it leaves all skip them.
+pub const RUNNER_TABLES: [&str; 2] = ["seaql_migrations", "fsync_schema_journal"];
+
+/// Whether `table` is one of the [`RUNNER_TABLES`].
+pub fn is_runner_table(table: &str) -> bool {
+    RUNNER_TABLES.contains(&table)
+}
+
 #[doc(hidden)]
 pub mod __private;

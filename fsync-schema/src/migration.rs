@@ -19,6 +19,7 @@ use sea_orm_migration::{MigratorTrait, SchemaManager};
 pub use crate::render::steps::{check_name, needs_sqlite_rebuild, script, statements};
 
 pub mod data;
+pub mod failpoint;
 pub mod journal;
 mod lock;
 pub mod online;
@@ -197,6 +198,15 @@ async fn run_plan(
                 continue;
             }
         };
+        if backend == Backend::MySql
+            && let Err(message) = refuse_implicit_fill(db, step).await
+        {
+            undo_mysql(manager, &plan[..position]).await;
+            return Err(DbErr::Migration(format!(
+                "step {number} ({}) failed: {message}",
+                step.describe().join("; ")
+            )));
+        }
         let sql_of_step = match (online, direction) {
             (Some(_), Direction::Up) => render::online::transactional_statements(steps, number - 1),
             (Some(_), Direction::Down) => render::online::down_statements(steps, number - 1),
@@ -235,6 +245,40 @@ async fn run_plan(
                 "the migration leaves rows of `{table}` whose foreign key points at no row ({} violation(s) in all)",
                 violations.len()
             )));
+        }
+    }
+    Ok(())
+}
+
+/// On MySQL, refuses a step that adds a NOT NULL column without a default
+/// to a table holding rows: MySQL would fill them with an implicit value
+/// (`''`, `0`) where SQLite and PostgreSQL fail. (A `down` that restores a
+/// dropped column meets this: the values it held are gone.)
+pub(crate) async fn refuse_implicit_fill(
+    db: &impl ConnectionTrait,
+    step: &Step,
+) -> Result<(), String> {
+    let Step::AlterTable { table, changes } = step else {
+        return Ok(());
+    };
+    for change in changes {
+        let crate::step::Change::AddColumn(column) = change else {
+            continue;
+        };
+        if column.nullable || column.default.is_some() || column.autoincrement {
+            continue;
+        }
+        let rows = records::count_rows(db, &table.name)
+            .await
+            .map_err(|e| runner::clean(&e))?;
+        if rows > 0 {
+            return Err(format!(
+                "column `{}.{}` is NOT NULL without a default, and `{}` holds {rows} row(s): \
+                 MySQL would fill them with an implicit value ('' or 0), so this is refused as on \
+                 SQLite and PostgreSQL; give the column a default or a one-off `--fill` (for a `down`, \
+                 the values the column held were dropped with it)",
+                table.name, column.name, table.name
+            ));
         }
     }
     Ok(())

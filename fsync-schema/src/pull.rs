@@ -49,11 +49,11 @@ pub enum PullError {
     Connect(#[from] crate::connect::ConnectError),
     #[error(transparent)]
     Introspect(#[from] IntrospectError),
-    #[error("the database has no tables (`seaql_migrations` aside); nothing to pull")]
+    #[error("the database has no tables (the migration runner's aside); nothing to pull")]
     Empty,
     #[error("cannot express the schema as entities; nothing was written:\n{}", .0.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
     Unsupported(Vec<Problem>),
-    #[error("{}: not written by `pull`; nothing was written (pass `force` to replace {})", .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "), if .0.len() == 1 { "it" } else { "them" })]
+    #[error("{}: not written by `pull`; nothing was written (pass `--force` to replace {})", .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "), if .0.len() == 1 { "it" } else { "them" })]
     NotGenerated(Vec<PathBuf>),
     #[error("{path}: {source}")]
     Io {
@@ -234,30 +234,41 @@ const KEYWORDS: &[&str] = &[
 const NOT_RAW: &[&str] = &["self", "super", "crate", "Self", "_"];
 
 /// `AlbumId` → `album_id`, `with space` → `with_space`, `HTTPCode` →
-/// `http_code`; a name that does not start with a letter gets `c_`.
+/// `http_code`, `café` → `caf_ue9`: ASCII only (a character outside ASCII
+/// becomes `u` and its code point in hex, as a module name must be ASCII);
+/// a name that does not start with a letter gets `c_`.
 pub fn snake_case(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     let mut out = String::new();
+    let separate = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+    };
     for (i, &ch) in chars.iter().enumerate() {
-        if ch.is_alphanumeric() {
+        if ch.is_ascii_alphanumeric() {
             let previous = i.checked_sub(1).map(|p| chars[p]);
             let next = chars.get(i + 1);
-            let boundary = ch.is_uppercase()
+            let boundary = ch.is_ascii_uppercase()
                 && previous.is_some_and(|p| {
-                    p.is_lowercase()
+                    p.is_ascii_lowercase()
                         || p.is_ascii_digit()
-                        || (p.is_uppercase() && next.is_some_and(|n| n.is_lowercase()))
+                        || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
                 });
-            if boundary && !out.ends_with('_') {
-                out.push('_');
+            if boundary {
+                separate(&mut out);
             }
-            out.extend(ch.to_lowercase());
-        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push(ch.to_ascii_lowercase());
+        } else if ch.is_ascii() {
+            separate(&mut out);
+        } else {
+            separate(&mut out);
+            out.push_str(&format!("u{:x}", u32::from(ch)));
             out.push('_');
         }
     }
     let out = out.trim_end_matches('_').to_owned();
-    if out.chars().next().is_none_or(|c| !c.is_alphabetic()) {
+    if out.chars().next().is_none_or(|c| !c.is_ascii_alphabetic()) {
         format!("c_{out}")
     } else {
         out
@@ -265,7 +276,7 @@ pub fn snake_case(name: &str) -> String {
 }
 
 /// `album_id` → `AlbumId` (as the derive names variants).
-fn pascal_case(snake: &str) -> String {
+pub fn pascal_case(snake: &str) -> String {
     snake
         .split('_')
         .filter(|part| !part.is_empty())
@@ -279,21 +290,42 @@ fn pascal_case(snake: &str) -> String {
         .collect()
 }
 
-/// A Rust name for `name` (snake_case, keywords allowed as raw identifiers)
-/// that is not in `taken`.
-fn rust_name(name: &str, taken: &[String]) -> String {
+/// The one function that names what `pull` writes (modules, files, fields):
+/// a Rust identifier for the database name `name` that
+///
+/// - is valid: ASCII [`snake_case`]; a keyword is kept, written as a raw
+///   identifier (`r#type`), but one that cannot be raw (`self`, `Self`,
+///   `super`, `crate`, `_`) gets a trailing `_`;
+/// - gives a valid variant: its PascalCase, which the derive names the
+///   `Column` variant after, is not `Self`;
+/// - is unique in `taken`: no name there gives the same PascalCase variant
+///   (`a1` and `a_1` both give `A1`), even in another letter case (`Mod.rs`
+///   and `mod.rs` are one file on some file systems).
+///
+/// When taken, it gets `_2`, `_3`, ...; the table or column keeps its own
+/// name through `table = ".."` / `column = ".."`.
+pub fn rust_name(name: &str, taken: &[String]) -> String {
     let mut base = snake_case(name);
     if NOT_RAW.contains(&base.as_str()) {
         base.push('_');
     }
-    let mut candidate = base.clone();
-    let mut n = 2;
-    while taken.contains(&candidate) {
-        candidate = format!("{base}_{n}");
-        n += 1;
+    let key = |name: &str| pascal_case(name).to_ascii_lowercase();
+    let usable = |candidate: &str| {
+        let variant = pascal_case(candidate);
+        variant != "Self" && !variant.is_empty() && !taken.iter().any(|t| key(t) == key(candidate))
+    };
+    if usable(&base) {
+        return base;
     }
-    candidate
+    let stem = base.trim_end_matches('_');
+    (2..)
+        .map(|n| format!("{stem}_{n}"))
+        .find(|candidate| usable(candidate))
+        .expect("some suffix is free")
 }
+
+/// Module names a table cannot take: `mod` is the file of the registration.
+const RESERVED_MODULES: &[&str] = &["mod"];
 
 /// An identifier for a name from [`rust_name`]: raw when it is a keyword.
 fn ident(name: &str) -> Ident {
@@ -321,7 +353,7 @@ pub fn plan(schema: &Schema, backend: Backend) -> Result<Vec<Entity>, PullError>
         return Err(PullError::Empty);
     }
     let mut problems = Vec::new();
-    let mut modules: Vec<String> = Vec::new();
+    let mut modules: Vec<String> = RESERVED_MODULES.iter().map(|m| (*m).to_owned()).collect();
     let mut entities: Vec<Entity> = Vec::new();
     for table in &schema.tables {
         let module = rust_name(&table.name, &modules);
@@ -820,8 +852,10 @@ pub async fn connect(
 
 /// Writes the pulled files into `dir` (created if missing). A file there
 /// that `pull` did not write (its first line is not [`GENERATED_MARK`], nor
-/// [`INIT_MARK`] for `mod.rs`) is replaced only with `force`; otherwise nothing is written at all. Returns
-/// the paths written.
+/// [`INIT_MARK`] for `mod.rs`, or it is a symbolic link) is replaced only
+/// with `force`; otherwise nothing is written at all. Each file is written
+/// beside its place and renamed into it, so a symbolic link is replaced,
+/// never followed: nothing outside `dir` is written. Returns the paths written.
 pub fn write(dir: &Path, pulled: &Pulled, force: bool) -> Result<Vec<PathBuf>, PullError> {
     let io = |path: &Path| {
         let path = path.to_owned();
@@ -830,12 +864,16 @@ pub fn write(dir: &Path, pulled: &Pulled, force: bool) -> Result<Vec<PathBuf>, P
     let mut foreign = Vec::new();
     for (name, _) in &pulled.files {
         let path = dir.join(name);
-        if path.exists() && !force {
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
-            let scaffold = name == "mod.rs" && text.starts_with(INIT_MARK);
-            if !text.starts_with(GENERATED_MARK) && !scaffold {
-                foreign.push(path);
-            }
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let ours = meta.is_file()
+            && std::fs::read_to_string(&path).is_ok_and(|text| {
+                text.starts_with(GENERATED_MARK)
+                    || (name == "mod.rs" && text.starts_with(INIT_MARK))
+            });
+        if !ours && !force {
+            foreign.push(path);
         }
     }
     if !foreign.is_empty() {
@@ -845,7 +883,12 @@ pub fn write(dir: &Path, pulled: &Pulled, force: bool) -> Result<Vec<PathBuf>, P
     let mut written = Vec::new();
     for (name, contents) in &pulled.files {
         let path = dir.join(name);
-        std::fs::write(&path, contents).map_err(io(&path))?;
+        let temporary = dir.join(format!(".{name}.pull-{}", std::process::id()));
+        std::fs::write(&temporary, contents).map_err(io(&temporary))?;
+        if let Err(error) = std::fs::rename(&temporary, &path) {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(io(&path)(error));
+        }
         written.push(path);
     }
     Ok(written)
@@ -863,8 +906,183 @@ mod tests {
         assert_eq!(snake_case("with space"), "with_space");
         assert_eq!(snake_case("order"), "order");
         assert_eq!(snake_case("2fa"), "c_2fa");
-        assert_eq!(rust_name("self", &[]), "self_");
+        assert_eq!(rust_name("super", &[]), "super_");
         assert_eq!(rust_name("a", &["a".into()]), "a_2");
         assert_eq!(ident("type").to_string(), "r#type");
+    }
+
+    /// The names of the issue's hostile `pull`: each valid, as a field, a
+    /// variant and a file, and unique.
+    #[test]
+    fn hostile_names() {
+        assert_eq!(snake_case("a²"), "a_ub2");
+        assert_eq!(snake_case("café"), "caf_ue9");
+        assert_eq!(snake_case("表"), "u8868");
+        assert_eq!(
+            rust_name("self", &[]),
+            "self_2",
+            "`self_` gives the variant `Self`"
+        );
+        assert_eq!(rust_name("Self", &[]), "self_2");
+        assert_eq!(rust_name("crate", &[]), "crate_");
+        assert_eq!(rust_name("mod", &[]), "mod");
+        assert_eq!(ident("mod").to_string(), "r#mod");
+        assert_eq!(rust_name("a_1", &["a1".into()]), "a_1_2");
+        assert_eq!(rust_name("Mod", &["mod".into()]), "mod_2");
+        let modules: Vec<String> = RESERVED_MODULES.iter().map(|m| (*m).to_owned()).collect();
+        assert_eq!(rust_name("mod", &modules), "mod_2");
+    }
+
+    /// Database names an operator may meet: keywords in any case, names
+    /// that collide once snake_cased or PascalCased, unicode, quotes,
+    /// digits first, the registration's own `mod`.
+    fn hostile_name() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            prop::sample::select(vec![
+                "self",
+                "Self",
+                "SELF",
+                "super",
+                "crate",
+                "mod",
+                "Mod",
+                "type",
+                "r#type",
+                "_",
+                "__",
+                "a1",
+                "a_1",
+                "A1",
+                "a__1",
+                "a²",
+                "café",
+                "表",
+                "id",
+                "Id",
+                "ID",
+                "1st",
+                "with \"quote\"",
+                "it's",
+                "a-b",
+                "a b",
+                "gen",
+                "async",
+                "self_",
+                "Self_2",
+                "sea_orm",
+                "std",
+                "Entity",
+                "Model",
+                "Column",
+                "Relation",
+            ])
+            .prop_map(str::to_owned),
+            "[a-zA-Z_0-9 ²é表\"'-]{1,8}",
+        ]
+    }
+
+    fn valid_ident(text: &str) -> bool {
+        syn::parse_str::<syn::Ident>(text).is_ok()
+    }
+
+    /// Over random schemas of hostile names: every module, file, field,
+    /// `Column` variant and relation `pull` writes is a valid identifier,
+    /// unique where it must be; the real names are kept (`table = ..`,
+    /// `column = ..`); and every file parses as Rust.
+    #[test]
+    fn pulled_names_are_valid_and_unique() {
+        use proptest::prelude::*;
+        use std::collections::BTreeSet;
+        let table_names = prop::collection::btree_set(hostile_name(), 1..5);
+        let column_names =
+            prop::collection::vec(prop::collection::btree_set(hostile_name(), 1..7), 5);
+        let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+            cases: 64,
+            failure_persistence: None,
+            ..Default::default()
+        });
+        runner
+            .run(&(table_names, column_names), |(tables, columns)| {
+                // Real names differ as the database compares them (SQLite: ignoring ASCII case).
+                let mut seen = BTreeSet::new();
+                let tables: Vec<String> = tables
+                    .into_iter()
+                    .filter(|t| seen.insert(t.to_ascii_lowercase()))
+                    .collect();
+                let first = tables[0].clone();
+                let schema = Schema::new(tables.iter().zip(&columns).map(|(name, columns)| {
+                    let mut seen = BTreeSet::new();
+                    let mut table = Table::new(name.as_str())
+                        .with_column(Column::new("pk", ColumnType::Integer))
+                        .primary_key(["pk"]);
+                    for column in columns
+                        .iter()
+                        .filter(|c| seen.insert(c.to_ascii_lowercase()))
+                    {
+                        if column.eq_ignore_ascii_case("pk") {
+                            continue;
+                        }
+                        table = table.with_column(
+                            Column::new(column.as_str(), ColumnType::Integer).nullable(),
+                        );
+                    }
+                    // A reference to the first table, from its last column.
+                    let last = table.columns.last().unwrap().name.clone();
+                    if last != "pk" {
+                        table = table.foreign_key(ForeignKey::new([last], &first, ["pk"]));
+                    }
+                    table
+                }));
+                let entities = plan(&schema, Backend::Sqlite).expect("a plan");
+                let mut files = BTreeSet::new();
+                files.insert("mod.rs".to_owned());
+                for (entity, table) in entities.iter().zip(&schema.tables) {
+                    prop_assert_eq!(&entity.table.name, &table.name);
+                    prop_assert!(
+                        valid_ident(&ident(&entity.module).to_string()),
+                        "module {}",
+                        entity.module
+                    );
+                    prop_assert!(
+                        files.insert(format!("{}.rs", entity.module).to_ascii_lowercase()),
+                        "file {}.rs taken",
+                        entity.module
+                    );
+                    let mut variants = BTreeSet::new();
+                    for (field, column) in entity.fields.iter().zip(&table.columns) {
+                        prop_assert_eq!(&field.column.name, &column.name);
+                        prop_assert!(
+                            valid_ident(&ident(&field.name).to_string()),
+                            "field {}",
+                            field.name
+                        );
+                        let variant = pascal_case(&field.name);
+                        prop_assert!(valid_ident(&variant), "variant {variant} of {}", field.name);
+                        prop_assert!(variants.insert(variant.clone()), "variant {variant} twice");
+                    }
+                    let mut relations = BTreeSet::new();
+                    for relation in entity
+                        .foreign_keys
+                        .iter()
+                        .map(|r| &r.relation)
+                        .chain(entity.children.iter().map(|c| &c.relation))
+                    {
+                        prop_assert!(valid_ident(relation), "relation {relation}");
+                        prop_assert!(
+                            relations.insert(relation.clone()),
+                            "relation {relation} twice"
+                        );
+                    }
+                }
+                for (name, text) in &source(&entities, Backend::Sqlite, "pull").files {
+                    prop_assert!(
+                        syn::parse_file(text).is_ok(),
+                        "{name} does not parse:\n{text}"
+                    );
+                }
+                Ok(())
+            })
+            .unwrap();
     }
 }

@@ -35,8 +35,8 @@ impl TestDb {
     }
 }
 
-/// Executes raw SQL.
-pub async fn exec(db: &DatabaseConnection, sql: &str) {
+/// Executes raw SQL (on a connection or in a transaction).
+pub async fn exec(db: &impl ConnectionTrait, sql: &str) {
     db.execute_raw(Statement::from_string(
         db.get_database_backend(),
         sql.to_owned(),

@@ -20,7 +20,7 @@
 //! a few queries per table; it is kept as the baseline the tests and the
 //! `introspect` benchmark compare with.
 //!
-//! Left out: the `seaql_migrations` table, indexes that back a primary key or
+//! Left out: the runner's tables (`seaql_migrations`, `fsync_schema_journal`), indexes that back a primary key or
 //! UNIQUE constraint, the index MySQL creates for a foreign key, CHECK
 //! constraints (read apart by [`checks`], for `pull`; [`as_introspected`]
 //! drops them from comparisons, as their text is the server's rewrite),
@@ -43,8 +43,9 @@ use crate::normalize;
 use crate::render;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, QueryResult, Statement};
 
-/// The table sea-orm-migration keeps its history in; not part of a schema.
-pub const MIGRATIONS_TABLE: &str = "seaql_migrations";
+/// The table sea-orm-migration keeps its history in; not part of a schema
+/// (nor is any of [`crate::RUNNER_TABLES`]).
+pub const MIGRATIONS_TABLE: &str = crate::RUNNER_TABLES[0];
 
 /// Why a database's schema could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -94,9 +95,9 @@ pub async fn checks(db: &DatabaseConnection) -> Result<Vec<(String, Check)>, Int
     Ok(checks)
 }
 
-/// `schema` without the migrations table, tables sorted by name.
+/// `schema` without the runner's tables, tables sorted by name.
 fn finish(mut schema: Schema) -> Schema {
-    schema.tables.retain(|t| t.name != MIGRATIONS_TABLE);
+    schema.tables.retain(|t| !crate::is_runner_table(&t.name));
     schema.tables.sort_by(|a, b| a.name.cmp(&b.name));
     schema
 }

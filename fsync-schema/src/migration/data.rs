@@ -50,13 +50,29 @@ impl std::fmt::Debug for Work {
     }
 }
 
-impl Work {
-    fn runs_on(&self, backend: Backend) -> bool {
-        match self {
-            Work::Sql(only, _) => only.is_none_or(|only| only == backend),
-            Work::Run(_) => true,
-        }
-    }
+/// The work of `work` that runs on `backend`, in order: Rust functions, each
+/// `.sql_for(backend, ..)`, and each `.sql(..)` unless the list has a
+/// `.sql_for(backend, ..)`, which takes its place on that backend.
+pub fn selected(work: &[Work], backend: Backend) -> impl Iterator<Item = &Work> {
+    let overridden = work
+        .iter()
+        .any(|w| matches!(w, Work::Sql(Some(only), _) if *only == backend));
+    work.iter().filter(move |w| match w {
+        Work::Sql(Some(only), _) => *only == backend,
+        Work::Sql(None, _) => !overridden,
+        Work::Run(_) => true,
+    })
+}
+
+/// The lines a dry run prints for `work` on `backend`: its SQL, and a
+/// comment for each Rust function (which runs only for real).
+pub fn describe(label: &str, work: &[Work], backend: Backend) -> Vec<String> {
+    selected(work, backend)
+        .map(|w| match w {
+            Work::Sql(_, sql) => sql.clone(),
+            Work::Run(_) => format!("-- {label}: Rust code (`.run(..)`), run only for real"),
+        })
+        .collect()
 }
 
 /// A hand-written step of a migration, run after the generated step it names.
@@ -90,13 +106,15 @@ impl DataStep {
         self
     }
 
-    /// An SQL statement run on every backend.
+    /// An SQL statement run on every backend that has no
+    /// [`DataStep::sql_for`] of its own in this step.
     pub fn sql(mut self, sql: &str) -> DataStep {
         self.up.push(Work::Sql(None, sql.to_owned()));
         self
     }
 
-    /// An SQL statement run only on `backend`.
+    /// An SQL statement run only on `backend`, in place of the step's
+    /// [`DataStep::sql`] statements there.
     pub fn sql_for(mut self, backend: Backend, sql: &str) -> DataStep {
         self.up.push(Work::Sql(Some(backend), sql.to_owned()));
         self
@@ -113,12 +131,14 @@ impl DataStep {
         self
     }
 
-    /// An SQL statement of `down`, on every backend.
+    /// An SQL statement of `down`, on every backend without a
+    /// [`DataStep::down_sql_for`] of its own.
     pub fn down_sql(self, sql: &str) -> DataStep {
         self.down_work(Work::Sql(None, sql.to_owned()))
     }
 
-    /// An SQL statement of `down`, only on `backend`.
+    /// An SQL statement of `down`, only on `backend`, in place of the
+    /// [`DataStep::down_sql`] statements there.
     pub fn down_sql_for(self, backend: Backend, sql: &str) -> DataStep {
         self.down_work(Work::Sql(Some(backend), sql.to_owned()))
     }
@@ -204,7 +224,7 @@ pub fn plan<'a>(
                 steps.len()
             ));
         }
-        if !data_step.up.iter().any(|w| w.runs_on(backend)) {
+        if selected(&data_step.up, backend).next().is_none() {
             return fail(format!(
                 "{label} has nothing to run on {}; add `.sql_for(Backend::{backend:?}, ..)` or `.sql(..)`",
                 backend.name()
@@ -218,7 +238,7 @@ pub fn plan<'a>(
         let down = data_step.down.as_deref().unwrap_or_default();
         if direction == Direction::Down
             && !down.is_empty()
-            && !down.iter().any(|w| w.runs_on(backend))
+            && selected(down, backend).next().is_none()
         {
             return fail(format!(
                 "{label} has no `down` for {}; add `.down_sql_for(Backend::{backend:?}, ..)`; nothing was changed",
@@ -287,7 +307,7 @@ pub(super) async fn run_work(
 ) -> Result<(), String> {
     use sea_orm::{ConnectionTrait, Statement};
     let db = manager.get_connection();
-    for item in work.iter().filter(|w| w.runs_on(backend)) {
+    for item in selected(work, backend) {
         match item {
             Work::Sql(_, sql) => {
                 db.execute_raw(Statement::from_string(db.get_database_backend(), sql))
@@ -396,10 +416,7 @@ mod tests {
     #[test]
     fn a_fill_quotes_per_backend() {
         let fill = DataStep::fill(1, "item", "size", "length(name)");
-        let sql: Vec<String> = fill
-            .up
-            .iter()
-            .filter(|w| w.runs_on(Backend::MySql))
+        let sql: Vec<String> = selected(&fill.up, Backend::MySql)
             .map(|w| format!("{w:?}"))
             .collect();
         assert_eq!(
@@ -407,5 +424,23 @@ mod tests {
             ["Sql(Some(MySql), \"UPDATE `item` SET `size` = length(name)\")"]
         );
         assert_eq!(fill.down.as_deref().map(<[Work]>::len), Some(0));
+    }
+
+    #[test]
+    fn sql_for_takes_the_place_of_sql_on_its_backend() {
+        let step = DataStep::after(0)
+            .sql("UPDATE t SET a = 1")
+            .sql_for(Backend::MySql, "UPDATE `t` SET `a` = 1")
+            .run(|_| Box::pin(async { Ok(()) }));
+        let on = |backend| describe("data step 1", &step.up, backend);
+        assert_eq!(
+            on(Backend::MySql),
+            [
+                "UPDATE `t` SET `a` = 1",
+                "-- data step 1: Rust code (`.run(..)`), run only for real"
+            ]
+        );
+        assert_eq!(on(Backend::Sqlite)[0], "UPDATE t SET a = 1");
+        assert_eq!(on(Backend::Postgres).len(), 2);
     }
 }

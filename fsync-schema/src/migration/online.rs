@@ -38,8 +38,9 @@ pub async fn apply_online(
 /// CONCURRENTLY IF EXISTS`. Nothing on other backends.
 ///
 /// The concurrent builds and `VALIDATE` take SHARE UPDATE EXCLUSIVE, which
-/// writes do not wait for, so they run without `lock_timeout`: they may wait
-/// for long transactions to end, but writers never wait for them.
+/// writes do not wait for, so they run without `lock_timeout` (the session's,
+/// which every connection of the tools has, is set aside meanwhile): they
+/// may wait for long transactions to end, but writers never wait for them.
 pub async fn apply_concurrently(
     manager: &SchemaManager<'_>,
     steps: &[Step],
@@ -50,6 +51,22 @@ pub async fn apply_concurrently(
     if backend_of(db.get_database_backend()) != Backend::Postgres {
         return Ok(());
     }
+    run(db, "SET lock_timeout = 0".to_owned()).await?;
+    let result = concurrent_part(db, steps, direction, online).await;
+    // Back to the session's own value (the one it was opened with).
+    let reset = run(db, "RESET lock_timeout".to_owned()).await;
+    result.and(reset)
+}
+
+async fn concurrent_part<C>(
+    db: &C,
+    steps: &[Step],
+    direction: Direction,
+    online: &Online,
+) -> Result<(), DbErr>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
     match direction {
         Direction::Up => {
             for work in online::concurrent_work(steps) {

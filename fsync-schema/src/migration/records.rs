@@ -6,7 +6,7 @@ use crate::model::Backend;
 use sea_orm::{ConnectionTrait, DbErr, Statement, Value};
 
 /// sea-orm-migration's record table: one row per applied migration.
-pub const RECORDS: &str = "seaql_migrations";
+pub const RECORDS: &str = crate::RUNNER_TABLES[0];
 
 /// One applied migration, as recorded.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -203,5 +203,87 @@ pub async fn objects(db: &impl ConnectionTrait) -> Result<Vec<Object>, DbErr> {
                 name: row.try_get_by_index(1)?,
             })
         })
+        .collect()
+}
+
+/// Whether `table` has a column `column` (in the connection's schema), read-only.
+pub async fn column_exists(
+    db: &impl ConnectionTrait,
+    table: &str,
+    column: &str,
+) -> Result<bool, DbErr> {
+    let sql = match backend_of(db) {
+        Backend::Sqlite => "SELECT COUNT(*) FROM pragma_table_xinfo(?) WHERE name = ?",
+        Backend::Postgres => {
+            "SELECT COUNT(*) FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2"
+        }
+        Backend::MySql => {
+            "SELECT COUNT(*) FROM information_schema.columns \
+             WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?"
+        }
+    };
+    let row = db
+        .query_one_raw(statement(db, sql, vec![table.into(), column.into()]))
+        .await?;
+    Ok(row
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0)
+        > 0)
+}
+
+/// Every foreign key of the connection's schema, as (table, referenced
+/// table), sorted.
+pub async fn references(db: &impl ConnectionTrait) -> Result<Vec<(String, String)>, DbErr> {
+    let sql = match backend_of(db) {
+        Backend::Sqlite => {
+            "SELECT DISTINCT m.name, f.\"table\" FROM sqlite_master m \
+             JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY 1, 2"
+        }
+        Backend::Postgres => {
+            "SELECT DISTINCT s.relname::text, t.relname::text FROM pg_constraint c \
+             JOIN pg_class s ON s.oid = c.conrelid JOIN pg_class t ON t.oid = c.confrelid \
+             JOIN pg_namespace n ON n.oid = s.relnamespace \
+             WHERE c.contype = 'f' AND n.nspname = current_schema() ORDER BY 1, 2"
+        }
+        Backend::MySql => {
+            "SELECT DISTINCT table_name, referenced_table_name \
+             FROM information_schema.referential_constraints \
+             WHERE constraint_schema = DATABASE() ORDER BY 1, 2"
+        }
+    };
+    pairs(db, sql).await
+}
+
+/// The indexes a user can name, as (table, index), sorted: not SQLite's
+/// automatic ones, nor PostgreSQL's that back a constraint, nor MySQL's
+/// `PRIMARY`.
+pub async fn indexes(db: &impl ConnectionTrait) -> Result<Vec<(String, String)>, DbErr> {
+    let sql = match backend_of(db) {
+        Backend::Sqlite => {
+            "SELECT tbl_name, name FROM sqlite_master \
+             WHERE type = 'index' AND sql IS NOT NULL ORDER BY 1, 2"
+        }
+        Backend::Postgres => {
+            "SELECT t.relname::text, i.relname::text FROM pg_index x \
+             JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid \
+             JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = current_schema() \
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) \
+             ORDER BY 1, 2"
+        }
+        Backend::MySql => {
+            "SELECT DISTINCT table_name, index_name FROM information_schema.statistics \
+             WHERE table_schema = DATABASE() AND index_name <> 'PRIMARY' ORDER BY 1, 2"
+        }
+    };
+    pairs(db, sql).await
+}
+
+async fn pairs(db: &impl ConnectionTrait, sql: &str) -> Result<Vec<(String, String)>, DbErr> {
+    db.query_all_raw(statement(db, sql, vec![]))
+        .await?
+        .into_iter()
+        .map(|row| Ok((row.try_get_by_index(0)?, row.try_get_by_index(1)?)))
         .collect()
 }

@@ -74,6 +74,30 @@ pub enum MigrateError {
     },
     #[error("`{0}` has no dry run: only `up` and `down` do")]
     NoDryRun(String),
+    #[error(
+        "`{command}` would drop tables that others depend on: {}; nothing was changed; drop or change those first (`{command}` drops only what the migrations build)",
+        dependents.join(", ")
+    )]
+    Dependents {
+        command: String,
+        /// `table `user_refs` has a foreign key into `entry``, one each.
+        dependents: Vec<String>,
+    },
+    #[error(
+        "the journal says every step of `{migration}` ran ({direction}), but {}; it was not recorded and nothing was changed: look at the database, then delete the row of `{migration}` from `fsync_schema_journal` and run again",
+        differences.join(", ")
+    )]
+    JournalDisagrees {
+        migration: String,
+        direction: String,
+        differences: Vec<String>,
+    },
+    #[error("{error}\n  before that, this run {}", done.done_lines().join(", "))]
+    AfterSome {
+        /// What the run did before the error, which stays done.
+        done: Box<RunReport>,
+        error: Box<MigrateError>,
+    },
 }
 
 impl MigrateError {
@@ -116,6 +140,9 @@ pub struct RunReport {
     pub dropped: Vec<String>,
     /// What `fresh` found but the migrations did not create, and left.
     pub left: Vec<Object>,
+    /// What `fresh` dropped with the migrations' tables though the
+    /// migrations did not create it: indexes (`index `i` on `t``).
+    pub dropped_with: Vec<String>,
     /// Migrations this process rolled back, newest first.
     pub rolled_back: Vec<String>,
     /// Migrations this process applied, oldest first.
@@ -128,6 +155,21 @@ pub struct RunReport {
 }
 
 impl RunReport {
+    /// What this run changed, as `applied m..` / `rolled back m..` phrases.
+    pub fn done_lines(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .recovered
+            .iter()
+            .map(|r| format!("repaired {} ({})", r.migration, r.outcome))
+            .collect();
+        if !self.dropped.is_empty() {
+            out.push(format!("dropped {} table(s)", self.dropped.len()));
+        }
+        out.extend(self.rolled_back.iter().map(|m| format!("rolled back {m}")));
+        out.extend(self.applied.iter().map(|m| format!("applied {m}")));
+        out
+    }
+
     /// One line: what changed and where the database stands.
     pub fn summary(&self) -> String {
         let mut parts = Vec::new();
@@ -161,6 +203,9 @@ pub struct StatusReport {
     pub migrations: Vec<MigrationState>,
     /// Applied migrations this program does not know (a newer version ran here).
     pub unknown: Vec<Record>,
+    /// A `fresh` a killed runner left half-done (MySQL): some of the
+    /// migrations' tables may be gone though their records remain.
+    pub fresh: Option<Entry>,
 }
 
 /// One migration in a [`StatusReport`].
@@ -190,6 +235,11 @@ impl StatusReport {
                 self.unknown.len()
             ));
         }
+        if self.fresh.is_some() {
+            line.push_str(
+                ", and a `fresh` was killed half-way: tables may be gone (the next `up` or `fresh` finishes it)",
+            );
+        }
         line
     }
 }
@@ -199,6 +249,12 @@ impl StatusReport {
 pub struct Plan {
     /// `up` or `down`.
     pub direction: &'static str,
+    /// What the runner runs first (SQLite: foreign keys off, for rebuilds).
+    pub before: Vec<String>,
+    /// How a migration that runs in a transaction opens it.
+    pub begin: &'static str,
+    /// What the runner runs last.
+    pub after: Vec<String>,
     /// Migrations a killed runner left half-run, repaired first (MySQL).
     pub repairs: Vec<Entry>,
     pub migrations: Vec<PlannedMigration>,
@@ -241,8 +297,9 @@ pub struct Runner<'c> {
     db: &'c DatabaseConnection,
     migrations: Vec<Box<dyn MigrationTrait>>,
     steps: HashMap<String, Vec<Step>>,
-    /// The migrations that run data steps; `None` when not known.
-    with_data: Option<std::collections::HashSet<String>>,
+    /// The fills and data steps of each migration that has some; `None`
+    /// when not known.
+    with_data: Option<HashMap<String, Vec<super::DataStep>>>,
     lock_timeout: Duration,
     progress: Box<dyn Fn(&Progress) + Send + Sync>,
 }
@@ -294,13 +351,13 @@ impl<'c> Runner<'c> {
         mut self,
         data: impl IntoIterator<Item = (&'a str, Vec<super::DataStep>)>,
     ) -> Self {
-        let names = data
+        let known = data
             .into_iter()
             .filter(|(_, steps)| !steps.is_empty())
-            .map(|(name, _)| name.to_owned());
+            .map(|(name, steps)| (name.to_owned(), steps));
         self.with_data
             .get_or_insert_with(Default::default)
-            .extend(names);
+            .extend(known);
         self
     }
 
@@ -310,7 +367,7 @@ impl<'c> Runner<'c> {
         let no_data = self
             .with_data
             .as_ref()
-            .is_some_and(|with_data| !with_data.contains(name));
+            .is_some_and(|with_data| !with_data.contains_key(name));
         self.steps.get(name).filter(|_| no_data).map(Vec::as_slice)
     }
 
@@ -411,6 +468,10 @@ impl<'c> Runner<'c> {
         StatusReport {
             migrations,
             unknown,
+            fresh: journal
+                .iter()
+                .find(|e| e.version == journal::FRESH)
+                .cloned(),
         }
     }
 
@@ -430,61 +491,116 @@ impl<'c> Runner<'c> {
             .migrations
             .iter()
             .filter_map(|m| m.journal.clone())
+            .chain(status.fresh.clone())
             .collect();
         let migrations = names
             .into_iter()
             .map(|name| {
-                let statements = self.planned_statements(&name, direction == "up");
-                PlannedMigration {
+                let statements = self.planned_statements(&name, direction == "up")?;
+                Ok(PlannedMigration {
                     in_transaction: self.in_transaction(&name),
                     name,
                     statements,
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_, MigrateError>>()?;
+        let sqlite = self.backend() == Backend::Sqlite;
+        let pragma = |on: &str| vec![format!("PRAGMA foreign_keys = {on}")];
         Ok(Plan {
             direction,
+            before: if sqlite { pragma("OFF") } else { Vec::new() },
+            begin: if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" },
+            after: if sqlite { pragma("ON") } else { Vec::new() },
             repairs,
             migrations,
         })
     }
 
     /// The statements migration `name` runs, then its record; `None` when
-    /// the runner has no steps for it. A generated migration with a
-    /// `Concurrently` part runs the online plan on PostgreSQL: its
-    /// transactional part, then, as the `.._concurrently` migration, the rest.
-    fn planned_statements(&self, name: &str, up: bool) -> Option<Vec<String>> {
+    /// the runner has no steps for it. Made from the plan the migration
+    /// runs ([`super::data::plan`]): its generated steps with its fills and
+    /// data steps in place (the SQL this backend runs; a Rust data step as a
+    /// comment), the online plan on PostgreSQL for a generated migration
+    /// with a `Concurrently` part (whose own entry, on other backends, runs
+    /// nothing), and on SQLite the `PRAGMA foreign_key_check` that ends it.
+    fn planned_statements(
+        &self,
+        name: &str,
+        up: bool,
+    ) -> Result<Option<Vec<String>>, MigrateError> {
         use crate::render::online;
         let backend = self.backend();
-        let online = super::Online {
-            lock_timeout: "<the migration's lock_timeout>",
-        };
-        let mut sql = match name.strip_suffix("_concurrently") {
-            Some(base) if backend == Backend::Postgres && self.steps.contains_key(base) => {
-                let steps = &self.steps[base];
-                if up {
-                    online::concurrent_script(steps, &online)
-                } else {
-                    online::concurrent_down_script(steps)
-                }
-            }
-            _ => {
-                let steps = self.steps.get(name)?;
-                let has_online_part = backend == Backend::Postgres
-                    && self.find(&format!("{name}_concurrently")).is_some();
-                match (has_online_part, up) {
-                    (true, true) => online::transactional_script(steps, &online),
-                    (true, false) => online::down_script(steps, &online),
-                    (false, true) => super::script(steps, backend),
-                    (false, false) => super::script(&step::inverse(steps), backend),
-                }
-            }
-        };
-        sql.push(match up {
+        let direction = if up { Direction::Up } else { Direction::Down };
+        let record = match up {
             true => records::insert_sql(backend, name),
             false => records::delete_sql(backend, name),
-        });
-        Some(sql)
+        };
+        let placeholder = super::Online {
+            lock_timeout: "<the migration's lock_timeout>",
+        };
+        if let Some(base) = name.strip_suffix("_concurrently")
+            && let Some(steps) = self.steps.get(base)
+        {
+            let mut sql = match (backend, up) {
+                (Backend::Postgres, true) => online::concurrent_script(steps, &placeholder),
+                (Backend::Postgres, false) => online::concurrent_down_script(steps),
+                _ => vec![format!(
+                    "-- nothing to run on {}: this part builds indexes concurrently on PostgreSQL only",
+                    backend.name()
+                )],
+            };
+            sql.push(record);
+            return Ok(Some(sql));
+        }
+        let Some(steps) = self.steps.get(name) else {
+            return Ok(None);
+        };
+        let data = self
+            .with_data
+            .as_ref()
+            .and_then(|with_data| with_data.get(name))
+            .map_or(&[][..], Vec::as_slice);
+        let plan = super::data::plan(steps, data, direction, backend).map_err(|error| {
+            MigrateError::Migration {
+                migration: name.to_owned(),
+                direction: if up { "up" } else { "down" },
+                message: clean(&error),
+            }
+        })?;
+        let online_plan =
+            backend == Backend::Postgres && self.find(&format!("{name}_concurrently")).is_some();
+        let mut sql = Vec::new();
+        if online_plan {
+            sql.push(format!(
+                "SET LOCAL lock_timeout = '{}'",
+                placeholder.lock_timeout
+            ));
+        }
+        for planned in plan {
+            match planned {
+                super::data::Planned::Schema { number, step } => {
+                    sql.extend(match (online_plan, up) {
+                        (true, true) => online::transactional_statements(steps, number - 1),
+                        (true, false) => online::down_statements(steps, number - 1),
+                        _ => super::statements(&step, backend),
+                    })
+                }
+                super::data::Planned::Data { label, work, .. } => {
+                    sql.extend(super::data::describe(&label, work, backend))
+                }
+            }
+        }
+        if self.with_data.is_none() {
+            sql.push(
+                "-- (data steps, if it has any, are not known here: a `mod.rs` written by an older gen-migration lists none)"
+                    .to_owned(),
+            );
+        }
+        if backend == Backend::Sqlite {
+            sql.push("PRAGMA foreign_key_check".to_owned());
+        }
+        sql.push(record);
+        Ok(Some(sql))
     }
 
     fn to_apply(&self, status: &StatusReport, n: Option<u32>) -> Vec<String> {
@@ -587,7 +703,8 @@ impl<'c> Runner<'c> {
     }
 
     /// Runs `command`. Destructive commands refuse while what they would
-    /// drop holds rows, unless `force`.
+    /// drop holds rows, unless `force`. An error after some migrations ran
+    /// comes as [`MigrateError::AfterSome`], with what stays done.
     pub async fn run(&self, command: Command, force: bool) -> Result<RunReport, MigrateError> {
         let sqlite = self.backend() == Backend::Sqlite;
         if sqlite {
@@ -596,9 +713,13 @@ impl<'c> Runner<'c> {
             self.foreign_keys(false).await?;
             lock::set_busy_timeout(self.db, self.lock_timeout).await?;
         }
+        let mut report = RunReport {
+            known: self.migrations.len(),
+            ..RunReport::default()
+        };
         let result = match lock::acquire(self.db, self.lock_timeout, &*self.progress).await {
             Ok(()) => {
-                let result = self.run_locked(command, force).await;
+                let result = self.run_locked(command, force, &mut report).await;
                 lock::release(self.db).await;
                 result
             }
@@ -607,7 +728,14 @@ impl<'c> Runner<'c> {
         if sqlite {
             self.foreign_keys(true).await?;
         }
-        result
+        match result {
+            Ok(()) => Ok(report),
+            Err(error) if report.done_lines().is_empty() => Err(error),
+            Err(error) => Err(MigrateError::AfterSome {
+                done: Box::new(report),
+                error: Box::new(error),
+            }),
+        }
     }
 
     /// Creates the record table (and MySQL's journal) if missing; on SQLite
@@ -633,15 +761,20 @@ impl<'c> Runner<'c> {
             .map_err(|e| MigrateError::db("switching foreign keys", Some(&sql), e))
     }
 
-    async fn run_locked(&self, command: Command, force: bool) -> Result<RunReport, MigrateError> {
-        let mut report = RunReport {
-            known: self.migrations.len(),
-            ..RunReport::default()
-        };
+    async fn run_locked(
+        &self,
+        command: Command,
+        force: bool,
+        report: &mut RunReport,
+    ) -> Result<(), MigrateError> {
         self.install().await?;
         if self.backend() == Backend::MySql {
-            report.recovered =
-                journal::recover(self.db, |name| self.steps.get(name).map(Vec::as_slice)).await?;
+            report.recovered = journal::recover(
+                self.db,
+                |name| self.steps.get(name).map(Vec::as_slice),
+                || self.built_tables("fresh"),
+            )
+            .await?;
             for recovery in &report.recovered {
                 (self.progress)(&Progress::Recovered(recovery.clone()));
             }
@@ -667,17 +800,17 @@ impl<'c> Runner<'c> {
             report.forced = losses;
         }
         match command {
-            Command::Up(n) => self.apply_all(Direction::Up, n, &mut report).await?,
-            Command::Down(n) => self.apply_all(Direction::Down, n, &mut report).await?,
-            Command::Reset => self.apply_all(Direction::Down, None, &mut report).await?,
+            Command::Up(n) => self.apply_all(Direction::Up, n, report).await?,
+            Command::Down(n) => self.apply_all(Direction::Down, n, report).await?,
+            Command::Reset => self.apply_all(Direction::Down, None, report).await?,
             Command::Refresh => {
-                self.apply_all(Direction::Down, None, &mut report).await?;
-                self.apply_all(Direction::Up, None, &mut report).await?;
+                self.apply_all(Direction::Down, None, report).await?;
+                self.apply_all(Direction::Up, None, report).await?;
             }
             Command::Fresh => {
-                self.drop_built(&mut report).await?;
+                self.drop_built(report).await?;
                 self.install().await?;
-                self.apply_all(Direction::Up, None, &mut report).await?;
+                self.apply_all(Direction::Up, None, report).await?;
             }
         }
         report.applied_now = self
@@ -687,7 +820,7 @@ impl<'c> Runner<'c> {
             .iter()
             .filter(|m| m.state == "applied")
             .count();
-        Ok(report)
+        Ok(())
     }
 
     /// Runs (or rolls back) migrations one by one, up to `n`, each time
@@ -856,48 +989,101 @@ impl<'c> Runner<'c> {
         }
     }
 
+    /// The tables the migrations build, dependants first: what `fresh` drops.
+    fn built_tables(&self, command: &str) -> Result<Vec<String>, MigrateError> {
+        let schema = self.built_schema(command)?;
+        Ok(schema
+            .in_dependency_order()
+            .into_iter()
+            .rev()
+            .map(|t| t.name.clone())
+            .collect())
+    }
+
     /// `fresh`'s first half: drops the tables the migrations build (newest
-    /// dependants first) and the record tables, and names what it leaves.
+    /// dependants first) and the records, and names what it leaves. Refuses,
+    /// before dropping anything, when another table has a foreign key into
+    /// one of them. On MySQL the drops are journaled ([`journal::run_fresh`]);
+    /// elsewhere they run in one transaction.
     async fn drop_built(&self, report: &mut RunReport) -> Result<(), MigrateError> {
         let backend = self.backend();
         let schema = self.built_schema("fresh")?;
-        let objects = records::objects(self.db)
-            .await
-            .map_err(|e| MigrateError::db("listing tables", None, e))?;
-        let ours = |name: &str| {
-            schema.table(name).is_some() || name == records::RECORDS || name == journal::JOURNAL
+        let listing = |e| MigrateError::db("listing tables", None, e);
+        let objects = records::objects(self.db).await.map_err(listing)?;
+        let built = |name: &str| schema.table(name).is_some();
+        let runner_table = |name: &str| {
+            name == records::RECORDS || (backend == Backend::MySql && name == journal::JOURNAL)
         };
+        let ours = |name: &str| built(name) || runner_table(name);
+        let dependents: Vec<String> = records::references(self.db)
+            .await
+            .map_err(listing)?
+            .into_iter()
+            .filter(|(from, to)| !ours(from) && built(to))
+            .map(|(from, to)| format!("table `{from}` has a foreign key into `{to}`"))
+            .collect();
+        if !dependents.is_empty() {
+            return Err(MigrateError::Dependents {
+                command: "fresh".to_owned(),
+                dependents,
+            });
+        }
         report.left = objects
             .iter()
             .filter(|o| !(o.kind == "table" && ours(&o.name)))
             .cloned()
             .collect();
-        let present = |name: &str| objects.iter().any(|o| o.kind == "table" && o.name == name);
-        let mut drops: Vec<String> = schema
-            .in_dependency_order()
+        let declared: Vec<(String, String)> = schema
+            .tables
+            .iter()
+            .flat_map(|table| {
+                let names = table
+                    .indexes
+                    .iter()
+                    .map(|i| i.name.clone())
+                    .chain(
+                        table
+                            .uniques
+                            .iter()
+                            .map(|u| crate::naming::unique(table, u, backend)),
+                    )
+                    .chain(
+                        table
+                            .foreign_keys
+                            .iter()
+                            .map(|fk| crate::naming::foreign_key(&table.name, fk)),
+                    );
+                names
+                    .map(|name| (table.name.clone(), name))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        report.dropped_with = records::indexes(self.db)
+            .await
+            .map_err(listing)?
             .into_iter()
-            .rev()
-            .map(|t| t.name.clone())
+            .filter(|(table, index)| {
+                built(table) && !declared.iter().any(|(t, i)| t == table && i == index)
+            })
+            .map(|(table, index)| format!("index `{index}` on `{table}`"))
+            .collect();
+        let present = |name: &str| objects.iter().any(|o| o.kind == "table" && o.name == name);
+        let drops: Vec<String> = self
+            .built_tables("fresh")?
+            .into_iter()
             .filter(|name| present(name))
             .collect();
         report.dropped = drops.clone();
-        drops.extend(
-            [records::RECORDS, journal::JOURNAL]
-                .into_iter()
-                .filter(|name| present(name))
-                .map(str::to_owned),
-        );
+        if backend == Backend::MySql {
+            return journal::run_fresh(self.db, &drops).await;
+        }
         let statements: Vec<String> = drops
             .iter()
+            .map(String::as_str)
+            .chain([records::RECORDS].into_iter().filter(|name| present(name)))
             .map(|name| format!("DROP TABLE {}", records::quoted(name, backend)))
             .collect();
         let fail = |sql: &str, e| MigrateError::db("fresh: dropping", Some(sql), e);
-        if backend == Backend::MySql {
-            for sql in &statements {
-                execute(self.db, sql).await.map_err(|e| fail(sql, e))?;
-            }
-            return Ok(());
-        }
         let transaction = match backend {
             Backend::Sqlite => {
                 let path = self.sqlite_path().await;
