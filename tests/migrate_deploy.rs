@@ -362,13 +362,15 @@ async fn kill_loop(backend: Backend, kills: u32) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn mariadb_up_killed_at_any_point_is_repaired_by_the_next_run() {
-    kill_loop(Backend::MySql, 32).await;
+    // Timed kills land mid-statement too, which the failpoint sweep below
+    // (every round trip, deterministic) does not; a few are enough beside it.
+    kill_loop(Backend::MySql, 8).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sqlite_and_postgres_up_killed_leave_nothing_or_everything() {
-    kill_loop(Backend::Sqlite, 10).await;
-    kill_loop(Backend::Postgres, 10).await;
+    kill_loop(Backend::Sqlite, 4).await;
+    kill_loop(Backend::Postgres, 4).await;
 }
 
 /// A MariaDB database as a killed runner leaves it, journal row and all.
