@@ -784,6 +784,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
             quote!(column.default = ::core::option::Option::Some(#d);)
         });
         let autoincrement = column.autoincrement.then(|| quote!(column.autoincrement = true;));
+        let nullable = field.nullable.map(|_| quote!(column.nullable = true;));
         let max_len = field.max_len.map(|(len, _)| {
             quote!(column.ty = ::fsync_schema::model::ColumnType::String(#len);)
         });
@@ -799,6 +800,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
             let mut column = #new;
             #default
             #autoincrement
+            #nullable
             #max_len
             #decimal
             #renamed
@@ -877,6 +879,15 @@ fn need_tokens(need: &Need) -> Option<TokenStream> {
         Need::Keyable => quote!(Keyable),
         Need::MaxLen => quote!(MaxLen),
         Need::Decimal => quote!(Decimal),
+        Need::PlainType => quote!(PlainType),
+        Need::Storable(backend) => {
+            let backend = match backend {
+                Backend::Sqlite => quote!(Sqlite),
+                Backend::Postgres => quote!(Postgres),
+                Backend::MySql => quote!(MySql),
+            };
+            quote!(Storable(::fsync_schema::model::Backend::#backend))
+        }
         Need::Prefix(chars) => quote!(Prefix(#chars)),
         Need::Default(value) => {
             let value = match *value {
@@ -956,6 +967,14 @@ fn compile_time_checks(entity: &Entity) -> TokenStream {
             continue;
         };
         let rule = typed_rule(field, quote!(#private::Need::MaxLen), len, loc);
+        out.extend(quote_spanned!(loc.start=> const _: () = #rule;));
+    }
+    // `nullable` is for plain (not `Option`) fields only.
+    for field in &entity.fields {
+        let Some(loc) = field.nullable else {
+            continue;
+        };
+        let rule = typed_rule(field, quote!(#private::Need::PlainType), 0, loc);
         out.extend(quote_spanned!(loc.start=> const _: () = #rule;));
     }
     // `precision` and `scale` are for decimal fields only.

@@ -56,6 +56,8 @@ pub enum Place {
     PrimaryKeyColumn(usize),
     /// The column itself (its name).
     Column(usize),
+    /// The column's type (the field's Rust type).
+    ColumnType(usize),
     /// The column's `autoincrement` flag.
     Autoincrement(usize),
     /// The column's default.
@@ -99,7 +101,10 @@ impl Place {
                 "primary key of `{t}`, column `{}`",
                 table.primary_key.get(i).map_or("?", String::as_str)
             ),
-            Place::Column(i) | Place::Autoincrement(i) | Place::Default(i) => {
+            Place::Column(i)
+            | Place::ColumnType(i)
+            | Place::Autoincrement(i)
+            | Place::Default(i) => {
                 format!("`{t}.{}`", column(i))
             }
             Place::Unique(i) | Place::UniqueColumn(i, _) => format!(
@@ -267,6 +272,12 @@ pub enum Need<'a> {
     /// `precision` and `scale` make a decimal column decimal(p, s): they
     /// need a decimal column.
     Decimal,
+    /// Every column: the backend must have a column of its type (`u64` and
+    /// arrays do not exist everywhere).
+    Storable(Backend),
+    /// `nullable` on a field makes a plain (not `Option`) field's column
+    /// nullable: the field must not be an `Option` already.
+    PlainType,
 }
 
 impl Need<'_> {
@@ -274,6 +285,7 @@ impl Need<'_> {
     pub const fn backends(self) -> Targets {
         match self {
             Need::Keyable => Targets::MYSQL,
+            Need::Storable(backend) => Targets::only(backend),
             _ => Targets::ALL,
         }
     }
@@ -290,7 +302,7 @@ impl Need<'_> {
                 "`set_null` needs a nullable column; make the field an `Option<_>` or choose another action",
             ),
             Need::Integer if !ty.is_integer() => Some(
-                "`autoincrement` needs an integer column; make the field an i16, i32 or i64, or remove `autoincrement`",
+                "`autoincrement` needs an integer column; make the field an i16, i32, i64 or an unsigned integer, or remove `autoincrement`",
             ),
             Need::Keyable if !ty.is_keyable() => Some(
                 "a text, blob or JSON column cannot be part of a primary key, an index or a foreign key when the schema targets MySQL (MySQL indexes only a prefix of it); give a `String` field `max_len = n` to make it string(n), give an index column a prefix length (`columns(name(191))`), or leave `mysql` out of the schema's `targets(..)`",
@@ -311,6 +323,10 @@ impl Need<'_> {
                 _ => None,
             },
             Need::Default(value) => default_unmet(value, ty),
+            Need::Storable(backend) => ty.unsupported_on(backend),
+            Need::PlainType if nullable => Some(
+                "`nullable` is for a plain field whose column may hold NULL; an `Option<_>` field is nullable already: remove `nullable`",
+            ),
             _ => None,
         }
     }
@@ -338,8 +354,11 @@ const fn default_unmet(value: DefaultRef<'_>, ty: ColumnType) -> Option<&'static
                 ColumnType::String(_) => {
                     "this default is longer than the column's `max_len`; shorten it or raise `max_len`"
                 }
+                ColumnType::Uuid => {
+                    "a string default on a Uuid column is a UUID in its 36-character text form (`00000000-0000-0000-0000-000000000000`)"
+                }
                 _ => {
-                    "a string default needs a String, text enum, JSON, date or time column; write a default of the column's type"
+                    "a string default needs a String, text enum, Uuid, JSON, date or time column; write a default of the column's type"
                 }
             },
             DefaultKind::CurrentTimestamp => {
@@ -350,7 +369,7 @@ const fn default_unmet(value: DefaultRef<'_>, ty: ColumnType) -> Option<&'static
     }
     match (value, ty) {
         (DefaultRef::Int(int), _) if !ty.int_in_range(int) => Some(
-            "this default is out of the column's range (i16 or i32); write a smaller value or widen the field's type",
+            "this default is out of the column's range; write a value the field's type holds (i16, i32 and the unsigned types are narrower than i64) or widen the type",
         ),
         (DefaultRef::Float(float), ColumnType::Float)
             if float.is_finite() && float.abs() > f32::MAX as f64 =>
@@ -436,6 +455,13 @@ pub fn requirements(table: &Table) -> Vec<Requirement<'_>> {
         }
     }
     for (i, column) in table.columns.iter().enumerate() {
+        for backend in Backend::ALL {
+            out.push(Requirement {
+                place: Place::ColumnType(i),
+                column: i,
+                need: Need::Storable(backend),
+            });
+        }
         if column.autoincrement {
             out.push(Requirement {
                 place: Place::Autoincrement(i),
@@ -511,15 +537,15 @@ fn key_bytes(ty: ColumnType, prefix: Option<u32>) -> usize {
     use ColumnType as T;
     match (ty, prefix) {
         (T::String(_) | T::Text | T::Blob, Some(chars)) => 4 * chars as usize + 2,
-        (T::Boolean, _) => 1,
-        (T::SmallInt, _) => 2,
-        (T::Integer | T::Float | T::Date, _) => 4,
-        (T::BigInt | T::Double | T::Time | T::DateTime | T::TimestampTz, _) => 8,
+        (T::Boolean | T::TinyUnsigned | T::Enum, _) => 1,
+        (T::SmallInt | T::SmallUnsigned, _) => 2,
+        (T::Integer | T::Unsigned | T::Float | T::Date, _) => 4,
+        (T::BigInt | T::BigUnsigned | T::Double | T::Time | T::DateTime | T::TimestampTz, _) => 8,
         (T::Uuid, _) => 16,
         (T::String(len), None) => 4 * len as usize + 2,
         // MySQL packs nine digits in four bytes.
         (T::Decimal(precision, _), _) => precision as usize / 2 + 1,
-        (T::Text | T::Blob | T::Json, _) => MAX_KEY_BYTES + 1,
+        (T::Text | T::Blob | T::Json | T::Array(_), _) => MAX_KEY_BYTES + 1,
     }
 }
 
@@ -1445,7 +1471,7 @@ mod tests {
                 ("`PRIMARY` cannot name an index or unique constraint when the schema targets MySQL, which reserves it for the primary key".to_owned(), Targets::MYSQL),
                 ("`on_update = set_default` is not supported when the schema targets MySQL: MySQL and MariaDB (InnoDB) accept it and then ignore it; choose `set_null`, `cascade`, `restrict` or `no_action`".to_owned(), Targets::MYSQL),
                 ("a text, blob or JSON column cannot be part of a primary key, an index or a foreign key when the schema targets MySQL (MySQL indexes only a prefix of it); give a `String` field `max_len = n` to make it string(n), give an index column a prefix length (`columns(name(191))`), or leave `mysql` out of the schema's `targets(..)`".to_owned(), Targets::MYSQL),
-                ("this default is out of the column's range (i16 or i32); write a smaller value or widen the field's type".to_owned(), Targets::ALL),
+                ("this default is out of the column's range; write a value the field's type holds (i16, i32 and the unsigned types are narrower than i64) or widen the type".to_owned(), Targets::ALL),
             ]
         );
         // On SQLite alone, only the rule of every backend is left.

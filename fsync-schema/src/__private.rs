@@ -26,9 +26,16 @@ pub trait BackendRules<T> {
 
 /// The model column for a field of type `T`.
 pub fn column<T: ColumnValue>(name: &str, sql_type: SqlTypes) -> Column {
+    let enum_type = T::ENUM_NAME.map(|enum_name| {
+        let values = T::TEXT_VARIANTS.unwrap_or_default().iter().map(|v| match v {
+            TextVariant::Exact(text) | TextVariant::Prefix(text) => *text,
+        });
+        crate::model::EnumType::new(enum_name, values)
+    });
     Column {
         sql_type,
         nullable: T::NULLABLE,
+        enum_type,
         ..Column::new(name, T::COLUMN_TYPE)
     }
 }
@@ -185,7 +192,7 @@ where
 #[diagnostic::on_unimplemented(
     message = "`{T}` cannot be stored in a column",
     label = "unsupported column type",
-    note = "a column holds i16, i32, i64, bool, f32, f64, String, Vec<u8>, Uuid, a chrono date or time, serde_json::Value, an enum deriving `fsync_schema::TextEnum`, or an `Option` of these; the type must also implement `Debug` and `PartialEq`"
+    note = "a column holds i16, i32, i64, u8, u16, u32, u64, bool, f32, f64, Decimal, String, Vec<u8>, Uuid, a chrono date or time, serde_json::Value, an enum deriving `fsync_schema::TextEnum`, a `Vec` of integers, floats, bools, Strings or Uuids (PostgreSQL arrays), or an `Option` of these; the type must also implement `Debug` and `PartialEq`"
 )]
 pub trait FieldColumn<T>: ::core::marker::Sized {
     fn column(name: &str, sql_type: crate::model::SqlTypes) -> crate::model::Column;
@@ -242,7 +249,7 @@ where
         pre: &str,
         column: &str,
     ) -> ::core::result::Result<T, sea_orm::TryGetError> {
-        row.try_get_nullable::<T>(pre, column)
+        <T as ColumnValue>::read(row, pre, column)
     }
     fn unchanged(value: T) -> Self {
         sea_orm::ActiveValue::Unchanged(value)

@@ -83,6 +83,23 @@ pub fn lint(before: &Schema, steps: &[Step]) -> Vec<Risk> {
                 "every row of the table is deleted",
                 "if the table moved, declare `renamed_from` on the entity; otherwise export its rows first",
             ),
+            Step::AlterEnum { from, to } if from.added_values(to).is_none() => push(
+                true,
+                format!(
+                    "changes enum `{}` from ({}) to ({})",
+                    to.name,
+                    from.sql_values(),
+                    to.sql_values()
+                ),
+                "PostgreSQL only adds values to an enum type (the migration fails there); on MySQL, rows holding a dropped value are emptied",
+                "only add values (anywhere in the list); to drop one, add the new type under another name, move the columns over, then drop the old one",
+            ),
+            Step::AlterEnum { to, .. } => push(
+                false,
+                format!("adds values to enum `{}`", to.name),
+                "on PostgreSQL a value added in a transaction cannot be used before it commits (a default or a data step of the same migration using it fails)",
+                "use a new value from the next migration on",
+            ),
             Step::RenameTable { from, table } => push(
                 false,
                 format!("renames table `{from}` to `{}`", table.name),

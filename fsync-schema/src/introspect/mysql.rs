@@ -35,6 +35,13 @@ pub(super) fn table(
     let mut table = Table::new(name);
     for info in columns {
         let mut column = column(&info.name, &mysql_type(&info.col_type), Backend::MySql);
+        if let sea_schema::mysql::def::Type::Enum(def) = &info.col_type {
+            // MySQL's enums have no name; the column's is a good one for Rust.
+            let name = format!("{name}_{}", info.name);
+            column.ty = crate::model::ColumnType::Enum;
+            column.enum_type = Some(crate::model::EnumType::new(&name, def.values.clone()));
+            column.sql_type = Default::default();
+        }
         column.nullable = info.null;
         column.autoincrement = info.extra.auto_increment;
         column.default = info
@@ -129,9 +136,20 @@ fn mysql_type(ty: &sea_schema::mysql::def::Type) -> String {
         M::MediumBlob => "mediumblob".to_owned(),
         M::LongBlob => "longblob".to_owned(),
         M::Json => "json".to_owned(),
+        M::Enum(def) => format!("enum({})", quoted_list(&def.values)),
+        M::Set(def) => format!("set({})", quoted_list(&def.members)),
         M::Unknown(name) => name.clone(),
         other => format!("{other:?}").to_lowercase(),
     }
+}
+
+/// `'a','b'`: values as SQL strings, as MySQL lists an ENUM's or SET's.
+fn quoted_list(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| format!("'{}'", v.replace('\\', "\\\\").replace('\'', "''")))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// A default discovered on MySQL, as SQL text again.
