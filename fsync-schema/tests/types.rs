@@ -1,0 +1,300 @@
+//! Real column types through `pull`, per backend, on focused fixtures
+//! (`tests/data/types/`): MySQL's unsigned integers, YEAR, ENUM and SET;
+//! PostgreSQL's native enums, a domain, arrays and the types SeaORM has no
+//! Rust type for (carried as opaque columns read as text); SQLite's
+//! `INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT` and `TRUE`/`FALSE` defaults.
+//!
+//! As for Chinook (`tests/chinook.rs`): what `pull` writes is the committed
+//! `tests/types/<backend>/` (compiled here; regenerate with
+//! `FSYNC_PULL_OVERWRITE=1 cargo test -p fsync-schema --features pull --test types`
+//! with both server URLs set), the database shows no drift from it, its DDL
+//! builds the same catalogue in a fresh database, and SeaORM writes and
+//! reads a row of every table through it.
+#![cfg(feature = "pull")]
+
+mod common;
+
+#[path = "types/mysql/mod.rs"]
+mod mysql_entities;
+#[path = "types/postgres/mod.rs"]
+mod postgres_entities;
+#[path = "types/sqlite/mod.rs"]
+mod sqlite_entities;
+
+use common::{TestDb, server_url};
+use fsync_schema::compare::{Sides, compare_with};
+use fsync_schema::{Backend, Schema, introspect, pull};
+use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+use std::path::{Path, PathBuf};
+
+/// How the fixtures are made (it goes into their headers).
+const COMMAND: &str =
+    "FSYNC_PULL_OVERWRITE=1 cargo test -p fsync-schema --features pull --test types";
+
+fn script(backend: Backend) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/types")
+        .join(format!("{}.sql", backend.name()));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn fixture_dir(backend: Backend) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/types")
+        .join(backend.name())
+}
+
+/// Runs a script of `;`-separated statements on one connection.
+async fn load(db: &TestDb, script: &str) {
+    let txn = db.db.begin().await.expect("begin");
+    let code: String = script
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for statement in code.split(';').filter(|s| !s.trim().is_empty()) {
+        txn.execute_raw(Statement::from_string(txn.get_database_backend(), statement))
+            .await
+            .unwrap_or_else(|e| panic!("{e}\n  in: {statement}"));
+    }
+    txn.commit().await.expect("commit");
+}
+
+/// Compares the pulled files with the fixture, or rewrites the fixture
+/// when `FSYNC_PULL_OVERWRITE` is set.
+fn check_fixture(backend: Backend, pulled: &pull::Pulled) {
+    let dir = fixture_dir(backend);
+    if std::env::var_os("FSYNC_PULL_OVERWRITE").is_some() {
+        pull::write(&dir, pulled, false).expect("write the fixture");
+        return;
+    }
+    let mut stale = Vec::new();
+    for (name, contents) in &pulled.files {
+        let path = dir.join(name);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(contents.as_str()) {
+            stale.push(path.display().to_string());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale pulled fixtures (run `{COMMAND}`): {stale:?}"
+    );
+}
+
+/// Pulls the fixture of `backend`, checks the committed entities against
+/// it, the database against them (no drift) and their DDL against it (the
+/// same catalogue); returns the source database for rows. `prepare` runs on
+/// the fresh database before the entities' DDL (what the schema does not
+/// manage, such as a PostgreSQL domain).
+async fn pulled(backend: Backend, entities: Schema, prepare: &str) -> Option<TestDb> {
+    let url = server_url(backend)?;
+    let source = TestDb::fresh(backend, &url, "types").await.expect("database");
+    load(&source, &script(backend)).await;
+
+    let pulled = pull::pull(&source.db, COMMAND).await.expect("pull");
+    check_fixture(backend, &pulled);
+
+    // The derive builds what `pull` planned.
+    let read = introspect::schema(&source.db).await.expect("introspect");
+    let planned = Schema::new(
+        pull::plan(&read, backend)
+            .expect("plan")
+            .iter()
+            .map(pull::Entity::derived_table),
+    );
+    let differences = compare_with(
+        &introspect::as_introspected(&planned, backend),
+        &introspect::as_introspected(&entities, backend),
+        &Sides::new("planned", "derived"),
+    );
+    assert!(differences.is_empty(), "{differences:#?}");
+
+    // No drift between the database and its pulled entities.
+    let drift = introspect::drift(&source.db, &entities)
+        .await
+        .expect("drift");
+    assert!(drift.is_empty(), "{} drift: {drift:#?}", backend.name());
+
+    // The entities' DDL builds the same catalogue.
+    let rebuilt = TestDb::fresh(backend, &url, "types_rebuilt")
+        .await
+        .expect("database");
+    if !prepare.is_empty() {
+        load(&rebuilt, prepare).await;
+    }
+    rebuilt
+        .apply(&entities)
+        .await
+        .expect("apply the pulled DDL");
+    let again = introspect::schema(&rebuilt.db).await.expect("introspect");
+    let differences = compare_with(
+        &introspect::as_introspected(&read, backend),
+        &introspect::as_introspected(&again, backend),
+        &Sides::new("source", "rebuilt"),
+    );
+    assert!(
+        differences.is_empty(),
+        "{} catalogue: {differences:#?}",
+        backend.name()
+    );
+    rebuilt.close().await.expect("drop");
+    Some(source)
+}
+
+#[tokio::test]
+async fn types_sqlite() {
+    use sea_orm::{ActiveModelTrait, EntityTrait, NotSet, Set};
+    use sqlite_entities::setting;
+    let Some(db) = pulled(Backend::Sqlite, sqlite_entities::schema(), "").await else {
+        return;
+    };
+    // The defaults as the database applies them: FALSE, TRUE, 0.
+    common::execute(&db.db, "INSERT INTO setting (name) VALUES ('defaults')")
+        .await
+        .expect("insert");
+    let row = setting::Entity::find_by_id(1)
+        .one(&db.db)
+        .await
+        .expect("select")
+        .expect("the row");
+    assert_eq!(
+        (row.enabled, row.visible, row.archived),
+        (false, true, Some(false))
+    );
+    let written = setting::ActiveModel {
+        id: NotSet,
+        name: Set("dark mode".into()),
+        enabled: Set(true),
+        visible: Set(false),
+        archived: Set(None),
+    }
+    .insert(&db.db)
+    .await
+    .expect("insert through SeaORM");
+    assert_eq!(written.id, 2);
+    assert_eq!(
+        setting::Entity::find_by_id(2).one(&db.db).await.expect("select"),
+        Some(written)
+    );
+    db.close().await.expect("drop");
+}
+
+#[tokio::test]
+async fn types_postgres() {
+    use postgres_entities::{client, film};
+    use sea_orm::prelude::Uuid;
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, Set};
+    let domain = "CREATE DOMAIN year AS integer CONSTRAINT year_check CHECK (VALUE >= 1901 AND VALUE <= 2155)";
+    let Some(db) = pulled(Backend::Postgres, postgres_entities::schema(), domain).await else {
+        return;
+    };
+    let film = film::ActiveModel {
+        film_id: NotSet,
+        title: Set("ACADEMY DINOSAUR".into()),
+        release_year: Set(Some(2006)),
+        rating: Set(Some(client::MpaaRating::Pg13)),
+        special_features: Set(Some(vec!["Trailers".into(), "Deleted Scenes".into()])),
+        scores: Set(vec![3, 5]),
+        fulltext: Set("'academi':1 'dinosaur':2".into()),
+        duration: Set(Some("01:26:00".into())),
+        price: Set(Some("$0.99".into())),
+        flags: Set(Some("10100000".into())),
+        public_id: Set(Uuid::nil()),
+        last_update: NotSet,
+    }
+    .insert(&db.db)
+    .await
+    .expect("insert film");
+    // Read back through the casts: the enum and the opaque columns as text.
+    assert_eq!(film.rating, Some(client::MpaaRating::Pg13));
+    assert_eq!(film.fulltext, "'academi':1 'dinosaur':2");
+    assert_eq!(film.duration.as_deref(), Some("01:26:00"));
+    assert_eq!(film.flags.as_deref(), Some("10100000"));
+    assert_eq!(
+        film.special_features,
+        Some(vec!["Trailers".to_owned(), "Deleted Scenes".to_owned()])
+    );
+    // The domain still checks its values.
+    let mut too_old: film::ActiveModel = film.clone().into();
+    too_old.release_year = Set(Some(1800));
+    assert!(too_old.update(&db.db).await.is_err(), "the domain's CHECK");
+
+    let client = client::ActiveModel {
+        client_id: NotSet,
+        address: Set(Some("192.168.0.1".into())),
+        network: Set(Some("10.0.0.0/8".into())),
+        mac: Set(Some("08:00:2b:01:02:03".into())),
+        profile: Set(Some("<p>fan</p>".into())),
+        favourite: Set(client::MpaaRating::Nc17),
+        film_id: Set(Some(film.film_id)),
+    }
+    .insert(&db.db)
+    .await
+    .expect("insert client");
+    // PostgreSQL writes an inet as text with its mask.
+    assert_eq!(client.address.as_deref(), Some("192.168.0.1/32"));
+    // Filters cast the value to the enum type.
+    let fans = client::Entity::find()
+        .filter(client::Column::Favourite.eq(client::MpaaRating::Nc17))
+        .all(&db.db)
+        .await
+        .expect("filter by an enum");
+    assert_eq!(fans, vec![client]);
+    let by_rating = film::Entity::find()
+        .filter(film::Column::Rating.eq(client::MpaaRating::Pg13))
+        .one(&db.db)
+        .await
+        .expect("filter by an enum");
+    assert_eq!(by_rating, Some(film));
+    db.close().await.expect("drop");
+}
+
+#[tokio::test]
+async fn types_mysql() {
+    use mysql_entities::{film, inventory};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, ModelTrait, NotSet, QueryFilter, Set};
+    let Some(db) = pulled(Backend::MySql, mysql_entities::schema(), "").await else {
+        return;
+    };
+    let film = film::ActiveModel {
+        film_id: NotSet,
+        title: Set("ACADEMY DINOSAUR".into()),
+        release_year: Set(Some(2006)),
+        rating: Set(Some(film::FilmRating::Pg13)),
+        special_features: Set(Some("Trailers,Deleted Scenes".into())),
+        rental_duration: Set(u8::MAX),
+        length: Set(Some(u16::MAX)),
+        views: Set(u32::MAX),
+        bytes: Set(u64::MAX),
+    }
+    .insert(&db.db)
+    .await
+    .expect("insert film");
+    assert_eq!(
+        (film.release_year, film.rental_duration, film.length, film.views, film.bytes),
+        (Some(2006), u8::MAX, Some(u16::MAX), u32::MAX, u64::MAX)
+    );
+    assert_eq!(film.rating, Some(film::FilmRating::Pg13));
+    let copy = inventory::ActiveModel {
+        inventory_id: NotSet,
+        film_id: Set(film.film_id),
+        state: NotSet,
+    }
+    .insert(&db.db)
+    .await
+    .expect("insert inventory");
+    assert_eq!(copy.state, inventory::InventoryState::In, "the default");
+    let lost = inventory::Entity::find()
+        .filter(inventory::Column::State.eq(inventory::InventoryState::In))
+        .all(&db.db)
+        .await
+        .expect("filter by an enum");
+    assert_eq!(lost, vec![copy.clone()]);
+    let of_film = copy
+        .find_related(film::Entity)
+        .one(&db.db)
+        .await
+        .expect("the film of the copy");
+    assert_eq!(of_film, Some(film));
+    db.close().await.expect("drop");
+}
