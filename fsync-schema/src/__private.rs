@@ -24,6 +24,12 @@ pub trait BackendRules<T> {
     const MYSQL: ();
 }
 
+/// Why the backend of `need` (a `Need::Storable`) has no column of type
+/// `ty`; `None` when it has one. Evaluated at compile time.
+pub const fn unsupported(ty: crate::model::ColumnType, need: Need<'_>) -> Option<&'static str> {
+    need.unmet(ty, false)
+}
+
 /// The model column for a field of type `T`.
 pub fn column<T: ColumnValue>(name: &str, sql_type: SqlTypes) -> Column {
     let enum_type = T::ENUM_NAME.map(|enum_name| {
@@ -195,6 +201,8 @@ where
     note = "a column holds i16, i32, i64, u8, u16, u32, u64, bool, f32, f64, Decimal, String, Vec<u8>, Uuid, a chrono date or time, serde_json::Value, an enum deriving `fsync_schema::TextEnum`, a `Vec` of integers, floats, bools, Strings or Uuids (PostgreSQL arrays), or an `Option` of these; the type must also implement `Debug` and `PartialEq`"
 )]
 pub trait FieldColumn<T>: ::core::marker::Sized {
+    /// The logical column type of `T`.
+    const COLUMN_TYPE: crate::model::ColumnType;
     fn column(name: &str, sql_type: crate::model::SqlTypes) -> crate::model::Column;
     fn array_type() -> sea_orm::sea_query::ArrayType;
     fn to_value(value: &T) -> sea_orm::Value;
@@ -228,6 +236,7 @@ impl<T> FieldColumn<T> for sea_orm::ActiveValue<T>
 where
     T: ColumnValue + ::core::cmp::PartialEq + ::core::fmt::Debug,
 {
+    const COLUMN_TYPE: crate::model::ColumnType = T::COLUMN_TYPE;
     fn column(name: &str, sql_type: crate::model::SqlTypes) -> crate::model::Column {
         crate::__private::column::<T>(name, sql_type)
     }
