@@ -148,6 +148,27 @@ async fn types_sqlite() {
     let Some(db) = pulled(Backend::Sqlite, sqlite_entities::schema(), "").await else {
         return;
     };
+    // The defaults are written as the source writes them.
+    let ddl = fsync_schema::render::schema_sql(&sqlite_entities::schema(), Backend::Sqlite)
+        .expect("the schema targets SQLite");
+    for written in [
+        "\"enabled\" BOOLEAN NOT NULL DEFAULT FALSE",
+        "\"visible\" BOOLEAN NOT NULL DEFAULT TRUE",
+        "\"archived\" BOOLEAN DEFAULT 0",
+    ] {
+        assert!(ddl.contains(written), "{written} in {ddl}");
+    }
+    // The key written `INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT`, as
+    // sea-query writes it, is expressible and shows no drift.
+    let mut exact = sqlite_entities::schema();
+    exact.tables[0].columns[0].sql_type.sqlite = Some("INTEGER NOT NULL".into());
+    let ddl = fsync_schema::render::schema_sql(&exact, Backend::Sqlite).expect("SQLite");
+    assert!(
+        ddl.contains("\"id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT"),
+        "{ddl}"
+    );
+    let drift = introspect::drift(&db.db, &exact).await.expect("drift");
+    assert!(drift.is_empty(), "{drift:#?}");
     // The defaults as the database applies them: FALSE, TRUE, 0.
     common::execute(&db.db, "INSERT INTO setting (name) VALUES ('defaults')")
         .await

@@ -131,6 +131,11 @@ pub async fn drift(
 /// that fits the column, else as SQL.
 pub fn parse_default(raw: &str, ty: ColumnType, backend: Backend) -> Option<DefaultValue> {
     let canonical = normalize::canonical_default(raw, backend)?;
+    // SQLite keeps the text of a default: `FALSE` stays `FALSE` (equal to `0`).
+    if backend == Backend::Sqlite && matches!(raw.trim().to_uppercase().as_str(), "TRUE" | "FALSE")
+    {
+        return Some(DefaultValue::Sql(raw.trim().to_owned()));
+    }
     let value = if canonical == "CURRENT_TIMESTAMP" {
         DefaultValue::CurrentTimestamp
     } else if canonical == "TRUE" || canonical == "FALSE" {

@@ -121,11 +121,12 @@ pub fn default_sql(value: &DefaultValue, ty: ColumnType, backend: Backend) -> St
     match value {
         DefaultValue::Int(int) => int.to_string(),
         DefaultValue::Float(float) => format!("{float:?}"),
-        // As sea-query writes them; MySQL reads them back as 1 and 0.
+        // SQLite's TRUE and FALSE are 1 and 0 (a source written with the
+        // keywords keeps them as `default_sql`: see `introspect::parse_default`).
         DefaultValue::Bool(flag) => match (backend, flag) {
-            (Backend::Postgres | Backend::Sqlite, true) => "TRUE".to_owned(),
-            (Backend::Postgres | Backend::Sqlite, false) => "FALSE".to_owned(),
-            (Backend::MySql, flag) => u8::from(*flag).to_string(),
+            (Backend::Postgres, true) => "TRUE".to_owned(),
+            (Backend::Postgres, false) => "FALSE".to_owned(),
+            (_, flag) => u8::from(*flag).to_string(),
         },
         // A UUID in its text form: PostgreSQL's literal; the 16 bytes that
         // SQLite's BLOB and MySQL's BINARY(16) hold, as a hex literal.

@@ -7,9 +7,9 @@ pub struct Model {
     pub id: i32,
     #[schema(max_len = 64)]
     pub name: String,
-    #[schema(sql_type(sqlite = "BOOLEAN"), default = false)]
+    #[schema(sql_type(sqlite = "BOOLEAN"), default_sql = "FALSE")]
     pub enabled: bool,
-    #[schema(sql_type(sqlite = "BOOLEAN"), default = true)]
+    #[schema(sql_type(sqlite = "BOOLEAN"), default_sql = "TRUE")]
     pub visible: bool,
     #[schema(sql_type(sqlite = "BOOLEAN"), default = false)]
     pub archived: Option<bool>,
