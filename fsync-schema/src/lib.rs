@@ -27,6 +27,7 @@ pub mod codegen;
 pub mod compare;
 #[cfg(feature = "migration")]
 pub mod connect;
+pub mod equivalence;
 pub mod fill;
 #[cfg(feature = "introspect")]
 pub mod introspect;

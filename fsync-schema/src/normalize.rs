@@ -369,25 +369,19 @@ pub fn canonical_type(sql: &str, backend: Backend) -> String {
                 Some(base) => (base.to_owned(), "[]"),
                 None => (text.clone(), ""),
             };
+            // Plain synonyms come from the equivalence table.
+            let base = match crate::equivalence::type_synonym(&base, backend) {
+                Some(same) => squeeze(same),
+                None => base,
+            };
             let base = match base.as_str() {
-                "INT" | "INT4" | "INTEGER" | "SERIAL" | "SERIAL4" => "INTEGER".to_owned(),
-                "INT2" | "SMALLINT" | "SMALLSERIAL" | "SERIAL2" => "SMALLINT".to_owned(),
-                "INT8" | "BIGINT" | "BIGSERIAL" | "SERIAL8" => "BIGINT".to_owned(),
-                "BOOL" | "BOOLEAN" => "BOOLEAN".to_owned(),
-                "FLOAT4" | "REAL" => "REAL".to_owned(),
-                "FLOAT8" | "FLOAT" | "DOUBLE PRECISION" => "DOUBLE PRECISION".to_owned(),
-                "CHARACTER VARYING" | "VARCHAR" => "VARCHAR".to_owned(),
-                "TIMESTAMP"
-                | "TIMESTAMP WITHOUT TIME ZONE"
-                | "TIMESTAMP(6)"
-                | "TIMESTAMP(6) WITHOUT TIME ZONE" => "TIMESTAMP".to_owned(),
-                "TIMESTAMPTZ"
-                | "TIMESTAMP WITH TIME ZONE"
-                | "TIMESTAMPTZ(6)"
-                | "TIMESTAMP(6) WITH TIME ZONE" => "TIMESTAMPTZ".to_owned(),
-                "TIME" | "TIME WITHOUT TIME ZONE" | "TIME(6)" | "TIME(6) WITHOUT TIME ZONE" => {
-                    "TIME".to_owned()
-                }
+                "SERIAL4" => "INTEGER".to_owned(),
+                "SERIAL2" => "SMALLINT".to_owned(),
+                "SERIAL8" => "BIGINT".to_owned(),
+                "CHARACTER VARYING" => "VARCHAR".to_owned(),
+                "TIMESTAMP(6)" | "TIMESTAMP(6) WITHOUT TIME ZONE" => "TIMESTAMP".to_owned(),
+                "TIMESTAMP WITH TIME ZONE" | "TIMESTAMPTZ(6)" => "TIMESTAMPTZ".to_owned(),
+                "TIME(6)" | "TIME(6) WITHOUT TIME ZONE" => "TIME".to_owned(),
                 "TIMETZ" | "TIME WITH TIME ZONE" | "TIME(6) WITH TIME ZONE" => "TIMETZ".to_owned(),
                 other => {
                     if let Some(rest) = other.strip_prefix("DECIMAL(") {
@@ -421,6 +415,12 @@ pub fn canonical_type(sql: &str, backend: Backend) -> String {
                 None => (None, rest.clone()),
             };
             let integer = |canonical: &str| format!("{canonical}{suffix}");
+            // Plain synonyms come from the equivalence table.
+            let name = match crate::equivalence::type_synonym(&name, backend) {
+                Some(same) if rest.is_empty() => return squeeze(same),
+                Some(same) => squeeze(same),
+                None => name,
+            };
             match name.as_str() {
                 "BOOL" | "BOOLEAN" => "BOOL".to_owned(),
                 "TINYINT" if width.as_deref() == Some("1") && suffix.is_empty() => {
@@ -429,12 +429,10 @@ pub fn canonical_type(sql: &str, backend: Backend) -> String {
                 "TINYINT" => integer("TINYINT"),
                 "SMALLINT" => integer("SMALLINT"),
                 "MEDIUMINT" => integer("MEDIUMINT"),
-                "INT" | "INTEGER" => integer("INT"),
+                "INT" => integer("INT"),
                 "BIGINT" => integer("BIGINT"),
                 "DECIMAL" | "NUMERIC" => format!("DECIMAL{rest}"),
                 "DOUBLE" if rest.trim() == "PRECISION" => "DOUBLE".to_owned(),
-                "REAL" => "DOUBLE".to_owned(),
-                "JSON" => "LONGTEXT".to_owned(),
                 // `year(4)`: the only width YEAR has.
                 "YEAR" => "YEAR".to_owned(),
                 _ => text,

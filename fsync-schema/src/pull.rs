@@ -898,6 +898,9 @@ fn default_tokens(default: &DefaultValue) -> TokenStream {
 pub struct Pulled {
     pub backend: Backend,
     pub files: Vec<(String, String)>,
+    /// What the database holds that the entities do not manage, each named
+    /// with what to do (a PostgreSQL domain); also at the top of `mod.rs`.
+    pub notes: Vec<String>,
 }
 
 /// The source of every entity and of `mod.rs`; `command` is how the pull
@@ -920,7 +923,11 @@ pub fn source(entities: &[Entity], backend: Backend, command: &str) -> Pulled {
     // The schema targets the backend it was read from.
     let body = format!("fsync_schema::entities! {{\n    targets({backend_name});\n{modules}}}\n");
     files.push(("mod.rs".to_owned(), format!("{header}\n\n{body}")));
-    Pulled { backend, files }
+    Pulled {
+        backend,
+        files,
+        notes: Vec::new(),
+    }
 }
 
 fn backend_label(backend: Backend) -> &'static str {
@@ -942,7 +949,24 @@ pub async fn pull(db: &DatabaseConnection, command: &str) -> Result<Pulled, Pull
         }
     }
     let entities = plan(&schema, backend)?;
-    Ok(source(&entities, backend, command))
+    let mut pulled = source(&entities, backend, command);
+    for (name, definition) in introspect::domains(db).await? {
+        pulled.note(format!(
+            "domain `{name}` is not managed by the schema; create it before the first migration runs: `{definition}`"
+        ));
+    }
+    Ok(pulled)
+}
+
+impl Pulled {
+    /// Adds a note, also as a line at the top of `mod.rs`.
+    pub fn note(&mut self, note: String) {
+        if let Some((_, module)) = self.files.iter_mut().find(|(name, _)| name == "mod.rs") {
+            let at = module.find("\n\n").unwrap_or(module.len());
+            module.insert_str(at, &format!("\n//! Note: {note}"));
+        }
+        self.notes.push(note);
+    }
 }
 
 /// Connects to `url` for [`pull`] through [`crate::connect::connect`]:

@@ -83,16 +83,18 @@ fn check_fixture(backend: Backend, pulled: &pull::Pulled) {
 
 /// Pulls the fixture of `backend`, checks the committed entities against
 /// it, the database against them (no drift) and their DDL against it (the
-/// same catalogue); returns the source database for rows. `prepare` runs on
-/// the fresh database before the entities' DDL (what the schema does not
-/// manage, such as a PostgreSQL domain).
-async fn pulled(backend: Backend, entities: Schema, prepare: &str) -> Option<TestDb> {
+/// same catalogue); returns the source database for rows. What the schema
+/// does not manage (a PostgreSQL domain) is created in the fresh database
+/// first, from the definition `pull` names in its note.
+async fn pulled(backend: Backend, entities: Schema) -> Option<TestDb> {
     let url = server_url(backend)?;
     let source = TestDb::fresh(backend, &url, "types").await.expect("database");
     load(&source, &script(backend)).await;
 
     let pulled = pull::pull(&source.db, COMMAND).await.expect("pull");
     check_fixture(backend, &pulled);
+    let domains = introspect::domains(&source.db).await.expect("domains");
+    assert_eq!(pulled.notes.len(), domains.len(), "{:?}", pulled.notes);
 
     // The derive builds what `pull` planned.
     let read = introspect::schema(&source.db).await.expect("introspect");
@@ -119,8 +121,13 @@ async fn pulled(backend: Backend, entities: Schema, prepare: &str) -> Option<Tes
     let rebuilt = TestDb::fresh(backend, &url, "types_rebuilt")
         .await
         .expect("database");
-    if !prepare.is_empty() {
-        load(&rebuilt, prepare).await;
+    for (name, definition) in &domains {
+        assert!(
+            pulled.notes.iter().any(|n| n.contains(name) && n.contains(definition)),
+            "{:?}",
+            pulled.notes
+        );
+        load(&rebuilt, definition).await;
     }
     rebuilt
         .apply(&entities)
@@ -145,7 +152,7 @@ async fn pulled(backend: Backend, entities: Schema, prepare: &str) -> Option<Tes
 async fn types_sqlite() {
     use sea_orm::{ActiveModelTrait, EntityTrait, NotSet, Set};
     use sqlite_entities::setting;
-    let Some(db) = pulled(Backend::Sqlite, sqlite_entities::schema(), "").await else {
+    let Some(db) = pulled(Backend::Sqlite, sqlite_entities::schema()).await else {
         return;
     };
     // The defaults are written as the source writes them.
@@ -205,10 +212,17 @@ async fn types_postgres() {
     use postgres_entities::{client, film};
     use sea_orm::prelude::Uuid;
     use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, Set};
-    let domain = "CREATE DOMAIN year AS integer CONSTRAINT year_check CHECK (VALUE >= 1901 AND VALUE <= 2155)";
-    let Some(db) = pulled(Backend::Postgres, postgres_entities::schema(), domain).await else {
+    let Some(db) = pulled(Backend::Postgres, postgres_entities::schema()).await else {
         return;
     };
+    let domains = introspect::domains(&db.db).await.expect("domains");
+    assert_eq!(
+        domains,
+        [(
+            "year".to_owned(),
+            "CREATE DOMAIN year AS integer CONSTRAINT year_check CHECK (((VALUE >= 1901) AND (VALUE <= 2155)))".to_owned()
+        )]
+    );
     let film = film::ActiveModel {
         film_id: NotSet,
         title: Set("ACADEMY DINOSAUR".into()),
@@ -274,7 +288,7 @@ async fn types_postgres() {
 async fn types_mysql() {
     use mysql_entities::{film, inventory};
     use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, ModelTrait, NotSet, QueryFilter, Set};
-    let Some(db) = pulled(Backend::MySql, mysql_entities::schema(), "").await else {
+    let Some(db) = pulled(Backend::MySql, mysql_entities::schema()).await else {
         return;
     };
     let film = film::ActiveModel {

@@ -94,6 +94,16 @@ pub async fn checks(db: &DatabaseConnection) -> Result<Vec<(String, Check)>, Int
     Ok(checks)
 }
 
+/// The domains of the database behind `db` (PostgreSQL's current schema;
+/// none elsewhere), as (name, `CREATE DOMAIN` statement), by name. The
+/// model keeps a domain as its columns' SQL type, and does not create it.
+pub async fn domains(db: &DatabaseConnection) -> Result<Vec<(String, String)>, IntrospectError> {
+    match backend(db)? {
+        Backend::Postgres => postgres::domains(db).await,
+        _ => Ok(Vec::new()),
+    }
+}
+
 /// `schema` without the migrations table, tables sorted by name.
 fn finish(mut schema: Schema) -> Schema {
     schema.tables.retain(|t| t.name != MIGRATIONS_TABLE);

@@ -282,6 +282,27 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
     Ok(Schema::new(tables))
 }
 
+const DOMAINS: &str = "\
+SELECT t.typname::text,
+       'CREATE DOMAIN ' || quote_ident(t.typname) || ' AS ' || format_type(t.typbasetype, t.typtypmod)
+       || CASE WHEN t.typdefault IS NOT NULL THEN ' DEFAULT ' || t.typdefault ELSE '' END
+       || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END
+       || COALESCE((SELECT string_agg(' CONSTRAINT ' || quote_ident(c.conname) || ' '
+                                      || pg_get_constraintdef(c.oid), '' ORDER BY c.conname)
+                    FROM pg_constraint c WHERE c.contypid = t.oid), '')
+FROM pg_type t
+WHERE t.typtype = 'd' AND t.typnamespace = current_schema()::regnamespace
+ORDER BY t.typname";
+
+/// The domains of the current schema (see [`super::domains`]).
+pub(super) async fn domains(db: &DatabaseConnection) -> Result<Vec<(String, String)>, IntrospectError> {
+    let mut out = Vec::new();
+    for row in rows(db, DOMAINS, Vec::new()).await? {
+        out.push((row.try_get_by_index(0)?, row.try_get_by_index(1)?));
+    }
+    Ok(out)
+}
+
 const CHECKS: &str = "\
 SELECT c.relname, con.conname, pg_get_constraintdef(con.oid)
 FROM pg_constraint con
