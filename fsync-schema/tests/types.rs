@@ -333,3 +333,240 @@ async fn types_mysql() {
     assert_eq!(of_film, Some(film));
     db.close().await.expect("drop");
 }
+
+/// Entities written by hand, for every backend: unsigned integers and a
+/// native enum.
+mod catalog {
+    fsync_schema::entities! {
+        pub mod film {
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, fsync_schema::TextEnum)]
+            #[text(native = "mpaa_rating")]
+            pub enum Rating {
+                #[text(rename = "G")]
+                G,
+                #[text(rename = "PG-13")]
+                Pg13,
+            }
+
+            #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+            #[schema(table = "film")]
+            pub struct Model {
+                #[schema(primary_key, autoincrement)]
+                pub id: u32,
+                #[schema(default = "G")]
+                pub rating: Rating,
+                pub tiny: u8,
+                pub small: Option<u16>,
+                #[schema(default = 7)]
+                pub medium: u32,
+            }
+        }
+    }
+}
+
+/// `catalog` on every backend: its DDL (a PostgreSQL enum type, unsigned
+/// columns with their range CHECKs where the backend has no unsigned
+/// types), no drift, SeaORM writing and reading the largest values and an
+/// enum value, and the database refusing a value out of range.
+#[tokio::test]
+async fn unsigned_and_native_enums_by_hand() {
+    use catalog::film;
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, Set};
+    for backend in Backend::ALL {
+        let Some(url) = server_url(backend) else {
+            continue;
+        };
+        let db = TestDb::fresh(backend, &url, "by_hand").await.expect("database");
+        db.apply(&catalog::schema()).await.expect("DDL");
+        let drift = introspect::drift(&db.db, &catalog::schema())
+            .await
+            .expect("drift");
+        assert!(drift.is_empty(), "{}: {drift:#?}", backend.name());
+        let row = film::ActiveModel {
+            id: NotSet,
+            rating: Set(film::Rating::Pg13),
+            tiny: Set(u8::MAX),
+            small: Set(Some(u16::MAX)),
+            medium: Set(u32::MAX),
+        }
+        .insert(&db.db)
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", backend.name()));
+        assert_eq!(
+            (row.rating, row.tiny, row.small, row.medium),
+            (film::Rating::Pg13, u8::MAX, Some(u16::MAX), u32::MAX),
+            "{}",
+            backend.name()
+        );
+        let found = film::Entity::find()
+            .filter(film::Column::Rating.eq(film::Rating::Pg13))
+            .all(&db.db)
+            .await
+            .expect("filter by an enum");
+        assert_eq!(found, vec![row], "{}", backend.name());
+        for (column, value) in [("tiny", "256"), ("tiny", "-1"), ("medium", "4294967296")] {
+            let insert = format!("INSERT INTO film (rating, tiny, {column}) VALUES ('G', 1, {value})")
+                .replace("tiny, tiny", "tiny");
+            let result = common::execute(&db.db, &insert).await;
+            assert!(result.is_err(), "{}: {insert} was accepted", backend.name());
+        }
+        db.close().await.expect("drop");
+    }
+}
+
+/// Native enums through migrations, run by the `Runner` as `migrate up`
+/// does: the type created before its first table, values added in place
+/// (and usable in the same migration: PostgreSQL gets them before the
+/// migration's transaction), dropped after its last table; the database
+/// matches each version. On PostgreSQL a migration that adds values cannot
+/// be undone (the type keeps them) and `down` says so.
+#[tokio::test]
+async fn native_enums_through_migrations() {
+    use fsync_schema::migration::prelude::*;
+    use fsync_schema::migration::{Command, Runner};
+    use fsync_schema::{Column, ColumnType, EnumType, Table, changes};
+
+    struct Generated {
+        name: String,
+        steps: Vec<Step>,
+    }
+    impl MigrationName for Generated {
+        fn name(&self) -> &str {
+            &self.name
+        }
+    }
+    #[async_trait]
+    impl MigrationTrait for Generated {
+        fn use_transaction(&self) -> Option<bool> {
+            Some(true)
+        }
+        async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+            apply(manager, &self.steps, Direction::Up).await
+        }
+        async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+            apply(manager, &self.steps, Direction::Down).await
+        }
+    }
+
+    let rating = |values: &[&str]| EnumType::new("mpaa_rating", values.iter().copied());
+    let film = |values: &[&str]| {
+        Table::new("film")
+            .with_column(Column::new("id", ColumnType::Integer))
+            .with_column(Column::enumeration("rating", rating(values)))
+            .primary_key(["id"])
+    };
+    let v1 = Schema::new([film(&["G", "PG"])]);
+    let v2 = Schema::new([
+        film(&["NC", "G", "PG", "PG-13"]),
+        Table::new("review")
+            .with_column(Column::new("id", ColumnType::Integer))
+            .with_column(
+                Column::enumeration("rating", rating(&["NC", "G", "PG", "PG-13"]))
+                    .default(fsync_schema::DefaultValue::Text("PG-13".into())),
+            )
+            .primary_key(["id"]),
+    ]);
+    let v3 = Schema::new([Table::new("other")
+        .with_column(Column::new("id", ColumnType::Integer))
+        .primary_key(["id"])]);
+    let versions = [
+        ("m1_create", Schema::default(), v1.clone()),
+        ("m2_add_values", v1.clone(), v2.clone()),
+        ("m3_drop", v2.clone(), v3.clone()),
+    ];
+    let steps: Vec<(String, Vec<Step>)> = versions
+        .iter()
+        .map(|(name, from, to)| (name.to_string(), changes::steps(from, to)))
+        .collect();
+    let describe = |i: usize| steps[i].1.iter().flat_map(Step::describe).collect::<Vec<_>>();
+    assert_eq!(describe(0)[0], "create enum `mpaa_rating` ('G', 'PG')");
+    assert_eq!(
+        describe(1)[0],
+        "enum `mpaa_rating`: ('G', 'PG') → ('NC', 'G', 'PG', 'PG-13')"
+    );
+    assert_eq!(describe(2).last().unwrap(), "drop enum `mpaa_rating`");
+    assert!(
+        matches!(steps[2].1.last(), Some(Step::DropEnum(_))),
+        "the type goes after its tables: {:?}",
+        describe(2)
+    );
+
+    for backend in Backend::ALL {
+        let Some(url) = server_url(backend) else {
+            continue;
+        };
+        let db = TestDb::fresh(backend, &url, "enum_migrations").await.expect("database");
+        let migrations = || -> Vec<Box<dyn MigrationTrait>> {
+            steps
+                .iter()
+                .map(|(name, steps)| {
+                    Box::new(Generated {
+                        name: name.clone(),
+                        steps: steps.clone(),
+                    }) as Box<dyn MigrationTrait>
+                })
+                .collect()
+        };
+        let runner = || {
+            Runner::new(&db.db, migrations())
+                .with_steps(steps.iter().map(|(n, s)| (n.as_str(), s.clone())))
+        };
+        for (n, (name, _, schema)) in versions.iter().enumerate() {
+            runner()
+                .run(Command::Up(Some(1)), false)
+                .await
+                .unwrap_or_else(|e| panic!("{} {name}: {e}", backend.name()));
+            let mut drift = introspect::drift(&db.db, schema).await.expect("drift");
+            // The runner's journal of MySQL runs.
+            drift.retain(|f| f.table != "fsync_schema_journal");
+            assert!(drift.is_empty(), "{} after {name}: {drift:#?}", backend.name());
+            if n == 1 {
+                // The added values, and the new table's default, hold.
+                common::execute(&db.db, "INSERT INTO film (id, rating) VALUES (1, 'NC')")
+                    .await
+                    .expect("a new value");
+                common::execute(&db.db, "INSERT INTO review (id) VALUES (1)")
+                    .await
+                    .expect("the default");
+                let select = match backend {
+                    Backend::Postgres => "SELECT rating::text FROM review",
+                    _ => "SELECT rating FROM review",
+                };
+                let rows = db
+                    .db
+                    .query_all_raw(Statement::from_string(db.db.get_database_backend(), select))
+                    .await
+                    .expect("select");
+                let value: String = rows[0].try_get_by_index(0).expect("text");
+                assert_eq!(value, "PG-13", "{}", backend.name());
+                if backend == Backend::Postgres {
+                    // Down cannot drop the values; it fails and changes nothing.
+                    let error = runner()
+                        .run(Command::Down(Some(1)), true)
+                        .await
+                        .expect_err("down of added values on PostgreSQL");
+                    assert!(
+                        error.to_string().contains("PostgreSQL only adds values"),
+                        "{error}"
+                    );
+                    let drift = introspect::drift(&db.db, schema).await.expect("drift");
+                    assert!(drift.is_empty(), "after the failed down: {drift:#?}");
+                }
+            }
+        }
+        // Nothing of the enum is left.
+        if backend == Backend::Postgres {
+            let rows = db
+                .db
+                .query_all_raw(Statement::from_string(
+                    db.db.get_database_backend(),
+                    "SELECT typname FROM pg_type WHERE typname = 'mpaa_rating' \
+                     AND typnamespace = current_schema()::regnamespace",
+                ))
+                .await
+                .expect("pg_type");
+            assert!(rows.is_empty(), "the enum type is dropped");
+        }
+        db.close().await.expect("drop");
+    }
+}

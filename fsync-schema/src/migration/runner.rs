@@ -776,6 +776,9 @@ impl<'c> Runner<'c> {
             migration: name.clone(),
             direction,
         });
+        if transaction.is_some() && direction == Direction::Up {
+            self.add_enum_values(&name).await?;
+        }
         let Some(transaction) = transaction else {
             // The advisory lock still keeps other runners out; the migration
             // and then its record are committed statement by statement.
@@ -802,6 +805,40 @@ impl<'c> Runner<'c> {
             .await
             .map_err(|e| MigrateError::db(&format!("committing `{name}`"), None, e))?;
         Ok(Some(name))
+    }
+
+    /// PostgreSQL: the values migration `name` adds to enum types, added
+    /// before its transaction, on a connection of their own (each commits).
+    /// A value added inside the transaction could not be used before it
+    /// commits (as a default, in a data step: "unsafe use of new value");
+    /// the migration's own `ALTER TYPE .. ADD VALUE IF NOT EXISTS` then
+    /// finds it there. Should the migration fail, the values stay (harmless:
+    /// no row holds them; the next `up` finds them there).
+    async fn add_enum_values(&self, name: &str) -> Result<(), MigrateError> {
+        if self.backend() != Backend::Postgres {
+            return Ok(());
+        }
+        let Some(steps) = self.steps_of(name) else {
+            return Ok(());
+        };
+        for step in steps {
+            let Step::AlterEnum { from, to } = step else {
+                continue;
+            };
+            if from.added_values(to).is_none() {
+                continue;
+            }
+            for sql in crate::render::steps::statements(step, Backend::Postgres) {
+                execute(self.db, &sql).await.map_err(|e| {
+                    MigrateError::db(
+                        &format!("adding the values of enum `{}` for `{name}`", to.name),
+                        Some(&sql),
+                        e,
+                    )
+                })?;
+            }
+        }
+        Ok(())
     }
 
     /// Runs the migration's own `up`/`down` on `db` and writes its record.
