@@ -301,6 +301,8 @@ async fn types_mysql() {
         length: Set(Some(u16::MAX)),
         views: Set(u32::MAX),
         bytes: Set(u64::MAX),
+        created: NotSet,
+        last_update: NotSet,
     }
     .insert(&db.db)
     .await

@@ -155,6 +155,26 @@ pub fn default_sql(value: &DefaultValue, ty: ColumnType, backend: Backend) -> St
     }
 }
 
+/// The default of `column` as SQL: [`default_sql`], but for MySQL's
+/// `CURRENT_TIMESTAMP`, whose fraction of a second must be the column type's
+/// (`timestamp` takes `CURRENT_TIMESTAMP`, `datetime(3)` `CURRENT_TIMESTAMP(3)`).
+pub fn column_default_sql(column: &Column, value: &DefaultValue, backend: Backend) -> String {
+    match (value, column.sql_type.get(backend)) {
+        (DefaultValue::CurrentTimestamp, Some(sql)) if backend == Backend::MySql => {
+            let digits = sql
+                .split_once('(')
+                .and_then(|(_, rest)| rest.split_once(')'))
+                .map(|(digits, _)| digits.trim())
+                .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+            match digits {
+                Some(digits) => format!("CURRENT_TIMESTAMP({digits})"),
+                None => "CURRENT_TIMESTAMP".to_owned(),
+            }
+        }
+        _ => default_sql(value, column.ty, backend),
+    }
+}
+
 fn raw(sql: String) -> Expr {
     Expr::Keyword(Keyword::Custom(Alias::new(sql).into()))
 }
@@ -184,7 +204,7 @@ pub fn column_def(table: &Table, column: &Column, backend: Backend) -> ColumnDef
         def.not_null();
     }
     if let Some(value) = &column.default {
-        def.default(raw(default_sql(value, column.ty, backend)));
+        def.default(raw(column_default_sql(column, value, backend)));
     }
     if let Some(check) = unsigned_check(column, backend) {
         def.check(Expr::cust(check));
@@ -389,6 +409,23 @@ pub fn schema_sql(schema: &Schema, backend: Backend) -> Result<String, NotTarget
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mysql_current_timestamp_takes_the_column_types_fraction() {
+        let now = DefaultValue::CurrentTimestamp;
+        let column = |sql: Option<&str>| {
+            let column = Column::new("at", ColumnType::DateTime).default(now.clone());
+            match sql {
+                Some(sql) => column.sql_type(Backend::MySql, sql),
+                None => column,
+            }
+        };
+        let sql = |c: &Column, b| column_default_sql(c, &now, b);
+        assert_eq!(sql(&column(None), Backend::MySql), "CURRENT_TIMESTAMP(6)");
+        assert_eq!(sql(&column(Some("timestamp")), Backend::MySql), "CURRENT_TIMESTAMP");
+        assert_eq!(sql(&column(Some("datetime(3)")), Backend::MySql), "CURRENT_TIMESTAMP(3)");
+        assert_eq!(sql(&column(Some("timestamp")), Backend::Postgres), "CURRENT_TIMESTAMP");
+    }
 
     #[test]
     fn text_defaults_are_literals_on_every_backend() {

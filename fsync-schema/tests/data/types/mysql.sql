@@ -1,5 +1,6 @@
 -- Column types MySQL applications hold (after MySQL's sakila sample):
--- unsigned integers as keys, foreign keys and counters, YEAR, ENUM and SET.
+-- unsigned integers as keys, foreign keys and counters, YEAR, ENUM and SET,
+-- date-times defaulting to the current time at the column's precision.
 CREATE TABLE film (
     film_id SMALLINT UNSIGNED NOT NULL AUTO_INCREMENT,
     title VARCHAR(128) NOT NULL,
@@ -10,6 +11,8 @@ CREATE TABLE film (
     length SMALLINT UNSIGNED DEFAULT NULL,
     views INT UNSIGNED NOT NULL DEFAULT 0,
     bytes BIGINT UNSIGNED NOT NULL DEFAULT 0,
+    created DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    last_update TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
     PRIMARY KEY (film_id)
 );
 

@@ -24,6 +24,10 @@ pub struct Model {
     pub views: u32,
     #[schema(default = 0)]
     pub bytes: u64,
+    #[schema(sql_type(mysql = "datetime(3)"), default = current_timestamp)]
+    pub created: sea_orm::prelude::DateTime,
+    #[schema(sql_type(mysql = "timestamp"), default = current_timestamp)]
+    pub last_update: sea_orm::prelude::DateTimeUtc,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, fsync_schema::TextEnum)]
