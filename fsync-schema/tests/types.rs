@@ -20,6 +20,8 @@ mod mysql_entities;
 mod postgres_entities;
 #[path = "types/sqlite/mod.rs"]
 mod sqlite_entities;
+#[path = "types/migration.rs"]
+mod written_migration;
 
 use common::{TestDb, server_url};
 use fsync_schema::compare::{Sides, compare_with};
@@ -570,5 +572,50 @@ async fn native_enums_through_migrations() {
             assert!(rows.is_empty(), "the enum type is dropped");
         }
         db.close().await.expect("drop");
+    }
+}
+
+/// The steps of a schema with every new type (native enums created and
+/// extended, arrays, unsigned integers, a UUID default), written as a
+/// migration file by `codegen` (`tests/types/migration.rs`, compiled here:
+/// regenerate it with `FSYNC_PULL_OVERWRITE=1`): the file builds, and its
+/// `steps()` are the steps it was written from.
+#[test]
+fn migration_files_carry_the_new_types() {
+    use fsync_schema::{
+        Column, ColumnType, DefaultValue, Element, EnumType, Table, changes, codegen,
+    };
+    let rating = |values: &[&str]| EnumType::new("mpaa_rating", values.iter().copied());
+    let film = |values: &[&str]| {
+        Table::new("film")
+            .with_column(Column::new("id", ColumnType::Unsigned).autoincrement())
+            .with_column(Column::enumeration("rating", rating(values)).nullable())
+            .with_column(Column::new("tags", ColumnType::Array(Element::Text)))
+            .with_column(Column::new("tiny", ColumnType::TinyUnsigned))
+            .with_column(Column::new("public_id", ColumnType::Uuid).default(DefaultValue::Text(
+                "00000000-0000-0000-0000-000000000000".into(),
+            )))
+            .primary_key(["id"])
+    };
+    let v1 = Schema::new([film(&["G", "PG"])]);
+    let v2 = Schema::new([film(&["G", "PG", "R"])]);
+    let mut steps = changes::steps(&Schema::default(), &v1);
+    steps.extend(changes::steps(&v1, &v2));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/types/migration.rs");
+    let source = codegen::migration_file("m20261204_000001_types", "cargo test", COMMAND, &steps);
+    if std::env::var_os("FSYNC_PULL_OVERWRITE").is_some() {
+        std::fs::write(&path, &source).expect("write the migration");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("the migration"),
+        source,
+        "stale {} (run `{COMMAND}`)",
+        path.display()
+    );
+    assert_eq!(written_migration::steps(), steps);
+    for backend in Backend::ALL {
+        let script = fsync_schema::render::steps::script(&steps, backend);
+        let created = script.iter().filter(|s| s.starts_with("CREATE TYPE")).count();
+        assert_eq!(created, usize::from(backend == Backend::Postgres), "{script:#?}");
     }
 }
