@@ -47,7 +47,10 @@ impl EnumType {
         let mut out = Vec::new();
         for (i, value) in to.values.iter().enumerate() {
             if !self.values.contains(value) {
-                out.push((value.as_str(), i.checked_sub(1).map(|p| to.values[p].as_str())));
+                out.push((
+                    value.as_str(),
+                    i.checked_sub(1).map(|p| to.values[p].as_str()),
+                ));
             }
         }
         Some(out)

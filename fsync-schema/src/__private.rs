@@ -33,9 +33,12 @@ pub const fn unsupported(ty: crate::model::ColumnType, need: Need<'_>) -> Option
 /// The model column for a field of type `T`.
 pub fn column<T: ColumnValue>(name: &str, sql_type: SqlTypes) -> Column {
     let enum_type = T::ENUM_NAME.map(|enum_name| {
-        let values = T::TEXT_VARIANTS.unwrap_or_default().iter().map(|v| match v {
-            TextVariant::Exact(text) | TextVariant::Prefix(text) => *text,
-        });
+        let values = T::TEXT_VARIANTS
+            .unwrap_or_default()
+            .iter()
+            .map(|v| match v {
+                TextVariant::Exact(text) | TextVariant::Prefix(text) => *text,
+            });
         crate::model::EnumType::new(enum_name, values)
     });
     Column {

@@ -405,4 +405,22 @@ mod tests {
         assert!(findings[4].reason.contains("blocks writes"));
         assert!(findings[5].alternative.contains("renamed_from"));
     }
+
+    #[test]
+    fn enum_values_dropped_are_destructive_added_are_warned() {
+        use crate::model::EnumType;
+        let from = EnumType::new("rating", ["G", "PG"]);
+        let steps = |to: &[&str]| {
+            vec![Step::AlterEnum {
+                from: from.clone(),
+                to: EnumType::new("rating", to.iter().copied()),
+            }]
+        };
+        let added = lint(&Schema::default(), &steps(&["G", "PG", "R"]));
+        assert_eq!(added.len(), 1);
+        assert!(!added[0].destructive, "{added:?}");
+        let dropped = lint(&Schema::default(), &steps(&["G"]));
+        assert!(dropped[0].destructive, "{dropped:?}");
+        assert!(dropped[0].reason.contains("PostgreSQL only adds values"));
+    }
 }

@@ -15,9 +15,16 @@
 //! stays as `sql_type(..)` for the backend it was read from, so rendering the
 //! pulled entities for that backend gives the database's own types.
 //!
+//! No column type stops a pull: unsigned integers become `u8`..`u64`, a
+//! native enum (PostgreSQL's `CREATE TYPE .. AS ENUM`, MySQL's `ENUM(..)`) a
+//! `#[derive(TextEnum)]` enum with `#[text(native = "..")]` written next to
+//! the first entity that uses it ([`PulledEnum`]), PostgreSQL arrays `Vec<T>`,
+//! a domain its base type with the domain's name as `sql_type` (the domain
+//! itself is named in a [`Pulled::notes`] note), and any type the model has
+//! no Rust type for an opaque `String` column with its exact SQL type.
+//!
 //! What cannot be expressed makes [`plan`] fail and nothing is written: a
-//! table without a primary key, a type with no Rust mapping (PostgreSQL
-//! arrays, MySQL `BIGINT UNSIGNED`, ...), `ON DELETE/UPDATE SET DEFAULT`.
+//! table without a primary key, `ON DELETE/UPDATE SET DEFAULT`.
 //! CHECK constraints are read by [`introspect::checks`] and written as
 //! `check(name = .., expr = ..)` with the expression as the database keeps it
 //! (PostgreSQL and MySQL/MariaDB; SQLite keeps them only in its

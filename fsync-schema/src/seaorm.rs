@@ -122,7 +122,15 @@ pub fn opaque_postgres_type(column: &Column) -> Option<String> {
     let sql = column.sql_type.get(Backend::Postgres)?;
     let canonical = crate::normalize::canonical_type(sql, Backend::Postgres);
     let base = canonical.split('(').next().unwrap_or_default();
-    let text = ["TEXT", "VARCHAR", "CHAR", "CHARACTER", "BPCHAR", "NAME", "CITEXT"];
+    let text = [
+        "TEXT",
+        "VARCHAR",
+        "CHAR",
+        "CHARACTER",
+        "BPCHAR",
+        "NAME",
+        "CITEXT",
+    ];
     if text.contains(&base) {
         return None;
     }

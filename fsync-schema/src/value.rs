@@ -64,7 +64,11 @@ pub trait ColumnValue:
     type NotNull: SqlValue;
 
     /// Reads the column `column` (prefixed `pre`) of `row`.
-    fn read(row: &sea_orm::QueryResult, pre: &str, column: &str) -> Result<Self, sea_orm::TryGetError>;
+    fn read(
+        row: &sea_orm::QueryResult,
+        pre: &str,
+        column: &str,
+    ) -> Result<Self, sea_orm::TryGetError>;
 }
 
 /// `T` from `row`, by SeaORM or else by [`SqlValue::read_widened`]; `None` for NULL.
@@ -86,7 +90,11 @@ impl<T: SqlValue> ColumnValue for T {
     const ENUM_NAME: Option<&'static str> = T::ENUM_NAME;
     type NotNull = T;
 
-    fn read(row: &sea_orm::QueryResult, pre: &str, column: &str) -> Result<Self, sea_orm::TryGetError> {
+    fn read(
+        row: &sea_orm::QueryResult,
+        pre: &str,
+        column: &str,
+    ) -> Result<Self, sea_orm::TryGetError> {
         read_nullable(row, pre, column)?
             .ok_or_else(|| sea_orm::TryGetError::Null(format!("{pre}{column}")))
     }
@@ -99,7 +107,11 @@ impl<T: SqlValue> ColumnValue for Option<T> {
     const ENUM_NAME: Option<&'static str> = T::ENUM_NAME;
     type NotNull = T;
 
-    fn read(row: &sea_orm::QueryResult, pre: &str, column: &str) -> Result<Self, sea_orm::TryGetError> {
+    fn read(
+        row: &sea_orm::QueryResult,
+        pre: &str,
+        column: &str,
+    ) -> Result<Self, sea_orm::TryGetError> {
         read_nullable(row, pre, column)
     }
 }

@@ -20,6 +20,7 @@ mod mysql_entities;
 mod postgres_entities;
 #[path = "types/sqlite/mod.rs"]
 mod sqlite_entities;
+#[rustfmt::skip] // written by codegen, as it writes it
 #[path = "types/migration.rs"]
 mod written_migration;
 
@@ -55,9 +56,12 @@ async fn load(db: &TestDb, script: &str) {
         .collect::<Vec<_>>()
         .join("\n");
     for statement in code.split(';').filter(|s| !s.trim().is_empty()) {
-        txn.execute_raw(Statement::from_string(txn.get_database_backend(), statement))
-            .await
-            .unwrap_or_else(|e| panic!("{e}\n  in: {statement}"));
+        txn.execute_raw(Statement::from_string(
+            txn.get_database_backend(),
+            statement,
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n  in: {statement}"));
     }
     txn.commit().await.expect("commit");
 }
@@ -90,7 +94,9 @@ fn check_fixture(backend: Backend, pulled: &pull::Pulled) {
 /// first, from the definition `pull` names in its note.
 async fn pulled(backend: Backend, entities: Schema) -> Option<TestDb> {
     let url = server_url(backend)?;
-    let source = TestDb::fresh(backend, &url, "types").await.expect("database");
+    let source = TestDb::fresh(backend, &url, "types")
+        .await
+        .expect("database");
     load(&source, &script(backend)).await;
 
     let pulled = pull::pull(&source.db, COMMAND).await.expect("pull");
@@ -125,7 +131,10 @@ async fn pulled(backend: Backend, entities: Schema) -> Option<TestDb> {
         .expect("database");
     for (name, definition) in &domains {
         assert!(
-            pulled.notes.iter().any(|n| n.contains(name) && n.contains(definition)),
+            pulled
+                .notes
+                .iter()
+                .any(|n| n.contains(name) && n.contains(definition)),
             "{:?}",
             pulled.notes
         );
@@ -203,7 +212,10 @@ async fn types_sqlite() {
     .expect("insert through SeaORM");
     assert_eq!(written.id, 2);
     assert_eq!(
-        setting::Entity::find_by_id(2).one(&db.db).await.expect("select"),
+        setting::Entity::find_by_id(2)
+            .one(&db.db)
+            .await
+            .expect("select"),
         Some(written)
     );
     db.close().await.expect("drop");
@@ -289,7 +301,9 @@ async fn types_postgres() {
 #[tokio::test]
 async fn types_mysql() {
     use mysql_entities::{film, inventory};
-    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, ModelTrait, NotSet, QueryFilter, Set};
+    use sea_orm::{
+        ActiveModelTrait, ColumnTrait, EntityTrait, ModelTrait, NotSet, QueryFilter, Set,
+    };
     let Some(db) = pulled(Backend::MySql, mysql_entities::schema()).await else {
         return;
     };
@@ -310,7 +324,13 @@ async fn types_mysql() {
     .await
     .expect("insert film");
     assert_eq!(
-        (film.release_year, film.rental_duration, film.length, film.views, film.bytes),
+        (
+            film.release_year,
+            film.rental_duration,
+            film.length,
+            film.views,
+            film.bytes
+        ),
         (Some(2006), u8::MAX, Some(u16::MAX), u32::MAX, u64::MAX)
     );
     assert_eq!(film.rating, Some(film::FilmRating::Pg13));
@@ -380,7 +400,9 @@ async fn unsigned_and_native_enums_by_hand() {
         let Some(url) = server_url(backend) else {
             continue;
         };
-        let db = TestDb::fresh(backend, &url, "by_hand").await.expect("database");
+        let db = TestDb::fresh(backend, &url, "by_hand")
+            .await
+            .expect("database");
         db.apply(&catalog::schema()).await.expect("DDL");
         let drift = introspect::drift(&db.db, &catalog::schema())
             .await
@@ -409,8 +431,9 @@ async fn unsigned_and_native_enums_by_hand() {
             .expect("filter by an enum");
         assert_eq!(found, vec![row], "{}", backend.name());
         for (column, value) in [("tiny", "256"), ("tiny", "-1"), ("medium", "4294967296")] {
-            let insert = format!("INSERT INTO film (rating, tiny, {column}) VALUES ('G', 1, {value})")
-                .replace("tiny, tiny", "tiny");
+            let insert =
+                format!("INSERT INTO film (rating, tiny, {column}) VALUES ('G', 1, {value})")
+                    .replace("tiny, tiny", "tiny");
             let result = common::execute(&db.db, &insert).await;
             assert!(result.is_err(), "{}: {insert} was accepted", backend.name());
         }
@@ -482,7 +505,13 @@ async fn native_enums_through_migrations() {
         .iter()
         .map(|(name, from, to)| (name.to_string(), changes::steps(from, to)))
         .collect();
-    let describe = |i: usize| steps[i].1.iter().flat_map(Step::describe).collect::<Vec<_>>();
+    let describe = |i: usize| {
+        steps[i]
+            .1
+            .iter()
+            .flat_map(Step::describe)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(describe(0)[0], "create enum `mpaa_rating` ('G', 'PG')");
     assert_eq!(
         describe(1)[0],
@@ -499,7 +528,9 @@ async fn native_enums_through_migrations() {
         let Some(url) = server_url(backend) else {
             continue;
         };
-        let db = TestDb::fresh(backend, &url, "enum_migrations").await.expect("database");
+        let db = TestDb::fresh(backend, &url, "enum_migrations")
+            .await
+            .expect("database");
         let migrations = || -> Vec<Box<dyn MigrationTrait>> {
             steps
                 .iter()
@@ -523,7 +554,11 @@ async fn native_enums_through_migrations() {
             let mut drift = introspect::drift(&db.db, schema).await.expect("drift");
             // The runner's journal of MySQL runs.
             drift.retain(|f| f.table != "fsync_schema_journal");
-            assert!(drift.is_empty(), "{} after {name}: {drift:#?}", backend.name());
+            assert!(
+                drift.is_empty(),
+                "{} after {name}: {drift:#?}",
+                backend.name()
+            );
             if n == 1 {
                 // The added values, and the new table's default, hold.
                 common::execute(&db.db, "INSERT INTO film (id, rating) VALUES (1, 'NC')")
@@ -579,24 +614,26 @@ async fn native_enums_through_migrations() {
 /// extended, arrays, unsigned integers, a UUID default), written as a
 /// migration file by `codegen` (`tests/types/migration.rs`, compiled here:
 /// regenerate it with `FSYNC_PULL_OVERWRITE=1`): the file builds, and its
-/// `steps()` are the steps it was written from.
-#[test]
-fn migration_files_carry_the_new_types() {
+/// `steps()` are the steps it was written from, and on PostgreSQL (where
+/// arrays exist) the runner applies it and the database matches the schema.
+#[tokio::test]
+async fn migration_files_carry_the_new_types() {
     use fsync_schema::{
         Column, ColumnType, DefaultValue, Element, EnumType, Table, changes, codegen,
     };
     let rating = |values: &[&str]| EnumType::new("mpaa_rating", values.iter().copied());
-    let film = |values: &[&str]| {
-        Table::new("film")
-            .with_column(Column::new("id", ColumnType::Unsigned).autoincrement())
-            .with_column(Column::enumeration("rating", rating(values)).nullable())
-            .with_column(Column::new("tags", ColumnType::Array(Element::Text)))
-            .with_column(Column::new("tiny", ColumnType::TinyUnsigned))
-            .with_column(Column::new("public_id", ColumnType::Uuid).default(DefaultValue::Text(
-                "00000000-0000-0000-0000-000000000000".into(),
-            )))
-            .primary_key(["id"])
-    };
+    let film =
+        |values: &[&str]| {
+            Table::new("film")
+                .with_column(Column::new("id", ColumnType::Unsigned).autoincrement())
+                .with_column(Column::enumeration("rating", rating(values)).nullable())
+                .with_column(Column::new("tags", ColumnType::Array(Element::Text)))
+                .with_column(Column::new("tiny", ColumnType::TinyUnsigned))
+                .with_column(Column::new("public_id", ColumnType::Uuid).default(
+                    DefaultValue::Text("00000000-0000-0000-0000-000000000000".into()),
+                ))
+                .primary_key(["id"])
+        };
     let v1 = Schema::new([film(&["G", "PG"])]);
     let v2 = Schema::new([film(&["G", "PG", "R"])]);
     let mut steps = changes::steps(&Schema::default(), &v1);
@@ -615,7 +652,28 @@ fn migration_files_carry_the_new_types() {
     assert_eq!(written_migration::steps(), steps);
     for backend in Backend::ALL {
         let script = fsync_schema::render::steps::script(&steps, backend);
-        let created = script.iter().filter(|s| s.starts_with("CREATE TYPE")).count();
-        assert_eq!(created, usize::from(backend == Backend::Postgres), "{script:#?}");
+        let created = script
+            .iter()
+            .filter(|s| s.starts_with("CREATE TYPE"))
+            .count();
+        assert_eq!(
+            created,
+            usize::from(backend == Backend::Postgres),
+            "{script:#?}"
+        );
     }
+    let Some(url) = server_url(Backend::Postgres) else {
+        return;
+    };
+    let db = TestDb::fresh(Backend::Postgres, &url, "written")
+        .await
+        .expect("database");
+    fsync_schema::migration::Runner::new(&db.db, vec![Box::new(written_migration::Migration)])
+        .with_steps([("m20261204_000001_types", written_migration::steps())])
+        .run(fsync_schema::migration::Command::Up(None), false)
+        .await
+        .expect("migrate up");
+    let drift = introspect::drift(&db.db, &v2).await.expect("drift");
+    assert!(drift.is_empty(), "{drift:#?}");
+    db.close().await.expect("drop");
 }

@@ -29,8 +29,13 @@
 //!
 //! The model read back says what the database says: column types are kept
 //! verbatim in `Column::sql_type` (`int(11)`, `character varying(64)`), and
-//! `ty` is the logical type the renderer would map to it. Compare it with a
-//! model from the entities through [`as_introspected`] on both sides.
+//! `ty` is the logical type the renderer would map to it (`Text` when there
+//! is none: an opaque column). A native enum (PostgreSQL's type, read from
+//! `pg_enum`; MySQL's `ENUM(..)`, named `<table>_<column>`) is `ty` `Enum`
+//! with its values in `Column::enum_type`; a PostgreSQL domain keeps its name
+//! as `sql_type` and its base type's `ty` ([`domains`] lists their
+//! definitions). Compare it with a model from the entities through
+//! [`as_introspected`] on both sides.
 
 pub mod discovery;
 mod mysql;

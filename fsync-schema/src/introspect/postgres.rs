@@ -241,10 +241,7 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
             not_null: row.try_get_by_index(4)?,
             identity: row.try_get_by_index(5)?,
             domain_base: row.try_get_by_index(6)?,
-            enum_type: enum_type(
-                row.try_get_by_index(7)?,
-                row.try_get_by_index(8)?,
-            ),
+            enum_type: enum_type(row.try_get_by_index(7)?, row.try_get_by_index(8)?),
         };
         tables[at].columns.push(column(&info));
     }
@@ -295,7 +292,9 @@ WHERE t.typtype = 'd' AND t.typnamespace = current_schema()::regnamespace
 ORDER BY t.typname";
 
 /// The domains of the current schema (see [`super::domains`]).
-pub(super) async fn domains(db: &DatabaseConnection) -> Result<Vec<(String, String)>, IntrospectError> {
+pub(super) async fn domains(
+    db: &DatabaseConnection,
+) -> Result<Vec<(String, String)>, IntrospectError> {
     let mut out = Vec::new();
     for row in rows(db, DOMAINS, Vec::new()).await? {
         out.push((row.try_get_by_index(0)?, row.try_get_by_index(1)?));

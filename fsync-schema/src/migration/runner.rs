@@ -821,11 +821,17 @@ impl<'c> Runner<'c> {
         let Some(steps) = self.steps_of(name) else {
             return Ok(());
         };
+        // A type the migration creates gets its values there, in order.
+        let created = |name: &str| {
+            steps
+                .iter()
+                .any(|s| matches!(s, Step::CreateEnum(e) if e.name == name))
+        };
         for step in steps {
             let Step::AlterEnum { from, to } = step else {
                 continue;
             };
-            if from.added_values(to).is_none() {
+            if from.added_values(to).is_none() || created(&to.name) {
                 continue;
             }
             for sql in crate::render::steps::statements(step, Backend::Postgres) {

@@ -422,9 +422,18 @@ mod tests {
         };
         let sql = |c: &Column, b| column_default_sql(c, &now, b);
         assert_eq!(sql(&column(None), Backend::MySql), "CURRENT_TIMESTAMP(6)");
-        assert_eq!(sql(&column(Some("timestamp")), Backend::MySql), "CURRENT_TIMESTAMP");
-        assert_eq!(sql(&column(Some("datetime(3)")), Backend::MySql), "CURRENT_TIMESTAMP(3)");
-        assert_eq!(sql(&column(Some("timestamp")), Backend::Postgres), "CURRENT_TIMESTAMP");
+        assert_eq!(
+            sql(&column(Some("timestamp")), Backend::MySql),
+            "CURRENT_TIMESTAMP"
+        );
+        assert_eq!(
+            sql(&column(Some("datetime(3)")), Backend::MySql),
+            "CURRENT_TIMESTAMP(3)"
+        );
+        assert_eq!(
+            sql(&column(Some("timestamp")), Backend::Postgres),
+            "CURRENT_TIMESTAMP"
+        );
     }
 
     #[test]

@@ -131,7 +131,10 @@ fn alter_enum(from: &crate::model::EnumType, to: &crate::model::EnumType) -> Vec
                         .find(|v| from.values.contains(v))
                         .map_or(String::new(), |first| format!(" BEFORE {}", quote(first))),
                 };
-                format!("ALTER TYPE {name} ADD VALUE IF NOT EXISTS {}{place}", quote(value))
+                format!(
+                    "ALTER TYPE {name} ADD VALUE IF NOT EXISTS {}{place}",
+                    quote(value)
+                )
             })
             .collect(),
         None => vec![format!(
