@@ -880,6 +880,7 @@ fn need_tokens(need: &Need) -> Option<TokenStream> {
         Need::MaxLen => quote!(MaxLen),
         Need::Decimal => quote!(Decimal),
         Need::PlainType => quote!(PlainType),
+        Need::MySqlTextDefault => quote!(MySqlTextDefault),
         Need::Storable(backend) => {
             let backend = match backend {
                 Backend::Sqlite => quote!(Sqlite),

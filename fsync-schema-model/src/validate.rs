@@ -30,6 +30,9 @@
 //! | an index name used by two tables (index names are per schema) | SQLite, PostgreSQL |
 //! | a foreign key to a column set that is unique only through an index | PostgreSQL, MySQL |
 //! | a unique repeating the primary key or another unique | SQLite |
+//! | a `u64` column | SQLite, PostgreSQL |
+//! | an array (`Vec<_>`) column | SQLite, MySQL |
+//! | a string default on a `Uuid` column | MySQL |
 //!
 //! Every other rule holds for every backend.
 
@@ -278,13 +281,16 @@ pub enum Need<'a> {
     /// `nullable` on a field makes a plain (not `Option`) field's column
     /// nullable: the field must not be an `Option` already.
     PlainType,
+    /// A text default on MySQL: not on a `Uuid` column (BINARY(16), whose
+    /// default MariaDB reports with its bytes lost, so it cannot be compared).
+    MySqlTextDefault,
 }
 
 impl Need<'_> {
     /// The backends whose rule this is ([`Targets::ALL`]: every backend's).
     pub const fn backends(self) -> Targets {
         match self {
-            Need::Keyable => Targets::MYSQL,
+            Need::Keyable | Need::MySqlTextDefault => Targets::MYSQL,
             Need::Storable(backend) => Targets::only(backend),
             _ => Targets::ALL,
         }
@@ -324,6 +330,9 @@ impl Need<'_> {
             },
             Need::Default(value) => default_unmet(value, ty),
             Need::Storable(backend) => ty.unsupported_on(backend),
+            Need::MySqlTextDefault if matches!(ty, T::Uuid) => Some(
+                "a string default on a Uuid column is refused when the schema targets MySQL: it stores a Uuid as BINARY(16), whose default MariaDB reports with its bytes lost (no comparison could hold); set the value in code, or leave `mysql` out of the schema's `targets(..)`",
+            ),
             Need::PlainType if nullable => Some(
                 "`nullable` is for a plain field whose column may hold NULL; an `Option<_>` field is nullable already: remove `nullable`",
             ),
@@ -475,6 +484,13 @@ pub fn requirements(table: &Table) -> Vec<Requirement<'_>> {
                 column: i,
                 need: Need::Default(default.borrowed()),
             });
+            if let DefaultValue::Text(_) = default {
+                out.push(Requirement {
+                    place: Place::Default(i),
+                    column: i,
+                    need: Need::MySqlTextDefault,
+                });
+            }
         }
     }
     for (f, fk) in table.foreign_keys.iter().enumerate() {

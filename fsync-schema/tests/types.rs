@@ -358,8 +358,63 @@ async fn types_mysql() {
     db.close().await.expect("drop");
 }
 
-/// Entities written by hand, for every backend: unsigned integers and a
-/// native enum.
+/// A UUID default, where the schema does not target MySQL (see
+/// `tests/ui/targets/uuid_default_on_mysql.rs`).
+mod tokens {
+    fsync_schema::entities! {
+        targets(sqlite, postgres);
+        pub mod token {
+            #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+            #[schema(table = "token")]
+            pub struct Model {
+                #[schema(primary_key)]
+                pub id: i32,
+                #[schema(default = "6f1f5c3e-0000-4000-8000-00000000000a")]
+                pub public_id: sea_orm::prelude::Uuid,
+            }
+        }
+    }
+}
+
+/// A string default on a `Uuid` column: PostgreSQL's literal, the 16 bytes
+/// as a hex literal on SQLite (where SeaORM stores a Uuid as a BLOB); no
+/// drift, and SeaORM reads the default back.
+#[tokio::test]
+async fn uuid_string_defaults() {
+    use sea_orm::EntityTrait;
+    use tokens::token;
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(url) = server_url(backend) else {
+            continue;
+        };
+        let db = TestDb::fresh(backend, &url, "uuid")
+            .await
+            .expect("database");
+        db.apply(&tokens::schema()).await.expect("DDL");
+        let drift = introspect::drift(&db.db, &tokens::schema())
+            .await
+            .expect("drift");
+        assert!(drift.is_empty(), "{}: {drift:#?}", backend.name());
+        common::execute(&db.db, "INSERT INTO token (id) VALUES (1)")
+            .await
+            .expect("insert");
+        let row = token::Entity::find_by_id(1)
+            .one(&db.db)
+            .await
+            .expect("select")
+            .expect("the row");
+        assert_eq!(
+            row.public_id.to_string(),
+            "6f1f5c3e-0000-4000-8000-00000000000a",
+            "{}",
+            backend.name()
+        );
+        db.close().await.expect("drop");
+    }
+}
+
+/// Entities written by hand, for every backend: unsigned integers, a
+/// native enum, and a plain field over a nullable column.
 mod catalog {
     fsync_schema::entities! {
         pub mod film {
@@ -383,6 +438,8 @@ mod catalog {
                 pub small: Option<u16>,
                 #[schema(default = 7)]
                 pub medium: u32,
+                #[schema(nullable)]
+                pub note: String,
             }
         }
     }
@@ -414,6 +471,7 @@ async fn unsigned_and_native_enums_by_hand() {
             tiny: Set(u8::MAX),
             small: Set(Some(u16::MAX)),
             medium: Set(u32::MAX),
+            note: Set("kept".into()),
         }
         .insert(&db.db)
         .await
@@ -429,7 +487,21 @@ async fn unsigned_and_native_enums_by_hand() {
             .all(&db.db)
             .await
             .expect("filter by an enum");
-        assert_eq!(found, vec![row], "{}", backend.name());
+        assert_eq!(found, vec![row.clone()], "{}", backend.name());
+        // `note` is nullable in the database; this model reads it as never
+        // NULL, and a NULL is an error naming the column.
+        common::execute(&db.db, "INSERT INTO film (rating, tiny) VALUES ('G', 1)")
+            .await
+            .expect("a row without a note");
+        let error = film::Entity::find()
+            .all(&db.db)
+            .await
+            .expect_err("a NULL note read as a String");
+        assert!(
+            error.to_string().contains("note"),
+            "{}: {error}",
+            backend.name()
+        );
         for (column, value) in [("tiny", "256"), ("tiny", "-1"), ("medium", "4294967296")] {
             let insert =
                 format!("INSERT INTO film (rating, tiny, {column}) VALUES ('G', 1, {value})")
