@@ -1127,6 +1127,30 @@ pub fn schema(schema: &Schema) -> Vec<TableProblem> {
         for f in 0..table.foreign_keys.len() {
             foreign_key_target(&mut found, schema, table, f);
         }
+        // A native enum type is one PostgreSQL type: every column of that
+        // name must say the same values.
+        for (i, column) in table.columns.iter().enumerate() {
+            let Some(enum_type) = &column.enum_type else {
+                continue;
+            };
+            let first = schema
+                .enum_types()
+                .into_iter()
+                .find(|e| e.name == enum_type.name);
+            if let Some(first) = first.filter(|first| first.values != enum_type.values) {
+                found.push_for(
+                    Targets::POSTGRES,
+                    Place::Column(i),
+                    format!(
+                        "`{}` is the enum `{}` with values ({}), but another column's enum of that name has ({}); PostgreSQL has one type of a name: give one enum another `native = \"..\"` name, or the same values",
+                        column.name,
+                        enum_type.name,
+                        enum_type.sql_values(),
+                        first.sql_values()
+                    ),
+                );
+            }
+        }
         for problem in found.problems {
             push(table, problem);
         }
@@ -1721,5 +1745,27 @@ mod tests {
             .map(|t| t.name.as_str())
             .collect();
         assert_eq!(order, ["entry", "conduit"]);
+    }
+
+    #[test]
+    fn one_postgresql_enum_type_per_name() {
+        use crate::model::EnumType;
+        let table = |name: &str, values: &[&str]| {
+            Table::new(name)
+                .with_column(Column::new("id", ColumnType::Integer))
+                .with_column(Column::enumeration(
+                    "rating",
+                    EnumType::new("rating", values.iter().copied()),
+                ))
+                .primary_key(["id"])
+        };
+        let same = Schema::new([table("a", &["G", "PG"]), table("b", &["G", "PG"])]);
+        assert!(schema(&same).is_empty());
+        let differ = Schema::new([table("a", &["G", "PG"]), table("b", &["G"])]);
+        let problems = schema(&differ);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].to_string().contains("PostgreSQL has one type of a name"));
+        let mysql_only = differ.targeting(Targets::MYSQL);
+        assert!(schema(&mysql_only).is_empty());
     }
 }
