@@ -1764,7 +1764,11 @@ mod tests {
         let differ = Schema::new([table("a", &["G", "PG"]), table("b", &["G"])]);
         let problems = schema(&differ);
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].to_string().contains("PostgreSQL has one type of a name"));
+        assert!(
+            problems[0]
+                .to_string()
+                .contains("PostgreSQL has one type of a name")
+        );
         let mysql_only = differ.targeting(Targets::MYSQL);
         assert!(schema(&mysql_only).is_empty());
     }
