@@ -9,6 +9,11 @@
 //! backend), the names of indexes and unique keys (SeaORM makes them up as
 //! `idx-<table>-<key>`), composite non-unique indexes, and the name of a
 //! composite primary key (`pk-<table>`).
+//!
+//! A native enum is SeaORM's `ColumnType::Enum`, and an opaque column
+//! ([`opaque_postgres_type`]) an enum of no values named after its PostgreSQL
+//! type: SeaORM then casts both to text when it reads them and to their type
+//! when it writes them (on PostgreSQL; elsewhere the values are text already).
 
 use crate::compare::{Aspect, Finding, Target};
 use crate::model::{Backend, Column, DefaultValue, Table};
