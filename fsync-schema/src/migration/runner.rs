@@ -930,10 +930,20 @@ impl<'c> Runner<'c> {
                 .filter(|name| present(name))
                 .map(str::to_owned),
         );
-        let statements: Vec<String> = drops
+        let mut statements: Vec<String> = drops
             .iter()
             .map(|name| format!("DROP TABLE {}", records::quoted(name, backend)))
             .collect();
+        // The enum types of PostgreSQL go with their tables (the migrations
+        // create them again).
+        if backend == Backend::Postgres {
+            statements.extend(schema.enum_types().into_iter().rev().map(|e| {
+                format!(
+                    "DROP TYPE IF EXISTS {}",
+                    crate::render::postgres_name(&e.name)
+                )
+            }));
+        }
         let fail = |sql: &str, e| MigrateError::db("fresh: dropping", Some(sql), e);
         if backend == Backend::MySql {
             for sql in &statements {
