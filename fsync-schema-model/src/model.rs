@@ -106,7 +106,9 @@ pub enum ColumnType {
 }
 
 impl ColumnType {
-    /// Every logical type, for generators and tests.
+    /// Every logical type that every backend has, for generators and tests
+    /// (not the unsigned types, native enums and arrays, which some backends
+    /// lack or render otherwise).
     pub const ALL: [ColumnType; 16] = [
         ColumnType::SmallInt,
         ColumnType::Integer,
