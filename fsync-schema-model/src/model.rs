@@ -57,7 +57,8 @@ pub struct Column {
     /// `INTEGER PRIMARY KEY AUTOINCREMENT` on SQLite, an identity elsewhere.
     #[serde(default, skip_serializing_if = "is_false")]
     pub autoincrement: bool,
-    /// The native enum of a [`ColumnType::Enum`] column.
+    /// The native enum of a [`ColumnType::Enum`] column, or the members of a
+    /// [`ColumnType::Set`] one.
     #[serde(default, rename = "enum", skip_serializing_if = "Option::is_none")]
     pub enum_type: Option<EnumType>,
 }
@@ -101,6 +102,10 @@ pub enum ColumnType {
     BigUnsigned,
     /// A native enum; the column's [`Column::enum_type`] names it and its values.
     Enum,
+    /// A set of a native enum's values (MySQL's `SET(..)`; the values joined
+    /// by commas in TEXT elsewhere): an `EnumSet<T>` field. The column's
+    /// [`Column::enum_type`] holds the members.
+    Set,
     /// A PostgreSQL array (`text[]`): a `Vec<T>` field.
     Array(Element),
 }
@@ -206,9 +211,14 @@ impl ColumnType {
             DefaultKind::Float => matches!(self, T::Float | T::Double | T::Decimal(..)),
             DefaultKind::Bool => matches!(self, T::Boolean),
             DefaultKind::Text => match self {
-                T::Text | T::Json | T::Date | T::Time | T::DateTime | T::TimestampTz | T::Enum => {
-                    true
-                }
+                T::Text
+                | T::Json
+                | T::Date
+                | T::Time
+                | T::DateTime
+                | T::TimestampTz
+                | T::Enum
+                | T::Set => true,
                 // A UUID in its text form (36 characters).
                 T::Uuid => text_chars == 36,
                 T::String(len) => text_chars <= len as usize,
@@ -651,11 +661,16 @@ impl Schema {
         self.tables.iter().find(|table| table.name == name)
     }
 
-    /// The native enum types of the schema's columns, each once (by name),
-    /// in the order of first use.
+    /// The native enum types of the schema's columns (not the members of
+    /// sets), each once (by name), in the order of first use.
     pub fn enum_types(&self) -> Vec<&EnumType> {
         let mut out: Vec<&EnumType> = Vec::new();
-        for column in self.tables.iter().flat_map(|t| &t.columns) {
+        let enums = self
+            .tables
+            .iter()
+            .flat_map(|t| &t.columns)
+            .filter(|c| c.ty == ColumnType::Enum);
+        for column in enums {
             if let Some(enum_type) = &column.enum_type
                 && !out.iter().any(|e| e.name == enum_type.name)
             {
@@ -835,6 +850,14 @@ impl Column {
             default: None,
             autoincrement: false,
             enum_type: None,
+        }
+    }
+
+    /// A NOT NULL column of a set of `members`' values.
+    pub fn set(name: impl Into<String>, members: EnumType) -> Self {
+        Column {
+            enum_type: Some(members),
+            ..Column::new(name, ColumnType::Set)
         }
     }
 

@@ -43,6 +43,7 @@ pub fn column_type(ty: ColumnType) -> TokenStream {
         ColumnType::Unsigned => quote!(#m::Unsigned),
         ColumnType::BigUnsigned => quote!(#m::BigUnsigned),
         ColumnType::Enum => quote!(#m::Enum),
+        ColumnType::Set => quote!(#m::Set),
         ColumnType::Array(element) => {
             let element = element_tokens(element);
             quote!(#m::Array(#element))

@@ -554,6 +554,7 @@ fn key_bytes(ty: ColumnType, prefix: Option<u32>) -> usize {
     match (ty, prefix) {
         (T::String(_) | T::Text | T::Blob, Some(chars)) => 4 * chars as usize + 2,
         (T::Boolean | T::TinyUnsigned | T::Enum, _) => 1,
+        (T::Set, _) => 8,
         (T::SmallInt | T::SmallUnsigned, _) => 2,
         (T::Integer | T::Unsigned | T::Float | T::Date, _) => 4,
         (T::BigInt | T::BigUnsigned | T::Double | T::Time | T::DateTime | T::TimestampTz, _) => 8,

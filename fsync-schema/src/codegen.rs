@@ -403,6 +403,10 @@ fn enum_type(enum_type: &crate::model::EnumType) -> TokenStream {
 fn column(column: &Column) -> TokenStream {
     let name = &column.name;
     let mut out = match (&column.enum_type, column.ty) {
+        (Some(e), crate::model::ColumnType::Set) => {
+            let e = enum_type(e);
+            quote!(Column::set(#name, #e))
+        }
         (Some(e), _) => {
             let e = enum_type(e);
             quote!(Column::enumeration(#name, #e))

@@ -27,6 +27,7 @@ pub mod codegen;
 pub mod compare;
 #[cfg(feature = "migration")]
 pub mod connect;
+pub mod enum_set;
 pub mod equivalence;
 pub mod fill;
 #[cfg(feature = "introspect")]
@@ -46,6 +47,7 @@ pub mod value;
 
 pub use fsync_schema_model::step::{self, Change, Step};
 
+pub use enum_set::EnumSet;
 pub use fsync_schema_derive::{Entity, TextEnum};
 pub use fsync_schema_model::model::*;
 pub use fsync_schema_model::{model, naming, validate};

@@ -121,9 +121,9 @@ fn comparable_column(table: &Table, column: &Column, backend: Backend) -> Column
     // when its SQL is, whatever Rust type reads it.
     let ty = logical_type(&sql, backend).unwrap_or(ColumnType::Text);
     // PostgreSQL keeps an enum's values in its type; MySQL's SQL type holds
-    // them; SQLite has TEXT.
-    let enum_type = match backend {
-        Backend::Postgres => column.enum_type.clone(),
+    // them (and a set's); SQLite has TEXT, as PostgreSQL for a set.
+    let enum_type = match (backend, column.ty) {
+        (Backend::Postgres, ColumnType::Enum) => column.enum_type.clone(),
         _ => None,
     };
     let default = column.default.as_ref().and_then(|value| {
@@ -222,7 +222,7 @@ fn closest_type(sql: &str, backend: Backend) -> Option<ColumnType> {
         }
         (_, "TINYTEXT" | "MEDIUMTEXT" | "CITEXT" | "NAME" | "CLOB") => T::Text,
         (Backend::MySql, "ENUM") => T::Enum,
-        (Backend::MySql, "SET") => T::Text,
+        (Backend::MySql, "SET") => T::Set,
         (_, "TIME" | "TIME WITHOUT TIME ZONE") => T::Time,
         (Backend::Postgres, "TIMESTAMP" | "TIMESTAMP WITHOUT TIME ZONE") => T::DateTime,
         (Backend::Postgres, "TIMESTAMP WITH TIME ZONE") => T::TimestampTz,

@@ -18,7 +18,8 @@
 //! No column type stops a pull: unsigned integers become `u8`..`u64`, a
 //! native enum (PostgreSQL's `CREATE TYPE .. AS ENUM`, MySQL's `ENUM(..)`) a
 //! `#[derive(TextEnum)]` enum with `#[text(native = "..")]` written next to
-//! the first entity that uses it ([`PulledEnum`]), PostgreSQL arrays `Vec<T>`,
+//! the first entity that uses it ([`PulledEnum`]), a MySQL `SET(..)` an
+//! [`EnumSet`](crate::EnumSet) of such an enum, PostgreSQL arrays `Vec<T>`,
 //! a domain its base type with the domain's name as `sql_type` (the domain
 //! itself is named in a [`Pulled::notes`] note), and any type the model has
 //! no Rust type for an opaque `String` column with its exact SQL type.
@@ -111,6 +112,8 @@ pub enum RustType {
     /// A native enum written by `pull` (`#[derive(TextEnum)]` with
     /// `#[text(native = "..")]`); the field names it ([`Field::enum_path`]).
     Enum,
+    /// `fsync_schema::EnumSet<T>` of such an enum: a MySQL `SET(..)`.
+    Set,
 }
 
 impl RustType {
@@ -139,6 +142,7 @@ impl RustType {
             T::BigUnsigned => RustType::U64,
             T::Array(element) => RustType::Vec(element),
             T::Enum => RustType::Enum,
+            T::Set => RustType::Set,
         }
     }
 
@@ -170,6 +174,7 @@ impl RustType {
             RustType::U64 => T::BigUnsigned,
             RustType::Vec(element) => T::Array(element),
             RustType::Enum => T::Enum,
+            RustType::Set => T::Set,
         }
     }
 
@@ -201,7 +206,7 @@ impl RustType {
                 quote!(Vec<#element>)
             }
             // Named by the field (`Field::enum_path`).
-            RustType::Enum => quote!(String),
+            RustType::Enum | RustType::Set => quote!(String),
         }
     }
 }
@@ -244,8 +249,8 @@ pub struct Field {
     pub name: String,
     pub column: Column,
     pub rust: RustType,
-    /// For a [`RustType::Enum`]: the enum's path from this module
-    /// (`MpaaRating`, `super::film::MpaaRating`).
+    /// For a [`RustType::Enum`] (or the values of a [`RustType::Set`]): the
+    /// enum's path from this module (`MpaaRating`, `super::film::MpaaRating`).
     pub enum_path: Option<String>,
 }
 
@@ -399,7 +404,7 @@ pub fn plan(schema: &Schema, _backend: Backend) -> Result<Vec<Entity>, PullError
             // is an opaque column: a `String` that keeps its SQL type.
             let rust = RustType::of(column.ty);
             let enum_path = match (&column.enum_type, rust) {
-                (Some(enum_type), RustType::Enum) => Some(enum_path(
+                (Some(enum_type), RustType::Enum | RustType::Set) => Some(enum_path(
                     enum_type,
                     &module,
                     &mut enums,
@@ -407,7 +412,7 @@ pub fn plan(schema: &Schema, _backend: Backend) -> Result<Vec<Entity>, PullError
                 )),
                 _ => None,
             };
-            let rust = if rust == RustType::Enum && enum_path.is_none() {
+            let rust = if matches!(rust, RustType::Enum | RustType::Set) && enum_path.is_none() {
                 RustType::String
             } else {
                 rust
@@ -591,7 +596,10 @@ fn derived_column(column: &Column, rust: RustType) -> Column {
         (RustType::Decimal, ty @ ColumnType::Decimal(..)) => ty,
         (rust, _) => rust.column_type(),
     };
-    let enum_type = column.enum_type.clone().filter(|_| rust == RustType::Enum);
+    let enum_type = column
+        .enum_type
+        .clone()
+        .filter(|_| matches!(rust, RustType::Enum | RustType::Set));
     let rendered = Column {
         ty,
         enum_type: enum_type.clone(),
@@ -791,7 +799,13 @@ impl Entity {
         let attr = (!keys.is_empty()).then(|| quote!(#[schema(#(#keys),*)]));
         let name = ident(&field.name);
         let ty = match &field.enum_path {
-            Some(path) => path.parse().expect("an enum path is a Rust path"),
+            Some(path) => {
+                let path: TokenStream = path.parse().expect("an enum path is a Rust path");
+                match field.rust {
+                    RustType::Set => quote!(fsync_schema::EnumSet<#path>),
+                    _ => path,
+                }
+            }
             None => field.rust.tokens(),
         };
         let ty = if column.nullable {

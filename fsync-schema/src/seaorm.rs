@@ -87,7 +87,7 @@ fn column_type(column: &Column) -> sea_orm::ColumnType {
     use sea_query::{Alias, IntoIden};
     // A native enum: SeaORM casts it to text when it selects it and to the
     // type when it writes it (PostgreSQL).
-    if let Some(enum_type) = &column.enum_type {
+    if let (Some(enum_type), crate::model::ColumnType::Enum) = (&column.enum_type, column.ty) {
         return sea_orm::ColumnType::Enum {
             name: Alias::new(&enum_type.name).into_iden(),
             variants: enum_type

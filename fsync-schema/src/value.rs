@@ -202,9 +202,17 @@ pub const fn unmet<T: ColumnValue>(need: Need<'_>, max_len: u32) -> Option<&'sta
     if let Some(message) = need.unmet(ty, T::NULLABLE) {
         return Some(message);
     }
+    let set = matches!(T::COLUMN_TYPE, ColumnType::Set);
     match (need, T::TEXT_VARIANTS) {
         (Need::Default(DefaultRef::Text(text)), Some(variants))
-            if !crate::text_enum::accepts(variants, text) =>
+            if set && !crate::enum_set::accepts_each(variants, text) =>
+        {
+            Some(
+                "this default is not a list of the set's values; write the texts of variants joined by commas, without spaces (`\"\"` for the empty set)",
+            )
+        }
+        (Need::Default(DefaultRef::Text(text)), Some(variants))
+            if !set && !crate::text_enum::accepts(variants, text) =>
         {
             Some(
                 "this default is not a value of the enum; write the text of a variant: its snake_case name, its `rename`, or its `prefix` and a value",
@@ -239,7 +247,7 @@ pub fn sea_orm_column_type(ty: ColumnType) -> sea_orm::ColumnType {
         ColumnType::Unsigned => S::Unsigned,
         ColumnType::BigUnsigned => S::BigUnsigned,
         // A native enum's name and values come with the column (`seaorm::column_def`).
-        ColumnType::Enum => S::Text,
+        ColumnType::Enum | ColumnType::Set => S::Text,
         ColumnType::Array(element) => S::Array(sea_query::RcOrArc::new(sea_orm_column_type(
             element_type(element),
         ))),

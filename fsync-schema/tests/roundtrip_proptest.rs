@@ -342,7 +342,7 @@ fn default_for(ty: T, choice: u8, seed: u64) -> Option<DefaultValue> {
                 _ => D::Int((seed % max.min(i64::MAX as u64)) as i64),
             }
         }
-        T::Enum | T::Array(_) => return None,
+        T::Enum | T::Set | T::Array(_) => return None,
     })
 }
 

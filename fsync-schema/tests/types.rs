@@ -312,7 +312,16 @@ async fn types_mysql() {
         title: Set("ACADEMY DINOSAUR".into()),
         release_year: Set(Some(2006)),
         rating: Set(Some(film::FilmRating::Pg13)),
-        special_features: Set(Some("Trailers,Deleted Scenes".into())),
+        // Given out of the set's order: kept in it, as MySQL stores them.
+        special_features: Set(Some(
+            [
+                film::FilmSpecialFeatures::DeletedScenes,
+                film::FilmSpecialFeatures::Trailers,
+            ]
+            .into_iter()
+            .collect(),
+        )),
+        audiences: NotSet,
         rental_duration: Set(u8::MAX),
         length: Set(Some(u16::MAX)),
         views: Set(u32::MAX),
@@ -334,6 +343,15 @@ async fn types_mysql() {
         (Some(2006), u8::MAX, Some(u16::MAX), u32::MAX, u64::MAX)
     );
     assert_eq!(film.rating, Some(film::FilmRating::Pg13));
+    assert_eq!(
+        film.special_features
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("Trailers,Deleted Scenes")
+    );
+    assert_eq!(film.audiences.to_string(), "teens,adults", "the default");
+    assert!(film.audiences.contains(&film::FilmAudiences::Adults));
     let copy = inventory::ActiveModel {
         inventory_id: NotSet,
         film_id: Set(film.film_id),
@@ -438,6 +456,8 @@ mod catalog {
                 pub small: Option<u16>,
                 #[schema(default = 7)]
                 pub medium: u32,
+                #[schema(default = "G,PG-13")]
+                pub allowed: fsync_schema::EnumSet<Rating>,
                 #[schema(nullable)]
                 pub note: String,
             }
@@ -492,6 +512,7 @@ async fn unsigned_and_native_enums_by_hand() {
             tiny: Set(u8::MAX),
             small: Set(Some(u16::MAX)),
             medium: Set(u32::MAX),
+            allowed: Set([film::Rating::Pg13].into_iter().collect()),
             note: Set("kept".into()),
         }
         .insert(&db.db)
@@ -509,6 +530,26 @@ async fn unsigned_and_native_enums_by_hand() {
             .await
             .expect("filter by an enum");
         assert_eq!(found, vec![row.clone()], "{}", backend.name());
+        assert_eq!(row.allowed.to_string(), "PG-13", "{}", backend.name());
+        // A set's default, as the database applies it.
+        common::execute(
+            &db.db,
+            "INSERT INTO film (rating, tiny, note) VALUES ('G', 2, 'x')",
+        )
+        .await
+        .expect("a row with the defaults");
+        let defaults = film::Entity::find()
+            .filter(film::Column::Tiny.eq(2u8))
+            .one(&db.db)
+            .await
+            .expect("select")
+            .expect("the row");
+        assert_eq!(
+            defaults.allowed.to_string(),
+            "G,PG-13",
+            "{}",
+            backend.name()
+        );
         // `note` is nullable in the database; this model reads it as never
         // NULL, and a NULL is an error naming the column.
         common::execute(&db.db, "INSERT INTO film (rating, tiny) VALUES ('G', 1)")

@@ -8,7 +8,7 @@
 //! re-quoted.
 
 use super::{IntrospectError, action, column, discovery_error, parse_default, rows};
-use crate::model::{Backend, ForeignKey, Index, Schema, Table, Unique};
+use crate::model::{Backend, ColumnType, ForeignKey, Index, Schema, Table, Unique};
 use sea_orm::DatabaseConnection;
 use sea_schema::mysql::def::{ColumnInfo, SystemInfo};
 use sea_schema::mysql::query::ColumnQueryResult;
@@ -35,11 +35,16 @@ pub(super) fn table(
     let mut table = Table::new(name);
     for info in columns {
         let mut column = column(&info.name, &mysql_type(&info.col_type), Backend::MySql);
-        if let sea_schema::mysql::def::Type::Enum(def) = &info.col_type {
-            // MySQL's enums have no name; the column's is a good one for Rust.
-            let name = format!("{name}_{}", info.name);
-            column.ty = crate::model::ColumnType::Enum;
-            column.enum_type = Some(crate::model::EnumType::new(&name, def.values.clone()));
+        // MySQL's enums and sets have no name; the column's is a good one for Rust.
+        let (ty, values) = match &info.col_type {
+            sea_schema::mysql::def::Type::Enum(def) => (ColumnType::Enum, Some(&def.values)),
+            sea_schema::mysql::def::Type::Set(def) => (ColumnType::Set, Some(&def.members)),
+            _ => (column.ty, None),
+        };
+        if let Some(values) = values {
+            let enum_name = format!("{name}_{}", info.name);
+            column.ty = ty;
+            column.enum_type = Some(crate::model::EnumType::new(&enum_name, values.clone()));
             column.sql_type = Default::default();
         }
         column.nullable = info.null;

@@ -24,9 +24,14 @@ pub fn sql_type(column: &Column, backend: Backend) -> String {
     if let Some(custom) = column.sql_type.get(backend) {
         return custom.to_owned();
     }
-    match (&column.enum_type, backend) {
-        (Some(enum_type), Backend::Postgres) => postgres_name(&enum_type.name),
-        (Some(enum_type), Backend::MySql) => format!("ENUM({})", enum_type.sql_values()),
+    match (&column.enum_type, column.ty, backend) {
+        (Some(enum_type), ColumnType::Enum, Backend::Postgres) => postgres_name(&enum_type.name),
+        (Some(enum_type), ColumnType::Enum, Backend::MySql) => {
+            format!("ENUM({})", enum_type.sql_values())
+        }
+        (Some(members), ColumnType::Set, Backend::MySql) => {
+            format!("SET({})", members.sql_values())
+        }
         _ => native_type(column.ty, backend),
     }
 }
@@ -78,8 +83,8 @@ pub fn native_type(ty: ColumnType, backend: Backend) -> String {
         (Backend::Sqlite, T::TinyUnsigned | T::SmallUnsigned | T::Unsigned | T::BigUnsigned) => {
             "INTEGER"
         }
-        // A native enum without its column: its text.
-        (_, T::Enum) => "TEXT",
+        // A native enum (or set) without its column: its text.
+        (_, T::Enum | T::Set) => "TEXT",
         (_, T::String(len)) => return format!("VARCHAR({len})"),
         (Backend::MySql, T::Decimal(precision, scale)) => {
             return format!("DECIMAL({precision},{scale})");

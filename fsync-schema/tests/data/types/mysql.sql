@@ -7,6 +7,7 @@ CREATE TABLE film (
     release_year YEAR DEFAULT NULL,
     rating ENUM('G','PG','PG-13','R','NC-17') DEFAULT 'G',
     special_features SET('Trailers','Commentaries','Deleted Scenes','Behind the Scenes') DEFAULT NULL,
+    audiences SET('kids','teens','adults') NOT NULL DEFAULT 'teens,adults',
     rental_duration TINYINT UNSIGNED NOT NULL DEFAULT 3,
     length SMALLINT UNSIGNED DEFAULT NULL,
     views INT UNSIGNED NOT NULL DEFAULT 0,

@@ -11,12 +11,9 @@ pub struct Model {
     pub release_year: Option<u16>,
     #[schema(default = "G")]
     pub rating: Option<FilmRating>,
-    #[schema(
-        sql_type(
-            mysql = "set('Trailers','Commentaries','Deleted Scenes','Behind the Scenes')"
-        )
-    )]
-    pub special_features: Option<String>,
+    pub special_features: Option<fsync_schema::EnumSet<FilmSpecialFeatures>>,
+    #[schema(default = "teens,adults")]
+    pub audiences: fsync_schema::EnumSet<FilmAudiences>,
     #[schema(default = 3)]
     pub rental_duration: u8,
     pub length: Option<u16>,
@@ -43,4 +40,28 @@ pub enum FilmRating {
     R,
     #[text(rename = "NC-17")]
     Nc17,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, fsync_schema::TextEnum)]
+#[text(native = "film_special_features")]
+pub enum FilmSpecialFeatures {
+    #[text(rename = "Trailers")]
+    Trailers,
+    #[text(rename = "Commentaries")]
+    Commentaries,
+    #[text(rename = "Deleted Scenes")]
+    DeletedScenes,
+    #[text(rename = "Behind the Scenes")]
+    BehindTheScenes,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, fsync_schema::TextEnum)]
+#[text(native = "film_audiences")]
+pub enum FilmAudiences {
+    #[text(rename = "kids")]
+    Kids,
+    #[text(rename = "teens")]
+    Teens,
+    #[text(rename = "adults")]
+    Adults,
 }
