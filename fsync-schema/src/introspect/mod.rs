@@ -32,7 +32,7 @@
 //! `ty` is the logical type the renderer would map to it (`Text` when there
 //! is none: an opaque column). A native enum (PostgreSQL's type, read from
 //! `pg_enum`; MySQL's `ENUM(..)`, named `<table>_<column>`) is `ty` `Enum`
-//! with its values in `Column::enum_type`; a PostgreSQL domain keeps its name
+//! with its values in `Column::enum_type` (a MySQL `SET(..)` is `Set`, with its members there); a PostgreSQL domain keeps its name
 //! as `sql_type` and its base type's `ty` ([`domains`] lists their
 //! definitions). Compare it with a model from the entities through
 //! [`as_introspected`] on both sides.
