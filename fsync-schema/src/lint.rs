@@ -51,11 +51,17 @@ pub fn narrows(from: ColumnType, to: ColumnType) -> bool {
         T::Double => Some((1, 2)),
         T::String(len) => Some((2, len as u64)),
         T::Text => Some((2, u64::MAX)),
+        T::TinyUnsigned => Some((3, 1)),
+        T::SmallUnsigned => Some((3, 2)),
+        T::Unsigned => Some((3, 3)),
+        T::BigUnsigned => Some((3, 4)),
         _ => None,
     };
     match (rank(from), rank(to)) {
         _ if from == to => false,
         (Some((a, x)), Some((b, y))) if a == b => y < x,
+        // u8, u16 and u32 fit the next wider signed type (i16, i32, i64).
+        (Some((3, x)), Some((0, y))) => y < x,
         // Integers fit a double exactly up to 2^53; any number fits text.
         (Some((0, _)), Some((1, 2))) | (Some((0 | 1, _)), Some((2, u64::MAX))) => false,
         _ => true,
@@ -404,6 +410,17 @@ mod tests {
         );
         assert!(findings[4].reason.contains("blocks writes"));
         assert!(findings[5].alternative.contains("renamed_from"));
+    }
+
+    #[test]
+    fn unsigned_types_widen_into_wider_ones() {
+        use ColumnType as T;
+        assert!(!narrows(T::TinyUnsigned, T::SmallUnsigned));
+        assert!(!narrows(T::TinyUnsigned, T::SmallInt));
+        assert!(!narrows(T::Unsigned, T::BigInt));
+        assert!(narrows(T::BigUnsigned, T::BigInt));
+        assert!(narrows(T::SmallUnsigned, T::TinyUnsigned));
+        assert!(narrows(T::SmallInt, T::SmallUnsigned), "negative values");
     }
 
     #[test]
