@@ -64,6 +64,9 @@ pub fn run(project: &Project, args: Args) -> CommandResult {
     for path in &written {
         println!("wrote {}", path.display());
     }
+    for note in &pulled.notes {
+        println!("note: {note}");
+    }
     println!(
         "{} entities from a {} database; review them, then declare `mod {};` in your crate",
         written.len() - 1,

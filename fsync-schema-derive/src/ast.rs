@@ -52,6 +52,8 @@ pub struct Field<'a> {
     /// `precision` and `scale`, making a `Decimal` column decimal(p, s):
     /// the numbers and where they were written.
     pub decimal: Option<((u32, u32), Loc)>,
+    /// `nullable`: a plain field whose column may hold NULL, and where it was written.
+    pub nullable: Option<Loc>,
 }
 
 /// A foreign key and the `belongs_to` relation it gives.
@@ -199,6 +201,7 @@ fn lower<'a>(
             Place::Column(i),
             attrs.column.as_ref().map_or(ident.span().into(), |c| c.loc),
         );
+        spans.insert(Place::ColumnType(i), Loc::of(&field.ty));
         // The type is the compiler's to tell (through `ColumnValue`); a
         // `max_len` or `precision` makes it known here.
         let ty = match (&attrs.max_len, decimal(attrs)) {
@@ -223,6 +226,12 @@ fn lower<'a>(
         }
         if let Some(span) = attrs.primary_key {
             field_keys.push((i, span));
+            if let Some(nullable) = attrs.nullable {
+                cx.error(
+                    nullable,
+                    "a primary key column cannot be nullable; remove `nullable`",
+                );
+            }
         }
         if let Some(span) = attrs.unique {
             let u = table.uniques.len();
@@ -314,6 +323,7 @@ fn lower<'a>(
             field_name,
             max_len: attrs.max_len.as_ref().map(|len| (len.value, len.loc)),
             decimal: decimal(attrs),
+            nullable: attrs.nullable.map(Loc::from),
         });
     }
 

@@ -105,6 +105,8 @@ pub struct FieldAttrs {
     /// `precision = p` and `scale = s` of a `Decimal` field.
     pub precision: Option<Spanned<u32>>,
     pub scale: Option<Spanned<u32>>,
+    /// `nullable`: a plain field whose column may hold NULL.
+    pub nullable: Option<Span>,
 }
 
 /// `sql_type(sqlite = "..", postgres = "..", mysql = "..")`.
@@ -528,6 +530,7 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
         let read = |meta: &ParseNestedMeta, key: &str, attempted: &mut Vec<String>| match key {
             PRIMARY_KEY => set_once(&mut out.primary_key, flag(meta)?, meta),
             AUTOINCREMENT => set_once(&mut out.autoincrement, flag(meta)?, meta),
+            NULLABLE => set_once(&mut out.nullable, flag(meta)?, meta),
             UNIQUE => set_once(&mut out.unique, flag(meta)?, meta),
             INDEX => {
                 let value = if meta.input.peek(syn::Token![=]) {
@@ -581,10 +584,10 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                 &meta.path,
                 "on a field, a foreign key is `references = super::entry::id`; `foreign_key(..)` on the struct is for keys of several columns",
             )),
-            "nullable" | "null" | "not_null" | "optional" => Err(syn::Error::new_spanned(
+            "null" | "not_null" | "optional" => Err(syn::Error::new_spanned(
                 &meta.path,
                 format!(
-                    "`{key}` is not a key: a column is nullable when its field is an `Option<_>`"
+                    "`{key}` is not a key: a column is nullable when its field is an `Option<_>` (or, for a plain field read as never NULL, `nullable`)"
                 ),
             )),
             _ if CONTAINER_KEYS.contains(&key) => Err(syn::Error::new_spanned(

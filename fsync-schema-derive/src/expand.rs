@@ -791,6 +791,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
             quote!(column.default = ::core::option::Option::Some(#d);)
         });
         let autoincrement = column.autoincrement.then(|| quote!(column.autoincrement = true;));
+        let nullable = field.nullable.map(|_| quote!(column.nullable = true;));
         let max_len = field.max_len.map(|(len, _)| {
             quote!(column.ty = ::fsync_schema::model::ColumnType::String(#len);)
         });
@@ -806,6 +807,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
             let mut column = #new;
             #default
             #autoincrement
+            #nullable
             #max_len
             #decimal
             #renamed
@@ -884,6 +886,16 @@ fn need_tokens(need: &Need) -> Option<TokenStream> {
         Need::Keyable => quote!(Keyable),
         Need::MaxLen => quote!(MaxLen),
         Need::Decimal => quote!(Decimal),
+        Need::PlainType => quote!(PlainType),
+        Need::MySqlTextDefault => quote!(MySqlTextDefault),
+        Need::Storable(backend) => {
+            let backend = match backend {
+                Backend::Sqlite => quote!(Sqlite),
+                Backend::Postgres => quote!(Postgres),
+                Backend::MySql => quote!(MySql),
+            };
+            quote!(Storable(::fsync_schema::model::Backend::#backend))
+        }
         Need::Prefix(chars) => quote!(Prefix(#chars)),
         Need::Default(value) => {
             let value = match *value {
@@ -925,6 +937,24 @@ fn typed_rule(field: &Field, need: TokenStream, max_len: u32, loc: Loc) -> Token
     }
 }
 
+/// The rule that the backend of `need` (a `Need::Storable`) has a column of
+/// the field's type, as a constant expression that panics under `loc`. The
+/// type is asked through `FieldColumn`, spanned over the field's type like
+/// every other use: a type no column holds is one error there, not one more.
+fn storable_rule(field: &Field, need: TokenStream, loc: Loc) -> TokenStream {
+    let private = private();
+    let ty = field.ty;
+    let active = active_type(field);
+    let column_type = Ident::new("COLUMN_TYPE", field.ty_loc.end);
+    let path = quote_spanned!(field.ty_loc.start=> <#active as ::fsync_schema::__private::FieldColumn<#ty>>::#column_type);
+    let panic = panic_at(loc, quote!(message));
+    quote_spanned! {loc.start=>
+        if let ::core::option::Option::Some(message) = #private::unsupported(#path, #need) {
+            #panic
+        }
+    }
+}
+
 /// The rules checked at compile time: the typed rules of every backend and
 /// the foreign-key checks as constants evaluated now, under the token they
 /// come from; the rules of some backends only (typed or structural) in
@@ -941,7 +971,10 @@ fn compile_time_checks(entity: &Entity) -> TokenStream {
         let loc = entity.span(requirement.place);
         let field = &entity.fields[requirement.column];
         let max_len = field.max_len.map_or(0u32, |(len, _)| len);
-        let rule = typed_rule(field, need, max_len, loc);
+        let rule = match requirement.need {
+            Need::Storable(_) => storable_rule(field, need, loc),
+            _ => typed_rule(field, need, max_len, loc),
+        };
         let backends = requirement.need.backends();
         if backends.is_all() {
             out.extend(quote_spanned!(loc.start=> const _: () = #rule;));
@@ -963,6 +996,14 @@ fn compile_time_checks(entity: &Entity) -> TokenStream {
             continue;
         };
         let rule = typed_rule(field, quote!(#private::Need::MaxLen), len, loc);
+        out.extend(quote_spanned!(loc.start=> const _: () = #rule;));
+    }
+    // `nullable` is for plain (not `Option`) fields only.
+    for field in &entity.fields {
+        let Some(loc) = field.nullable else {
+            continue;
+        };
+        let rule = typed_rule(field, quote!(#private::Need::PlainType), 0, loc);
         out.extend(quote_spanned!(loc.start=> const _: () = #rule;));
     }
     // `precision` and `scale` are for decimal fields only.

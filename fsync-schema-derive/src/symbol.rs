@@ -41,6 +41,7 @@ pub const MAX_LEN: &str = "max_len";
 pub const COLUMN: &str = "column";
 pub const PRECISION: &str = "precision";
 pub const SCALE: &str = "scale";
+pub const NULLABLE: &str = "nullable";
 pub const FIELD_KEYS: &[&str] = &[
     PRIMARY_KEY,
     AUTOINCREMENT,
@@ -59,6 +60,7 @@ pub const FIELD_KEYS: &[&str] = &[
     COLUMN,
     PRECISION,
     SCALE,
+    NULLABLE,
 ];
 
 // Keys inside `index(..)`, `unique(..)`, `foreign_key(..)`, `check(..)`, `has_many(..)`.
@@ -93,4 +95,5 @@ pub const CURRENT_TIMESTAMP: &str = "current_timestamp";
 // `#[text(..)]` keys.
 pub const RENAME: &str = "rename";
 pub const PREFIX: &str = "prefix";
+pub const NATIVE: &str = "native";
 pub const TEXT_KEYS: &[&str] = &[RENAME, PREFIX];

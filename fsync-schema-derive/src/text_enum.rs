@@ -4,6 +4,10 @@
 //! a variant with one field is stored as a prefix (`#[text(prefix = "interval:")]`,
 //! by default the snake_case name and `:`) followed by the field's `Display`,
 //! and read back with its `FromStr`.
+//!
+//! `#[text(native)]` (or `#[text(native = "type_name")]`) on the enum stores it
+//! as a native enum instead: PostgreSQL's `CREATE TYPE .. AS ENUM`, MySQL's
+//! `ENUM(..)`, TEXT on SQLite; every variant is then a unit variant.
 
 use crate::ctxt::Ctxt;
 use crate::naming::pascal_case;
@@ -51,9 +55,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     if !input.generics.params.is_empty() {
         cx.error_spanned_by(&input.generics, "a text enum cannot be generic");
     }
-    for attr in input.attrs.iter().filter(|a| a.path().is_ident(TEXT)) {
-        cx.error_spanned_by(attr, "`#[text(..)]` belongs on variants, not on the enum");
-    }
+    let native = read_native(&cx, input);
     let mut variants = Vec::new();
     if let Some(data) = data {
         if data.variants.is_empty() {
@@ -62,6 +64,16 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
         for variant in &data.variants {
             if let Some(parsed) = read_variant(&cx, variant) {
                 variants.push(parsed);
+            }
+        }
+    }
+    if native.is_some() {
+        for variant in &variants {
+            if let Form::Prefix(..) = variant.form {
+                cx.error(
+                    variant.span,
+                    "a native enum (`#[text(native)]`) stores one value per variant; give this variant no field, or store the enum as text (remove `native`)",
+                );
             }
         }
     }
@@ -88,7 +100,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
         && !variants.is_empty()
         && input.generics.params.is_empty();
     let output = if complete {
-        Some(expand(input, &variants))
+        Some(expand(input, &variants, native.as_deref()))
     } else {
         // thiserror's idea (`fallback.rs`): stub impls next to the errors, so
         // that each use of the type does not add an error of its own.
@@ -163,6 +175,53 @@ fn fallback(input: &DeriveInput) -> TokenStream {
             }
         }
     }
+}
+
+/// `#[text(native)]` or `#[text(native = "name")]` on the enum: the native
+/// type's name (by default the enum's name in snake_case), or `None` when the
+/// enum is stored as text.
+fn read_native(cx: &Ctxt, input: &DeriveInput) -> Option<String> {
+    let mut native: Option<String> = None;
+    for attr in input.attrs.iter().filter(|a| a.path().is_ident(TEXT)) {
+        let result = attr.parse_nested_meta(|meta| {
+            let key = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            match key.as_str() {
+                NATIVE => {
+                    let name = if meta.input.peek(syn::Token![=]) {
+                        let name: LitStr = meta.value()?.parse()?;
+                        if name.value().is_empty() {
+                            return Err(syn::Error::new(
+                                name.span(),
+                                "a native enum's type name cannot be empty; write `native = \"type_name\"` or `native`",
+                            ));
+                        }
+                        name.value()
+                    } else {
+                        snake_case(&input.ident.to_string())
+                    };
+                    if native.is_some() {
+                        return Err(meta.error("duplicate key `native`; keep only one"));
+                    }
+                    native = Some(name);
+                    Ok(())
+                }
+                RENAME | PREFIX => Err(meta.error(format!(
+                    "`{key}` belongs on a variant; on the enum, `#[text(..)]` takes `native`"
+                ))),
+                _ => Err(meta.error(format!(
+                    "unknown text key `{key}` on the enum; expected `native` or `native = \"type_name\"`"
+                ))),
+            }
+        });
+        if let Err(error) = result {
+            cx.syn_error(error);
+        }
+    }
+    native
 }
 
 fn read_variant<'a>(cx: &Ctxt, variant: &'a syn::Variant) -> Option<Variant<'a>> {
@@ -264,7 +323,7 @@ fn read_variant<'a>(cx: &Ctxt, variant: &'a syn::Variant) -> Option<Variant<'a>>
     }
 }
 
-fn expand(input: &DeriveInput, variants: &[Variant]) -> TokenStream {
+fn expand(input: &DeriveInput, variants: &[Variant], native: Option<&str>) -> TokenStream {
     let ident = &input.ident;
     let name = ident.to_string();
     let p = quote!(::fsync_schema::__private);
@@ -317,6 +376,18 @@ fn expand(input: &DeriveInput, variants: &[Variant]) -> TokenStream {
             Form::Exact(_) => None,
         }
     });
+    let (column_type, enum_name, sea_column_type) = match native {
+        Some(name) => (
+            quote!(#p::model::ColumnType::Enum),
+            quote!(::core::option::Option::Some(#name)),
+            quote!(#p::text_enum::native_column_type(#name, Self::TEXT_FORMS)),
+        ),
+        None => (
+            quote!(#p::model::ColumnType::Text),
+            quote!(::core::option::Option::None),
+            quote!(#p::sea_query::ColumnType::Text),
+        ),
+    };
     let all_unit = variants.iter().all(|v| matches!(v.form, Form::Exact(_)));
     let as_str = all_unit.then(|| {
         let arms = variants.iter().map(|v| {
@@ -360,9 +431,10 @@ fn expand(input: &DeriveInput, variants: &[Variant]) -> TokenStream {
         }
         #[automatically_derived]
         impl #p::SqlValue for #ident {
-            const COLUMN_TYPE: #p::model::ColumnType = #p::model::ColumnType::Text;
+            const COLUMN_TYPE: #p::model::ColumnType = #column_type;
             const TEXT_VARIANTS: ::core::option::Option<&'static [#p::TextVariant]> =
                 ::core::option::Option::Some(Self::TEXT_FORMS);
+            const ENUM_NAME: ::core::option::Option<&'static str> = #enum_name;
         }
         #[automatically_derived]
         impl ::core::convert::From<#ident> for #sea::Value {
@@ -382,7 +454,7 @@ fn expand(input: &DeriveInput, variants: &[Variant]) -> TokenStream {
                 #p::text_enum::string_array_type()
             }
             fn column_type() -> #p::sea_query::ColumnType {
-                #p::sea_query::ColumnType::Text
+                #sea_column_type
             }
         }
         #[automatically_derived]

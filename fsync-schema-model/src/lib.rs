@@ -5,6 +5,7 @@
 pub mod model;
 pub mod naming;
 pub mod step;
+pub mod types;
 pub mod validate;
 
 pub use model::*;

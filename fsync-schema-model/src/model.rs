@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub use crate::types::{Element, EnumType};
+
 /// A whole database schema: its tables, in declaration order, and the
 /// backends it targets.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -55,6 +57,10 @@ pub struct Column {
     /// `INTEGER PRIMARY KEY AUTOINCREMENT` on SQLite, an identity elsewhere.
     #[serde(default, skip_serializing_if = "is_false")]
     pub autoincrement: bool,
+    /// The native enum of a [`ColumnType::Enum`] column, or the members of a
+    /// [`ColumnType::Set`] one.
+    #[serde(default, rename = "enum", skip_serializing_if = "Option::is_none")]
+    pub enum_type: Option<EnumType>,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -86,10 +92,28 @@ pub enum ColumnType {
     /// A point in time (UTC).
     TimestampTz,
     Json,
+    /// `u8`: TINYINT UNSIGNED on MySQL; SMALLINT with a range CHECK elsewhere.
+    TinyUnsigned,
+    /// `u16`: SMALLINT UNSIGNED on MySQL; INTEGER with a range CHECK elsewhere.
+    SmallUnsigned,
+    /// `u32`: INT UNSIGNED on MySQL; BIGINT with a range CHECK elsewhere.
+    Unsigned,
+    /// `u64`: BIGINT UNSIGNED, on MySQL only.
+    BigUnsigned,
+    /// A native enum; the column's [`Column::enum_type`] names it and its values.
+    Enum,
+    /// A set of a native enum's values (MySQL's `SET(..)`; the values joined
+    /// by commas in TEXT elsewhere): an `EnumSet<T>` field. The column's
+    /// [`Column::enum_type`] holds the members.
+    Set,
+    /// A PostgreSQL array (`text[]`): a `Vec<T>` field.
+    Array(Element),
 }
 
 impl ColumnType {
-    /// Every logical type, for generators and tests.
+    /// Every logical type that every backend has, for generators and tests
+    /// (not the unsigned types, native enums and arrays, which some backends
+    /// lack or render otherwise).
     pub const ALL: [ColumnType; 16] = [
         ColumnType::SmallInt,
         ColumnType::Integer,
@@ -113,24 +137,67 @@ impl ColumnType {
     pub const fn is_integer(self) -> bool {
         matches!(
             self,
-            ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt
+            ColumnType::SmallInt
+                | ColumnType::Integer
+                | ColumnType::BigInt
+                | ColumnType::TinyUnsigned
+                | ColumnType::SmallUnsigned
+                | ColumnType::Unsigned
+                | ColumnType::BigUnsigned
         )
     }
 
+    /// The range of an unsigned type's values: `(0, 255)` for `u8`.
+    pub const fn unsigned_range(self) -> Option<(u64, u64)> {
+        match self {
+            ColumnType::TinyUnsigned => Some((0, u8::MAX as u64)),
+            ColumnType::SmallUnsigned => Some((0, u16::MAX as u64)),
+            ColumnType::Unsigned => Some((0, u32::MAX as u64)),
+            ColumnType::BigUnsigned => Some((0, u64::MAX)),
+            _ => None,
+        }
+    }
+
     /// Whether the integer `value` fits the type's range (types that are not
-    /// 16 or 32-bit integers take any `i64`).
+    /// 16 or 32-bit integers or unsigned take any `i64`).
     pub const fn int_in_range(self, value: i64) -> bool {
         match self {
             ColumnType::SmallInt => value >= i16::MIN as i64 && value <= i16::MAX as i64,
             ColumnType::Integer => value >= i32::MIN as i64 && value <= i32::MAX as i64,
-            _ => true,
+            _ => match self.unsigned_range() {
+                Some((_, max)) => value >= 0 && value as u64 <= max,
+                None => true,
+            },
         }
     }
 
     /// Whether a column of this type can be part of a primary key, an index or
     /// a foreign key everywhere (MySQL indexes TEXT, BLOB and JSON only by a prefix).
     pub const fn is_keyable(self) -> bool {
-        !matches!(self, ColumnType::Text | ColumnType::Blob | ColumnType::Json)
+        !matches!(
+            self,
+            ColumnType::Text | ColumnType::Blob | ColumnType::Json | ColumnType::Array(_)
+        )
+    }
+
+    /// Why `backend` has no column of this type, or `None` when it has one:
+    /// `u64` exists on MySQL only, arrays on PostgreSQL only.
+    pub const fn unsupported_on(self, backend: Backend) -> Option<&'static str> {
+        match (self, backend) {
+            (ColumnType::BigUnsigned, Backend::Sqlite) => Some(
+                "`u64` has no column type on SQLite (its INTEGER holds up to 2^63-1); make the field an i64, or leave `sqlite` out of the schema's `targets(..)`",
+            ),
+            (ColumnType::BigUnsigned, Backend::Postgres) => Some(
+                "`u64` has no column type on PostgreSQL (its BIGINT holds up to 2^63-1); make the field an i64 or a Decimal, or leave `postgres` out of the schema's `targets(..)`",
+            ),
+            (ColumnType::Array(_), Backend::Sqlite) => Some(
+                "an array (`Vec<_>`) column exists on PostgreSQL only, and the schema targets SQLite; use serde_json::Value for a list, or target `postgres` only",
+            ),
+            (ColumnType::Array(_), Backend::MySql) => Some(
+                "an array (`Vec<_>`) column exists on PostgreSQL only, and the schema targets MySQL; use serde_json::Value for a list, or target `postgres` only",
+            ),
+            _ => None,
+        }
     }
 
     /// Whether a default of `kind` fits the type; `text_chars` is the length of
@@ -144,7 +211,16 @@ impl ColumnType {
             DefaultKind::Float => matches!(self, T::Float | T::Double | T::Decimal(..)),
             DefaultKind::Bool => matches!(self, T::Boolean),
             DefaultKind::Text => match self {
-                T::Text | T::Json | T::Date | T::Time | T::DateTime | T::TimestampTz => true,
+                T::Text
+                | T::Json
+                | T::Date
+                | T::Time
+                | T::DateTime
+                | T::TimestampTz
+                | T::Enum
+                | T::Set => true,
+                // A UUID in its text form (36 characters).
+                T::Uuid => text_chars == 36,
                 T::String(len) => text_chars <= len as usize,
                 _ => false,
             },
@@ -167,6 +243,7 @@ impl ColumnType {
         match self {
             ColumnType::String(len) => format!("string({len})"),
             ColumnType::Decimal(precision, scale) => format!("decimal({precision},{scale})"),
+            ColumnType::Array(element) => format!("array({})", element.name()),
             other => {
                 let debug = format!("{other:?}");
                 let mut name = String::new();
@@ -584,6 +661,25 @@ impl Schema {
         self.tables.iter().find(|table| table.name == name)
     }
 
+    /// The native enum types of the schema's columns (not the members of
+    /// sets), each once (by name), in the order of first use.
+    pub fn enum_types(&self) -> Vec<&EnumType> {
+        let mut out: Vec<&EnumType> = Vec::new();
+        let enums = self
+            .tables
+            .iter()
+            .flat_map(|t| &t.columns)
+            .filter(|c| c.ty == ColumnType::Enum);
+        for column in enums {
+            if let Some(enum_type) = &column.enum_type
+                && !out.iter().any(|e| e.name == enum_type.name)
+            {
+                out.push(enum_type);
+            }
+        }
+        out
+    }
+
     /// Tables ordered so that each comes after the tables its foreign keys
     /// reference (self-references aside); ties keep declaration order. Tables
     /// in a cycle keep their declaration order at the end.
@@ -753,6 +849,23 @@ impl Column {
             nullable: false,
             default: None,
             autoincrement: false,
+            enum_type: None,
+        }
+    }
+
+    /// A NOT NULL column of a set of `members`' values.
+    pub fn set(name: impl Into<String>, members: EnumType) -> Self {
+        Column {
+            enum_type: Some(members),
+            ..Column::new(name, ColumnType::Set)
+        }
+    }
+
+    /// A NOT NULL column of the native enum `enum_type`.
+    pub fn enumeration(name: impl Into<String>, enum_type: EnumType) -> Self {
+        Column {
+            enum_type: Some(enum_type),
+            ..Column::new(name, ColumnType::Enum)
         }
     }
 

@@ -2,7 +2,7 @@
 //! its steps; the runtime renders them for the connected backend, and `down`
 //! runs the inverse of each step in reverse order.
 
-use crate::model::{Check, Column, ForeignKey, Index, Schema, Table, Unique};
+use crate::model::{Check, Column, EnumType, ForeignKey, Index, Schema, Table, Unique};
 use serde::{Deserialize, Serialize};
 
 /// One schema change.
@@ -33,9 +33,25 @@ pub enum Step {
         table: String,
         index: Index,
     },
+    /// Creates a native enum type (PostgreSQL's `CREATE TYPE .. AS ENUM`;
+    /// nothing elsewhere, where the columns carry their values), before the
+    /// tables that use it.
+    CreateEnum(EnumType),
+    /// Drops a native enum type, after the tables that used it.
+    DropEnum(EnumType),
+    /// Changes the values of a native enum type: PostgreSQL adds values in
+    /// place (`ALTER TYPE .. ADD VALUE`); the columns of MySQL and SQLite
+    /// change with their tables' `AlterColumn`.
+    AlterEnum {
+        from: EnumType,
+        to: EnumType,
+    },
 }
 
 /// One change inside [`Step::AlterTable`].
+// A migration holds a few of these: a column's two definitions inline read
+// better than boxes.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
@@ -182,6 +198,16 @@ impl Step {
             }
             Step::RenameTable { table, .. } => &table.name,
             Step::CreateIndex { table, .. } | Step::DropIndex { table, .. } => table,
+            Step::CreateEnum(e) | Step::DropEnum(e) | Step::AlterEnum { to: e, .. } => &e.name,
+        }
+    }
+
+    /// The native enum type the step creates, drops or changes, if it is an
+    /// enum step (its [`Step::table_name`] is then the type's name).
+    pub fn enum_type(&self) -> Option<&EnumType> {
+        match self {
+            Step::CreateEnum(e) | Step::DropEnum(e) | Step::AlterEnum { to: e, .. } => Some(e),
+            _ => None,
         }
     }
 
@@ -235,6 +261,9 @@ impl Step {
             },
             Step::CreateIndex { table, index } => Step::DropIndex { table, index },
             Step::DropIndex { table, index } => Step::CreateIndex { table, index },
+            Step::CreateEnum(e) => Step::DropEnum(e),
+            Step::DropEnum(e) => Step::CreateEnum(e),
+            Step::AlterEnum { from, to } => Step::AlterEnum { from: to, to: from },
         })
     }
 
@@ -310,6 +339,8 @@ impl Step {
                 let name = schema.tables[i].name.clone();
                 remove(&mut schema.tables[i].indexes, index, &name, "index")?;
             }
+            // The columns carry their enum types: the tables' steps change them.
+            Step::CreateEnum(_) | Step::DropEnum(_) | Step::AlterEnum { .. } => {}
         }
         Ok(())
     }
@@ -370,6 +401,14 @@ impl Step {
                 .iter()
                 .flat_map(|change| describe_change(&table.name, change))
                 .collect(),
+            Step::CreateEnum(e) => vec![format!("create enum `{}` ({})", e.name, e.sql_values())],
+            Step::DropEnum(e) => vec![format!("drop enum `{}`", e.name)],
+            Step::AlterEnum { from, to } => vec![format!(
+                "enum `{}`: ({}) → ({})",
+                to.name,
+                from.sql_values(),
+                to.sql_values()
+            )],
         }
     }
 }
@@ -424,6 +463,17 @@ pub fn column_differences(from: &Column, to: &Column) -> Vec<String> {
     }
     if from.sql_type != to.sql_type {
         out.push(format!("SQL type {:?} → {:?}", from.sql_type, to.sql_type));
+    }
+    if from.enum_type != to.enum_type {
+        let values = |e: &Option<EnumType>| match e {
+            Some(e) => format!("enum `{}` ({})", e.name, e.sql_values()),
+            None => "no enum".to_owned(),
+        };
+        out.push(format!(
+            "{} → {}",
+            values(&from.enum_type),
+            values(&to.enum_type)
+        ));
     }
     if from.nullable != to.nullable {
         let word = |nullable: bool| if nullable { "NULL" } else { "NOT NULL" };

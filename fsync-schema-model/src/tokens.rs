@@ -38,7 +38,39 @@ pub fn column_type(ty: ColumnType) -> TokenStream {
         ColumnType::DateTime => quote!(#m::DateTime),
         ColumnType::TimestampTz => quote!(#m::TimestampTz),
         ColumnType::Json => quote!(#m::Json),
+        ColumnType::TinyUnsigned => quote!(#m::TinyUnsigned),
+        ColumnType::SmallUnsigned => quote!(#m::SmallUnsigned),
+        ColumnType::Unsigned => quote!(#m::Unsigned),
+        ColumnType::BigUnsigned => quote!(#m::BigUnsigned),
+        ColumnType::Enum => quote!(#m::Enum),
+        ColumnType::Set => quote!(#m::Set),
+        ColumnType::Array(element) => {
+            let element = element_tokens(element);
+            quote!(#m::Array(#element))
+        }
     }
+}
+
+/// An [`Element`].
+fn element_tokens(element: Element) -> TokenStream {
+    let m = quote!(::fsync_schema::model::Element);
+    match element {
+        Element::SmallInt => quote!(#m::SmallInt),
+        Element::Integer => quote!(#m::Integer),
+        Element::BigInt => quote!(#m::BigInt),
+        Element::Boolean => quote!(#m::Boolean),
+        Element::Float => quote!(#m::Float),
+        Element::Double => quote!(#m::Double),
+        Element::Text => quote!(#m::Text),
+        Element::Uuid => quote!(#m::Uuid),
+    }
+}
+
+/// An [`EnumType`].
+pub fn enum_type(enum_type: &EnumType) -> TokenStream {
+    let name = &enum_type.name;
+    let values = strings(&enum_type.values);
+    quote!(::fsync_schema::model::EnumType { name: ::core::convert::From::from(#name), values: #values })
 }
 
 /// A [`DefaultValue`].
@@ -152,6 +184,13 @@ pub fn column(column: &Column) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let autoincrement = column.autoincrement;
+    let enum_type = match &column.enum_type {
+        Some(e) => {
+            let e = enum_type(e);
+            quote!(::core::option::Option::Some(#e))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     quote!(::fsync_schema::model::Column {
         name: ::core::convert::From::from(#name),
         renamed_from: #renamed,
@@ -160,6 +199,7 @@ pub fn column(column: &Column) -> TokenStream {
         nullable: #nullable,
         default: #default,
         autoincrement: #autoincrement,
+        enum_type: #enum_type,
     })
 }
 

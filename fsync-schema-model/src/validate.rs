@@ -30,6 +30,9 @@
 //! | an index name used by two tables (index names are per schema) | SQLite, PostgreSQL |
 //! | a foreign key to a column set that is unique only through an index | PostgreSQL, MySQL |
 //! | a unique repeating the primary key or another unique | SQLite |
+//! | a `u64` column | SQLite, PostgreSQL |
+//! | an array (`Vec<_>`) column | SQLite, MySQL |
+//! | a string default on a `Uuid` column | MySQL |
 //!
 //! Every other rule holds for every backend.
 
@@ -56,6 +59,8 @@ pub enum Place {
     PrimaryKeyColumn(usize),
     /// The column itself (its name).
     Column(usize),
+    /// The column's type (the field's Rust type).
+    ColumnType(usize),
     /// The column's `autoincrement` flag.
     Autoincrement(usize),
     /// The column's default.
@@ -99,7 +104,10 @@ impl Place {
                 "primary key of `{t}`, column `{}`",
                 table.primary_key.get(i).map_or("?", String::as_str)
             ),
-            Place::Column(i) | Place::Autoincrement(i) | Place::Default(i) => {
+            Place::Column(i)
+            | Place::ColumnType(i)
+            | Place::Autoincrement(i)
+            | Place::Default(i) => {
                 format!("`{t}.{}`", column(i))
             }
             Place::Unique(i) | Place::UniqueColumn(i, _) => format!(
@@ -267,13 +275,23 @@ pub enum Need<'a> {
     /// `precision` and `scale` make a decimal column decimal(p, s): they
     /// need a decimal column.
     Decimal,
+    /// Every column: the backend must have a column of its type (`u64` and
+    /// arrays do not exist everywhere).
+    Storable(Backend),
+    /// `nullable` on a field makes a plain (not `Option`) field's column
+    /// nullable: the field must not be an `Option` already.
+    PlainType,
+    /// A text default on MySQL: not on a `Uuid` column (BINARY(16), whose
+    /// default MariaDB reports with its bytes lost, so it cannot be compared).
+    MySqlTextDefault,
 }
 
 impl Need<'_> {
     /// The backends whose rule this is ([`Targets::ALL`]: every backend's).
     pub const fn backends(self) -> Targets {
         match self {
-            Need::Keyable => Targets::MYSQL,
+            Need::Keyable | Need::MySqlTextDefault => Targets::MYSQL,
+            Need::Storable(backend) => Targets::only(backend),
             _ => Targets::ALL,
         }
     }
@@ -290,7 +308,7 @@ impl Need<'_> {
                 "`set_null` needs a nullable column; make the field an `Option<_>` or choose another action",
             ),
             Need::Integer if !ty.is_integer() => Some(
-                "`autoincrement` needs an integer column; make the field an i16, i32 or i64, or remove `autoincrement`",
+                "`autoincrement` needs an integer column; make the field an i16, i32, i64 or an unsigned integer, or remove `autoincrement`",
             ),
             Need::Keyable if !ty.is_keyable() => Some(
                 "a text, blob or JSON column cannot be part of a primary key, an index or a foreign key when the schema targets MySQL (MySQL indexes only a prefix of it); give a `String` field `max_len = n` to make it string(n), give an index column a prefix length (`columns(name(191))`), or leave `mysql` out of the schema's `targets(..)`",
@@ -311,6 +329,13 @@ impl Need<'_> {
                 _ => None,
             },
             Need::Default(value) => default_unmet(value, ty),
+            Need::Storable(backend) => ty.unsupported_on(backend),
+            Need::MySqlTextDefault if matches!(ty, T::Uuid) => Some(
+                "a string default on a Uuid column is refused when the schema targets MySQL: it stores a Uuid as BINARY(16), whose default MariaDB reports with its bytes lost (no comparison could hold); set the value in code, or leave `mysql` out of the schema's `targets(..)`",
+            ),
+            Need::PlainType if nullable => Some(
+                "`nullable` is for a plain field whose column may hold NULL; an `Option<_>` field is nullable already: remove `nullable`",
+            ),
             _ => None,
         }
     }
@@ -338,8 +363,11 @@ const fn default_unmet(value: DefaultRef<'_>, ty: ColumnType) -> Option<&'static
                 ColumnType::String(_) => {
                     "this default is longer than the column's `max_len`; shorten it or raise `max_len`"
                 }
+                ColumnType::Uuid => {
+                    "a string default on a Uuid column is a UUID in its 36-character text form (`00000000-0000-0000-0000-000000000000`)"
+                }
                 _ => {
-                    "a string default needs a String, text enum, JSON, date or time column; write a default of the column's type"
+                    "a string default needs a String, text enum, Uuid, JSON, date or time column; write a default of the column's type"
                 }
             },
             DefaultKind::CurrentTimestamp => {
@@ -350,7 +378,7 @@ const fn default_unmet(value: DefaultRef<'_>, ty: ColumnType) -> Option<&'static
     }
     match (value, ty) {
         (DefaultRef::Int(int), _) if !ty.int_in_range(int) => Some(
-            "this default is out of the column's range (i16 or i32); write a smaller value or widen the field's type",
+            "this default is out of the column's range; write a value the field's type holds (i16, i32 and the unsigned types are narrower than i64) or widen the type",
         ),
         (DefaultRef::Float(float), ColumnType::Float)
             if float.is_finite() && float.abs() > f32::MAX as f64 =>
@@ -436,6 +464,13 @@ pub fn requirements(table: &Table) -> Vec<Requirement<'_>> {
         }
     }
     for (i, column) in table.columns.iter().enumerate() {
+        for backend in Backend::ALL {
+            out.push(Requirement {
+                place: Place::ColumnType(i),
+                column: i,
+                need: Need::Storable(backend),
+            });
+        }
         if column.autoincrement {
             out.push(Requirement {
                 place: Place::Autoincrement(i),
@@ -449,6 +484,13 @@ pub fn requirements(table: &Table) -> Vec<Requirement<'_>> {
                 column: i,
                 need: Need::Default(default.borrowed()),
             });
+            if let DefaultValue::Text(_) = default {
+                out.push(Requirement {
+                    place: Place::Default(i),
+                    column: i,
+                    need: Need::MySqlTextDefault,
+                });
+            }
         }
     }
     for (f, fk) in table.foreign_keys.iter().enumerate() {
@@ -511,15 +553,16 @@ fn key_bytes(ty: ColumnType, prefix: Option<u32>) -> usize {
     use ColumnType as T;
     match (ty, prefix) {
         (T::String(_) | T::Text | T::Blob, Some(chars)) => 4 * chars as usize + 2,
-        (T::Boolean, _) => 1,
-        (T::SmallInt, _) => 2,
-        (T::Integer | T::Float | T::Date, _) => 4,
-        (T::BigInt | T::Double | T::Time | T::DateTime | T::TimestampTz, _) => 8,
+        (T::Boolean | T::TinyUnsigned | T::Enum, _) => 1,
+        (T::Set, _) => 8,
+        (T::SmallInt | T::SmallUnsigned, _) => 2,
+        (T::Integer | T::Unsigned | T::Float | T::Date, _) => 4,
+        (T::BigInt | T::BigUnsigned | T::Double | T::Time | T::DateTime | T::TimestampTz, _) => 8,
         (T::Uuid, _) => 16,
         (T::String(len), None) => 4 * len as usize + 2,
         // MySQL packs nine digits in four bytes.
         (T::Decimal(precision, _), _) => precision as usize / 2 + 1,
-        (T::Text | T::Blob | T::Json, _) => MAX_KEY_BYTES + 1,
+        (T::Text | T::Blob | T::Json | T::Array(_), _) => MAX_KEY_BYTES + 1,
     }
 }
 
@@ -1085,6 +1128,30 @@ pub fn schema(schema: &Schema) -> Vec<TableProblem> {
         for f in 0..table.foreign_keys.len() {
             foreign_key_target(&mut found, schema, table, f);
         }
+        // A native enum type is one PostgreSQL type: every column of that
+        // name must say the same values.
+        for (i, column) in table.columns.iter().enumerate() {
+            let Some(enum_type) = &column.enum_type else {
+                continue;
+            };
+            let first = schema
+                .enum_types()
+                .into_iter()
+                .find(|e| e.name == enum_type.name);
+            if let Some(first) = first.filter(|first| first.values != enum_type.values) {
+                found.push_for(
+                    Targets::POSTGRES,
+                    Place::Column(i),
+                    format!(
+                        "`{}` is the enum `{}` with values ({}), but another column's enum of that name has ({}); PostgreSQL has one type of a name: give one enum another `native = \"..\"` name, or the same values",
+                        column.name,
+                        enum_type.name,
+                        enum_type.sql_values(),
+                        first.sql_values()
+                    ),
+                );
+            }
+        }
         for problem in found.problems {
             push(table, problem);
         }
@@ -1445,7 +1512,7 @@ mod tests {
                 ("`PRIMARY` cannot name an index or unique constraint when the schema targets MySQL, which reserves it for the primary key".to_owned(), Targets::MYSQL),
                 ("`on_update = set_default` is not supported when the schema targets MySQL: MySQL and MariaDB (InnoDB) accept it and then ignore it; choose `set_null`, `cascade`, `restrict` or `no_action`".to_owned(), Targets::MYSQL),
                 ("a text, blob or JSON column cannot be part of a primary key, an index or a foreign key when the schema targets MySQL (MySQL indexes only a prefix of it); give a `String` field `max_len = n` to make it string(n), give an index column a prefix length (`columns(name(191))`), or leave `mysql` out of the schema's `targets(..)`".to_owned(), Targets::MYSQL),
-                ("this default is out of the column's range (i16 or i32); write a smaller value or widen the field's type".to_owned(), Targets::ALL),
+                ("this default is out of the column's range; write a value the field's type holds (i16, i32 and the unsigned types are narrower than i64) or widen the type".to_owned(), Targets::ALL),
             ]
         );
         // On SQLite alone, only the rule of every backend is left.
@@ -1679,5 +1746,31 @@ mod tests {
             .map(|t| t.name.as_str())
             .collect();
         assert_eq!(order, ["entry", "conduit"]);
+    }
+
+    #[test]
+    fn one_postgresql_enum_type_per_name() {
+        use crate::model::EnumType;
+        let table = |name: &str, values: &[&str]| {
+            Table::new(name)
+                .with_column(Column::new("id", ColumnType::Integer))
+                .with_column(Column::enumeration(
+                    "rating",
+                    EnumType::new("rating", values.iter().copied()),
+                ))
+                .primary_key(["id"])
+        };
+        let same = Schema::new([table("a", &["G", "PG"]), table("b", &["G", "PG"])]);
+        assert!(schema(&same).is_empty());
+        let differ = Schema::new([table("a", &["G", "PG"]), table("b", &["G"])]);
+        let problems = schema(&differ);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0]
+                .to_string()
+                .contains("PostgreSQL has one type of a name")
+        );
+        let mysql_only = differ.targeting(Targets::MYSQL);
+        assert!(schema(&mysql_only).is_empty());
     }
 }

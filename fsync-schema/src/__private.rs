@@ -24,11 +24,27 @@ pub trait BackendRules<T> {
     const MYSQL: ();
 }
 
+/// Why the backend of `need` (a `Need::Storable`) has no column of type
+/// `ty`; `None` when it has one. Evaluated at compile time.
+pub const fn unsupported(ty: crate::model::ColumnType, need: Need<'_>) -> Option<&'static str> {
+    need.unmet(ty, false)
+}
+
 /// The model column for a field of type `T`.
 pub fn column<T: ColumnValue>(name: &str, sql_type: SqlTypes) -> Column {
+    let enum_type = T::ENUM_NAME.map(|enum_name| {
+        let values = T::TEXT_VARIANTS
+            .unwrap_or_default()
+            .iter()
+            .map(|v| match v {
+                TextVariant::Exact(text) | TextVariant::Prefix(text) => *text,
+            });
+        crate::model::EnumType::new(enum_name, values)
+    });
     Column {
         sql_type,
         nullable: T::NULLABLE,
+        enum_type,
         ..Column::new(name, T::COLUMN_TYPE)
     }
 }
@@ -185,9 +201,11 @@ where
 #[diagnostic::on_unimplemented(
     message = "`{T}` cannot be stored in a column",
     label = "unsupported column type",
-    note = "a column holds i16, i32, i64, bool, f32, f64, String, Vec<u8>, Uuid, a chrono date or time, serde_json::Value, an enum deriving `fsync_schema::TextEnum`, or an `Option` of these; the type must also implement `Debug` and `PartialEq`"
+    note = "a column holds i16, i32, i64, u8, u16, u32, u64, bool, f32, f64, Decimal, String, Vec<u8>, Uuid, a chrono date or time, serde_json::Value, an enum deriving `fsync_schema::TextEnum`, a `Vec` of integers, floats, bools, Strings or Uuids (PostgreSQL arrays), or an `Option` of these; the type must also implement `Debug` and `PartialEq`"
 )]
 pub trait FieldColumn<T>: ::core::marker::Sized {
+    /// The logical column type of `T`.
+    const COLUMN_TYPE: crate::model::ColumnType;
     fn column(name: &str, sql_type: crate::model::SqlTypes) -> crate::model::Column;
     fn array_type() -> sea_orm::sea_query::ArrayType;
     fn to_value(value: &T) -> sea_orm::Value;
@@ -221,6 +239,7 @@ impl<T> FieldColumn<T> for sea_orm::ActiveValue<T>
 where
     T: ColumnValue + ::core::cmp::PartialEq + ::core::fmt::Debug,
 {
+    const COLUMN_TYPE: crate::model::ColumnType = T::COLUMN_TYPE;
     fn column(name: &str, sql_type: crate::model::SqlTypes) -> crate::model::Column {
         crate::__private::column::<T>(name, sql_type)
     }
@@ -242,7 +261,7 @@ where
         pre: &str,
         column: &str,
     ) -> ::core::result::Result<T, sea_orm::TryGetError> {
-        row.try_get_nullable::<T>(pre, column)
+        <T as ColumnValue>::read(row, pre, column)
     }
     fn unchanged(value: T) -> Self {
         sea_orm::ActiveValue::Unchanged(value)

@@ -79,13 +79,42 @@ pub fn steps(old: &Schema, new: &Schema) -> Vec<Step> {
         .collect();
     drops.reverse();
 
+    let (create_enums, alter_enums, drop_enums) = enum_steps(old, new);
     let mut steps = drop_indexes;
     steps.extend(renames);
+    steps.extend(create_enums);
+    steps.extend(alter_enums);
     steps.extend(creates);
     steps.extend(alters);
     steps.extend(drops);
+    steps.extend(drop_enums);
     steps.extend(create_indexes);
     steps
+}
+
+/// The native enum types `new` creates, changes and drops, by name: created
+/// before the tables that use them, dropped after the tables that used them.
+fn enum_steps(old: &Schema, new: &Schema) -> (Vec<Step>, Vec<Step>, Vec<Step>) {
+    let (old_enums, new_enums) = (old.enum_types(), new.enum_types());
+    let mut creates = Vec::new();
+    let mut alters = Vec::new();
+    for enum_type in &new_enums {
+        match old_enums.iter().find(|e| e.name == enum_type.name) {
+            None => creates.push(Step::CreateEnum((*enum_type).clone())),
+            Some(from) if from.values != enum_type.values => alters.push(Step::AlterEnum {
+                from: (*from).clone(),
+                to: (*enum_type).clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    let drops = old_enums
+        .iter()
+        .rev()
+        .filter(|e| !new_enums.iter().any(|n| n.name == e.name))
+        .map(|e| Step::DropEnum((*e).clone()))
+        .collect();
+    (creates, alters, drops)
 }
 
 /// Which old table each new table continues.

@@ -401,10 +401,31 @@ fn default_value(value: &DefaultValue) -> TokenStream {
     }
 }
 
+fn enum_type(enum_type: &crate::model::EnumType) -> TokenStream {
+    let (name, values) = (&enum_type.name, strings(&enum_type.values));
+    quote!(EnumType::new(#name, #values))
+}
+
 fn column(column: &Column) -> TokenStream {
     let name = &column.name;
-    let ty = debug_path("ColumnType", column.ty);
-    let mut out = quote!(Column::new(#name, #ty));
+    let mut out = match (&column.enum_type, column.ty) {
+        (Some(e), crate::model::ColumnType::Set) => {
+            let e = enum_type(e);
+            quote!(Column::set(#name, #e))
+        }
+        (Some(e), _) => {
+            let e = enum_type(e);
+            quote!(Column::enumeration(#name, #e))
+        }
+        (None, crate::model::ColumnType::Array(element)) => {
+            let element = debug_path("Element", element);
+            quote!(Column::new(#name, ColumnType::Array(#element)))
+        }
+        (None, ty) => {
+            let ty = debug_path("ColumnType", ty);
+            quote!(Column::new(#name, #ty))
+        }
+    };
     if column.nullable {
         out.extend(quote!(.nullable()));
     }
@@ -607,6 +628,18 @@ fn step(step: &Step) -> TokenStream {
         Step::DropIndex { table, index: x } => {
             let x = index(x);
             quote!(Step::DropIndex { table: #table.into(), index: #x })
+        }
+        Step::CreateEnum(e) => {
+            let e = enum_type(e);
+            quote!(Step::CreateEnum(#e))
+        }
+        Step::DropEnum(e) => {
+            let e = enum_type(e);
+            quote!(Step::DropEnum(#e))
+        }
+        Step::AlterEnum { from, to } => {
+            let (from, to) = (enum_type(from), enum_type(to));
+            quote!(Step::AlterEnum { from: #from, to: #to })
         }
     }
 }

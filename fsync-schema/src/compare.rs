@@ -295,10 +295,14 @@ pub fn type_label(column: &Column) -> String {
     .into_iter()
     .flatten()
     .collect();
-    if overrides.is_empty() {
+    let label = if overrides.is_empty() {
         column.ty.name()
     } else {
         overrides.join(" / ")
+    };
+    match &column.enum_type {
+        Some(e) => format!("{label} ({})", e.sql_values()),
+        None => label,
     }
 }
 
@@ -368,7 +372,10 @@ fn compare_table(expected: &Table, actual: &Table, sides: &Sides, out: &mut Vec<
             continue;
         };
         let (te, ta) = (type_label(column), type_label(other));
-        if column.ty != other.ty || column.sql_type != other.sql_type {
+        if column.ty != other.ty
+            || column.sql_type != other.sql_type
+            || column.enum_type != other.enum_type
+        {
             push(out, target(), Aspect::Type, Some(te), Some(ta));
         }
         if column.nullable != other.nullable {

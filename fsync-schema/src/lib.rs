@@ -48,6 +48,8 @@ pub mod codegen;
 pub mod compare;
 #[cfg(any(feature = "migration", feature = "introspect"))]
 pub mod connect;
+pub mod enum_set;
+pub mod equivalence;
 pub mod fill;
 #[cfg(feature = "introspect")]
 pub mod introspect;
@@ -66,6 +68,7 @@ pub mod value;
 
 pub use fsync_schema_model::step::{self, Change, Step};
 
+pub use enum_set::EnumSet;
 pub use fsync_schema_derive::{Entity, TextEnum};
 pub use fsync_schema_model::model::*;
 pub use fsync_schema_model::{model, naming, validate};

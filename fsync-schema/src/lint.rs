@@ -51,11 +51,17 @@ pub fn narrows(from: ColumnType, to: ColumnType) -> bool {
         T::Double => Some((1, 2)),
         T::String(len) => Some((2, len as u64)),
         T::Text => Some((2, u64::MAX)),
+        T::TinyUnsigned => Some((3, 1)),
+        T::SmallUnsigned => Some((3, 2)),
+        T::Unsigned => Some((3, 3)),
+        T::BigUnsigned => Some((3, 4)),
         _ => None,
     };
     match (rank(from), rank(to)) {
         _ if from == to => false,
         (Some((a, x)), Some((b, y))) if a == b => y < x,
+        // u8, u16 and u32 fit the next wider signed type (i16, i32, i64).
+        (Some((3, x)), Some((0, y))) => y < x,
         // Integers fit a double exactly up to 2^53; any number fits text.
         (Some((0, _)), Some((1, 2))) | (Some((0 | 1, _)), Some((2, u64::MAX))) => false,
         _ => true,
@@ -82,6 +88,23 @@ pub fn lint(before: &Schema, steps: &[Step]) -> Vec<Risk> {
                 format!("drops table `{}`", table.name),
                 "every row of the table is deleted",
                 "if the table moved, declare `renamed_from` on the entity; otherwise export its rows first",
+            ),
+            Step::AlterEnum { from, to } if from.added_values(to).is_none() => push(
+                true,
+                format!(
+                    "changes enum `{}` from ({}) to ({})",
+                    to.name,
+                    from.sql_values(),
+                    to.sql_values()
+                ),
+                "PostgreSQL only adds values to an enum type (the migration fails there); on MySQL, rows holding a dropped value are emptied",
+                "only add values (anywhere in the list); to drop one, add the new type under another name, move the columns over, then drop the old one",
+            ),
+            Step::AlterEnum { to, .. } => push(
+                false,
+                format!("adds values to enum `{}`", to.name),
+                "on PostgreSQL a value added in a transaction cannot be used before it commits (a default or a data step of the same migration using it fails)",
+                "use a new value from the next migration on",
             ),
             Step::RenameTable { from, table } => push(
                 false,
@@ -387,5 +410,34 @@ mod tests {
         );
         assert!(findings[4].reason.contains("blocks writes"));
         assert!(findings[5].alternative.contains("renamed_from"));
+    }
+
+    #[test]
+    fn unsigned_types_widen_into_wider_ones() {
+        use ColumnType as T;
+        assert!(!narrows(T::TinyUnsigned, T::SmallUnsigned));
+        assert!(!narrows(T::TinyUnsigned, T::SmallInt));
+        assert!(!narrows(T::Unsigned, T::BigInt));
+        assert!(narrows(T::BigUnsigned, T::BigInt));
+        assert!(narrows(T::SmallUnsigned, T::TinyUnsigned));
+        assert!(narrows(T::SmallInt, T::SmallUnsigned), "negative values");
+    }
+
+    #[test]
+    fn enum_values_dropped_are_destructive_added_are_warned() {
+        use crate::model::EnumType;
+        let from = EnumType::new("rating", ["G", "PG"]);
+        let steps = |to: &[&str]| {
+            vec![Step::AlterEnum {
+                from: from.clone(),
+                to: EnumType::new("rating", to.iter().copied()),
+            }]
+        };
+        let added = lint(&Schema::default(), &steps(&["G", "PG", "R"]));
+        assert_eq!(added.len(), 1);
+        assert!(!added[0].destructive, "{added:?}");
+        let dropped = lint(&Schema::default(), &steps(&["G"]));
+        assert!(dropped[0].destructive, "{dropped:?}");
+        assert!(dropped[0].reason.contains("PostgreSQL only adds values"));
     }
 }

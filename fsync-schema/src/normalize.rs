@@ -6,8 +6,8 @@
 //! (types and defaults as canonical SQL text, implied names dropped).
 
 use crate::model::{
-    Action, Backend, Check, Column, ColumnType, DefaultValue, ForeignKey, Index, Schema, SqlTypes,
-    Table, Unique,
+    Action, Backend, Check, Column, ColumnType, DefaultValue, Element, ForeignKey, Index, Schema,
+    SqlTypes, Table, Unique,
 };
 use crate::naming;
 use crate::render;
@@ -116,7 +116,16 @@ fn comparable_table(table: &Table, backend: Backend) -> Table {
 
 fn comparable_column(table: &Table, column: &Column, backend: Backend) -> Column {
     let sql = canonical_type(&render::sql_type(column, backend), backend);
-    let ty = logical_type(&sql, backend).unwrap_or(column.ty);
+    // The backend tells types apart by their SQL alone: a type with no
+    // logical one (`YEAR`, `tsvector`, a domain) is the same on both sides
+    // when its SQL is, whatever Rust type reads it.
+    let ty = logical_type(&sql, backend).unwrap_or(ColumnType::Text);
+    // PostgreSQL keeps an enum's values in its type; MySQL's SQL type holds
+    // them (and a set's); SQLite has TEXT, as PostgreSQL for a set.
+    let enum_type = match (backend, column.ty) {
+        (Backend::Postgres, ColumnType::Enum) => column.enum_type.clone(),
+        _ => None,
+    };
     let default = column.default.as_ref().and_then(|value| {
         canonical_default(&render::default_sql(value, column.ty, backend), backend)
             .map(DefaultValue::Sql)
@@ -135,6 +144,7 @@ fn comparable_column(table: &Table, column: &Column, backend: Backend) -> Column
         nullable: column.nullable && !table.primary_key.contains(&column.name),
         default,
         autoincrement: column.autoincrement,
+        enum_type,
     }
 }
 
@@ -158,7 +168,7 @@ pub fn logical_type(sql: &str, backend: Backend) -> Option<ColumnType> {
     if let Some(decimal) = decimal_type(sql) {
         return Some(decimal);
     }
-    const PREFERENCE: [ColumnType; 14] = [
+    const PREFERENCE: [ColumnType; 26] = [
         T::Integer,
         T::BigInt,
         T::SmallInt,
@@ -173,6 +183,18 @@ pub fn logical_type(sql: &str, backend: Backend) -> Option<ColumnType> {
         T::DateTime,
         T::TimestampTz,
         T::Json,
+        T::TinyUnsigned,
+        T::SmallUnsigned,
+        T::Unsigned,
+        T::BigUnsigned,
+        T::Array(Element::Text),
+        T::Array(Element::Integer),
+        T::Array(Element::BigInt),
+        T::Array(Element::SmallInt),
+        T::Array(Element::Boolean),
+        T::Array(Element::Double),
+        T::Array(Element::Float),
+        T::Array(Element::Uuid),
     ];
     PREFERENCE
         .into_iter()
@@ -199,7 +221,8 @@ fn closest_type(sql: &str, backend: Backend) -> Option<ColumnType> {
             T::String(length.unwrap_or(1))
         }
         (_, "TINYTEXT" | "MEDIUMTEXT" | "CITEXT" | "NAME" | "CLOB") => T::Text,
-        (Backend::MySql, "ENUM" | "SET") => T::Text,
+        (Backend::MySql, "ENUM") => T::Enum,
+        (Backend::MySql, "SET") => T::Set,
         (_, "TIME" | "TIME WITHOUT TIME ZONE") => T::Time,
         (Backend::Postgres, "TIMESTAMP" | "TIMESTAMP WITHOUT TIME ZONE") => T::DateTime,
         (Backend::Postgres, "TIMESTAMP WITH TIME ZONE") => T::TimestampTz,
@@ -207,9 +230,10 @@ fn closest_type(sql: &str, backend: Backend) -> Option<ColumnType> {
         (Backend::MySql, "TIMESTAMP") => T::TimestampTz,
         (Backend::Postgres, "JSON") => T::Json,
         (Backend::MySql, "TINYINT") => T::SmallInt,
-        (Backend::MySql, "TINYINT UNSIGNED") => T::SmallInt,
-        (Backend::MySql, "SMALLINT UNSIGNED" | "MEDIUMINT" | "MEDIUMINT UNSIGNED") => T::Integer,
-        (Backend::MySql, "INT UNSIGNED") => T::BigInt,
+        (Backend::MySql, "MEDIUMINT") => T::Integer,
+        (Backend::MySql, "MEDIUMINT UNSIGNED") => T::Unsigned,
+        // MySQL's YEAR holds 1901 to 2155 (or 0), read as an unsigned 16-bit number.
+        (Backend::MySql, "YEAR") => T::SmallUnsigned,
         (Backend::MySql, "FLOAT") => T::Float,
         (_, "BINARY" | "VARBINARY" | "TINYBLOB" | "MEDIUMBLOB" | "LONGBLOB") => T::Blob,
         _ => return None,
@@ -273,14 +297,47 @@ fn sqlite_logical_type(declared: &str) -> ColumnType {
     }
 }
 
-/// Upper case, single spaces, no spaces around parentheses and commas.
+/// Upper case, single spaces, no spaces around parentheses and commas;
+/// quoted text (an enum's values) kept as written.
 fn squeeze(sql: &str) -> String {
-    let upper = sql.trim().to_uppercase();
-    let words: Vec<&str> = upper.split_whitespace().collect();
-    let joined = words.join(" ");
+    let mut joined = String::with_capacity(sql.len());
+    let mut quote: Option<char> = None;
+    let mut space = false;
+    for ch in sql.trim().chars() {
+        if let Some(q) = quote {
+            joined.push(ch);
+            if ch == q {
+                quote = None;
+            }
+            continue;
+        }
+        if ch.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !joined.is_empty() {
+            joined.push(' ');
+        }
+        space = false;
+        if ch == '\'' || ch == '"' {
+            quote = Some(ch);
+        }
+        joined.extend(ch.to_uppercase());
+    }
     let mut out = String::with_capacity(joined.len());
     let chars: Vec<char> = joined.chars().collect();
+    let mut quote: Option<char> = None;
     for (i, &ch) in chars.iter().enumerate() {
+        if let Some(q) = quote {
+            out.push(ch);
+            if ch == q {
+                quote = None;
+            }
+            continue;
+        }
+        if ch == '\'' || ch == '"' {
+            quote = Some(ch);
+        }
         if ch == ' ' {
             let before = out.chars().last();
             let after = chars.get(i + 1).copied();
@@ -301,31 +358,30 @@ fn squeeze(sql: &str) -> String {
 pub fn canonical_type(sql: &str, backend: Backend) -> String {
     let mut text = squeeze(sql);
     match backend {
-        Backend::Sqlite => text,
+        // SQLite's declared type ends where the column's constraints begin:
+        // `integer NOT NULL` declares `integer`.
+        Backend::Sqlite => match text.strip_suffix(" NOT NULL") {
+            Some(declared) => declared.to_owned(),
+            None => text,
+        },
         Backend::Postgres => {
             let (base, array) = match text.strip_suffix("[]") {
                 Some(base) => (base.to_owned(), "[]"),
                 None => (text.clone(), ""),
             };
+            // Plain synonyms come from the equivalence table.
+            let base = match crate::equivalence::type_synonym(&base, backend) {
+                Some(same) => squeeze(same),
+                None => base,
+            };
             let base = match base.as_str() {
-                "INT" | "INT4" | "INTEGER" | "SERIAL" | "SERIAL4" => "INTEGER".to_owned(),
-                "INT2" | "SMALLINT" | "SMALLSERIAL" | "SERIAL2" => "SMALLINT".to_owned(),
-                "INT8" | "BIGINT" | "BIGSERIAL" | "SERIAL8" => "BIGINT".to_owned(),
-                "BOOL" | "BOOLEAN" => "BOOLEAN".to_owned(),
-                "FLOAT4" | "REAL" => "REAL".to_owned(),
-                "FLOAT8" | "FLOAT" | "DOUBLE PRECISION" => "DOUBLE PRECISION".to_owned(),
-                "CHARACTER VARYING" | "VARCHAR" => "VARCHAR".to_owned(),
-                "TIMESTAMP"
-                | "TIMESTAMP WITHOUT TIME ZONE"
-                | "TIMESTAMP(6)"
-                | "TIMESTAMP(6) WITHOUT TIME ZONE" => "TIMESTAMP".to_owned(),
-                "TIMESTAMPTZ"
-                | "TIMESTAMP WITH TIME ZONE"
-                | "TIMESTAMPTZ(6)"
-                | "TIMESTAMP(6) WITH TIME ZONE" => "TIMESTAMPTZ".to_owned(),
-                "TIME" | "TIME WITHOUT TIME ZONE" | "TIME(6)" | "TIME(6) WITHOUT TIME ZONE" => {
-                    "TIME".to_owned()
-                }
+                "SERIAL4" => "INTEGER".to_owned(),
+                "SERIAL2" => "SMALLINT".to_owned(),
+                "SERIAL8" => "BIGINT".to_owned(),
+                "CHARACTER VARYING" => "VARCHAR".to_owned(),
+                "TIMESTAMP(6)" | "TIMESTAMP(6) WITHOUT TIME ZONE" => "TIMESTAMP".to_owned(),
+                "TIMESTAMP WITH TIME ZONE" | "TIMESTAMPTZ(6)" => "TIMESTAMPTZ".to_owned(),
+                "TIME(6)" | "TIME(6) WITHOUT TIME ZONE" => "TIME".to_owned(),
                 "TIMETZ" | "TIME WITH TIME ZONE" | "TIME(6) WITH TIME ZONE" => "TIMETZ".to_owned(),
                 other => {
                     if let Some(rest) = other.strip_prefix("DECIMAL(") {
@@ -359,6 +415,12 @@ pub fn canonical_type(sql: &str, backend: Backend) -> String {
                 None => (None, rest.clone()),
             };
             let integer = |canonical: &str| format!("{canonical}{suffix}");
+            // Plain synonyms come from the equivalence table.
+            let name = match crate::equivalence::type_synonym(&name, backend) {
+                Some(same) if rest.is_empty() => return squeeze(same),
+                Some(same) => squeeze(same),
+                None => name,
+            };
             match name.as_str() {
                 "BOOL" | "BOOLEAN" => "BOOL".to_owned(),
                 "TINYINT" if width.as_deref() == Some("1") && suffix.is_empty() => {
@@ -367,12 +429,12 @@ pub fn canonical_type(sql: &str, backend: Backend) -> String {
                 "TINYINT" => integer("TINYINT"),
                 "SMALLINT" => integer("SMALLINT"),
                 "MEDIUMINT" => integer("MEDIUMINT"),
-                "INT" | "INTEGER" => integer("INT"),
+                "INT" => integer("INT"),
                 "BIGINT" => integer("BIGINT"),
                 "DECIMAL" | "NUMERIC" => format!("DECIMAL{rest}"),
                 "DOUBLE" if rest.trim() == "PRECISION" => "DOUBLE".to_owned(),
-                "REAL" => "DOUBLE".to_owned(),
-                "JSON" => "LONGTEXT".to_owned(),
+                // `year(4)`: the only width YEAR has.
+                "YEAR" => "YEAR".to_owned(),
                 _ => text,
             }
         }
@@ -403,6 +465,9 @@ pub fn canonical_default(sql: &str, backend: Backend) -> Option<String> {
     let upper = text.to_uppercase();
     match upper.as_str() {
         "NULL" => return None,
+        // SQLite's TRUE and FALSE are the integers 1 and 0.
+        "TRUE" if backend == Backend::Sqlite => return Some("1".to_owned()),
+        "FALSE" if backend == Backend::Sqlite => return Some("0".to_owned()),
         "TRUE" | "FALSE" => return Some(upper),
         "CURRENT_TIMESTAMP" | "CURRENT_TIMESTAMP()" | "NOW()" | "LOCALTIMESTAMP" => {
             return Some("CURRENT_TIMESTAMP".to_owned());

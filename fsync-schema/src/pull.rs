@@ -15,9 +15,17 @@
 //! stays as `sql_type(..)` for the backend it was read from, so rendering the
 //! pulled entities for that backend gives the database's own types.
 //!
+//! No column type stops a pull: unsigned integers become `u8`..`u64`, a
+//! native enum (PostgreSQL's `CREATE TYPE .. AS ENUM`, MySQL's `ENUM(..)`) a
+//! `#[derive(TextEnum)]` enum with `#[text(native = "..")]` written next to
+//! the first entity that uses it ([`PulledEnum`]), a MySQL `SET(..)` an
+//! [`EnumSet`](crate::EnumSet) of such an enum, PostgreSQL arrays `Vec<T>`,
+//! a domain its base type with the domain's name as `sql_type` (the domain
+//! itself is named in a [`Pulled::notes`] note), and any type the model has
+//! no Rust type for an opaque `String` column with its exact SQL type.
+//!
 //! What cannot be expressed makes [`plan`] fail and nothing is written: a
-//! table without a primary key, a type with no Rust mapping (PostgreSQL
-//! arrays, MySQL `BIGINT UNSIGNED`, ...), `ON DELETE/UPDATE SET DEFAULT`.
+//! table without a primary key, `ON DELETE/UPDATE SET DEFAULT`.
 //! CHECK constraints are read by [`introspect::checks`] and written as
 //! `check(name = .., expr = ..)` with the expression as the database keeps it
 //! (PostgreSQL and MySQL/MariaDB; SQLite keeps them only in its
@@ -25,7 +33,8 @@
 
 use crate::introspect::{self, IntrospectError};
 use crate::model::{
-    Action, Backend, Column, ColumnType, DefaultValue, ForeignKey, Schema, SqlTypes, Table,
+    Action, Backend, Column, ColumnType, DefaultValue, Element, EnumType, ForeignKey, Schema,
+    SqlTypes, Table,
 };
 use crate::normalize;
 use proc_macro2::{Ident, Span, TokenStream};
@@ -98,6 +107,17 @@ pub enum RustType {
     DateTime,
     DateTimeUtc,
     Json,
+    U8,
+    U16,
+    U32,
+    U64,
+    /// `Vec<T>`: a PostgreSQL array.
+    Vec(Element),
+    /// A native enum written by `pull` (`#[derive(TextEnum)]` with
+    /// `#[text(native = "..")]`); the field names it ([`Field::enum_path`]).
+    Enum,
+    /// `fsync_schema::EnumSet<T>` of such an enum: a MySQL `SET(..)`.
+    Set,
 }
 
 impl RustType {
@@ -120,6 +140,13 @@ impl RustType {
             T::DateTime => RustType::DateTime,
             T::TimestampTz => RustType::DateTimeUtc,
             T::Json => RustType::Json,
+            T::TinyUnsigned => RustType::U8,
+            T::SmallUnsigned => RustType::U16,
+            T::Unsigned => RustType::U32,
+            T::BigUnsigned => RustType::U64,
+            T::Array(element) => RustType::Vec(element),
+            T::Enum => RustType::Enum,
+            T::Set => RustType::Set,
         }
     }
 
@@ -145,6 +172,13 @@ impl RustType {
             RustType::DateTime => T::DateTime,
             RustType::DateTimeUtc => T::TimestampTz,
             RustType::Json => T::Json,
+            RustType::U8 => T::TinyUnsigned,
+            RustType::U16 => T::SmallUnsigned,
+            RustType::U32 => T::Unsigned,
+            RustType::U64 => T::BigUnsigned,
+            RustType::Vec(element) => T::Array(element),
+            RustType::Enum => T::Enum,
+            RustType::Set => T::Set,
         }
     }
 
@@ -167,6 +201,16 @@ impl RustType {
             RustType::DateTime => quote!(sea_orm::prelude::DateTime),
             RustType::DateTimeUtc => quote!(sea_orm::prelude::DateTimeUtc),
             RustType::Json => quote!(sea_orm::prelude::Json),
+            RustType::U8 => quote!(u8),
+            RustType::U16 => quote!(u16),
+            RustType::U32 => quote!(u32),
+            RustType::U64 => quote!(u64),
+            RustType::Vec(element) => {
+                let element = RustType::of(crate::value::element_type(element)).tokens();
+                quote!(Vec<#element>)
+            }
+            // Named by the field (`Field::enum_path`).
+            RustType::Enum | RustType::Set => quote!(String),
         }
     }
 }
@@ -185,6 +229,21 @@ pub struct Entity {
     /// The `has_many` of each foreign key of another table (or this one)
     /// that references this table.
     pub children: Vec<Child>,
+    /// The native enums this module defines (the first table that uses a
+    /// PostgreSQL enum type defines it; MySQL's are per column).
+    pub enums: Vec<PulledEnum>,
+}
+
+/// A Rust enum for a native enum type: `#[derive(TextEnum)]` with
+/// `#[text(native = "..")]`, one variant per value, each renamed to the value
+/// exactly as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PulledEnum {
+    /// The Rust name (`MpaaRating`).
+    pub ident: String,
+    pub enum_type: EnumType,
+    /// `(variant, value)`, in the type's order.
+    pub variants: Vec<(String, String)>,
 }
 
 /// One field: a column.
@@ -194,6 +253,9 @@ pub struct Field {
     pub name: String,
     pub column: Column,
     pub rust: RustType,
+    /// For a [`RustType::Enum`] (or the values of a [`RustType::Set`]): the
+    /// enum's path from this module (`MpaaRating`, `super::film::MpaaRating`).
+    pub enum_path: Option<String>,
 }
 
 /// A foreign key and the relation it gives.
@@ -348,13 +410,15 @@ fn default_relation(field: &str) -> String {
 /// The entities for `schema`, read from `backend`: pure, so it can be
 /// tested without a database or a compiler. Fails with every problem found
 /// when some table cannot be expressed.
-pub fn plan(schema: &Schema, backend: Backend) -> Result<Vec<Entity>, PullError> {
+pub fn plan(schema: &Schema, _backend: Backend) -> Result<Vec<Entity>, PullError> {
     if schema.tables.is_empty() {
         return Err(PullError::Empty);
     }
     let mut problems = Vec::new();
     let mut modules: Vec<String> = RESERVED_MODULES.iter().map(|m| (*m).to_owned()).collect();
     let mut entities: Vec<Entity> = Vec::new();
+    // Enum types already written, by name: (module, Rust name).
+    let mut defined_enums: BTreeMap<String, (String, String)> = BTreeMap::new();
     for table in &schema.tables {
         let module = rust_name(&table.name, &modules);
         modules.push(module.clone());
@@ -368,27 +432,32 @@ pub fn plan(schema: &Schema, backend: Backend) -> Result<Vec<Entity>, PullError>
         }
         let mut names: Vec<String> = Vec::new();
         let mut fields = Vec::new();
+        let mut enums: Vec<PulledEnum> = Vec::new();
         for column in &table.columns {
             let name = rust_name(&column.name, &names);
             names.push(name.clone());
-            let sql = crate::render::sql_type(column, backend);
-            let rust = match normalize::logical_type(&sql, backend) {
-                Some(_) => RustType::of(column.ty),
-                None => {
-                    problems.push(Problem {
-                        table: table.name.clone(),
-                        column: Some(column.name.clone()),
-                        message: format!(
-                            "type `{sql}` has no Rust mapping; change the column's type or write this entity by hand"
-                        ),
-                    });
-                    RustType::String
-                }
+            // A type with no logical one (`tsvector`, `inet`, a MySQL SET)
+            // is an opaque column: a `String` that keeps its SQL type.
+            let rust = RustType::of(column.ty);
+            let enum_path = match (&column.enum_type, rust) {
+                (Some(enum_type), RustType::Enum | RustType::Set) => Some(enum_path(
+                    enum_type,
+                    &module,
+                    &mut enums,
+                    &mut defined_enums,
+                )),
+                _ => None,
+            };
+            let rust = if matches!(rust, RustType::Enum | RustType::Set) && enum_path.is_none() {
+                RustType::String
+            } else {
+                rust
             };
             fields.push(Field {
                 name,
                 column: derived_column(column, rust),
                 rust,
+                enum_path,
             });
         }
         for fk in &table.foreign_keys {
@@ -410,6 +479,7 @@ pub fn plan(schema: &Schema, backend: Backend) -> Result<Vec<Entity>, PullError>
             fields,
             foreign_keys: Vec::new(),
             children: Vec::new(),
+            enums,
         });
     }
     // References need every module's name first.
@@ -500,6 +570,59 @@ pub fn plan(schema: &Schema, backend: Backend) -> Result<Vec<Entity>, PullError>
     }
 }
 
+/// The path of the Rust enum for `enum_type` from `module`: defined there
+/// (pushed on `enums`) unless an earlier module defines it.
+fn enum_path(
+    enum_type: &EnumType,
+    module: &str,
+    enums: &mut Vec<PulledEnum>,
+    defined: &mut BTreeMap<String, (String, String)>,
+) -> String {
+    if let Some((owner, ident)) = defined.get(&enum_type.name) {
+        return if owner == module {
+            ident.clone()
+        } else {
+            format!("super::{}::{ident}", ident_text(owner))
+        };
+    }
+    let reserved = [
+        "Model",
+        "Entity",
+        "Column",
+        "PrimaryKey",
+        "Relation",
+        "ActiveModel",
+    ]
+    .map(String::from);
+    let taken: Vec<String> = reserved
+        .into_iter()
+        .chain(enums.iter().map(|e| e.ident.clone()))
+        .collect();
+    let ident = unique_name(&variant(&pascal_case(&snake_case(&enum_type.name))), &taken);
+    let mut variants: Vec<(String, String)> = Vec::new();
+    for value in &enum_type.values {
+        let taken: Vec<String> = variants.iter().map(|(v, _)| v.clone()).collect();
+        let base = if value.chars().any(char::is_alphanumeric) {
+            variant(&pascal_case(&snake_case(value)))
+        } else {
+            "Empty".to_owned()
+        };
+        variants.push((unique_name(&base, &taken), value.clone()));
+    }
+    enums.push(PulledEnum {
+        ident: ident.clone(),
+        enum_type: enum_type.clone(),
+        variants,
+    });
+    defined.insert(enum_type.name.clone(), (module.to_owned(), ident.clone()));
+    ident
+}
+
+/// A module's name as written in a path (`r#type`).
+fn ident_text(name: &str) -> String {
+    ident(name).to_string()
+}
+
 /// `column` as a field of type `rust` declares it: the type the derive gives
 /// that field (`max_len` and `precision` included), and only the SQL types
 /// that the renderer would not write the same anyway.
@@ -509,14 +632,25 @@ fn derived_column(column: &Column, rust: RustType) -> Column {
         (RustType::Decimal, ty @ ColumnType::Decimal(..)) => ty,
         (rust, _) => rust.column_type(),
     };
+    let enum_type = column
+        .enum_type
+        .clone()
+        .filter(|_| matches!(rust, RustType::Enum | RustType::Set));
+    let rendered = Column {
+        ty,
+        enum_type: enum_type.clone(),
+        sql_type: SqlTypes::default(),
+        ..column.clone()
+    };
     let keep = |sql: &Option<String>, backend: Backend| {
         sql.clone().filter(|sql| {
             normalize::canonical_type(sql, backend)
-                != normalize::canonical_type(&crate::render::native_type(ty, backend), backend)
+                != normalize::canonical_type(&crate::render::sql_type(&rendered, backend), backend)
         })
     };
     Column {
         ty,
+        enum_type,
         sql_type: SqlTypes {
             sqlite: keep(&column.sql_type.sqlite, Backend::Sqlite),
             postgres: keep(&column.sql_type.postgres, Backend::Postgres),
@@ -631,12 +765,14 @@ impl Entity {
             container.push(quote!(has_many(#module::#field, relation = #relation #via)));
         }
         let fields = self.fields.iter().map(|field| self.field_tokens(field));
+        let enums = self.enums.iter().map(enum_tokens);
         let tokens = quote! {
             #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
             #[schema(#(#container),*)]
             pub struct Model {
                 #(#fields),*
             }
+            #(#enums)*
         };
         format!("{header}\n{}", crate::codegen::format(tokens))
     }
@@ -698,7 +834,16 @@ impl Entity {
         }
         let attr = (!keys.is_empty()).then(|| quote!(#[schema(#(#keys),*)]));
         let name = ident(&field.name);
-        let ty = field.rust.tokens();
+        let ty = match &field.enum_path {
+            Some(path) => {
+                let path: TokenStream = path.parse().expect("an enum path is a Rust path");
+                match field.rust {
+                    RustType::Set => quote!(fsync_schema::EnumSet<#path>),
+                    _ => path,
+                }
+            }
+            None => field.rust.tokens(),
+        };
         let ty = if column.nullable {
             quote!(Option<#ty>)
         } else {
@@ -710,6 +855,24 @@ impl Entity {
     /// The field written for column `column`.
     fn field_ident(&self, column: &str) -> Ident {
         ident(&field_name(&self.fields, column))
+    }
+}
+
+/// A pulled native enum: `#[derive(TextEnum)]`, `#[text(native = "..")]`,
+/// each variant renamed to its value as stored.
+fn enum_tokens(pulled: &PulledEnum) -> TokenStream {
+    let ident = format_ident!("{}", pulled.ident);
+    let name = &pulled.enum_type.name;
+    let variants = pulled.variants.iter().map(|(variant, value)| {
+        let variant = format_ident!("{variant}");
+        quote!(#[text(rename = #value)] #variant)
+    });
+    quote! {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, fsync_schema::TextEnum)]
+        #[text(native = #name)]
+        pub enum #ident {
+            #(#variants),*
+        }
     }
 }
 
@@ -792,6 +955,9 @@ fn default_tokens(default: &DefaultValue) -> TokenStream {
 pub struct Pulled {
     pub backend: Backend,
     pub files: Vec<(String, String)>,
+    /// What the database holds that the entities do not manage, each named
+    /// with what to do (a PostgreSQL domain); also at the top of `mod.rs`.
+    pub notes: Vec<String>,
 }
 
 /// The source of every entity and of `mod.rs`; `command` is how the pull
@@ -814,7 +980,11 @@ pub fn source(entities: &[Entity], backend: Backend, command: &str) -> Pulled {
     // The schema targets the backend it was read from.
     let body = format!("fsync_schema::entities! {{\n    targets({backend_name});\n{modules}}}\n");
     files.push(("mod.rs".to_owned(), format!("{header}\n\n{body}")));
-    Pulled { backend, files }
+    Pulled {
+        backend,
+        files,
+        notes: Vec::new(),
+    }
 }
 
 fn backend_label(backend: Backend) -> &'static str {
@@ -836,7 +1006,24 @@ pub async fn pull(db: &DatabaseConnection, command: &str) -> Result<Pulled, Pull
         }
     }
     let entities = plan(&schema, backend)?;
-    Ok(source(&entities, backend, command))
+    let mut pulled = source(&entities, backend, command);
+    for (name, definition) in introspect::domains(db).await? {
+        pulled.note(format!(
+            "domain `{name}` is not managed by the schema; create it before the first migration runs: `{definition}`"
+        ));
+    }
+    Ok(pulled)
+}
+
+impl Pulled {
+    /// Adds a note, also as a line at the top of `mod.rs`.
+    pub fn note(&mut self, note: String) {
+        if let Some((_, module)) = self.files.iter_mut().find(|(name, _)| name == "mod.rs") {
+            let at = module.find("\n\n").unwrap_or(module.len());
+            module.insert_str(at, &format!("\n//! Note: {note}"));
+        }
+        self.notes.push(note);
+    }
 }
 
 /// Connects to `url` for [`pull`] through [`crate::connect::connect`]:

@@ -9,6 +9,11 @@
 //! backend), the names of indexes and unique keys (SeaORM makes them up as
 //! `idx-<table>-<key>`), composite non-unique indexes, and the name of a
 //! composite primary key (`pk-<table>`).
+//!
+//! A native enum is SeaORM's `ColumnType::Enum`, and an opaque column
+//! ([`opaque_postgres_type`]) an enum of no values named after its PostgreSQL
+//! type: SeaORM then casts both to text when it reads them and to their type
+//! when it writes them (on PostgreSQL; elsewhere the values are text already).
 
 use crate::compare::{Aspect, Finding, Target};
 use crate::model::{Backend, Column, DefaultValue, Table};
@@ -79,6 +84,26 @@ pub fn column_def(table: &Table, column: &Column) -> ColumnDef {
 /// The SeaORM column type: the `sql_type` override when it names one type
 /// for every backend (a `ColumnType::Custom`), else the logical type.
 fn column_type(column: &Column) -> sea_orm::ColumnType {
+    use sea_query::{Alias, IntoIden};
+    // A native enum: SeaORM casts it to text when it selects it and to the
+    // type when it writes it (PostgreSQL).
+    if let (Some(enum_type), crate::model::ColumnType::Enum) = (&column.enum_type, column.ty) {
+        return sea_orm::ColumnType::Enum {
+            name: Alias::new(&enum_type.name).into_iden(),
+            variants: enum_type
+                .values
+                .iter()
+                .map(|v| Alias::new(v).into_iden())
+                .collect(),
+        };
+    }
+    // An opaque column read as text: the same casts, to the column's type.
+    if let Some(type_name) = opaque_postgres_type(column) {
+        return sea_orm::ColumnType::Enum {
+            name: Alias::new(type_name).into_iden(),
+            variants: Vec::new(),
+        };
+    }
     let overridden = Backend::ALL
         .iter()
         .any(|backend| column.sql_type.get(*backend).is_some());
@@ -88,6 +113,42 @@ fn column_type(column: &Column) -> sea_orm::ColumnType {
     } else {
         crate::value::sea_orm_column_type(column.ty)
     }
+}
+
+/// The PostgreSQL type an opaque column is written as, when it is one: a
+/// text field (`String`) whose PostgreSQL type is not text (`tsvector`,
+/// `inet`, `interval`, ..). SeaORM reads it through `CAST(.. AS text)` and
+/// writes it through a cast to this type (its name without modifiers).
+pub fn opaque_postgres_type(column: &Column) -> Option<String> {
+    use crate::model::ColumnType;
+    if !matches!(column.ty, ColumnType::Text | ColumnType::String(_)) {
+        return None;
+    }
+    let sql = column.sql_type.get(Backend::Postgres)?;
+    let canonical = crate::normalize::canonical_type(sql, Backend::Postgres);
+    let base = canonical.split('(').next().unwrap_or_default();
+    let text = [
+        "TEXT",
+        "VARCHAR",
+        "CHAR",
+        "CHARACTER",
+        "BPCHAR",
+        "NAME",
+        "CITEXT",
+    ];
+    if text.contains(&base) {
+        return None;
+    }
+    // Names a cast takes as one identifier.
+    let name = match base {
+        "BIT VARYING" => "varbit",
+        "DOUBLE PRECISION" => "float8",
+        "TIMESTAMP" => "timestamp",
+        "TIMESTAMPTZ" => "timestamptz",
+        "TIMETZ" => "timetz",
+        other => return Some(other.to_lowercase()),
+    };
+    Some(name.to_owned())
 }
 
 /// A default as a sea-query expression, which each backend's builder writes

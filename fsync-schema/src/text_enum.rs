@@ -125,6 +125,26 @@ pub fn to_value(text: String) -> Value {
     Value::String(Some(text))
 }
 
+/// sea-query's column type of a native enum `name` with the values of `variants`.
+#[doc(hidden)]
+pub fn native_column_type(
+    name: &'static str,
+    variants: &[TextVariant],
+) -> sea_orm::sea_query::ColumnType {
+    use sea_orm::sea_query::{Alias, IntoIden};
+    sea_orm::sea_query::ColumnType::Enum {
+        name: Alias::new(name).into_iden(),
+        variants: variants
+            .iter()
+            .map(|v| match v {
+                TextVariant::Exact(text) | TextVariant::Prefix(text) => {
+                    Alias::new(*text).into_iden()
+                }
+            })
+            .collect(),
+    }
+}
+
 #[doc(hidden)]
 pub fn string_array_type() -> sea_orm::sea_query::ArrayType {
     <String as ValueType>::array_type()

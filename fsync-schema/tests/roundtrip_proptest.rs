@@ -142,6 +142,9 @@ fn column_type() -> impl Strategy<Value = T> {
         Just(T::DateTime),
         Just(T::TimestampTz),
         Just(T::Json),
+        Just(T::TinyUnsigned),
+        Just(T::SmallUnsigned),
+        Just(T::Unsigned),
     ]
 }
 
@@ -332,6 +335,15 @@ fn default_for(ty: T, choice: u8, seed: u64) -> Option<DefaultValue> {
             _ => D::Text(format!("{} {}", date(seed), time(seed >> 24))),
         },
         T::Json => D::Text(JSON[(seed % JSON.len() as u64) as usize].to_owned()),
+        T::TinyUnsigned | T::SmallUnsigned | T::Unsigned | T::BigUnsigned => {
+            let (_, max) = ty.unsigned_range().expect("unsigned");
+            match choice % 3 {
+                0 => D::Int(0),
+                1 => D::Int(max.min(i64::MAX as u64) as i64),
+                _ => D::Int((seed % max.min(i64::MAX as u64)) as i64),
+            }
+        }
+        T::Enum | T::Set | T::Array(_) => return None,
     })
 }
 

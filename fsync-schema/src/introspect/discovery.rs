@@ -118,12 +118,18 @@ fn postgres_action(action: Option<&sea_schema::postgres::def::ForeignKeyAction>)
     }
 }
 
-/// Column order, type text and default, which discovery does not give.
+/// Column order, type text and default, and the base of a domain and the
+/// values of an enum, which discovery does not give.
 const PG_COLUMNS: &str = "\
-SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), pg_get_expr(d.adbin, d.adrelid)
+SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), pg_get_expr(d.adbin, d.adrelid),
+       CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END,
+       CASE WHEN t.typtype = 'e' THEN t.typname::text END,
+       CASE WHEN t.typtype = 'e' THEN ARRAY(SELECT e.enumlabel::text FROM pg_enum e
+                                            WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) END
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY c.relname, a.attnum";
@@ -136,8 +142,14 @@ async fn postgres_schema(db: &DatabaseConnection) -> Result<Schema, IntrospectEr
         .await
         .map_err(discovery_error)?;
 
-    // Per table: (name, type text, default) in column order.
-    type Attribute = (String, String, Option<String>);
+    // Per table: (name, type text, default, domain base, enum) in column order.
+    type Attribute = (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<crate::model::EnumType>,
+    );
     let mut attributes: BTreeMap<String, Vec<Attribute>> = BTreeMap::new();
     for row in rows(db, PG_COLUMNS, vec![namespace.clone().into()]).await? {
         let table: String = row.try_get_by_index(0)?;
@@ -145,6 +157,8 @@ async fn postgres_schema(db: &DatabaseConnection) -> Result<Schema, IntrospectEr
             row.try_get_by_index(1)?,
             row.try_get_by_index(2)?,
             row.try_get_by_index(3)?,
+            row.try_get_by_index(4)?,
+            postgres::enum_type(row.try_get_by_index(5)?, row.try_get_by_index(6)?),
         ));
     }
     let indexes = postgres::indexes(db, &namespace).await?;
@@ -153,7 +167,7 @@ async fn postgres_schema(db: &DatabaseConnection) -> Result<Schema, IntrospectEr
     for def in &discovered.tables {
         let name = &def.info.name;
         let mut table = crate::model::Table::new(name);
-        for (column_name, sql_type, default) in
+        for (column_name, sql_type, default, domain_base, enum_type) in
             attributes.get(name).map(Vec::as_slice).unwrap_or(&[])
         {
             let info = def.columns.iter().find(|c| &c.name == column_name);
@@ -163,6 +177,8 @@ async fn postgres_schema(db: &DatabaseConnection) -> Result<Schema, IntrospectEr
                 default: default.clone(),
                 not_null: info.is_some_and(|c| c.not_null.is_some()),
                 identity: info.is_some_and(|c| c.is_identity),
+                domain_base: domain_base.clone(),
+                enum_type: enum_type.clone(),
             }));
         }
         postgres::place_indexes(&mut table, &indexes);

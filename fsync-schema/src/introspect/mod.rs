@@ -29,8 +29,13 @@
 //!
 //! The model read back says what the database says: column types are kept
 //! verbatim in `Column::sql_type` (`int(11)`, `character varying(64)`), and
-//! `ty` is the logical type the renderer would map to it. Compare it with a
-//! model from the entities through [`as_introspected`] on both sides.
+//! `ty` is the logical type the renderer would map to it (`Text` when there
+//! is none: an opaque column). A native enum (PostgreSQL's type, read from
+//! `pg_enum`; MySQL's `ENUM(..)`, named `<table>_<column>`) is `ty` `Enum`
+//! with its values in `Column::enum_type` (a MySQL `SET(..)` is `Set`, with its members there); a PostgreSQL domain keeps its name
+//! as `sql_type` and its base type's `ty` ([`domains`] lists their
+//! definitions). Compare it with a model from the entities through
+//! [`as_introspected`] on both sides.
 
 pub mod discovery;
 mod mysql;
@@ -95,6 +100,16 @@ pub async fn checks(db: &DatabaseConnection) -> Result<Vec<(String, Check)>, Int
     Ok(checks)
 }
 
+/// The domains of the database behind `db` (PostgreSQL's current schema;
+/// none elsewhere), as (name, `CREATE DOMAIN` statement), by name. The
+/// model keeps a domain as its columns' SQL type, and does not create it.
+pub async fn domains(db: &DatabaseConnection) -> Result<Vec<(String, String)>, IntrospectError> {
+    match backend(db)? {
+        Backend::Postgres => postgres::domains(db).await,
+        _ => Ok(Vec::new()),
+    }
+}
+
 /// `schema` without the runner's tables, tables sorted by name.
 fn finish(mut schema: Schema) -> Schema {
     schema.tables.retain(|t| !crate::is_runner_table(&t.name));
@@ -132,6 +147,11 @@ pub async fn drift(
 /// that fits the column, else as SQL.
 pub fn parse_default(raw: &str, ty: ColumnType, backend: Backend) -> Option<DefaultValue> {
     let canonical = normalize::canonical_default(raw, backend)?;
+    // SQLite keeps the text of a default: `FALSE` stays `FALSE` (equal to `0`).
+    if backend == Backend::Sqlite && matches!(raw.trim().to_uppercase().as_str(), "TRUE" | "FALSE")
+    {
+        return Some(DefaultValue::Sql(raw.trim().to_owned()));
+    }
     let value = if canonical == "CURRENT_TIMESTAMP" {
         DefaultValue::CurrentTimestamp
     } else if canonical == "TRUE" || canonical == "FALSE" {

@@ -8,7 +8,7 @@
 //! re-quoted.
 
 use super::{IntrospectError, action, column, discovery_error, parse_default, rows};
-use crate::model::{Backend, ForeignKey, Index, Schema, Table, Unique};
+use crate::model::{Backend, ColumnType, ForeignKey, Index, Schema, Table, Unique};
 use sea_orm::DatabaseConnection;
 use sea_schema::mysql::def::{ColumnInfo, SystemInfo};
 use sea_schema::mysql::query::ColumnQueryResult;
@@ -35,6 +35,18 @@ pub(super) fn table(
     let mut table = Table::new(name);
     for info in columns {
         let mut column = column(&info.name, &mysql_type(&info.col_type), Backend::MySql);
+        // MySQL's enums and sets have no name; the column's is a good one for Rust.
+        let (ty, values) = match &info.col_type {
+            sea_schema::mysql::def::Type::Enum(def) => (ColumnType::Enum, Some(&def.values)),
+            sea_schema::mysql::def::Type::Set(def) => (ColumnType::Set, Some(&def.members)),
+            _ => (column.ty, None),
+        };
+        if let Some(values) = values {
+            let enum_name = format!("{name}_{}", info.name);
+            column.ty = ty;
+            column.enum_type = Some(crate::model::EnumType::new(&enum_name, values.clone()));
+            column.sql_type = Default::default();
+        }
         column.nullable = info.null;
         column.autoincrement = info.extra.auto_increment;
         column.default = info
@@ -129,9 +141,20 @@ fn mysql_type(ty: &sea_schema::mysql::def::Type) -> String {
         M::MediumBlob => "mediumblob".to_owned(),
         M::LongBlob => "longblob".to_owned(),
         M::Json => "json".to_owned(),
+        M::Enum(def) => format!("enum({})", quoted_list(&def.values)),
+        M::Set(def) => format!("set({})", quoted_list(&def.members)),
         M::Unknown(name) => name.clone(),
         other => format!("{other:?}").to_lowercase(),
     }
+}
+
+/// `'a','b'`: values as SQL strings, as MySQL lists an ENUM's or SET's.
+fn quoted_list(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| format!("'{}'", v.replace('\\', "\\\\").replace('\'', "''")))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// A default discovered on MySQL, as SQL text again.

@@ -33,12 +33,31 @@ pub(super) struct PgColumn {
     pub(super) not_null: bool,
     /// `GENERATED .. AS IDENTITY`.
     pub(super) identity: bool,
+    /// For a domain: its base type, as `format_type` writes it.
+    pub(super) domain_base: Option<String>,
+    /// For an enum type: its name and values in order.
+    pub(super) enum_type: Option<crate::model::EnumType>,
 }
 
 /// The model's column: a `nextval(..)` default (a serial) is
 /// autoincrement, not a default.
 pub(super) fn column(info: &PgColumn) -> Column {
     let mut column = super::column(&info.name, &info.sql_type, Backend::Postgres);
+    if let Some(base) = &info.domain_base {
+        // A domain keeps its name as the SQL type; Rust reads its base type.
+        let typed = super::column(&info.name, base, Backend::Postgres);
+        column.ty = typed.ty;
+        column.sql_type.postgres = Some(info.sql_type.clone());
+    }
+    if let Some(enum_type) = &info.enum_type {
+        column.ty = crate::model::ColumnType::Enum;
+        column.enum_type = Some(enum_type.clone());
+        column.sql_type = Default::default();
+        if crate::render::postgres_name(&enum_type.name) != info.sql_type {
+            // Another schema's type, written qualified.
+            column.sql_type.postgres = Some(info.sql_type.clone());
+        }
+    }
     column.nullable = !info.not_null;
     let serial = info
         .default
@@ -52,6 +71,14 @@ pub(super) fn column(info: &PgColumn) -> Column {
             .and_then(|raw| parse_default(raw, column.ty, Backend::Postgres));
     }
     column
+}
+
+/// An enum type from its name and values, when the column has one.
+pub(super) fn enum_type(
+    name: Option<String>,
+    values: Option<Vec<String>>,
+) -> Option<crate::model::EnumType> {
+    Some(crate::model::EnumType::new(&name?, values?))
 }
 
 /// Every index of the schema's tables, without predicates (partial
@@ -149,7 +176,11 @@ fn tables_query() -> String {
 /// identity as `information_schema.columns` defines them.
 const COLUMNS: &str = "\
 SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), pg_get_expr(d.adbin, d.adrelid),
-       a.attnotnull OR (t.typtype = 'd' AND t.typnotnull), a.attidentity IN ('a', 'd')
+       a.attnotnull OR (t.typtype = 'd' AND t.typnotnull), a.attidentity IN ('a', 'd'),
+       CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END,
+       CASE WHEN t.typtype = 'e' THEN t.typname::text END,
+       CASE WHEN t.typtype = 'e' THEN ARRAY(SELECT e.enumlabel::text FROM pg_enum e
+                                            WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) END
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -209,6 +240,8 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
             default: row.try_get_by_index(3)?,
             not_null: row.try_get_by_index(4)?,
             identity: row.try_get_by_index(5)?,
+            domain_base: row.try_get_by_index(6)?,
+            enum_type: enum_type(row.try_get_by_index(7)?, row.try_get_by_index(8)?),
         };
         tables[at].columns.push(column(&info));
     }
@@ -244,6 +277,29 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
         foreign_key.ref_columns.push(row.try_get_by_index(4)?);
     }
     Ok(Schema::new(tables))
+}
+
+const DOMAINS: &str = "\
+SELECT t.typname::text,
+       'CREATE DOMAIN ' || quote_ident(t.typname) || ' AS ' || format_type(t.typbasetype, t.typtypmod)
+       || CASE WHEN t.typdefault IS NOT NULL THEN ' DEFAULT ' || t.typdefault ELSE '' END
+       || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END
+       || COALESCE((SELECT string_agg(' CONSTRAINT ' || quote_ident(c.conname) || ' '
+                                      || pg_get_constraintdef(c.oid), '' ORDER BY c.conname)
+                    FROM pg_constraint c WHERE c.contypid = t.oid), '')
+FROM pg_type t
+WHERE t.typtype = 'd' AND t.typnamespace = current_schema()::regnamespace
+ORDER BY t.typname";
+
+/// The domains of the current schema (see [`super::domains`]).
+pub(super) async fn domains(
+    db: &DatabaseConnection,
+) -> Result<Vec<(String, String)>, IntrospectError> {
+    let mut out = Vec::new();
+    for row in rows(db, DOMAINS, Vec::new()).await? {
+        out.push((row.try_get_by_index(0)?, row.try_get_by_index(1)?));
+    }
+    Ok(out)
 }
 
 const CHECKS: &str = "\

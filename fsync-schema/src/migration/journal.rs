@@ -329,7 +329,12 @@ pub(crate) fn expected_after(
                     }
                 }
             }
-            Step::CreateIndex { .. } | Step::DropIndex { .. } => {}
+            // Indexes and MySQL's column enums leave no table or column behind.
+            Step::CreateIndex { .. }
+            | Step::DropIndex { .. }
+            | Step::CreateEnum(_)
+            | Step::DropEnum(_)
+            | Step::AlterEnum { .. } => {}
         }
     }
     out

@@ -909,6 +909,9 @@ impl<'c> Runner<'c> {
             migration: name.clone(),
             direction,
         });
+        if transaction.is_some() && direction == Direction::Up {
+            self.add_enum_values(&name).await?;
+        }
         let Some(transaction) = transaction else {
             // The advisory lock still keeps other runners out; the migration
             // and then its record are committed statement by statement.
@@ -935,6 +938,46 @@ impl<'c> Runner<'c> {
             .await
             .map_err(|e| MigrateError::db(&format!("committing `{name}`"), None, e))?;
         Ok(Some(name))
+    }
+
+    /// PostgreSQL: the values migration `name` adds to enum types, added
+    /// before its transaction, on a connection of their own (each commits).
+    /// A value added inside the transaction could not be used before it
+    /// commits (as a default, in a data step: "unsafe use of new value");
+    /// the migration's own `ALTER TYPE .. ADD VALUE IF NOT EXISTS` then
+    /// finds it there. Should the migration fail, the values stay (harmless:
+    /// no row holds them; the next `up` finds them there).
+    async fn add_enum_values(&self, name: &str) -> Result<(), MigrateError> {
+        if self.backend() != Backend::Postgres {
+            return Ok(());
+        }
+        let Some(steps) = self.steps_of(name) else {
+            return Ok(());
+        };
+        // A type the migration creates gets its values there, in order.
+        let created = |name: &str| {
+            steps
+                .iter()
+                .any(|s| matches!(s, Step::CreateEnum(e) if e.name == name))
+        };
+        for step in steps {
+            let Step::AlterEnum { from, to } = step else {
+                continue;
+            };
+            if from.added_values(to).is_none() || created(&to.name) {
+                continue;
+            }
+            for sql in crate::render::steps::statements(step, Backend::Postgres) {
+                execute(self.db, &sql).await.map_err(|e| {
+                    MigrateError::db(
+                        &format!("adding the values of enum `{}` for `{name}`", to.name),
+                        Some(&sql),
+                        e,
+                    )
+                })?;
+            }
+        }
+        Ok(())
     }
 
     /// Runs the migration's own `up`/`down` on `db` and writes its record.
@@ -1077,12 +1120,22 @@ impl<'c> Runner<'c> {
         if backend == Backend::MySql {
             return journal::run_fresh(self.db, &drops).await;
         }
-        let statements: Vec<String> = drops
+        let mut statements: Vec<String> = drops
             .iter()
             .map(String::as_str)
             .chain([records::RECORDS].into_iter().filter(|name| present(name)))
             .map(|name| format!("DROP TABLE {}", records::quoted(name, backend)))
             .collect();
+        // The enum types of PostgreSQL go with their tables (the migrations
+        // create them again).
+        if backend == Backend::Postgres {
+            statements.extend(schema.enum_types().into_iter().rev().map(|e| {
+                format!(
+                    "DROP TYPE IF EXISTS {}",
+                    crate::render::postgres_name(&e.name)
+                )
+            }));
+        }
         let fail = |sql: &str, e| MigrateError::db("fresh: dropping", Some(sql), e);
         let transaction = match backend {
             Backend::Sqlite => {

@@ -25,13 +25,67 @@ pub fn sql_type(column: &Column, backend: Backend) -> String {
     if let Some(custom) = column.sql_type.get(backend) {
         return custom.to_owned();
     }
-    native_type(column.ty, backend)
+    match (&column.enum_type, column.ty, backend) {
+        (Some(enum_type), ColumnType::Enum, Backend::Postgres) => postgres_name(&enum_type.name),
+        (Some(enum_type), ColumnType::Enum, Backend::MySql) => {
+            format!("ENUM({})", enum_type.sql_values())
+        }
+        (Some(members), ColumnType::Set, Backend::MySql) => {
+            format!("SET({})", members.sql_values())
+        }
+        _ => native_type(column.ty, backend),
+    }
 }
 
-/// The backend's native type for a logical type.
+/// A PostgreSQL type name as `format_type` writes it: bare when it is a
+/// lower-case identifier, else quoted.
+pub fn postgres_name(name: &str) -> String {
+    let bare = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if bare {
+        name.to_owned()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+/// The range CHECK of an unsigned column on a backend without unsigned
+/// types (`"n" >= 0 AND "n" <= 255`), or `None`.
+pub fn unsigned_check(column: &Column, backend: Backend) -> Option<String> {
+    let (min, max) = column.ty.unsigned_range()?;
+    if backend == Backend::MySql || column.sql_type.get(backend).is_some() {
+        return None;
+    }
+    let name = format!("\"{}\"", column.name.replace('"', "\"\""));
+    Some(format!("{name} >= {min} AND {name} <= {max}"))
+}
+
+/// The backend's native type for a logical type (a native enum's comes from
+/// its column: see [`sql_type`]).
 pub fn native_type(ty: ColumnType, backend: Backend) -> String {
     use ColumnType as T;
     let name = match (backend, ty) {
+        (Backend::Postgres, T::Array(element)) => return format!("{}[]", element.postgres()),
+        // Arrays exist on PostgreSQL only (a rule of the other targets);
+        // elsewhere their text form.
+        (Backend::Sqlite | Backend::MySql, T::Array(_)) => "TEXT",
+        (Backend::MySql, T::TinyUnsigned) => "TINYINT UNSIGNED",
+        (Backend::MySql, T::SmallUnsigned) => "SMALLINT UNSIGNED",
+        (Backend::MySql, T::Unsigned) => "INT UNSIGNED",
+        (Backend::MySql, T::BigUnsigned) => "BIGINT UNSIGNED",
+        (Backend::Postgres, T::TinyUnsigned) => "SMALLINT",
+        (Backend::Postgres, T::SmallUnsigned) => "INTEGER",
+        (Backend::Postgres, T::Unsigned | T::BigUnsigned) => "BIGINT",
+        (Backend::Sqlite, T::TinyUnsigned | T::SmallUnsigned | T::Unsigned | T::BigUnsigned) => {
+            "INTEGER"
+        }
+        // A native enum (or set) without its column: its text.
+        (_, T::Enum | T::Set) => "TEXT",
         (_, T::String(len)) => return format!("VARCHAR({len})"),
         (Backend::MySql, T::Decimal(precision, scale)) => {
             return format!("DECIMAL({precision},{scale})");
@@ -73,11 +127,18 @@ pub fn default_sql(value: &DefaultValue, ty: ColumnType, backend: Backend) -> St
     match value {
         DefaultValue::Int(int) => int.to_string(),
         DefaultValue::Float(float) => format!("{float:?}"),
+        // SQLite's TRUE and FALSE are 1 and 0 (a source written with the
+        // keywords keeps them as `default_sql`: see `introspect::parse_default`).
         DefaultValue::Bool(flag) => match (backend, flag) {
             (Backend::Postgres, true) => "TRUE".to_owned(),
             (Backend::Postgres, false) => "FALSE".to_owned(),
             (_, flag) => u8::from(*flag).to_string(),
         },
+        // A UUID in its text form: PostgreSQL's literal; the 16 bytes that
+        // SQLite's BLOB and MySQL's BINARY(16) hold, as a hex literal.
+        DefaultValue::Text(text) if ty == ColumnType::Uuid && backend != Backend::Postgres => {
+            format!("X'{}'", text.replace('-', "").to_ascii_uppercase())
+        }
         DefaultValue::Text(text) => {
             // MySQL reads backslashes in string literals as escapes.
             let escaped = match backend {
@@ -97,6 +158,26 @@ pub fn default_sql(value: &DefaultValue, ty: ColumnType, backend: Backend) -> St
             _ => "CURRENT_TIMESTAMP".to_owned(),
         },
         DefaultValue::Sql(sql) => sql.clone(),
+    }
+}
+
+/// The default of `column` as SQL: [`default_sql`], but for MySQL's
+/// `CURRENT_TIMESTAMP`, whose fraction of a second must be the column type's
+/// (`timestamp` takes `CURRENT_TIMESTAMP`, `datetime(3)` `CURRENT_TIMESTAMP(3)`).
+pub fn column_default_sql(column: &Column, value: &DefaultValue, backend: Backend) -> String {
+    match (value, column.sql_type.get(backend)) {
+        (DefaultValue::CurrentTimestamp, Some(sql)) if backend == Backend::MySql => {
+            let digits = sql
+                .split_once('(')
+                .and_then(|(_, rest)| rest.split_once(')'))
+                .map(|(digits, _)| digits.trim())
+                .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+            match digits {
+                Some(digits) => format!("CURRENT_TIMESTAMP({digits})"),
+                None => "CURRENT_TIMESTAMP".to_owned(),
+            }
+        }
+        _ => default_sql(value, column.ty, backend),
     }
 }
 
@@ -129,7 +210,10 @@ pub fn column_def(table: &Table, column: &Column, backend: Backend) -> ColumnDef
         def.not_null();
     }
     if let Some(value) = &column.default {
-        def.default(raw(default_sql(value, column.ty, backend)));
+        def.default(raw(column_default_sql(column, value, backend)));
+    }
+    if let Some(check) = unsigned_check(column, backend) {
+        def.check(Expr::cust(check));
     }
     if inline_primary_key(table, column) {
         def.primary_key();
@@ -255,6 +339,20 @@ pub fn drop_index(table: &Table, index: &Index) -> IndexDropStatement {
         .to_owned()
 }
 
+/// PostgreSQL's `CREATE TYPE .. AS ENUM (..)` for a native enum.
+pub fn create_enum(enum_type: &crate::model::EnumType) -> String {
+    format!(
+        "CREATE TYPE {} AS ENUM ({})",
+        postgres_name(&enum_type.name),
+        enum_type.sql_values()
+    )
+}
+
+/// PostgreSQL's `DROP TYPE` for a native enum.
+pub fn drop_enum(enum_type: &crate::model::EnumType) -> String {
+    format!("DROP TYPE {}", postgres_name(&enum_type.name))
+}
+
 /// `DROP TABLE`.
 pub fn drop_table(name: &str) -> TableDropStatement {
     sea_query::Table::drop().table(Alias::new(name)).to_owned()
@@ -285,10 +383,15 @@ pub fn table_statements(table: &Table, backend: Backend) -> Vec<String> {
 /// first (as [`schema_sql`] does).
 pub fn schema_statements(schema: &Schema, backend: Backend) -> Vec<String> {
     let tables = schema.in_dependency_order();
-    let mut statements: Vec<String> = tables
-        .iter()
-        .map(|table| build(&create_table(table, backend), backend))
-        .collect();
+    let mut statements: Vec<String> = match backend {
+        Backend::Postgres => schema.enum_types().into_iter().map(create_enum).collect(),
+        _ => Vec::new(),
+    };
+    statements.extend(
+        tables
+            .iter()
+            .map(|table| build(&create_table(table, backend), backend)),
+    );
     for table in tables {
         statements.extend(
             create_indexes(table, backend)
@@ -312,6 +415,32 @@ pub fn schema_sql(schema: &Schema, backend: Backend) -> Result<String, NotTarget
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mysql_current_timestamp_takes_the_column_types_fraction() {
+        let now = DefaultValue::CurrentTimestamp;
+        let column = |sql: Option<&str>| {
+            let column = Column::new("at", ColumnType::DateTime).default(now.clone());
+            match sql {
+                Some(sql) => column.sql_type(Backend::MySql, sql),
+                None => column,
+            }
+        };
+        let sql = |c: &Column, b| column_default_sql(c, &now, b);
+        assert_eq!(sql(&column(None), Backend::MySql), "CURRENT_TIMESTAMP(6)");
+        assert_eq!(
+            sql(&column(Some("timestamp")), Backend::MySql),
+            "CURRENT_TIMESTAMP"
+        );
+        assert_eq!(
+            sql(&column(Some("datetime(3)")), Backend::MySql),
+            "CURRENT_TIMESTAMP(3)"
+        );
+        assert_eq!(
+            sql(&column(Some("timestamp")), Backend::Postgres),
+            "CURRENT_TIMESTAMP"
+        );
+    }
 
     #[test]
     fn text_defaults_are_literals_on_every_backend() {

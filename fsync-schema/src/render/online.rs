@@ -211,7 +211,10 @@ pub fn concurrent_work(steps: &[Step]) -> Vec<Concurrent> {
 /// DDL then runs under `lock_timeout`).
 pub fn touches_existing_tables(steps: &[Step]) -> bool {
     let created = created(steps);
-    steps.iter().any(|s| !created.contains(s.table_name()))
+    steps
+        .iter()
+        .filter(|s| s.enum_type().is_none())
+        .any(|s| !created.contains(s.table_name()))
 }
 
 /// Whether the steps have work outside the transaction (a generated migration

@@ -42,8 +42,15 @@ fn sqlite_alters(change: &Change, before: &Table, after: &Table) -> bool {
                 && !in_any_key(after, &column.name)
         }
         Change::DropColumn(column) => !in_any_key(before, &column.name),
+        Change::AlterColumn { from, to } => same_column(before, from, to, Backend::Sqlite),
         _ => false,
     }
+}
+
+/// Whether `from` and `to` are the same column on `backend` (they differ in
+/// what the backend does not keep, such as an enum's values on SQLite).
+fn same_column(table: &Table, from: &Column, to: &Column, backend: Backend) -> bool {
+    from.name == to.name && bare_column(table, from, backend) == bare_column(table, to, backend)
 }
 
 /// Whether `name` is in the table's primary key, a UNIQUE, a foreign key or an index.
@@ -90,6 +97,52 @@ pub fn statements(step: &Step, backend: Backend) -> Vec<String> {
                 .flat_map(|change| alter_statements(table, change, backend))
                 .collect(),
         },
+        Step::CreateEnum(enum_type) => match backend {
+            Backend::Postgres => vec![render::create_enum(enum_type)],
+            _ => Vec::new(),
+        },
+        Step::DropEnum(enum_type) => match backend {
+            Backend::Postgres => vec![render::drop_enum(enum_type)],
+            _ => Vec::new(),
+        },
+        Step::AlterEnum { from, to } => match backend {
+            Backend::Postgres => alter_enum(from, to),
+            _ => Vec::new(),
+        },
+    }
+}
+
+/// PostgreSQL's `ALTER TYPE .. ADD VALUE` for each value `to` adds to
+/// `from`, in place (`IF NOT EXISTS`: safe to run again). Values cannot be
+/// dropped or reordered in place; `changes` refuses such a step, and one
+/// written by hand fails here with the reason.
+fn alter_enum(from: &crate::model::EnumType, to: &crate::model::EnumType) -> Vec<String> {
+    let name = render::postgres_name(&to.name);
+    let quote = |v: &str| format!("'{}'", v.replace('\'', "''"));
+    match from.added_values(to) {
+        Some(added) => added
+            .into_iter()
+            .map(|(value, after)| {
+                let place = match after {
+                    Some(after) => format!(" AFTER {}", quote(after)),
+                    None => to
+                        .values
+                        .iter()
+                        .find(|v| from.values.contains(v))
+                        .map_or(String::new(), |first| format!(" BEFORE {}", quote(first))),
+                };
+                format!(
+                    "ALTER TYPE {name} ADD VALUE IF NOT EXISTS {}{place}",
+                    quote(value)
+                )
+            })
+            .collect(),
+        None => vec![format!(
+            "DO $$ BEGIN RAISE EXCEPTION 'enum {} cannot go from ({}) to ({}) in place: PostgreSQL only adds values'; END $$",
+            to.name.replace('\'', "''"),
+            from.sql_values().replace('\'', "''"),
+            to.sql_values().replace('\'', "''")
+        )],
     }
 }
 
@@ -275,6 +328,9 @@ fn alter_statements(table: &Table, change: &Change, backend: Backend) -> Vec<Str
 }
 
 fn alter_column(table: &Table, from: &Column, to: &Column, backend: Backend) -> Vec<String> {
+    if same_column(table, from, to, backend) {
+        return Vec::new();
+    }
     let t = quoted(&table.name, backend);
     let c = quoted(&to.name, backend);
     let mut out = Vec::new();

@@ -3,7 +3,7 @@
 pub struct Model {
     #[schema(primary_key)]
     pub id: i32,
-    #[schema(nullable)]
+    #[schema(null)]
     pub name: String,
 }
 
