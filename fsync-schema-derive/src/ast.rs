@@ -245,6 +245,7 @@ fn lower<'a>(
                 columns: vec![name.clone()],
                 unique: false,
                 prefixes: Default::default(),
+                ..Default::default()
             });
         }
         match &attrs.references {
@@ -364,7 +365,7 @@ fn lower<'a>(
         });
     }
     for index in &container.indexes {
-        let Some(columns) = &index.columns else {
+        let Some(parts) = &index.columns else {
             continue;
         };
         let x = table.indexes.len();
@@ -372,24 +373,39 @@ fn lower<'a>(
             Place::Index(x),
             index.name.as_ref().map_or(index.span.into(), |n| n.loc),
         );
-        for (j, ident) in columns.iter().enumerate() {
-            spans.insert(Place::IndexColumn(x, j), ident.span().into());
+        let mut model = Index::default();
+        for (j, part) in parts.iter().enumerate() {
+            let name = match &part.kind {
+                attr::IndexPartKind::Column { ident, prefix } => {
+                    spans.insert(Place::IndexColumn(x, j), ident.span().into());
+                    let name = column_of(ident);
+                    if let Some(chars) = prefix {
+                        model.prefixes.insert(name.clone(), *chars);
+                    }
+                    name
+                }
+                attr::IndexPartKind::Expression(sql) => {
+                    spans.insert(Place::IndexColumn(x, j), sql.loc);
+                    Index::expression_part(&sql.value)
+                }
+            };
+            if part.descending {
+                model.descending.insert(name.clone());
+            }
+            model.columns.push(name);
         }
-        let columns: Vec<String> = columns.iter().map(&column_of).collect();
-        table.indexes.push(Index {
-            // A missing name is already an error; a stand-in avoids a second one.
-            name: index.name.as_ref().map_or_else(
-                || format!("idx_{table_name}_{}", columns.join("_")),
-                |n| n.value.clone(),
-            ),
-            columns,
-            unique: index.unique,
-            prefixes: index
-                .prefixes
-                .iter()
-                .map(|(column, chars)| (column.unraw().to_string(), *chars))
-                .collect(),
-        });
+        // A missing name is already an error; a stand-in avoids a second one.
+        model.name = index
+            .name
+            .as_ref()
+            .map_or_else(|| format!("idx_{table_name}_{x}"), |n| n.value.clone());
+        model.unique = index.unique;
+        if let Some(using) = &index.using {
+            model.using = using.value;
+        }
+        model.predicate = index.predicate.as_ref().map(|p| p.value.clone());
+        model.include = index.include.iter().flatten().map(&column_of).collect();
+        table.indexes.push(model);
     }
     for fk in &container.foreign_keys {
         let (Some(module), Some(columns), Some(ref_columns)) =

@@ -5,7 +5,7 @@
 use crate::ctxt::{Ctxt, Loc};
 use crate::symbol::*;
 use fsync_schema_model::validate::did_you_mean;
-use fsync_schema_model::{Action, DefaultValue};
+use fsync_schema_model::{Action, DefaultValue, IndexMethod};
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned as _;
@@ -32,15 +32,33 @@ pub struct ContainerAttrs {
     pub custom_behavior: Option<Span>,
 }
 
-/// `index(name = "..", columns(a, b(191)), unique)`.
+/// `index(name = "..", columns(a, b(191), desc(c), "lower(d)"), unique,
+/// using = gin, where = "..", include(e))`.
 pub struct IndexAttr {
     pub span: Span,
     pub name: Option<Spanned<String>>,
     /// `None` when `columns(..)` is missing (an error says so).
-    pub columns: Option<Vec<Ident>>,
+    pub columns: Option<Vec<IndexPart>>,
     pub unique: bool,
-    /// Prefix lengths, `b(191)`: the column and its length in characters.
-    pub prefixes: Vec<(Ident, u32)>,
+    pub using: Option<Spanned<IndexMethod>>,
+    /// `where = ".."`: a partial index's predicate.
+    pub predicate: Option<Spanned<String>>,
+    /// `include(a, b)`: columns stored outside the key.
+    pub include: Option<Vec<Ident>>,
+}
+
+/// One key part of `index(columns(..))`.
+pub struct IndexPart {
+    pub kind: IndexPartKind,
+    /// Written as `desc(..)`.
+    pub descending: bool,
+}
+
+/// A column (`b`, or `b(191)` with a prefix length) or an SQL expression
+/// (`"lower(email)"`).
+pub enum IndexPartKind {
+    Column { ident: Ident, prefix: Option<u32> },
+    Expression(Spanned<String>),
 }
 
 /// `unique(columns(..), name = "..")`.
@@ -292,6 +310,134 @@ fn column_items(meta: &ParseNestedMeta, prefixes: bool) -> syn::Result<Vec<(Iden
             )),
         })
         .collect()
+}
+
+/// Reads `columns(a, b(191), desc(c), "lower(d)")`: an index's key parts.
+fn index_parts(meta: &ParseNestedMeta) -> syn::Result<Vec<IndexPart>> {
+    if !meta.input.peek(syn::token::Paren) {
+        return Err(syn::Error::new_spanned(
+            &meta.path,
+            "`columns` takes a list of columns: `columns(a, b)`",
+        ));
+    }
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let tokens: proc_macro2::TokenStream = content.parse()?;
+    let items = syn::parse::Parser::parse2(
+        syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated,
+        tokens,
+    )?;
+    items.iter().map(|item| index_part(item, false)).collect()
+}
+
+/// One key part; `descending` inside `desc(..)`.
+fn index_part(item: &Expr, descending: bool) -> syn::Result<IndexPart> {
+    const EXAMPLE: &str = "columns(a, b(191), desc(c), \"lower(d)\")";
+    let column = |expr: &Expr| match expr {
+        Expr::Path(path) if path.qself.is_none() => path.path.get_ident().cloned(),
+        _ => None,
+    };
+    let kind = match item {
+        _ if column(item).is_some() => IndexPartKind::Column {
+            ident: column(item).expect("checked"),
+            prefix: None,
+        },
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(sql), ..
+        }) => {
+            if sql.value().trim().is_empty() {
+                return Err(syn::Error::new_spanned(
+                    sql,
+                    "an expression key part needs SQL, e.g. `\"lower(email)\"`",
+                ));
+            }
+            IndexPartKind::Expression(Spanned {
+                value: sql.value(),
+                loc: sql.span().into(),
+            })
+        }
+        Expr::Call(call)
+            if column(&call.func).is_some_and(|f| f == DESC)
+                && call.args.len() == 1
+                && !matches!(call.args.first(), Some(Expr::Lit(_))) =>
+        {
+            if descending {
+                return Err(syn::Error::new_spanned(
+                    item,
+                    "`desc(..)` inside `desc(..)`; write it once",
+                ));
+            }
+            return index_part(call.args.first().expect("one argument"), true);
+        }
+        Expr::Call(call) if column(&call.func).is_some() => {
+            let name = column(&call.func).expect("checked");
+            let length = match call.args.first() {
+                Some(Expr::Lit(ExprLit {
+                    lit: Lit::Int(int), ..
+                })) if call.args.len() == 1 => int.base10_parse::<u32>().ok().filter(|n| *n > 0),
+                _ => None,
+            };
+            match length {
+                Some(length) => IndexPartKind::Column {
+                    ident: name,
+                    prefix: Some(length),
+                },
+                None => {
+                    return Err(syn::Error::new_spanned(
+                        &call.args,
+                        format!(
+                            "a prefix length is a number of characters, at least 1: `{name}(191)`"
+                        ),
+                    ));
+                }
+            }
+        }
+        _ => {
+            return Err(syn::Error::new_spanned(
+                item,
+                format!(
+                    "expected a column, `desc(column)` or an SQL expression in quotes: `{EXAMPLE}`"
+                ),
+            ));
+        }
+    };
+    Ok(IndexPart { kind, descending })
+}
+
+/// Reads `using = gin`.
+fn index_method(meta: &ParseNestedMeta) -> syn::Result<Spanned<IndexMethod>> {
+    let known: Vec<&str> = IndexMethod::ALL.iter().map(|m| m.key()).collect();
+    let expr: Expr = meta.value()?.parse()?;
+    let name = match &expr {
+        Expr::Path(path) if path.qself.is_none() => path.path.get_ident(),
+        _ => None,
+    };
+    let Some(name) = name else {
+        return Err(syn::Error::new_spanned(
+            &expr,
+            format!(
+                "`using` takes an index method without quotes, e.g. `using = gin`; expected {}",
+                one_of(&known)
+            ),
+        ));
+    };
+    let text = name.to_string();
+    match IndexMethod::ALL.into_iter().find(|m| m.key() == text) {
+        Some(value) => Ok(Spanned {
+            value,
+            loc: name.span().into(),
+        }),
+        None => {
+            let hint = match did_you_mean(&text, known.iter().copied()) {
+                Some(candidate) => format!("; did you mean `{candidate}`?"),
+                None => format!("; expected {}", one_of(&known)),
+            };
+            Err(syn::Error::new(
+                name.span(),
+                format!("unknown index method `{text}`{hint}"),
+            ))
+        }
+    }
 }
 
 /// Reads `on_delete = cascade`.
@@ -649,25 +795,31 @@ fn index(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<IndexAttr> {
         name: None,
         columns: None,
         unique: false,
-        prefixes: Vec::new(),
+        using: None,
+        predicate: None,
+        include: None,
     };
     let mut unique_seen = None;
     let attempted = nested(cx, meta, |inner, key, attempted| match key {
         NAME => set_once(&mut out.name, string(inner)?, inner),
-        COLUMNS => {
-            let items = column_items(inner, true)?;
-            out.prefixes = items
-                .iter()
-                .filter_map(|(column, prefix)| Some((column.clone(), (*prefix)?)))
-                .collect();
-            let columns = items.into_iter().map(|(column, _)| column).collect();
-            set_once(&mut out.columns, columns, inner)
-        }
+        COLUMNS => set_once(&mut out.columns, index_parts(inner)?, inner),
         UNIQUE => {
             flag(inner)?;
             out.unique = true;
             set_once(&mut unique_seen, (), inner)
         }
+        USING => set_once(&mut out.using, index_method(inner)?, inner),
+        WHERE => {
+            let predicate = string(inner)?;
+            if predicate.value.trim().is_empty() {
+                return Err(syn::Error::new(
+                    predicate.loc.start,
+                    "`where` needs an SQL condition, e.g. `where = \"deleted_at IS NULL\"`",
+                ));
+            }
+            set_once(&mut out.predicate, predicate, inner)
+        }
+        INCLUDE => set_once(&mut out.include, columns(inner)?, inner),
         _ => Err(unknown_key(inner, key, INDEX_KEYS, "index", attempted)),
     })?;
     require(

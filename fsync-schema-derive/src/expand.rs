@@ -838,7 +838,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
             table
                 .indexes
                 .iter()
-                .filter(|index| index.unique)
+                .filter(|index| index.is_unique_key())
                 .map(|index| &index.columns),
         )
         .filter(|key| !key.is_empty())

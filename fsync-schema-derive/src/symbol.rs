@@ -67,7 +67,11 @@ pub const COLUMNS: &str = "columns";
 pub const REF_COLUMNS: &str = "ref_columns";
 pub const EXPR: &str = "expr";
 pub const VIA: &str = "via";
-pub const INDEX_KEYS: &[&str] = &[NAME, COLUMNS, UNIQUE];
+pub const USING: &str = "using";
+pub const WHERE: &str = "where";
+pub const INCLUDE: &str = "include";
+pub const DESC: &str = "desc";
+pub const INDEX_KEYS: &[&str] = &[NAME, COLUMNS, UNIQUE, USING, WHERE, INCLUDE];
 pub const UNIQUE_KEYS: &[&str] = &[NAME, COLUMNS];
 pub const FOREIGN_KEY_KEYS: &[&str] = &[
     COLUMNS,

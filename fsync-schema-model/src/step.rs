@@ -167,8 +167,12 @@ fn rename_in_table(table: &mut Table, from: &str, to: &str) {
         .for_each(|f| rename(&mut f.columns));
     table.indexes.iter_mut().for_each(|x| {
         rename(&mut x.columns);
+        rename(&mut x.include);
         if let Some(chars) = x.prefixes.remove(from) {
             x.prefixes.insert(to.to_owned(), chars);
+        }
+        if x.descending.remove(from) {
+            x.descending.insert(to.to_owned());
         }
     });
 }
@@ -358,10 +362,19 @@ impl Step {
                 vec![format!("rename table `{from}` to `{}`", table.name)]
             }
             Step::CreateIndex { table, index } => vec![format!(
-                "create {}index `{}` on {table}({})",
+                "create {}{}index `{}` on {table}({}){}",
                 if index.unique { "unique " } else { "" },
+                if index.using.is_btree() {
+                    String::new()
+                } else {
+                    format!("{} ", index.using.key())
+                },
                 index.name,
-                index.columns.join(", ")
+                index.columns.join(", "),
+                index
+                    .predicate
+                    .as_ref()
+                    .map_or_else(String::new, |p| format!(" where {p}"))
             )],
             Step::DropIndex { table, index } => {
                 vec![format!("drop index `{}` of `{table}`", index.name)]

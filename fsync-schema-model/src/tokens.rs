@@ -105,12 +105,38 @@ pub fn index(index: &Index) -> TokenStream {
         .prefixes
         .iter()
         .map(|(column, chars)| quote!((::std::string::String::from(#column), #chars)));
+    let descending = index
+        .descending
+        .iter()
+        .map(|part| quote!(::std::string::String::from(#part)));
+    let using = index_method(index.using);
+    let predicate = option_string(index.predicate.as_deref());
+    let include = strings(&index.include);
     quote!(::fsync_schema::model::Index {
         name: ::core::convert::From::from(#name),
         columns: #columns,
         unique: #unique,
         prefixes: ::std::collections::BTreeMap::from([#(#prefixes),*]),
+        descending: ::std::collections::BTreeSet::from([#(#descending),*]),
+        using: #using,
+        predicate: #predicate,
+        include: #include,
     })
+}
+
+/// An [`IndexMethod`].
+pub fn index_method(method: IndexMethod) -> TokenStream {
+    let m = quote!(::fsync_schema::model::IndexMethod);
+    match method {
+        IndexMethod::Btree => quote!(#m::Btree),
+        IndexMethod::Hash => quote!(#m::Hash),
+        IndexMethod::Gin => quote!(#m::Gin),
+        IndexMethod::Gist => quote!(#m::Gist),
+        IndexMethod::Spgist => quote!(#m::Spgist),
+        IndexMethod::Brin => quote!(#m::Brin),
+        IndexMethod::Fulltext => quote!(#m::Fulltext),
+        IndexMethod::Spatial => quote!(#m::Spatial),
+    }
 }
 
 /// A [`Check`].

@@ -34,7 +34,8 @@
 //! Every other rule holds for every backend.
 
 use crate::model::{
-    Action, Backend, Column, ColumnType, DefaultKind, DefaultValue, Schema, Table, Targets,
+    Action, Backend, Column, ColumnType, DefaultKind, DefaultValue, Index, IndexMethod, Schema,
+    Table, Targets,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -411,6 +412,10 @@ pub fn requirements(table: &Table) -> Vec<Requirement<'_>> {
         }
     }
     for (x, index) in table.indexes.iter().enumerate() {
+        // MySQL's FULLTEXT and SPATIAL indexes take whole text and geometry columns.
+        if matches!(index.using, IndexMethod::Fulltext | IndexMethod::Spatial) {
+            continue;
+        }
         for (j, name) in index.columns.iter().enumerate() {
             if let Some(column) = index_of(name) {
                 out.push(Requirement {
@@ -578,6 +583,9 @@ pub fn portable(table: &Table, targets: Targets) -> Vec<Problem> {
         Place::PrimaryKey,
     );
     for (x, index) in table.indexes.iter().enumerate() {
+        if !index.using.is_btree() {
+            continue;
+        }
         key(
             "an index",
             &index.columns,
@@ -786,16 +794,21 @@ pub fn structure(table: &Table, targets: Targets) -> Vec<Problem> {
                 );
             }
         }
-        column_list(&index.columns, &names, "index", &mut |j, m| {
-            found.push(
-                if j == usize::MAX {
-                    Place::Index(x)
-                } else {
-                    Place::IndexColumn(x, j)
-                },
-                m,
-            )
-        });
+        // Expressions name no column (the backend checks them); the
+        // column parts must exist, each once.
+        let positions: Vec<usize> = (0..index.columns.len())
+            .filter(|&j| !Index::is_expression(&index.columns[j]))
+            .collect();
+        let key_only: Vec<String> = index.key_columns().cloned().collect();
+        if index.columns.is_empty() || !key_only.is_empty() {
+            column_list(&key_only, &names, "index", &mut |j, m| {
+                let place = positions
+                    .get(j)
+                    .map_or(Place::Index(x), |&j| Place::IndexColumn(x, j));
+                found.push(place, m)
+            });
+        }
+        index_kind(&mut found, x, index, &names);
         for (column, chars) in &index.prefixes {
             let j = index.columns.iter().position(|c| c == column);
             if j.is_none() || *chars == 0 {
@@ -909,6 +922,81 @@ fn column_list(
             );
         } else if !seen.insert(name) {
             report(j, format!("column `{name}` appears twice in the {what}"));
+        }
+    }
+}
+
+/// The rules of an index's kind: its method, predicate, expressions,
+/// descending and included columns, each on the backends that lack it.
+fn index_kind(found: &mut Found, x: usize, index: &Index, names: &[&str]) {
+    let place = Place::Index(x);
+    let method = index.using;
+    let lacking = Targets::ALL.without(method.backends());
+    if !lacking.is_empty() {
+        found.push_for(
+            lacking,
+            place,
+            format!(
+                "`using = {}` exists only on {}; leave {} out of the schema's `targets(..)` or use another index",
+                method.key(),
+                method.backends().names(),
+                lacking.names()
+            ),
+        );
+    }
+    if index.unique && !method.is_btree() {
+        found.push(
+            place,
+            format!(
+                "a unique index must be a B-tree, not `using = {}`; drop `unique` or `using`",
+                method.key()
+            ),
+        );
+    }
+    if let Some(predicate) = &index.predicate {
+        if predicate.trim().is_empty() {
+            found.push(
+                place,
+                "`where` needs an SQL condition, e.g. `where = \"deleted_at IS NULL\"`",
+            );
+        }
+        found.push_for(
+            Targets::MYSQL,
+            place,
+            "a partial index (`where = ..`) does not exist on MySQL; leave mysql out of the schema's `targets(..)` or index every row",
+        );
+    }
+    if index.columns.iter().any(|c| Index::is_expression(c)) {
+        found.push_for(
+            Targets::MYSQL,
+            place,
+            "an expression in an index does not exist on MariaDB (MySQL has it from 8.0.13); leave mysql out of the schema's `targets(..)`, or index a generated column",
+        );
+    }
+    if !index.include.is_empty() {
+        found.push_for(
+            Targets::of(&[Backend::Sqlite, Backend::MySql]),
+            place,
+            "`include(..)` exists only on PostgreSQL; leave sqlite and mysql out of the schema's `targets(..)` or make the columns part of the key",
+        );
+        column_list(&index.include, names, "`include(..)`", &mut |_, m| {
+            found.push(place, m)
+        });
+        for name in &index.include {
+            if index.columns.contains(name) {
+                found.push(
+                    place,
+                    format!("`{name}` is both a key column and an included column of the index; keep one"),
+                );
+            }
+        }
+    }
+    for part in &index.descending {
+        if !index.columns.contains(part) {
+            found.push(
+                place,
+                format!("`{part}` is sorted descending but is not a key part of the index"),
+            );
         }
     }
 }
@@ -1404,6 +1492,7 @@ mod tests {
             columns: vec!["conduit_id".into()],
             unique: false,
             prefixes: Default::default(),
+            ..Default::default()
         });
         let messages: Vec<String> = schema(&Schema::new([e, conduit()]))
             .into_iter()
@@ -1430,6 +1519,7 @@ mod tests {
             columns: vec!["note".into()],
             unique: false,
             prefixes: Default::default(),
+            ..Default::default()
         });
         t.foreign_keys[0].on_update = Action::SetDefault;
         let found: Vec<(String, Targets)> = table(&t, Targets::ALL)
@@ -1563,6 +1653,7 @@ mod tests {
             columns: vec!["code".into()],
             unique: true,
             prefixes: Default::default(),
+            ..Default::default()
         });
         let mut c = conduit();
         c.columns

@@ -86,6 +86,12 @@ pub enum Aspect {
     Name,
     /// A CHECK expression.
     Expression,
+    /// An index's method (`USING gin`, `FULLTEXT`).
+    Method,
+    /// A partial index's predicate.
+    Predicate,
+    /// The columns an index includes outside its key.
+    Include,
 }
 
 /// One difference between the expected and the actual schema.
@@ -202,6 +208,9 @@ impl Finding {
                     Aspect::OnUpdate => "ON UPDATE",
                     Aspect::Name => "name",
                     Aspect::Expression => "expression",
+                    Aspect::Method => "method",
+                    Aspect::Predicate => "predicate",
+                    Aspect::Include => "include",
                     Aspect::Presence | Aspect::Nullable | Aspect::Autoincrement => unreachable!(),
                 };
                 format!(
@@ -271,14 +280,22 @@ fn list(columns: &[String]) -> String {
     format!("({})", columns.join(", "))
 }
 
-/// An index's columns as text, each with its prefix length: `(a, body(191))`.
+/// An index's key parts as text, each with its prefix length and order:
+/// `(a, body(191), created_at DESC)`.
 fn index_columns(index: &Index) -> String {
     let columns: Vec<String> = index
         .columns
         .iter()
-        .map(|c| match index.prefix_of(c) {
-            Some(chars) => format!("{c}({chars})"),
-            None => c.clone(),
+        .map(|c| {
+            let part = match index.prefix_of(c) {
+                Some(chars) => format!("{c}({chars})"),
+                None => c.clone(),
+            };
+            if index.descending.contains(c) {
+                format!("{part} DESC")
+            } else {
+                part
+            }
         })
         .collect();
     list(&columns)
@@ -562,7 +579,10 @@ fn compare_table(expected: &Table, actual: &Table, sides: &Sides, out: &mut Vec<
             );
             continue;
         };
-        if index.columns != other.columns || index.prefixes != other.prefixes {
+        if index.columns != other.columns
+            || index.prefixes != other.prefixes
+            || index.descending != other.descending
+        {
             push(
                 out,
                 target(),
@@ -579,6 +599,39 @@ fn compare_table(expected: &Table, actual: &Table, sides: &Sides, out: &mut Vec<
                 Aspect::Unique,
                 Some(kind(index.unique)),
                 Some(kind(other.unique)),
+            );
+        }
+        if index.using != other.using {
+            push(
+                out,
+                target(),
+                Aspect::Method,
+                Some(index.using.key().to_owned()),
+                Some(other.using.key().to_owned()),
+            );
+        }
+        if index.predicate != other.predicate {
+            let predicate = |p: &Option<String>| {
+                Some(
+                    p.as_ref()
+                        .map_or("none (every row)".to_owned(), |p| format!("WHERE {p}")),
+                )
+            };
+            push(
+                out,
+                target(),
+                Aspect::Predicate,
+                predicate(&index.predicate),
+                predicate(&other.predicate),
+            );
+        }
+        if index.include != other.include {
+            push(
+                out,
+                target(),
+                Aspect::Include,
+                Some(list(&index.include)),
+                Some(list(&other.include)),
             );
         }
     }

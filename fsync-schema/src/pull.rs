@@ -548,20 +548,7 @@ impl Entity {
             container.push(quote!(unique(columns(#(#columns),*) #name)));
         }
         for index in &table.indexes {
-            let index_name = &index.name;
-            // A column indexed by a prefix (MySQL) is written `name(191)`.
-            let columns = index.columns.iter().map(|c| {
-                let field = self.field_ident(c);
-                match index.prefix_of(c) {
-                    Some(chars) => {
-                        let chars = proc_macro2::Literal::u32_unsuffixed(chars);
-                        quote!(#field(#chars))
-                    }
-                    None => quote!(#field),
-                }
-            });
-            let unique = index.unique.then(|| quote!(, unique));
-            container.push(quote!(index(name = #index_name, columns(#(#columns),*) #unique)));
+            container.push(self.index_tokens(index));
         }
         for check in &table.checks {
             let expr = &check.expr;
@@ -669,6 +656,44 @@ impl Entity {
             ty
         };
         quote!(#attr pub #name: #ty)
+    }
+
+    /// `index(name = .., columns(..), unique, using = .., where = .., include(..))`:
+    /// a column indexed by a prefix (MySQL) is written `name(191)`, one sorted
+    /// descending `desc(name)`, an expression as its SQL in quotes.
+    fn index_tokens(&self, index: &crate::model::Index) -> TokenStream {
+        let index_name = &index.name;
+        let columns = index.columns.iter().map(|c| {
+            let part = if crate::model::Index::is_expression(c) {
+                let sql = &c[1..c.len() - 1];
+                quote!(#sql)
+            } else {
+                let field = self.field_ident(c);
+                match index.prefix_of(c) {
+                    Some(chars) => {
+                        let chars = proc_macro2::Literal::u32_unsuffixed(chars);
+                        quote!(#field(#chars))
+                    }
+                    None => quote!(#field),
+                }
+            };
+            if index.descending.contains(c) {
+                quote!(desc(#part))
+            } else {
+                part
+            }
+        });
+        let unique = index.unique.then(|| quote!(, unique));
+        let using = (!index.using.is_btree()).then(|| {
+            let method = format_ident!("{}", index.using.key());
+            quote!(, using = #method)
+        });
+        let predicate = index.predicate.as_ref().map(|p| quote!(, where = #p));
+        let include = (!index.include.is_empty()).then(|| {
+            let fields = index.include.iter().map(|c| self.field_ident(c));
+            quote!(, include(#(#fields),*))
+        });
+        quote!(index(name = #index_name, columns(#(#columns),*) #unique #using #predicate #include))
     }
 
     /// The field written for column `column`.

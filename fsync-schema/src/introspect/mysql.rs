@@ -8,7 +8,7 @@
 //! re-quoted.
 
 use super::{IntrospectError, action, column, discovery_error, parse_default, rows};
-use crate::model::{Backend, ForeignKey, Index, Schema, Table, Unique};
+use crate::model::{Backend, ForeignKey, Index, IndexMethod, Schema, Table, Unique};
 use sea_orm::DatabaseConnection;
 use sea_schema::mysql::def::{ColumnInfo, SystemInfo};
 use sea_schema::mysql::query::ColumnQueryResult;
@@ -17,10 +17,15 @@ use sea_schema::mysql::query::ColumnQueryResult;
 pub(super) struct MyIndex {
     pub(super) name: String,
     pub(super) unique: bool,
-    /// Column names, or expressions for the parts of a functional index.
+    /// Column names, or expressions (in parentheses) for the parts of a
+    /// functional index.
     pub(super) columns: Vec<String>,
     /// The prefix length of each column indexed by a prefix only.
     pub(super) prefixes: std::collections::BTreeMap<String, u32>,
+    /// The parts sorted descending (`COLLATION` `D`).
+    pub(super) descending: std::collections::BTreeSet<String>,
+    /// `FULLTEXT`, `SPATIAL`, or B-tree (`INDEX_TYPE`).
+    pub(super) using: IndexMethod,
 }
 
 /// The model's table from its parsed columns, foreign keys and indexes:
@@ -49,7 +54,7 @@ pub(super) fn table(
         let columns = index.columns;
         if index.name == "PRIMARY" {
             table.primary_key = columns;
-        } else if index.unique {
+        } else if index.unique && index.descending.is_empty() {
             table.uniques.push(Unique {
                 name: Some(index.name),
                 columns,
@@ -57,17 +62,23 @@ pub(super) fn table(
         } else {
             // The index MySQL adds for a foreign key takes the constraint's
             // name, or the first column's when the key has none.
-            let for_foreign_key = table.foreign_keys.iter().any(|fk| {
-                fk.columns == columns
-                    && (fk.name.as_deref() == Some(index.name.as_str())
-                        || fk.columns.first() == Some(&index.name))
-            });
+            let for_foreign_key = !index.unique
+                && index.using.is_btree()
+                && index.descending.is_empty()
+                && table.foreign_keys.iter().any(|fk| {
+                    fk.columns == columns
+                        && (fk.name.as_deref() == Some(index.name.as_str())
+                            || fk.columns.first() == Some(&index.name))
+                });
             if !for_foreign_key {
                 table.indexes.push(Index {
                     name: index.name,
                     columns,
-                    unique: false,
+                    unique: index.unique,
                     prefixes: index.prefixes,
+                    descending: index.descending,
+                    using: index.using,
+                    ..Default::default()
                 });
             }
         }
@@ -130,6 +141,15 @@ fn mysql_type(ty: &sea_schema::mysql::def::Type) -> String {
         M::LongBlob => "longblob".to_owned(),
         M::Json => "json".to_owned(),
         M::Unknown(name) => name.clone(),
+        // Geometry types, the columns of SPATIAL indexes.
+        M::Geometry(_) => "geometry".to_owned(),
+        M::Point(_) => "point".to_owned(),
+        M::LineString(_) => "linestring".to_owned(),
+        M::Polygon(_) => "polygon".to_owned(),
+        M::MultiPoint(_) => "multipoint".to_owned(),
+        M::MultiLineString(_) => "multilinestring".to_owned(),
+        M::MultiPolygon(_) => "multipolygon".to_owned(),
+        M::GeometryCollection(_) => "geometrycollection".to_owned(),
         other => format!("{other:?}").to_lowercase(),
     }
 }
@@ -185,7 +205,8 @@ fn indexes_query(system: &SystemInfo) -> String {
         "NULL"
     };
     format!(
-        "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, {expression}, SUB_PART \
+        "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, {expression}, SUB_PART, \
+                INDEX_TYPE, COLLATION \
          FROM information_schema.STATISTICS \
          WHERE TABLE_SCHEMA = ? \
          ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"
@@ -256,19 +277,36 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
         let expression: Option<String> = row.try_get_by_index(4)?;
         let indexes = &mut parts[at].indexes;
         if indexes.last().is_none_or(|last| last.name != name) {
+            let kind: String = row.try_get_by_index(6)?;
             indexes.push(MyIndex {
                 name,
                 unique: row.try_get_by_index::<i64>(2)? == 0,
                 columns: Vec::new(),
                 prefixes: Default::default(),
+                descending: Default::default(),
+                using: match kind.as_str() {
+                    "FULLTEXT" => IndexMethod::Fulltext,
+                    "SPATIAL" => IndexMethod::Spatial,
+                    _ => IndexMethod::Btree,
+                },
             });
         }
         let index = indexes.last_mut().expect("pushed above");
         let sub_part: Option<i64> = row.try_get_by_index(5)?;
-        if let (Some(column), Some(length)) = (&column, sub_part) {
+        // MariaDB reports a SPATIAL index's part with a length it sets itself.
+        if let (Some(column), Some(length), false) =
+            (&column, sub_part, index.using == IndexMethod::Spatial)
+        {
             index.prefixes.insert(column.clone(), length as u32);
         }
-        index.columns.extend(column.or(expression));
+        let order: Option<String> = row.try_get_by_index(7)?;
+        let part = column.or(expression.map(|e| Index::expression_part(&e)));
+        if let Some(part) = part {
+            if order.as_deref() == Some("D") {
+                index.descending.insert(part.clone());
+            }
+            index.columns.push(part);
+        }
     }
 
     // (table, constraint) -> (ON UPDATE, ON DELETE)

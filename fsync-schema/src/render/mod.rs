@@ -5,13 +5,13 @@
 //! would; PostgreSQL and MySQL get their native types.
 
 use crate::model::{
-    Action, Backend, Column, ColumnType, DefaultValue, ForeignKey, Index, NotTargeted, Schema,
-    Table,
+    Action, Backend, Column, ColumnType, DefaultValue, ForeignKey, Index, IndexMethod, NotTargeted,
+    Schema, Table,
 };
 use crate::naming;
 use sea_query::{
-    Alias, ColumnDef, Expr, ForeignKeyAction, IndexCreateStatement, IndexDropStatement, Keyword,
-    MysqlQueryBuilder, PostgresQueryBuilder, SchemaStatementBuilder, SqliteQueryBuilder,
+    Alias, ColumnDef, Expr, ForeignKeyAction, IndexCreateStatement, IndexDropStatement, IntoIden,
+    Keyword, MysqlQueryBuilder, PostgresQueryBuilder, SchemaStatementBuilder, SqliteQueryBuilder,
     TableCreateStatement, TableDropStatement,
 };
 
@@ -220,21 +220,125 @@ pub fn foreign_key_create(
     create
 }
 
-/// `CREATE INDEX` for one index of `table` on `backend`. Prefix lengths are
-/// MySQL's alone: the other backends index the whole column.
+/// `CREATE INDEX` for one index of `table` on `backend` as a sea-query
+/// statement. Prefix lengths are MySQL's alone: the other backends index the
+/// whole column. It says a plain index exactly; of the other kinds it carries
+/// the method (`FULLTEXT` on MySQL, `USING ..` on PostgreSQL), descending
+/// columns, `INCLUDE` and the predicate, but not expressions or `SPATIAL`:
+/// [`index_sql`] writes every kind.
 pub fn create_index(table: &Table, index: &Index, backend: Backend) -> IndexCreateStatement {
     let mut create = sea_query::Index::create();
     create.name(&index.name).table(Alias::new(&table.name));
-    for name in &index.columns {
+    for name in index.key_columns() {
         match index.prefix_of(name) {
             Some(chars) if backend == Backend::MySql => create.col((Alias::new(name), chars)),
+            _ if index.descending.contains(name) => {
+                create.col((Alias::new(name), sea_query::IndexOrder::Desc))
+            }
             _ => create.col(Alias::new(name)),
         };
     }
     if index.unique {
         create.unique();
     }
+    match (backend, index.using) {
+        (_, IndexMethod::Btree) => {}
+        (Backend::MySql, IndexMethod::Fulltext) => {
+            create.full_text();
+        }
+        (Backend::Postgres, method) => {
+            create.index_type(sea_query::IndexType::Custom(
+                Alias::new(method.key()).into_iden(),
+            ));
+        }
+        _ => {}
+    }
+    if backend == Backend::Postgres {
+        for name in &index.include {
+            create.include(Alias::new(name));
+        }
+    }
+    if let Some(predicate) = &index.predicate
+        && backend != Backend::MySql
+    {
+        sea_query::ConditionalStatement::and_where(&mut create, Expr::cust(predicate.clone()));
+    }
     create
+}
+
+/// `name` quoted as an identifier on `backend`.
+pub fn quote(name: &str, backend: Backend) -> String {
+    match backend {
+        Backend::MySql => format!("`{}`", name.replace('`', "``")),
+        _ => format!("\"{}\"", name.replace('"', "\"\"")),
+    }
+}
+
+/// `CREATE INDEX` for one index of `table` on `backend`, as SQL: through
+/// sea-query for a plain index ([`create_index`]), written here for the
+/// kinds it cannot say (expressions on SQLite, `SPATIAL`): a method
+/// (`USING gin` on PostgreSQL, `FULLTEXT`/`SPATIAL` on MySQL), descending,
+/// expression and prefix key parts, `INCLUDE (..)` and a partial index's
+/// `WHERE`.
+pub fn index_sql(table: &str, index: &Index, backend: Backend) -> String {
+    index_sql_with(table, index, backend, "")
+}
+
+/// [`index_sql`] with `options` after `INDEX` (PostgreSQL's
+/// `CONCURRENTLY IF NOT EXISTS`).
+pub fn index_sql_with(table: &str, index: &Index, backend: Backend, options: &str) -> String {
+    if index.is_plain() && options.is_empty() {
+        return build(&create_index(&Table::new(table), index, backend), backend);
+    }
+    let q = |name: &str| quote(name, backend);
+    let kind = match (backend, index.using) {
+        (Backend::MySql, IndexMethod::Fulltext) => "FULLTEXT ",
+        (Backend::MySql, IndexMethod::Spatial) => "SPATIAL ",
+        _ if index.unique => "UNIQUE ",
+        _ => "",
+    };
+    let using = match (backend, index.using) {
+        (Backend::Postgres, method) if !method.is_btree() => {
+            format!(" USING {}", method.key())
+        }
+        _ => String::new(),
+    };
+    let parts: Vec<String> = index
+        .columns
+        .iter()
+        .map(|part| {
+            let mut sql = if Index::is_expression(part) {
+                part.clone()
+            } else {
+                match index.prefix_of(part) {
+                    Some(chars) if backend == Backend::MySql => format!("{}({chars})", q(part)),
+                    _ => q(part),
+                }
+            };
+            if index.descending.contains(part) {
+                sql.push_str(" DESC");
+            }
+            sql
+        })
+        .collect();
+    let mut sql = format!(
+        "CREATE {kind}INDEX {options}{}{} ON {}{using} ({})",
+        if options.is_empty() { "" } else { " " },
+        q(&index.name),
+        q(table),
+        parts.join(", ")
+    )
+    .replace("INDEX  ", "INDEX ");
+    if !index.include.is_empty() && backend == Backend::Postgres {
+        let include: Vec<String> = index.include.iter().map(|c| q(c)).collect();
+        sql += &format!(" INCLUDE ({})", include.join(", "));
+    }
+    if let Some(predicate) = &index.predicate
+        && backend != Backend::MySql
+    {
+        sql += &format!(" WHERE {predicate}");
+    }
+    sql
 }
 
 /// `CREATE INDEX` for every index of `table` on `backend`, in declaration order.
@@ -271,12 +375,17 @@ pub fn build(statement: &impl SchemaStatementBuilder, backend: Backend) -> Strin
 /// Every statement that builds `table`: `CREATE TABLE`, then its indexes.
 pub fn table_statements(table: &Table, backend: Backend) -> Vec<String> {
     let mut statements = vec![build(&create_table(table, backend), backend)];
-    statements.extend(
-        create_indexes(table, backend)
-            .iter()
-            .map(|index| build(index, backend)),
-    );
+    statements.extend(index_statements(table, backend));
     statements
+}
+
+/// `CREATE INDEX` for every index of `table` on `backend` as SQL ([`index_sql`]).
+pub fn index_statements(table: &Table, backend: Backend) -> Vec<String> {
+    table
+        .indexes
+        .iter()
+        .map(|index| index_sql(&table.name, index, backend))
+        .collect()
 }
 
 /// Every statement that builds `schema`: tables in foreign-key order, then
@@ -289,11 +398,7 @@ pub fn schema_statements(schema: &Schema, backend: Backend) -> Vec<String> {
         .map(|table| build(&create_table(table, backend), backend))
         .collect();
     for table in tables {
-        statements.extend(
-            create_indexes(table, backend)
-                .iter()
-                .map(|index| build(index, backend)),
-        );
+        statements.extend(index_statements(table, backend));
     }
     statements
 }

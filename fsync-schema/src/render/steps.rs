@@ -60,10 +60,7 @@ fn iden(name: &str) -> sea_query::DynIden {
 }
 
 fn quoted(name: &str, backend: Backend) -> String {
-    match backend {
-        Backend::MySql => format!("`{}`", name.replace('`', "``")),
-        _ => format!("\"{}\"", name.replace('"', "\"\"")),
-    }
+    render::quote(name, backend)
 }
 
 /// The SQL statements of one step on `backend`, in order.
@@ -72,13 +69,7 @@ pub fn statements(step: &Step, backend: Backend) -> Vec<String> {
         Step::CreateTable(table) => render::table_statements(table, backend),
         Step::DropTable(table) => vec![render::build(&render::drop_table(&table.name), backend)],
         Step::RenameTable { from, table } => rename_table(from, table, backend),
-        Step::CreateIndex { table, index } => {
-            let owner = Table::new(table);
-            vec![render::build(
-                &render::create_index(&owner, index, backend),
-                backend,
-            )]
-        }
+        Step::CreateIndex { table, index } => vec![render::index_sql(table, index, backend)],
         Step::DropIndex { table, index } => {
             let owner = Table::new(table);
             vec![render::build(&render::drop_index(&owner, index), backend)]
@@ -389,11 +380,7 @@ fn sqlite_rebuild(after: &Table, changes: &[Change]) -> Vec<String> {
             quoted(&temporary, backend)
         ),
     ];
-    out.extend(
-        render::create_indexes(after, backend)
-            .iter()
-            .map(|index| render::build(index, backend)),
-    );
+    out.extend(render::index_statements(after, backend));
     out
 }
 
