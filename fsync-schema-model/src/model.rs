@@ -680,6 +680,15 @@ impl Schema {
         self.tables.iter().find(|table| table.name == name)
     }
 
+    /// The foreign keys that close a cycle when the tables are created in
+    /// [`Schema::in_dependency_order`]: those that reference a table created
+    /// later (self-references aside), as (table, position of the key in
+    /// its table). PostgreSQL and MySQL add them with `ALTER TABLE` once
+    /// every table exists; SQLite takes them inline.
+    pub fn cycle_keys(&self) -> Vec<(String, usize)> {
+        cycle_keys(&self.in_dependency_order())
+    }
+
     /// Tables ordered so that each comes after the tables its foreign keys
     /// reference (self-references aside); ties keep declaration order. Tables
     /// in a cycle keep their declaration order at the end.
@@ -1087,4 +1096,20 @@ fn encloses(text: &str) -> bool {
         }
     }
     depth == 0
+}
+
+/// The foreign keys of `tables`, created in this order, that reference a
+/// table of the list created after theirs (self-references aside), as
+/// (table, position of the key in its table).
+pub fn cycle_keys(tables: &[&Table]) -> Vec<(String, usize)> {
+    let position = |name: &str| tables.iter().position(|t| t.name == name);
+    let mut out = Vec::new();
+    for (at, table) in tables.iter().enumerate() {
+        for (f, fk) in table.foreign_keys.iter().enumerate() {
+            if fk.ref_table != table.name && position(&fk.ref_table).is_some_and(|p| p > at) {
+                out.push((table.name.clone(), f));
+            }
+        }
+    }
+    out
 }

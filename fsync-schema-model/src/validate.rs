@@ -1059,7 +1059,8 @@ fn too_long(name: &str, targets: Targets) -> Option<(Targets, String)> {
 
 /// Checks a whole schema for the backends it targets: each table, then the
 /// rules between tables (names unique, foreign keys pointing at existing
-/// unique columns of the same type, no foreign-key cycles).
+/// unique columns of the same type). Foreign keys may form cycles: the
+/// tools create such tables first and add the keys that close the cycle after.
 pub fn schema(schema: &Schema) -> Vec<TableProblem> {
     let targets = schema.targets;
     let mut out = Vec::new();
@@ -1176,21 +1177,6 @@ pub fn schema(schema: &Schema) -> Vec<TableProblem> {
         for problem in found.problems {
             push(table, problem);
         }
-    }
-    if let Some(cycle) = find_cycle(schema) {
-        let first = schema
-            .table(&cycle[0])
-            .expect("cycle names tables of the schema");
-        push(
-            first,
-            Problem::new(
-                Place::Table,
-                format!(
-                    "foreign keys form a cycle ({}); tables in a cycle cannot be created one after another",
-                    cycle.join(" -> ")
-                ),
-            ),
-        );
     }
     out
 }
@@ -1319,43 +1305,6 @@ fn foreign_key_target(found: &mut Found, schema: &Schema, table: &Table, f: usiz
             );
         }
     }
-}
-
-/// The first foreign-key cycle between distinct tables, as table names.
-fn find_cycle(schema: &Schema) -> Option<Vec<String>> {
-    fn visit<'a>(
-        schema: &'a Schema,
-        name: &'a str,
-        path: &mut Vec<&'a str>,
-        done: &mut BTreeSet<&'a str>,
-    ) -> Option<Vec<String>> {
-        if let Some(start) = path.iter().position(|n| *n == name) {
-            let mut cycle: Vec<String> = path[start..].iter().map(|s| s.to_string()).collect();
-            cycle.push(name.to_owned());
-            return Some(cycle);
-        }
-        if !done.insert(name) {
-            return None;
-        }
-        let table = schema.table(name)?;
-        path.push(name);
-        for fk in &table.foreign_keys {
-            if fk.ref_table != name
-                && let Some(cycle) = visit(schema, &fk.ref_table, path, done)
-            {
-                return Some(cycle);
-            }
-        }
-        path.pop();
-        None
-    }
-    let mut done = BTreeSet::new();
-    for table in &schema.tables {
-        if let Some(cycle) = visit(schema, &table.name, &mut Vec::new(), &mut done) {
-            return Some(cycle);
-        }
-    }
-    None
 }
 
 /// The candidate closest to `name`, when one is close enough to be a likely

@@ -61,31 +61,58 @@ pub fn steps(old: &Schema, new: &Schema) -> Vec<Step> {
         }
     }
 
-    let creates = new
+    let created: Vec<&Table> = new
         .in_dependency_order()
         .into_iter()
         .filter(|t| pairs.old_for(&t.name).is_none())
-        .map(|t| {
-            let mut table = t.clone();
-            table.renamed_from = None;
-            table.columns.iter_mut().for_each(|c| c.renamed_from = None);
-            Step::CreateTable(table)
-        });
-    let mut drops: Vec<Step> = old
+        .collect();
+    let (creates, close_cycles) = create_steps(&created);
+    let dropped: Vec<&Table> = old
         .in_dependency_order()
         .into_iter()
         .filter(|t| !pairs.matched_old.contains(&t.name))
-        .map(|t| Step::DropTable(t.clone()))
         .collect();
-    drops.reverse();
+    // Tables in a foreign-key cycle are dropped once the keys that close it are.
+    let (drops, open_cycles) = create_steps(&dropped);
+    let open_cycles = open_cycles.iter().rev().map(Step::inverse);
+    let drops = drops.iter().rev().map(Step::inverse);
 
     let mut steps = drop_indexes;
     steps.extend(renames);
     steps.extend(creates);
+    steps.extend(close_cycles);
     steps.extend(alters);
+    steps.extend(open_cycles);
     steps.extend(drops);
     steps.extend(create_indexes);
     steps
+}
+
+/// The steps that create `tables`, in this order: each table without the
+/// foreign keys that reference a table created after it (a cycle), then an
+/// alter per such table adding those keys ([`crate::model::cycle_keys`]).
+fn create_steps(tables: &[&Table]) -> (Vec<Step>, Vec<Step>) {
+    let cycle_keys = crate::model::cycle_keys(tables);
+    let mut creates = Vec::new();
+    let mut alters = Vec::new();
+    for table in tables {
+        let mut table = (*table).clone();
+        table.renamed_from = None;
+        table.columns.iter_mut().for_each(|c| c.renamed_from = None);
+        let mut deferred = Vec::new();
+        for f in (0..table.foreign_keys.len()).rev() {
+            if cycle_keys.contains(&(table.name.clone(), f)) {
+                deferred.insert(0, Change::AddForeignKey(table.foreign_keys.remove(f)));
+            }
+        }
+        if !deferred.is_empty() {
+            let alter = Step::alter_table(&table, deferred)
+                .expect("adding a table's own foreign keys applies to it");
+            alters.push(alter);
+        }
+        creates.push(Step::CreateTable(table));
+    }
+    (creates, alters)
 }
 
 /// Which old table each new table continues.

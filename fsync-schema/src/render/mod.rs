@@ -388,15 +388,30 @@ pub fn index_statements(table: &Table, backend: Backend) -> Vec<String> {
         .collect()
 }
 
-/// Every statement that builds `schema`: tables in foreign-key order, then
-/// indexes. Renders for any backend; tools call [`Schema::check_target`]
+/// Every statement that builds `schema`: tables in foreign-key order, the
+/// foreign keys that close a cycle (PostgreSQL and MySQL), then indexes. Renders for any backend; tools call [`Schema::check_target`]
 /// first (as [`schema_sql`] does).
 pub fn schema_statements(schema: &Schema, backend: Backend) -> Vec<String> {
     let tables = schema.in_dependency_order();
-    let mut statements: Vec<String> = tables
-        .iter()
-        .map(|table| build(&create_table(table, backend), backend))
-        .collect();
+    // Foreign keys that close a cycle come after every table, but on
+    // SQLite, which takes a key to a table not created yet.
+    let deferred = match backend {
+        Backend::Sqlite => Vec::new(),
+        _ => crate::model::cycle_keys(&tables),
+    };
+    let mut statements: Vec<String> = Vec::new();
+    let mut later: Vec<String> = Vec::new();
+    for table in &tables {
+        let mut created = (*table).clone();
+        for (f, fk) in table.foreign_keys.iter().enumerate().rev() {
+            if deferred.contains(&(table.name.clone(), f)) {
+                created.foreign_keys.remove(f);
+                later.splice(0..0, steps::add_foreign_key(table, fk, backend));
+            }
+        }
+        statements.push(build(&create_table(&created, backend), backend));
+    }
+    statements.extend(later);
     for table in tables {
         statements.extend(index_statements(table, backend));
     }

@@ -5,7 +5,7 @@
 //! SQLite documents (create the new table, copy the rows, drop, rename,
 //! recreate the indexes). Running them is `migration`'s job.
 
-use crate::model::{Backend, Check, Column, Table, Unique};
+use crate::model::{Backend, Check, Column, ForeignKey, Table, Unique};
 use crate::naming;
 use crate::render;
 use crate::step::{Change, Step};
@@ -214,19 +214,7 @@ fn alter_statements(table: &Table, change: &Change, backend: Backend) -> Vec<Str
                 _ => vec![alter(format!("DROP CONSTRAINT {name}"))],
             }
         }
-        Change::AddForeignKey(fk) => {
-            let add = render::build(&render::foreign_key_create(table, fk, backend), backend);
-            if backend != Backend::MySql {
-                return vec![add];
-            }
-            // The explicit index that `render::create_table` also gives MySQL foreign keys.
-            let columns: Vec<String> = fk.columns.iter().map(|c| q(c)).collect();
-            let name = q(&naming::foreign_key(&table.name, fk));
-            vec![
-                alter(format!("ADD KEY {name} ({})", columns.join(", "))),
-                add,
-            ]
-        }
+        Change::AddForeignKey(fk) => add_foreign_key(table, fk, backend),
         Change::DropForeignKey(fk) => {
             let name = q(&naming::foreign_key(&table.name, fk));
             match backend {
@@ -263,6 +251,27 @@ fn alter_statements(table: &Table, change: &Change, backend: Backend) -> Vec<Str
             out
         }
     }
+}
+
+/// `ALTER TABLE .. ADD CONSTRAINT .. FOREIGN KEY` for `fk` of `table`
+/// (PostgreSQL, MySQL), on MySQL after the explicit index that
+/// [`render::create_table`] also gives a foreign key.
+pub fn add_foreign_key(table: &Table, fk: &ForeignKey, backend: Backend) -> Vec<String> {
+    let add = render::build(&render::foreign_key_create(table, fk, backend), backend);
+    if backend != Backend::MySql {
+        return vec![add];
+    }
+    let q = |name: &str| quoted(name, backend);
+    let columns: Vec<String> = fk.columns.iter().map(|c| q(c)).collect();
+    let name = q(&naming::foreign_key(&table.name, fk));
+    vec![
+        format!(
+            "ALTER TABLE {} ADD KEY {name} ({})",
+            q(&table.name),
+            columns.join(", ")
+        ),
+        add,
+    ]
 }
 
 fn alter_column(table: &Table, from: &Column, to: &Column, backend: Backend) -> Vec<String> {
