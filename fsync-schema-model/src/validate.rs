@@ -1429,7 +1429,7 @@ mod tests {
     }
 
     #[test]
-    fn cycles_and_long_names_are_rejected() {
+    fn cycles_are_accepted_and_long_names_rejected() {
         let mut e = entry();
         e.columns
             .push(Column::new("conduit_id", ColumnType::Integer));
@@ -1447,12 +1447,9 @@ mod tests {
             .into_iter()
             .map(|p| p.problem.message)
             .collect();
-        assert_eq!(messages.len(), 2, "{messages:?}");
+        // The tools create the tables, then the key that closes the cycle.
+        assert_eq!(messages.len(), 1, "{messages:?}");
         assert!(messages[0].starts_with("index name `xxx"), "{messages:?}");
-        assert!(
-            messages[1].contains("cycle (entry -> conduit -> entry)"),
-            "{messages:?}"
-        );
     }
 
     #[test]
