@@ -221,6 +221,10 @@ fn lower<'a>(
             column.default = Some(default.value.clone());
             spans.insert(Place::Default(i), default.loc);
         }
+        if let Some(span) = attrs.on_update_now {
+            column.on_update_current_timestamp = true;
+            spans.insert(Place::OnUpdateTimestamp(i), span.into());
+        }
         if let Some(span) = attrs.primary_key {
             field_keys.push((i, span));
         }

@@ -113,6 +113,8 @@ pub struct FieldAttrs {
     pub references: Option<Spanned<Path>>,
     pub on_delete: Option<Spanned<Action>>,
     pub on_update: Option<Spanned<Action>>,
+    /// `on_update = current_timestamp`: a column option, not a foreign key's action.
+    pub on_update_now: Option<Span>,
     pub relation: Option<Ident>,
     pub constraint: Option<Spanned<String>>,
     pub sql_type: SqlTypeAttrs,
@@ -440,6 +442,17 @@ fn index_method(meta: &ParseNestedMeta) -> syn::Result<Spanned<IndexMethod>> {
     }
 }
 
+/// Whether the key's value is `= current_timestamp` (`on_update` as a
+/// column option), looked at without consuming it.
+fn current_timestamp_value(meta: &ParseNestedMeta) -> bool {
+    let fork = meta.input.fork();
+    fork.parse::<syn::Token![=]>().is_ok()
+        && fork
+            .parse::<Ident>()
+            .is_ok_and(|ident| ident == CURRENT_TIMESTAMP)
+        && (fork.is_empty() || fork.peek(syn::Token![,]))
+}
+
 /// Reads `on_delete = cascade`.
 fn action(meta: &ParseNestedMeta) -> syn::Result<Spanned<Action>> {
     let key = key_name(meta);
@@ -714,6 +727,11 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                 set_once(&mut out.references, value, meta)
             }
             ON_DELETE => set_once(&mut out.on_delete, action(meta)?, meta),
+            ON_UPDATE if current_timestamp_value(meta) => {
+                let span = meta.path.span();
+                let _: Expr = meta.value()?.parse()?;
+                set_once(&mut out.on_update_now, span, meta)
+            }
             ON_UPDATE => set_once(&mut out.on_update, action(meta)?, meta),
             RELATION => set_once(&mut out.relation, ident(meta)?, meta),
             CONSTRAINT => set_once(&mut out.constraint, string(meta)?, meta),

@@ -877,6 +877,7 @@ fn need_tokens(need: &Need) -> Option<TokenStream> {
         Need::Keyable => quote!(Keyable),
         Need::MaxLen => quote!(MaxLen),
         Need::Decimal => quote!(Decimal),
+        Need::Timestamp => quote!(Timestamp),
         Need::Prefix(chars) => quote!(Prefix(#chars)),
         Need::Default(value) => {
             let value = match *value {

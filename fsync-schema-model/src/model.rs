@@ -55,6 +55,10 @@ pub struct Column {
     /// `INTEGER PRIMARY KEY AUTOINCREMENT` on SQLite, an identity elsewhere.
     #[serde(default, skip_serializing_if = "is_false")]
     pub autoincrement: bool,
+    /// MySQL's `ON UPDATE CURRENT_TIMESTAMP`: an update of the row sets the
+    /// column to the time of the update.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub on_update_current_timestamp: bool,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -861,7 +865,15 @@ impl Column {
             nullable: false,
             default: None,
             autoincrement: false,
+            on_update_current_timestamp: false,
         }
+    }
+
+    /// Sets the column to the time of each update of its row (MySQL's
+    /// `ON UPDATE CURRENT_TIMESTAMP`).
+    pub fn on_update_current_timestamp(mut self) -> Self {
+        self.on_update_current_timestamp = true;
+        self
     }
 
     /// Makes the column nullable.

@@ -452,6 +452,12 @@ pub fn column_differences(from: &Column, to: &Column) -> Vec<String> {
             (a, b) => format!("{} → {}", word(a), word(b)),
         });
     }
+    if from.on_update_current_timestamp != to.on_update_current_timestamp {
+        out.push(format!(
+            "on update current_timestamp {} → {}",
+            from.on_update_current_timestamp, to.on_update_current_timestamp
+        ));
+    }
     if from.autoincrement != to.autoincrement {
         out.push(format!(
             "autoincrement {} → {}",

@@ -178,6 +178,7 @@ pub fn column(column: &Column) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let autoincrement = column.autoincrement;
+    let on_update = column.on_update_current_timestamp;
     quote!(::fsync_schema::model::Column {
         name: ::core::convert::From::from(#name),
         renamed_from: #renamed,
@@ -186,6 +187,7 @@ pub fn column(column: &Column) -> TokenStream {
         nullable: #nullable,
         default: #default,
         autoincrement: #autoincrement,
+        on_update_current_timestamp: #on_update,
     })
 }
 

@@ -61,6 +61,8 @@ pub enum Place {
     Autoincrement(usize),
     /// The column's default.
     Default(usize),
+    /// The column's `on_update = current_timestamp`.
+    OnUpdateTimestamp(usize),
     /// The `i`th UNIQUE constraint.
     Unique(usize),
     /// Column `j` of UNIQUE constraint `i`.
@@ -100,7 +102,10 @@ impl Place {
                 "primary key of `{t}`, column `{}`",
                 table.primary_key.get(i).map_or("?", String::as_str)
             ),
-            Place::Column(i) | Place::Autoincrement(i) | Place::Default(i) => {
+            Place::Column(i)
+            | Place::Autoincrement(i)
+            | Place::Default(i)
+            | Place::OnUpdateTimestamp(i) => {
                 format!("`{t}.{}`", column(i))
             }
             Place::Unique(i) | Place::UniqueColumn(i, _) => format!(
@@ -268,6 +273,8 @@ pub enum Need<'a> {
     /// `precision` and `scale` make a decimal column decimal(p, s): they
     /// need a decimal column.
     Decimal,
+    /// `on_update = current_timestamp` needs a date-and-time column.
+    Timestamp,
 }
 
 impl Need<'_> {
@@ -312,6 +319,9 @@ impl Need<'_> {
                 _ => None,
             },
             Need::Default(value) => default_unmet(value, ty),
+            Need::Timestamp if !matches!(ty, T::DateTime | T::TimestampTz) => Some(
+                "`on_update = current_timestamp` needs a date-and-time column (`DateTime`, `DateTimeUtc`); remove it or change the field's type",
+            ),
             _ => None,
         }
     }
@@ -453,6 +463,13 @@ pub fn requirements(table: &Table) -> Vec<Requirement<'_>> {
                 place: Place::Default(i),
                 column: i,
                 need: Need::Default(default.borrowed()),
+            });
+        }
+        if column.on_update_current_timestamp {
+            out.push(Requirement {
+                place: Place::OnUpdateTimestamp(i),
+                column: i,
+                need: Need::Timestamp,
             });
         }
     }
@@ -626,6 +643,13 @@ pub fn structure(table: &Table, targets: Targets) -> Vec<Problem> {
             found.push(
                 Place::Column(i),
                 format!("duplicate column `{}`", column.name),
+            );
+        }
+        if column.on_update_current_timestamp {
+            found.push_for(
+                Targets::of(&[Backend::Sqlite, Backend::Postgres]),
+                Place::OnUpdateTimestamp(i),
+                "`on_update = current_timestamp` exists only on MySQL; leave sqlite and postgres out of the schema's `targets(..)`, or set the column in the application or a trigger",
             );
         }
         if let ColumnType::String(len) = column.ty {

@@ -406,6 +406,16 @@ fn compare_table(expected: &Table, actual: &Table, sides: &Sides, out: &mut Vec<
                 other.default.as_ref().map(default_label),
             );
         }
+        if column.on_update_current_timestamp != other.on_update_current_timestamp {
+            let set = |on: bool| Some(if on { "CURRENT_TIMESTAMP" } else { "none" }.to_owned());
+            push(
+                out,
+                target(),
+                Aspect::OnUpdate,
+                set(column.on_update_current_timestamp),
+                set(other.on_update_current_timestamp),
+            );
+        }
         if column.autoincrement != other.autoincrement {
             let flag = |on: bool| on.then(|| "AUTOINCREMENT".to_owned());
             push(

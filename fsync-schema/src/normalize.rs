@@ -279,6 +279,8 @@ fn comparable_column(table: &Table, column: &Column, backend: Backend) -> Column
         nullable: column.nullable && !table.primary_key.contains(&column.name),
         default,
         autoincrement: column.autoincrement,
+        on_update_current_timestamp: column.on_update_current_timestamp
+            && backend == Backend::MySql,
     }
 }
 

@@ -631,6 +631,9 @@ impl Entity {
         if let Some(default) = &column.default {
             keys.push(default_tokens(default));
         }
+        if column.on_update_current_timestamp {
+            keys.push(quote!(on_update = current_timestamp));
+        }
         if let Some(reference) = self
             .foreign_keys
             .iter()

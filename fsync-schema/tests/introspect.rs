@@ -129,8 +129,9 @@ async fn round_trip_and_drift(backend: Backend) {
     .await
     .unwrap();
     let drop_index = match backend {
-        Backend::MySql => "DROP INDEX `idx_entry_parent` ON `entry`".to_owned(),
-        _ => "DROP INDEX \"idx_entry_parent\"".to_owned(),
+        // Not `idx_entry_parent`: MySQL keeps the index a foreign key needs.
+        Backend::MySql => "DROP INDEX `idx_entry_name` ON `entry`".to_owned(),
+        _ => "DROP INDEX \"idx_entry_name\"".to_owned(),
     };
     execute(&test.db, &drop_index).await.unwrap();
     execute(
@@ -147,7 +148,7 @@ async fn round_trip_and_drift(backend: Backend) {
     assert_eq!(
         drift(&test, &schema).await,
         [
-            "entry: index `idx_entry_parent` is in the entities but not in the database",
+            "entry: index `idx_entry_name` is in the entities but not in the database",
             "sync_conduit.note_text: column is in the database but not in the entities",
             "order: index `idx_order_day` is in the database but not in the entities",
         ],
@@ -574,4 +575,74 @@ async fn postgres_index_kinds_round_trip() {
 #[tokio::test]
 async fn mysql_index_kinds_round_trip() {
     index_kinds_round_trip(Backend::MySql).await;
+}
+
+/// MySQL's `ON UPDATE CURRENT_TIMESTAMP` (Sakila's `last_update`) is read,
+/// compared, pulled as `on_update = current_timestamp`, and rendered again:
+/// the rebuilt table sets the column on update, a model without it is drift.
+#[tokio::test]
+async fn mysql_on_update_current_timestamp_round_trips() {
+    let Some(url) = server_url(Backend::MySql) else {
+        return;
+    };
+    let source = TestDb::fresh(Backend::MySql, &url, "on_update")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    execute(
+        &source.db,
+        "CREATE TABLE actor (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL, \
+         last_update TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP)",
+    )
+    .await
+    .unwrap();
+    let read = introspect::schema(&source.db).await.unwrap();
+    let column = read.tables[0].column("last_update").unwrap();
+    assert!(column.on_update_current_timestamp, "{column:?}");
+    assert_eq!(column.default, Some(DefaultValue::CurrentTimestamp));
+
+    #[cfg(feature = "pull")]
+    {
+        let pulled = fsync_schema::pull::pull(&source.db, "test").await.unwrap();
+        let file = &pulled.files[0].1;
+        assert!(
+            file.contains("default = current_timestamp,\n        on_update = current_timestamp"),
+            "{file}"
+        );
+    }
+
+    let mut without = read.clone();
+    without.tables[0].columns[2].on_update_current_timestamp = false;
+    assert_eq!(
+        drift(&source, &without).await,
+        [
+            "actor.last_update: ON UPDATE is none in the entities but CURRENT_TIMESTAMP in the database"
+        ]
+    );
+
+    let rebuilt = TestDb::fresh(Backend::MySql, &url, "on_update_rebuilt")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    rebuilt.apply(&read).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(drift(&rebuilt, &read).await, Vec::<String>::new());
+    execute(
+        &rebuilt.db,
+        "INSERT INTO actor (id, name, last_update) VALUES (1, 'a', '2001-01-01 00:00:00')",
+    )
+    .await
+    .unwrap();
+    execute(&rebuilt.db, "UPDATE actor SET name = 'b'")
+        .await
+        .unwrap();
+    let rows = sea_orm::ConnectionTrait::query_all_raw(
+        &rebuilt.db,
+        sea_orm::Statement::from_string(
+            sea_orm::DbBackend::MySql,
+            "SELECT YEAR(last_update) > 2001 FROM actor",
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(rows[0].try_get_by_index::<i64>(0).unwrap(), 1);
+    rebuilt.close().await.unwrap();
+    source.close().await.unwrap();
 }

@@ -42,6 +42,7 @@ pub(super) fn table(
         let mut column = column(&info.name, &mysql_type(&info.col_type), Backend::MySql);
         column.nullable = info.null;
         column.autoincrement = info.extra.auto_increment;
+        column.on_update_current_timestamp = info.extra.on_update_current_timestamp;
         column.default = info
             .default
             .as_ref()

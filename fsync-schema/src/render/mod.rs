@@ -113,6 +113,22 @@ fn action(action: Action) -> ForeignKeyAction {
     }
 }
 
+/// `CURRENT_TIMESTAMP` with the fractional digits of `column`'s MySQL type:
+/// `CURRENT_TIMESTAMP(6)` for `DATETIME(6)`, `CURRENT_TIMESTAMP` for a
+/// `timestamp` without fraction (MySQL refuses a default of another precision).
+pub fn mysql_now(column: &Column) -> String {
+    let sql = sql_type(column, Backend::MySql);
+    let digits = sql
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map(|(digits, _)| digits.trim())
+        .filter(|digits| !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()));
+    match digits {
+        Some(digits) if digits != "0" => format!("CURRENT_TIMESTAMP({digits})"),
+        _ => "CURRENT_TIMESTAMP".to_owned(),
+    }
+}
+
 /// Whether `column` is the table's only primary-key column (rendered inline).
 fn inline_primary_key(table: &Table, column: &Column) -> bool {
     table.primary_key.len() == 1 && table.primary_key[0] == column.name
@@ -127,8 +143,18 @@ pub fn column_def(table: &Table, column: &Column, backend: Backend) -> ColumnDef
     if !column.nullable && !sqlite_rowid_key {
         def.not_null();
     }
-    if let Some(value) = &column.default {
-        def.default(raw(default_sql(value, column.ty, backend)));
+    match &column.default {
+        // MySQL takes CURRENT_TIMESTAMP with the column's own fraction of a second.
+        Some(DefaultValue::CurrentTimestamp) if backend == Backend::MySql => {
+            def.default(raw(mysql_now(column)));
+        }
+        Some(value) => {
+            def.default(raw(default_sql(value, column.ty, backend)));
+        }
+        None => {}
+    }
+    if column.on_update_current_timestamp && backend == Backend::MySql {
+        def.extra(format!("ON UPDATE {}", mysql_now(column)));
     }
     if inline_primary_key(table, column) {
         def.primary_key();
