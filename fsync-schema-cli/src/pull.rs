@@ -39,6 +39,9 @@ pub fn run(project: &Project, args: Args) -> CommandResult {
     for path in &written {
         println!("wrote {}", path.display());
     }
+    for object in &pulled.unmanaged {
+        println!("note: {object}");
+    }
     println!(
         "{} entities from a {} database; review them, then declare `mod {};` in your crate",
         written.len() - 1,

@@ -784,11 +784,25 @@ fn default_tokens(default: &DefaultValue) -> TokenStream {
 pub struct Pulled {
     pub backend: Backend,
     pub files: Vec<(String, String)>,
+    /// What the database holds that no entity describes (views, triggers,
+    /// partitions, ..), also listed in `mod.rs`.
+    pub unmanaged: Vec<introspect::Unmanaged>,
 }
 
 /// The source of every entity and of `mod.rs`; `command` is how the pull
 /// was run (it goes into the headers).
 pub fn source(entities: &[Entity], backend: Backend, command: &str) -> Pulled {
+    source_with(entities, backend, command, Vec::new())
+}
+
+/// [`source`], with the database's objects that no entity describes listed
+/// in `mod.rs` (and in [`Pulled::unmanaged`]).
+pub fn source_with(
+    entities: &[Entity],
+    backend: Backend,
+    command: &str,
+    unmanaged: Vec<introspect::Unmanaged>,
+) -> Pulled {
     let header = format!(
         "{GENERATED_MARK} ({command}) from a {} database; review before committing.\n\
          //! `pull` replaces this file when run again; delete these lines once you edit it.",
@@ -805,8 +819,21 @@ pub fn source(entities: &[Entity], backend: Backend, command: &str) -> Pulled {
         .collect();
     // The schema targets the backend it was read from.
     let body = format!("fsync_schema::entities! {{\n    targets({backend_name});\n{modules}}}\n");
-    files.push(("mod.rs".to_owned(), format!("{header}\n\n{body}")));
-    Pulled { backend, files }
+    let not_managed: String = if unmanaged.is_empty() {
+        String::new()
+    } else {
+        let lines: String = unmanaged.iter().map(|u| format!("// - {u}\n")).collect();
+        format!("\n// Not managed by these entities (`pull` found them in the database):\n{lines}")
+    };
+    files.push((
+        "mod.rs".to_owned(),
+        format!("{header}\n\n{body}{not_managed}"),
+    ));
+    Pulled {
+        backend,
+        files,
+        unmanaged,
+    }
 }
 
 fn backend_label(backend: Backend) -> &'static str {
@@ -828,7 +855,8 @@ pub async fn pull(db: &DatabaseConnection, command: &str) -> Result<Pulled, Pull
         }
     }
     let entities = plan(&schema, backend)?;
-    Ok(source(&entities, backend, command))
+    let unmanaged = introspect::unmanaged(db).await?;
+    Ok(source_with(&entities, backend, command, unmanaged))
 }
 
 /// Connects to `url` for [`pull`] through [`crate::connect::connect`]:

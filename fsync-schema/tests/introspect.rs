@@ -646,3 +646,107 @@ async fn mysql_on_update_current_timestamp_round_trips() {
     rebuilt.close().await.unwrap();
     source.close().await.unwrap();
 }
+
+/// Objects the entities do not manage are each named, on every backend:
+/// views, triggers, functions and procedures, standalone sequences, rules,
+/// events, partitions and inheritance children (without a primary key, as
+/// Pagila's `payment_p2022_01` is), and a partitioned table's partitioning.
+/// `pull` lists them in `mod.rs` and writes no entity for them.
+#[tokio::test]
+async fn objects_besides_tables_are_named_not_dropped() {
+    for backend in Backend::ALL {
+        let Some(url) = server_url(backend) else {
+            continue;
+        };
+        let test = TestDb::fresh(backend, &url, "objects")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (setup, expected): (&[&str], &[&str]) = match backend {
+            Backend::Sqlite => (
+                &[
+                    "CREATE TABLE film (id INTEGER PRIMARY KEY, title TEXT NOT NULL, last_update TEXT)",
+                    "CREATE VIEW film_list AS SELECT id, title FROM film",
+                    "CREATE TRIGGER film_touch AFTER UPDATE ON film BEGIN \
+                     UPDATE film SET last_update = CURRENT_TIMESTAMP WHERE id = NEW.id; END",
+                ],
+                &[
+                    "view `film_list` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                    "trigger `film_touch` on `film` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                ],
+            ),
+            Backend::Postgres => (
+                &[
+                    "CREATE TABLE film (id INTEGER PRIMARY KEY, title TEXT NOT NULL, last_update TIMESTAMP)",
+                    "CREATE VIEW film_list AS SELECT id, title FROM film",
+                    "CREATE MATERIALIZED VIEW film_count AS SELECT count(*) AS n FROM film",
+                    "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS \
+                     $$ BEGIN NEW.last_update = now(); RETURN NEW; END $$",
+                    "CREATE TRIGGER film_touch BEFORE UPDATE ON film FOR EACH ROW EXECUTE FUNCTION touch()",
+                    "CREATE SEQUENCE ticket_seq",
+                    "CREATE RULE film_no_delete AS ON DELETE TO film DO INSTEAD NOTHING",
+                    "CREATE TABLE payment (id INTEGER NOT NULL, paid_on DATE NOT NULL, \
+                     PRIMARY KEY (id, paid_on)) PARTITION BY RANGE (paid_on)",
+                    "CREATE TABLE payment_p2022_01 PARTITION OF payment \
+                     FOR VALUES FROM ('2022-01-01') TO ('2022-02-01')",
+                    "CREATE TABLE film_archive (archived_on DATE) INHERITS (film)",
+                ],
+                &[
+                    "view `film_list` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                    "materialized view `film_count` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                    "trigger `film_touch` on `film` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                    "function `touch()` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                    "sequence `ticket_seq` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                    "rule `film_no_delete` on `film` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                    "partition `payment_p2022_01` of `payment` is not managed by the entities (no entity is written for it; create it by hand or in a data step)",
+                    "table `film_archive` inherits from `film` and is not managed by the entities (no entity is written for it; create it by hand or in a data step)",
+                    "partitioned table `payment`: its partitioning is not managed by the entities, which describe it as a plain table",
+                ],
+            ),
+            Backend::MySql => (
+                &[
+                    "CREATE TABLE film (id INT PRIMARY KEY, title VARCHAR(50) NOT NULL, last_update DATETIME)",
+                    "CREATE VIEW film_list AS SELECT id, title FROM film",
+                    "CREATE TRIGGER film_touch BEFORE UPDATE ON film FOR EACH ROW SET NEW.last_update = NOW()",
+                    "CREATE PROCEDURE film_count() SELECT COUNT(*) FROM film",
+                    "CREATE FUNCTION twice(n INT) RETURNS INT DETERMINISTIC RETURN n * 2",
+                    "CREATE EVENT film_cleanup ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM film WHERE id < 0",
+                ],
+                &[
+                    "view `film_list` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                    "trigger `film_touch` on `film` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                    "function `twice` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                    "procedure `film_count` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                    "event `film_cleanup` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                ],
+            ),
+        };
+        for sql in setup {
+            execute(&test.db, sql)
+                .await
+                .unwrap_or_else(|e| panic!("{backend:?}: {e}"));
+        }
+        let named: Vec<String> = introspect::unmanaged(&test.db)
+            .await
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(named, expected, "{backend:?}");
+
+        #[cfg(feature = "pull")]
+        {
+            let pulled = fsync_schema::pull::pull(&test.db, "test").await.unwrap();
+            let names: Vec<&str> = pulled.files.iter().map(|(n, _)| n.as_str()).collect();
+            let tables: &[&str] = match backend {
+                Backend::Postgres => &["film.rs", "payment.rs", "mod.rs"],
+                _ => &["film.rs", "mod.rs"],
+            };
+            assert_eq!(names, tables, "{backend:?}");
+            let (_, module) = pulled.files.last().unwrap();
+            for line in expected {
+                assert!(module.contains(&format!("// - {line}")), "{module}");
+            }
+        }
+        test.close().await.unwrap_or_else(|e| panic!("{e}"));
+    }
+}

@@ -34,6 +34,7 @@
 
 pub mod discovery;
 mod mysql;
+pub mod objects;
 mod postgres;
 mod sqlite;
 mod sqlite_sql;
@@ -43,6 +44,8 @@ use crate::model::{Action, Backend, Check, Column, ColumnType, DefaultValue, Sch
 use crate::normalize;
 use crate::render;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, QueryResult, Statement};
+
+pub use objects::{ObjectKind, Unmanaged, unmanaged};
 
 /// The table sea-orm-migration keeps its history in; not part of a schema.
 pub const MIGRATIONS_TABLE: &str = "seaql_migrations";
