@@ -66,14 +66,17 @@ pub fn steps(old: &Schema, new: &Schema) -> Vec<Step> {
         .into_iter()
         .filter(|t| pairs.old_for(&t.name).is_none())
         .collect();
-    let (creates, close_cycles) = create_steps(&created);
+    // SQLite takes a key to a table created later inline: a schema for
+    // SQLite alone creates each table whole.
+    let sqlite_only = new.targets == crate::model::Targets::only(crate::model::Backend::Sqlite);
+    let (creates, close_cycles) = create_steps(&created, !sqlite_only);
     let dropped: Vec<&Table> = old
         .in_dependency_order()
         .into_iter()
         .filter(|t| !pairs.matched_old.contains(&t.name))
         .collect();
     // Tables in a foreign-key cycle are dropped once the keys that close it are.
-    let (drops, open_cycles) = create_steps(&dropped);
+    let (drops, open_cycles) = create_steps(&dropped, !sqlite_only);
     let open_cycles = open_cycles.iter().rev().map(Step::inverse);
     let drops = drops.iter().rev().map(Step::inverse);
 
@@ -90,9 +93,14 @@ pub fn steps(old: &Schema, new: &Schema) -> Vec<Step> {
 
 /// The steps that create `tables`, in this order: each table without the
 /// foreign keys that reference a table created after it (a cycle), then an
-/// alter per such table adding those keys ([`crate::model::cycle_keys`]).
-fn create_steps(tables: &[&Table]) -> (Vec<Step>, Vec<Step>) {
-    let cycle_keys = crate::model::cycle_keys(tables);
+/// alter per such table adding those keys ([`crate::model::cycle_keys`]);
+/// with every key inline unless `defer`.
+fn create_steps(tables: &[&Table], defer: bool) -> (Vec<Step>, Vec<Step>) {
+    let cycle_keys = if defer {
+        crate::model::cycle_keys(tables)
+    } else {
+        Vec::new()
+    };
     let mut creates = Vec::new();
     let mut alters = Vec::new();
     for table in tables {

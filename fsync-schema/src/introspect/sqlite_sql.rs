@@ -3,9 +3,11 @@
 //! expressions and predicate of an index, and a table's CHECK constraints.
 
 use crate::model::Check;
-use sqlparser::ast::{ColumnOption, Statement, TableConstraint};
+use sqlparser::ast::Statement;
 use sqlparser::dialect::SQLiteDialect;
+use sqlparser::keywords::Keyword;
 use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Token, Tokenizer};
 
 /// One statement of `sql`, or `None` when it does not parse as one.
 fn statement(sql: &str) -> Option<Statement> {
@@ -28,30 +30,69 @@ pub(super) fn index_parts(sql: &str) -> Option<(Vec<String>, Option<String>)> {
 }
 
 /// The CHECK constraints of a `CREATE TABLE`, on columns and on the table,
-/// in the order written, with their names when given.
+/// in the order written, each with its name when given and its expression
+/// as written. Read from the statement's tokens, not its parse: SQLite takes
+/// any words as a column's type (Sakila's `BLOB SUB_TYPE TEXT`), which no
+/// SQL grammar does.
 pub(super) fn table_checks(sql: &str) -> Option<Vec<Check>> {
-    let Statement::CreateTable(create) = statement(sql)? else {
-        return None;
-    };
+    let tokens: Vec<Token> = Tokenizer::new(&SQLiteDialect {}, sql).tokenize().ok()?;
+    let word = |token: &Token, keyword: Keyword| matches!(token, Token::Word(w) if w.keyword == keyword && w.quote_style.is_none());
+    let significant: Vec<&Token> = tokens
+        .iter()
+        .filter(|t| !matches!(t, Token::Whitespace(_)))
+        .collect();
     let mut checks = Vec::new();
-    for column in &create.columns {
-        for option in &column.options {
-            if let ColumnOption::Check(check) = &option.option {
-                let name = option.name.as_ref().or(check.name.as_ref());
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < significant.len() {
+        match significant[i] {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            token if depth == 1 && word(token, Keyword::CHECK) => {
+                let name = match (
+                    i.checked_sub(2).map(|p| significant[p]),
+                    significant.get(i - 1),
+                ) {
+                    (Some(constraint), Some(Token::Word(name)))
+                        if word(constraint, Keyword::CONSTRAINT) =>
+                    {
+                        Some(name.value.clone())
+                    }
+                    _ => None,
+                };
+                // The expression: the text between the parentheses after CHECK.
+                let start = tokens
+                    .iter()
+                    .position(|t| std::ptr::eq(t, significant[i]))?;
+                let open = start + tokens[start..].iter().position(|t| *t == Token::LParen)?;
+                let mut inner = 0usize;
+                let mut text = String::new();
+                let mut end = open;
+                for (at, token) in tokens.iter().enumerate().skip(open) {
+                    match token {
+                        Token::LParen => inner += 1,
+                        Token::RParen => inner -= 1,
+                        _ => {}
+                    }
+                    if inner == 0 {
+                        end = at;
+                        break;
+                    }
+                    if at > open {
+                        text.push_str(&token.to_string());
+                    }
+                }
                 checks.push(Check {
-                    name: name.map(|n| n.value.clone()),
-                    expr: check.expr.to_string(),
+                    name,
+                    expr: text.split_whitespace().collect::<Vec<_>>().join(" "),
                 });
+                i = significant
+                    .iter()
+                    .position(|t| std::ptr::eq(*t, &tokens[end]))?;
             }
+            _ => {}
         }
-    }
-    for constraint in &create.constraints {
-        if let TableConstraint::Check(check) = constraint {
-            checks.push(Check {
-                name: check.name.as_ref().map(|n| n.value.clone()),
-                expr: check.expr.to_string(),
-            });
-        }
+        i += 1;
     }
     Some(checks)
 }
@@ -68,6 +109,18 @@ mod tests {
         .unwrap();
         assert_eq!(parts, ["lower(email)", "\"name\""]);
         assert_eq!(predicate.as_deref(), Some("deleted_at IS NULL"));
+    }
+
+    #[test]
+    fn checks_of_a_table_whose_types_no_grammar_takes() {
+        let checks = table_checks(
+            "CREATE TABLE film (d BLOB SUB_TYPE TEXT DEFAULT NULL, r VARCHAR(10), \
+             CONSTRAINT CHECK_rating CHECK(r in ('G','PG-13')))",
+        )
+        .unwrap();
+        assert_eq!(checks.len(), 1);
+        assert_eq!(checks[0].name.as_deref(), Some("CHECK_rating"));
+        assert_eq!(checks[0].expr, "r in ('G','PG-13')");
     }
 
     #[test]

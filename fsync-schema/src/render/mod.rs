@@ -212,10 +212,16 @@ pub fn create_table(table: &Table, backend: Backend) -> TableCreateStatement {
         create.foreign_key(&mut foreign_key_create(table, foreign_key, backend));
     }
     for check in &table.checks {
-        create.check(sea_query::Check::named(
-            Alias::new(naming::check(&table.name, check)),
-            Expr::cust(check.expr.clone()),
-        ));
+        // SQLite keeps a CHECK without a name as it was written; no later
+        // step finds one by its name there (a change rebuilds the table).
+        create.check(if backend == Backend::Sqlite && check.name.is_none() {
+            sea_query::Check::unnamed(Expr::cust(check.expr.clone()))
+        } else {
+            sea_query::Check::named(
+                Alias::new(naming::check(&table.name, check)),
+                Expr::cust(check.expr.clone()),
+            )
+        });
     }
     create
 }

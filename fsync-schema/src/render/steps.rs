@@ -343,9 +343,7 @@ fn sqlite_rebuild(after: &Table, changes: &[Change]) -> Vec<String> {
     for unique in &mut new_table.uniques {
         unique.name = Some(naming::unique(after, unique, backend));
     }
-    for check in &mut new_table.checks {
-        check.name = Some(naming::check(&after.name, check));
-    }
+    // Unnamed CHECKs stay unnamed on SQLite (see `render::create_table`).
     new_table.name = temporary.clone();
     let create = render::build(&render::create_table(&new_table, backend), backend);
 
