@@ -26,6 +26,8 @@ pub struct Entity<'a> {
     pub table: Table,
     pub foreign_keys: Vec<ForeignKey>,
     pub children: Vec<Child>,
+    /// `many_to_many(target, via = junction)`: (target module, junction module).
+    pub many_to_many: Vec<(Path, Path)>,
     pub custom_behavior: bool,
     /// Where each part of `table` was written.
     pub spans: HashMap<Place, Loc>,
@@ -56,8 +58,9 @@ pub struct Field<'a> {
 
 /// A foreign key and the `belongs_to` relation it gives.
 pub struct ForeignKey {
-    /// The key's index in `Entity::table.foreign_keys`.
-    pub model: usize,
+    /// The key's index in `Entity::table.foreign_keys`; `None` for a
+    /// relation the database does not enforce (`relates_to`).
+    pub model: Option<usize>,
     /// Indices into `Entity::fields`.
     pub fields: Vec<usize>,
     /// The referenced entity's module (`super::entry`, or `self`).
@@ -252,6 +255,12 @@ fn lower<'a>(
                 ..Default::default()
             });
         }
+        if let (Some(_), Some(relates_to)) = (&attrs.references, &attrs.relates_to) {
+            cx.error(
+                relates_to.loc,
+                "`relates_to` is a relation without a foreign key, and `references` one with; keep one of them",
+            );
+        }
         match &attrs.references {
             Some(path) => {
                 let f = table.foreign_keys.len();
@@ -280,13 +289,42 @@ fn lower<'a>(
                     on_update: on_update.map_or(Action::NoAction, |a| a.value),
                 });
                 foreign_keys.push(ForeignKey {
-                    model: f,
+                    model: Some(f),
                     fields: vec![i],
                     module,
                     ref_columns: vec![ref_column],
                     on_delete: on_delete.map_or(Action::NoAction, |a| a.value),
                     on_update: on_update.map_or(Action::NoAction, |a| a.value),
                     relation,
+                    span: path.loc.start,
+                });
+            }
+            None if attrs.relates_to.is_some() => {
+                let path = attrs.relates_to.as_ref().expect("matched");
+                let (module, ref_column) = split_column_path(cx, &path.value);
+                for (loc, key) in [
+                    (attrs.on_delete.as_ref().map(|a| a.loc), ON_DELETE),
+                    (attrs.on_update.as_ref().map(|a| a.loc), ON_UPDATE),
+                    (attrs.constraint.as_ref().map(|c| c.loc), CONSTRAINT),
+                ] {
+                    if let Some(loc) = loc {
+                        cx.error(
+                            loc,
+                            format!("`{key}` belongs to a foreign key, and `relates_to` declares none; write `references = ..` for a foreign key"),
+                        );
+                    }
+                }
+                foreign_keys.push(ForeignKey {
+                    model: None,
+                    fields: vec![i],
+                    relation: attrs
+                        .relation
+                        .clone()
+                        .unwrap_or_else(|| relation_name(&field_name, ident.span())),
+                    module,
+                    ref_columns: vec![ref_column],
+                    on_delete: Action::NoAction,
+                    on_update: Action::NoAction,
                     span: path.loc.start,
                 });
             }
@@ -461,7 +499,7 @@ fn lower<'a>(
             .collect();
         if field_indices.len() == columns.len() && columns.len() == ref_columns.len() {
             foreign_keys.push(ForeignKey {
-                model: f,
+                model: Some(f),
                 fields: field_indices,
                 module,
                 ref_columns: ref_columns.clone(),
@@ -515,6 +553,11 @@ fn lower<'a>(
         table,
         foreign_keys,
         children,
+        many_to_many: container
+            .many_to_many
+            .iter()
+            .map(|m| (m.target.clone(), m.via.clone()))
+            .collect(),
         custom_behavior: container.custom_behavior.is_some(),
         spans,
         backend_problems: Vec::new(),

@@ -29,7 +29,15 @@ pub struct ContainerAttrs {
     pub foreign_keys: Vec<ForeignKeyAttr>,
     pub checks: Vec<CheckAttr>,
     pub children: Vec<ChildAttr>,
+    pub many_to_many: Vec<ManyToManyAttr>,
     pub custom_behavior: Option<Span>,
+}
+
+/// `many_to_many(super::actor, via = super::film_actor)`: the other entity,
+/// related through a junction entity with a relation to each side.
+pub struct ManyToManyAttr {
+    pub target: Path,
+    pub via: Path,
 }
 
 /// `index(name = "..", columns(a, b(191), desc(c), "lower(d)"), unique,
@@ -111,6 +119,9 @@ pub struct FieldAttrs {
     /// The default, and whether it was written as `default_sql`.
     pub default: Option<(Spanned<DefaultValue>, &'static str)>,
     pub references: Option<Spanned<Path>>,
+    /// `relates_to = super::customer::id`: a relation the database does not
+    /// enforce (no foreign key).
+    pub relates_to: Option<Spanned<Path>>,
     pub on_delete: Option<Spanned<Action>>,
     pub on_update: Option<Spanned<Action>>,
     /// `on_update = current_timestamp`: a column option, not a foreign key's action.
@@ -659,6 +670,10 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                 out.children.push(child(cx, meta, key == HAS_MANY)?);
                 Ok(())
             }
+            MANY_TO_MANY => {
+                out.many_to_many.push(many_to_many(cx, meta)?);
+                Ok(())
+            }
             CUSTOM_BEHAVIOR => {
                 let span = flag(meta)?;
                 set_once(&mut out.custom_behavior, span, meta)
@@ -725,6 +740,10 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             REFERENCES => {
                 let value = path_value(meta, "super::entry::id")?;
                 set_once(&mut out.references, value, meta)
+            }
+            RELATES_TO => {
+                let value = path_value(meta, "super::entry::id")?;
+                set_once(&mut out.relates_to, value, meta)
             }
             ON_DELETE => set_once(&mut out.on_delete, action(meta)?, meta),
             ON_UPDATE if current_timestamp_value(meta) => {
@@ -962,6 +981,37 @@ fn check(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<CheckAttr> {
         "check needs its SQL expression: `check(expr = \"..\")`",
     );
     Ok(out)
+}
+
+fn many_to_many(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<ManyToManyAttr> {
+    const EXAMPLE: &str = "many_to_many(super::actor, via = super::film_actor)";
+    require_list(meta, EXAMPLE)?;
+    let mut target: Option<Path> = None;
+    let mut via: Option<Path> = None;
+    let mut first = true;
+    nested(cx, meta, |inner, name, attempted| {
+        let is_first = std::mem::replace(&mut first, false);
+        match name {
+            VIA if inner.input.peek(syn::Token![=]) => {
+                let path = path_value(inner, "super::film_actor")?;
+                set_once(&mut via, path.value, inner)
+            }
+            _ if is_first && (inner.input.is_empty() || inner.input.peek(syn::Token![,])) => {
+                target = Some(inner.path.clone());
+                Ok(())
+            }
+            _ => Err(unknown_key(inner, name, &[VIA], MANY_TO_MANY, attempted)),
+        }
+    })?;
+    match (target, via) {
+        (Some(target), Some(via)) => Ok(ManyToManyAttr { target, via }),
+        _ => Err(syn::Error::new_spanned(
+            &meta.path,
+            format!(
+                "`many_to_many` needs the other entity's module and the junction's: `{EXAMPLE}`"
+            ),
+        )),
+    }
 }
 
 fn child(cx: &Ctxt, meta: &ParseNestedMeta, many: bool) -> syn::Result<ChildAttr> {

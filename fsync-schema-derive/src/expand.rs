@@ -667,9 +667,10 @@ fn relation_enum(entity: &Entity) -> (TokenStream, TokenStream) {
             })
             .map(|model| model.constraint_name(&entity.table.name));
         let constraint = tokens::option_string(constraint.as_deref());
+        let enforced = fk.model.is_some();
         defs.push(quote_spanned! {fk.span=>
             Relation::#variant => #private::belongs_to::<Entity, #module::Entity>(
-                &[#(#from),*], &[#(#to),*], #on_delete, #on_update, #constraint,
+                &[#(#from),*], &[#(#to),*], #on_delete, #on_update, #constraint, #enforced,
             ),
         });
         variants.push(variant.clone());
@@ -733,6 +734,20 @@ fn relation_enum(entity: &Entity) -> (TokenStream, TokenStream) {
             }
         }
     });
+    // Many-to-many through a junction that relates to both sides.
+    let many_to_many = entity.many_to_many.iter().map(|(target, via)| {
+        quote! {
+            #[automatically_derived]
+            impl #sea::Related<#target::Entity> for Entity {
+                fn to() -> #sea::RelationDef {
+                    <#via::Entity as #sea::Related<#target::Entity>>::to()
+                }
+                fn via() -> ::core::option::Option<#sea::RelationDef> {
+                    ::core::option::Option::Some(<#via::Entity as #sea::Related<Entity>>::to().rev())
+                }
+            }
+        }
+    });
     let column_consts = by_column.iter().map(|(column, variant)| {
         quote! {
             #[allow(non_upper_case_globals)]
@@ -762,6 +777,7 @@ fn relation_enum(entity: &Entity) -> (TokenStream, TokenStream) {
             }
         }
         #(#related_impls)*
+        #(#many_to_many)*
     };
     (definition, impls)
 }
@@ -809,8 +825,8 @@ fn schema_impl(entity: &Entity) -> TokenStream {
     let uniques = table.uniques.iter().map(tokens::unique);
     let indexes = table.indexes.iter().map(tokens::index);
     let checks = table.checks.iter().map(tokens::check);
-    let foreign_keys = entity.foreign_keys.iter().map(|fk| {
-        let model = &table.foreign_keys[fk.model];
+    let foreign_keys = entity.foreign_keys.iter().filter_map(|fk| Some((fk, fk.model?))).map(|(fk, model)| {
+        let model = &table.foreign_keys[model];
         let module = &fk.module;
         let columns = &model.columns;
         let ref_columns = model
@@ -970,7 +986,10 @@ fn compile_time_checks(entity: &Entity) -> TokenStream {
     // The referenced columns must be a key of the referenced entity: SQLite
     // accepts the table and then refuses every insert ("foreign key mismatch").
     for fk in &entity.foreign_keys {
-        let model = &entity.table.foreign_keys[fk.model];
+        let Some(model) = fk.model else {
+            continue;
+        };
+        let model = &entity.table.foreign_keys[model];
         let (Some(first), Some(last)) = (fk.ref_columns.first(), fk.ref_columns.last()) else {
             continue;
         };

@@ -14,6 +14,7 @@ pub const CHECK: &str = "check";
 pub const HAS_MANY: &str = "has_many";
 pub const HAS_ONE: &str = "has_one";
 pub const CUSTOM_BEHAVIOR: &str = "custom_behavior";
+pub const MANY_TO_MANY: &str = "many_to_many";
 pub const CONTAINER_KEYS: &[&str] = &[
     TABLE,
     RENAMED_FROM,
@@ -24,6 +25,7 @@ pub const CONTAINER_KEYS: &[&str] = &[
     CHECK,
     HAS_MANY,
     HAS_ONE,
+    MANY_TO_MANY,
     CUSTOM_BEHAVIOR,
 ];
 
@@ -32,6 +34,7 @@ pub const AUTOINCREMENT: &str = "autoincrement";
 pub const DEFAULT: &str = "default";
 pub const DEFAULT_SQL: &str = "default_sql";
 pub const REFERENCES: &str = "references";
+pub const RELATES_TO: &str = "relates_to";
 pub const ON_DELETE: &str = "on_delete";
 pub const ON_UPDATE: &str = "on_update";
 pub const RELATION: &str = "relation";
@@ -49,6 +52,7 @@ pub const FIELD_KEYS: &[&str] = &[
     DEFAULT,
     DEFAULT_SQL,
     REFERENCES,
+    RELATES_TO,
     ON_DELETE,
     ON_UPDATE,
     RELATION,
