@@ -187,6 +187,8 @@ fn lower<'a>(
     spans.insert(Place::PrimaryKey, input.ident.span().into());
     let mut table = Table::new(&table_name);
     table.renamed_from = container.renamed_from.as_ref().map(|r| r.value.clone());
+    table.options.strict = container.strict.is_some();
+    table.options.without_rowid = container.without_rowid.is_some();
 
     let mut fields = Vec::new();
     let mut foreign_keys = Vec::new();

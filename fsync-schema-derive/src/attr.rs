@@ -30,6 +30,9 @@ pub struct ContainerAttrs {
     pub checks: Vec<CheckAttr>,
     pub children: Vec<ChildAttr>,
     pub many_to_many: Vec<ManyToManyAttr>,
+    /// SQLite's `STRICT` and `WITHOUT ROWID`.
+    pub strict: Option<Span>,
+    pub without_rowid: Option<Span>,
     pub custom_behavior: Option<Span>,
 }
 
@@ -677,6 +680,14 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
             CUSTOM_BEHAVIOR => {
                 let span = flag(meta)?;
                 set_once(&mut out.custom_behavior, span, meta)
+            }
+            STRICT => {
+                let span = flag(meta)?;
+                set_once(&mut out.strict, span, meta)
+            }
+            WITHOUT_ROWID => {
+                let span = flag(meta)?;
+                set_once(&mut out.without_rowid, span, meta)
             }
             _ if FIELD_KEYS.contains(&key) => Err(syn::Error::new_spanned(
                 &meta.path,

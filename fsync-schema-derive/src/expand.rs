@@ -800,6 +800,9 @@ fn schema_impl(entity: &Entity) -> TokenStream {
             quote!(column.default = ::core::option::Option::Some(#d);)
         });
         let autoincrement = column.autoincrement.then(|| quote!(column.autoincrement = true;));
+        let on_update = column
+            .on_update_current_timestamp
+            .then(|| quote!(column.on_update_current_timestamp = true;));
         let max_len = field.max_len.map(|(len, _)| {
             quote!(column.ty = ::fsync_schema::model::ColumnType::String(#len);)
         });
@@ -815,6 +818,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
             let mut column = #new;
             #default
             #autoincrement
+            #on_update
             #max_len
             #decimal
             #renamed
@@ -825,6 +829,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
     let uniques = table.uniques.iter().map(tokens::unique);
     let indexes = table.indexes.iter().map(tokens::index);
     let checks = table.checks.iter().map(tokens::check);
+    let (strict, without_rowid) = (table.options.strict, table.options.without_rowid);
     let foreign_keys = entity.foreign_keys.iter().filter_map(|fk| Some((fk, fk.model?))).map(|(fk, model)| {
         let model = &table.foreign_keys[model];
         let module = &fk.module;
@@ -876,6 +881,10 @@ fn schema_impl(entity: &Entity) -> TokenStream {
                     foreign_keys: ::std::vec![#(#foreign_keys),*],
                     indexes: ::std::vec![#(#indexes),*],
                     checks: ::std::vec![#(#checks),*],
+                    options: ::fsync_schema::model::TableOptions {
+                        strict: #strict,
+                        without_rowid: #without_rowid,
+                    },
                 }
             }
         }

@@ -15,6 +15,8 @@ pub const HAS_MANY: &str = "has_many";
 pub const HAS_ONE: &str = "has_one";
 pub const CUSTOM_BEHAVIOR: &str = "custom_behavior";
 pub const MANY_TO_MANY: &str = "many_to_many";
+pub const STRICT: &str = "strict";
+pub const WITHOUT_ROWID: &str = "without_rowid";
 pub const CONTAINER_KEYS: &[&str] = &[
     TABLE,
     RENAMED_FROM,
@@ -26,6 +28,8 @@ pub const CONTAINER_KEYS: &[&str] = &[
     HAS_MANY,
     HAS_ONE,
     MANY_TO_MANY,
+    STRICT,
+    WITHOUT_ROWID,
     CUSTOM_BEHAVIOR,
 ];
 

@@ -34,6 +34,42 @@ pub struct Table {
     pub indexes: Vec<Index>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<Check>,
+    /// How the table is stored, on the backends that have such options.
+    #[serde(default, skip_serializing_if = "TableOptions::is_default")]
+    pub options: TableOptions,
+}
+
+/// Storage options of a table: SQLite's `STRICT` and `WITHOUT ROWID`
+/// (the other backends have neither, and render the table without them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TableOptions {
+    /// SQLite's `STRICT`: each value must have its column's type (INT,
+    /// INTEGER, REAL, TEXT, BLOB or ANY, which render writes for it).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub strict: bool,
+    /// SQLite's `WITHOUT ROWID`: the rows are stored in primary-key order.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub without_rowid: bool,
+}
+
+impl TableOptions {
+    /// Whether no option is set.
+    pub fn is_default(&self) -> bool {
+        *self == TableOptions::default()
+    }
+
+    /// The options as SQLite writes them after the column list:
+    /// `STRICT, WITHOUT ROWID`; empty when none is set.
+    pub fn sqlite_sql(&self) -> String {
+        let mut parts = Vec::new();
+        if self.strict {
+            parts.push("STRICT");
+        }
+        if self.without_rowid {
+            parts.push("WITHOUT ROWID");
+        }
+        parts.join(", ")
+    }
 }
 
 /// One column of a table.
@@ -760,6 +796,7 @@ impl Table {
             foreign_keys: Vec::new(),
             indexes: Vec::new(),
             checks: Vec::new(),
+            options: TableOptions::default(),
         }
     }
 
@@ -850,6 +887,12 @@ impl Table {
     /// Declares the table's previous name.
     pub fn renamed_from(mut self, old: &str) -> Self {
         self.renamed_from = Some(old.to_owned());
+        self
+    }
+
+    /// Sets the table's storage options.
+    pub fn with_options(mut self, options: TableOptions) -> Self {
+        self.options = options;
         self
     }
 }

@@ -2,7 +2,7 @@
 //! its steps; the runtime renders them for the connected backend, and `down`
 //! runs the inverse of each step in reverse order.
 
-use crate::model::{Check, Column, ForeignKey, Index, Schema, Table, Unique};
+use crate::model::{Check, Column, ForeignKey, Index, Schema, Table, TableOptions, Unique};
 use serde::{Deserialize, Serialize};
 
 /// One schema change.
@@ -41,15 +41,29 @@ pub enum Step {
 pub enum Change {
     AddColumn(Column),
     DropColumn(Column),
-    RenameColumn { from: String, to: String },
-    AlterColumn { from: Column, to: Column },
+    RenameColumn {
+        from: String,
+        to: String,
+    },
+    AlterColumn {
+        from: Column,
+        to: Column,
+    },
     AddUnique(Unique),
     DropUnique(Unique),
     AddForeignKey(ForeignKey),
     DropForeignKey(ForeignKey),
     AddCheck(Check),
     DropCheck(Check),
-    SetPrimaryKey { from: Vec<String>, to: Vec<String> },
+    SetPrimaryKey {
+        from: Vec<String>,
+        to: Vec<String>,
+    },
+    /// The table's storage options (SQLite rebuilds the table).
+    SetOptions {
+        from: TableOptions,
+        to: TableOptions,
+    },
 }
 
 impl Change {
@@ -67,6 +81,7 @@ impl Change {
             Change::AddCheck(c) => Change::DropCheck(c),
             Change::DropCheck(c) => Change::AddCheck(c),
             Change::SetPrimaryKey { from, to } => Change::SetPrimaryKey { from: to, to: from },
+            Change::SetOptions { from, to } => Change::SetOptions { from: to, to: from },
         }
     }
 
@@ -110,6 +125,7 @@ impl Change {
             Change::AddCheck(check) => table.checks.push(check.clone()),
             Change::DropCheck(check) => remove(&mut table.checks, check, &t, "check")?,
             Change::SetPrimaryKey { to, .. } => table.primary_key = to.clone(),
+            Change::SetOptions { to, .. } => table.options = *to,
         }
         Ok(())
     }
@@ -426,6 +442,17 @@ fn describe_change(table: &str, change: &Change) -> Vec<String> {
             from.join(", "),
             to.join(", ")
         )),
+        Change::SetOptions { from, to } => {
+            let options = |o: &TableOptions| match o.sqlite_sql() {
+                text if text.is_empty() => "none".to_owned(),
+                text => text,
+            };
+            one(format!(
+                "options of `{table}`: {} → {}",
+                options(from),
+                options(to)
+            ))
+        }
     }
 }
 

@@ -201,6 +201,7 @@ pub fn table(table: &Table) -> TokenStream {
     let foreign_keys = table.foreign_keys.iter().map(foreign_key);
     let indexes = table.indexes.iter().map(index);
     let checks = table.checks.iter().map(check);
+    let (strict, without_rowid) = (table.options.strict, table.options.without_rowid);
     quote!(::fsync_schema::model::Table {
         name: ::core::convert::From::from(#name),
         renamed_from: #renamed,
@@ -210,5 +211,6 @@ pub fn table(table: &Table) -> TokenStream {
         foreign_keys: ::std::vec![#(#foreign_keys),*],
         indexes: ::std::vec![#(#indexes),*],
         checks: ::std::vec![#(#checks),*],
+        options: ::fsync_schema::model::TableOptions { strict: #strict, without_rowid: #without_rowid },
     })
 }

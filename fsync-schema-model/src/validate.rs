@@ -645,6 +645,13 @@ pub fn structure(table: &Table, targets: Targets) -> Vec<Problem> {
                 format!("duplicate column `{}`", column.name),
             );
         }
+        if column.autoincrement && table.options.without_rowid {
+            found.push_for(
+                Targets::only(Backend::Sqlite),
+                Place::Autoincrement(i),
+                "`autoincrement` needs a rowid, and the table is `without_rowid` on SQLite; remove one of them",
+            );
+        }
         if column.on_update_current_timestamp {
             found.push_for(
                 Targets::of(&[Backend::Sqlite, Backend::Postgres]),

@@ -179,6 +179,12 @@ fn renamed_references(old: &Table, new_name: &str, pairs: &Pairs) -> Table {
 /// The changes from `old` to `new` (same table), indexes aside.
 fn table_changes(old: &Table, new: &Table) -> Vec<Change> {
     let mut changes = Vec::new();
+    if old.options != new.options {
+        changes.push(Change::SetOptions {
+            from: old.options,
+            to: new.options,
+        });
+    }
     let mut renames: Vec<(String, String)> = Vec::new();
     let mut matched_old: Vec<&str> = Vec::new();
     let mut adds = Vec::new();

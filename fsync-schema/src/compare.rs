@@ -92,6 +92,8 @@ pub enum Aspect {
     Predicate,
     /// The columns an index includes outside its key.
     Include,
+    /// A table's storage options (SQLite's `STRICT`, `WITHOUT ROWID`).
+    Options,
 }
 
 /// One difference between the expected and the actual schema.
@@ -211,6 +213,7 @@ impl Finding {
                     Aspect::Method => "method",
                     Aspect::Predicate => "predicate",
                     Aspect::Include => "include",
+                    Aspect::Options => "options",
                     Aspect::Presence | Aspect::Nullable | Aspect::Autoincrement => unreachable!(),
                 };
                 format!(
@@ -366,6 +369,20 @@ fn compare_table(expected: &Table, actual: &Table, sides: &Sides, out: &mut Vec<
             Aspect::ColumnOrder,
             Some(list(&common_expected)),
             Some(list(&common_actual)),
+        );
+    }
+
+    if expected.options != actual.options {
+        let options = |o: &crate::model::TableOptions| match o.sqlite_sql() {
+            text if text.is_empty() => Some("none".to_owned()),
+            text => Some(text),
+        };
+        push(
+            out,
+            Target::Table,
+            Aspect::Options,
+            options(&expected.options),
+            options(&actual.options),
         );
     }
 

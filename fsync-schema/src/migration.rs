@@ -40,7 +40,8 @@ pub mod prelude {
     pub use super::{Direction, Online, apply, apply_concurrently, apply_online, apply_with_data};
     pub use crate::model::Backend;
     pub use crate::model::{
-        Action, Check, Column, ColumnType, DefaultValue, ForeignKey, Index, SqlTypes, Table, Unique,
+        Action, Check, Column, ColumnType, DefaultValue, ForeignKey, Index, IndexMethod, SqlTypes,
+        Table, TableOptions, Unique,
     };
     pub use crate::step::{Change, Step};
     pub use sea_orm_migration::async_trait::async_trait;

@@ -106,6 +106,11 @@ fn comparable_table(table: &Table, backend: Backend) -> Table {
         foreign_keys,
         indexes,
         checks,
+        // STRICT and WITHOUT ROWID are SQLite's.
+        options: match backend {
+            Backend::Sqlite => table.options,
+            _ => Default::default(),
+        },
     }
 }
 
@@ -259,7 +264,7 @@ fn strip_all_casts(text: &str) -> String {
 }
 
 fn comparable_column(table: &Table, column: &Column, backend: Backend) -> Column {
-    let sql = canonical_type(&render::sql_type(column, backend), backend);
+    let sql = canonical_type(&render::table_sql_type(table, column, backend), backend);
     let ty = logical_type(&sql, backend).unwrap_or(column.ty);
     let default = column.default.as_ref().and_then(|value| {
         canonical_default(&render::default_sql(value, column.ty, backend), backend)

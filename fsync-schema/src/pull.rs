@@ -535,6 +535,12 @@ impl Entity {
         let table = &self.table;
         let name = &table.name;
         let mut container = vec![quote!(table = #name)];
+        if table.options.strict {
+            container.push(quote!(strict));
+        }
+        if table.options.without_rowid {
+            container.push(quote!(without_rowid));
+        }
         if table.primary_key.len() > 1 {
             let key = table.primary_key.iter().map(|c| self.field_ident(c));
             container.push(quote!(primary_key(#(#key),*)));

@@ -239,6 +239,9 @@ async fn readers_agree(backend: Backend, extra: &[&str]) {
     if backend == Backend::Sqlite {
         // sea-schema's SQLite discovery reads no predicate: the catalogue
         // reader does (`index_kinds_round_trip`).
+        // Nor STRICT or WITHOUT ROWID (`sqlite_table_options_round_trip`).
+        let pair = new.tables.iter_mut().find(|t| t.name == "pair").unwrap();
+        assert!(std::mem::take(&mut pair.options).without_rowid);
         for index in new.tables.iter_mut().flat_map(|t| &mut t.indexes) {
             assert_eq!(
                 index.predicate.take().is_some(),
@@ -749,4 +752,70 @@ async fn objects_besides_tables_are_named_not_dropped() {
         }
         test.close().await.unwrap_or_else(|e| panic!("{e}"));
     }
+}
+
+/// SQLite's `STRICT` and `WITHOUT ROWID` are read, compared, pulled as
+/// `strict` / `without_rowid`, and rendered again (a STRICT table's columns
+/// with the types it takes); changing them rebuilds the table.
+#[tokio::test]
+async fn sqlite_table_options_round_trip() {
+    let test = TestDb::fresh(Backend::Sqlite, "sqlite::memory:", "options")
+        .await
+        .unwrap();
+    execute(
+        &test.db,
+        "CREATE TABLE pair (a INTEGER NOT NULL, b TEXT NOT NULL, PRIMARY KEY (b, a)) STRICT, WITHOUT ROWID",
+    )
+    .await
+    .unwrap();
+    let read = introspect::schema(&test.db).await.unwrap();
+    let options = read.tables[0].options;
+    assert!(options.strict && options.without_rowid, "{options:?}");
+    let mut plain = read.clone();
+    plain.tables[0].options = Default::default();
+    assert_eq!(
+        drift(&test, &plain).await,
+        ["pair: options is none in the entities but STRICT, WITHOUT ROWID in the database"]
+    );
+    #[cfg(feature = "pull")]
+    {
+        let pulled = fsync_schema::pull::pull(&test.db, "test").await.unwrap();
+        assert!(
+            pulled.files[0].1.contains("strict, without_rowid"),
+            "{}",
+            pulled.files[0].1
+        );
+    }
+    // A STRICT table takes VARCHAR(64) as TEXT.
+    let strict = Table::new("note")
+        .with_column(Column::new("id", T::Integer))
+        .with_column(Column::new("title", T::String(64)))
+        .with_column(Column::new("price", T::Decimal(10, 2)))
+        .primary_key(["id"])
+        .with_options(fsync_schema::TableOptions {
+            strict: true,
+            without_rowid: false,
+        });
+    let schema = Schema::new([strict.clone()]);
+    let sql = fsync_schema::render::schema_sql(&schema, Backend::Sqlite).unwrap();
+    assert!(
+        sql.contains("\"title\" TEXT NOT NULL") && sql.ends_with(") STRICT;\n"),
+        "{sql}"
+    );
+    test.apply(&schema).await.unwrap();
+    let both = Schema::new([read.tables[0].clone(), strict.clone()]);
+    assert_eq!(drift(&test, &both).await, Vec::<String>::new());
+    // Making a table STRICT is a change, migrated by a rebuild on SQLite.
+    let mut before = strict.clone();
+    before.options = Default::default();
+    let steps = fsync_schema::changes::steps(&Schema::new([before]), &schema);
+    assert_eq!(
+        steps
+            .iter()
+            .flat_map(fsync_schema::Step::describe)
+            .collect::<Vec<_>>(),
+        ["options of `note`: none → STRICT"]
+    );
+    assert!(fsync_schema::migration::needs_sqlite_rebuild(&steps[0]));
+    test.close().await.unwrap();
 }

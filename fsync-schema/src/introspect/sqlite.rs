@@ -142,6 +142,14 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
     let position =
         |tables: &[Table], name: &str| tables.binary_search_by(|t| t.name.as_str().cmp(name)).ok();
 
+    for row in rows(db, TABLE_OPTIONS, Vec::new()).await? {
+        let name: String = row.try_get_by_index(0)?;
+        if let Some(at) = position(&tables, &name) {
+            tables[at].options.strict = row.try_get_by_index::<i64>(1)? != 0;
+            tables[at].options.without_rowid = row.try_get_by_index::<i64>(2)? != 0;
+        }
+    }
+
     let mut last: Option<(usize, i64)> = None;
     let mut implicit: Vec<(usize, usize)> = Vec::new();
     for row in rows(db, FOREIGN_KEYS, Vec::new()).await? {
@@ -241,6 +249,10 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
     }
     Ok(Schema::new(tables))
 }
+
+/// SQLite's `STRICT` and `WITHOUT ROWID` of every table (SQLite 3.37 and later).
+const TABLE_OPTIONS: &str = "\
+SELECT name, strict, wr FROM pragma_table_list WHERE schema = 'main' AND type = 'table'";
 
 /// Every table's `CREATE TABLE` text.
 const TABLE_SQL: &str = "\

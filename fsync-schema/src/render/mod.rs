@@ -27,6 +27,31 @@ pub fn sql_type(column: &Column, backend: Backend) -> String {
     native_type(column.ty, backend)
 }
 
+/// The SQL type of `column` of `table` on `backend`: [`sql_type`], but in a
+/// SQLite `STRICT` table one of the types it takes (INTEGER, REAL, TEXT,
+/// BLOB, ANY), by SQLite's affinity rules.
+pub fn table_sql_type(table: &Table, column: &Column, backend: Backend) -> String {
+    let sql = sql_type(column, backend);
+    if backend != Backend::Sqlite || !table.options.strict {
+        return sql;
+    }
+    let upper = sql.to_ascii_uppercase();
+    let strict = if ["INT", "INTEGER", "REAL", "TEXT", "BLOB", "ANY"].contains(&upper.as_str()) {
+        return upper;
+    } else if upper.contains("INT") {
+        "INTEGER"
+    } else if ["CHAR", "CLOB", "TEXT"].iter().any(|t| upper.contains(t)) {
+        "TEXT"
+    } else if upper.contains("BLOB") || upper.is_empty() {
+        "BLOB"
+    } else if ["REAL", "FLOA", "DOUB"].iter().any(|t| upper.contains(t)) {
+        "REAL"
+    } else {
+        "ANY"
+    };
+    strict.to_owned()
+}
+
 /// The backend's native type for a logical type.
 pub fn native_type(ty: ColumnType, backend: Backend) -> String {
     use ColumnType as T;
@@ -137,7 +162,7 @@ fn inline_primary_key(table: &Table, column: &Column) -> bool {
 /// The column definition, with the primary key inline when it is the only key column.
 pub fn column_def(table: &Table, column: &Column, backend: Backend) -> ColumnDef {
     let mut def = ColumnDef::new(Alias::new(&column.name));
-    def.custom(Alias::new(sql_type(column, backend)));
+    def.custom(Alias::new(table_sql_type(table, column, backend)));
     let sqlite_rowid_key =
         backend == Backend::Sqlite && column.autoincrement && inline_primary_key(table, column);
     if !column.nullable && !sqlite_rowid_key {
@@ -210,6 +235,9 @@ pub fn create_table(table: &Table, backend: Backend) -> TableCreateStatement {
             create.index(&mut index);
         }
         create.foreign_key(&mut foreign_key_create(table, foreign_key, backend));
+    }
+    if backend == Backend::Sqlite && !table.options.is_default() {
+        create.extra(table.options.sqlite_sql());
     }
     for check in &table.checks {
         // SQLite keeps a CHECK without a name as it was written; no later

@@ -241,6 +241,8 @@ fn alter_statements(table: &Table, change: &Change, backend: Backend) -> Vec<Str
                 q(&check_name(table, check))
             ))]
         }
+        // SQLite's options: SQLite rebuilds the table, no other backend has them.
+        Change::SetOptions { .. } => Vec::new(),
         Change::SetPrimaryKey { from, to } => {
             let mut out = Vec::new();
             if !from.is_empty() {

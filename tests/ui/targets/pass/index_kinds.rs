@@ -1,6 +1,7 @@
 // Every index kind, each on the backends that have it: PostgreSQL's methods,
 // `INCLUDE`, partial and expression indexes; MySQL's FULLTEXT; descending
-// key parts everywhere. The SQL carries each kind.
+// key parts everywhere; MySQL's ON UPDATE CURRENT_TIMESTAMP and SQLite's
+// STRICT and WITHOUT ROWID. The SQL carries each.
 fsync_schema::entities! {
     targets(postgres);
     mod booking {
@@ -35,6 +36,23 @@ mod text {
                 pub id: i32,
                 pub title: String,
                 pub body: String,
+                #[schema(default = current_timestamp, on_update = current_timestamp)]
+                pub updated_at: sea_orm::prelude::DateTimeUtc,
+            }
+        }
+    }
+}
+
+mod stored {
+    fsync_schema::entities! {
+        targets(sqlite);
+        mod pair {
+            #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+            #[schema(table = "pair", strict, without_rowid, primary_key(a, b))]
+            pub struct Model {
+                pub a: i32,
+                #[schema(max_len = 8)]
+                pub b: String,
             }
         }
     }
@@ -61,6 +79,12 @@ fn main() {
         sql.contains("CREATE FULLTEXT INDEX `idx_article_body` ON `article` (`title`, `body`)"),
         "{sql}"
     );
+    assert!(
+        sql.contains("`updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)"),
+        "{sql}"
+    );
+    let sql = render::schema_sql(&stored::schema(), Backend::Sqlite).unwrap();
+    assert!(sql.contains("\"b\" TEXT NOT NULL") && sql.contains(") STRICT, WITHOUT ROWID;"), "{sql}");
     // The same tables on every backend break the rules of those that lack a kind.
     let everywhere = schema.targeting(fsync_schema::Targets::ALL);
     let messages: Vec<String> = validate::schema(&everywhere)
