@@ -222,11 +222,10 @@ pub fn create_table(table: &Table, backend: Backend) -> TableCreateStatement {
         create.index(&mut index);
     }
     for foreign_key in &table.foreign_keys {
-        if backend == Backend::MySql && !index_covers(table, foreign_key) {
+        if backend == Backend::MySql {
             // MySQL needs an index on foreign-key columns and makes one on its own,
             // but drops it again when another index could serve; an explicit one
             // stays, so that dropping an unrelated index never breaks the key.
-            // Where an index of the table serves, none is added.
             let mut index = sea_query::Index::create();
             index.name(naming::foreign_key(&table.name, foreign_key));
             for name in &foreign_key.columns {
@@ -252,26 +251,6 @@ pub fn create_table(table: &Table, backend: Backend) -> TableCreateStatement {
         });
     }
     create
-}
-
-/// Whether another index of `table` serves `foreign_key` on MySQL: its
-/// primary key, a UNIQUE or a plain index starting with the key's columns,
-/// in order, whole. MySQL then needs no index of the key's own, and
-/// [`create_table`] gives it none (Sakila's `film_actor` keeps its 2 indexes
-/// instead of 3).
-pub fn index_covers(table: &Table, foreign_key: &ForeignKey) -> bool {
-    let starts = |columns: &[String]| columns.starts_with(&foreign_key.columns);
-    starts(&table.primary_key)
-        || table.uniques.iter().any(|u| starts(&u.columns))
-        || table.indexes.iter().any(|index| {
-            index.using.is_btree()
-                && index.predicate.is_none()
-                && starts(&index.columns)
-                && foreign_key
-                    .columns
-                    .iter()
-                    .all(|c| index.prefix_of(c).is_none())
-        })
 }
 
 /// The `FOREIGN KEY` clause of `foreign_key` (SQLite ignores its name).

@@ -135,11 +135,9 @@ fn rename_table(from: &str, table: &Table, backend: Backend) -> Vec<String> {
                     q(&naming::foreign_key(&table.name, fk)),
                 );
                 out.push(format!("ALTER TABLE {t} DROP FOREIGN KEY {old_name}"));
-                if !render::index_covers(table, fk) {
-                    out.push(format!(
-                        "ALTER TABLE {t} RENAME KEY {old_name} TO {new_name}"
-                    ));
-                }
+                out.push(format!(
+                    "ALTER TABLE {t} RENAME KEY {old_name} TO {new_name}"
+                ));
                 out.push(render::build(
                     &render::foreign_key_create(table, fk, backend),
                     backend,
@@ -220,9 +218,6 @@ fn alter_statements(table: &Table, change: &Change, backend: Backend) -> Vec<Str
         Change::DropForeignKey(fk) => {
             let name = q(&naming::foreign_key(&table.name, fk));
             match backend {
-                Backend::MySql if render::index_covers(table, fk) => {
-                    vec![alter(format!("DROP FOREIGN KEY {name}"))]
-                }
                 Backend::MySql => vec![
                     alter(format!("DROP FOREIGN KEY {name}")),
                     alter(format!("DROP KEY {name}")),
@@ -265,7 +260,7 @@ fn alter_statements(table: &Table, change: &Change, backend: Backend) -> Vec<Str
 /// [`render::create_table`] also gives a foreign key.
 pub fn add_foreign_key(table: &Table, fk: &ForeignKey, backend: Backend) -> Vec<String> {
     let add = render::build(&render::foreign_key_create(table, fk, backend), backend);
-    if backend != Backend::MySql || render::index_covers(table, fk) {
+    if backend != Backend::MySql {
         return vec![add];
     }
     let q = |name: &str| quoted(name, backend);
