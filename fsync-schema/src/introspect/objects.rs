@@ -99,34 +99,38 @@ SELECT type, name, tbl_name FROM sqlite_schema
 WHERE type IN ('view', 'trigger') ORDER BY type, name";
 
 /// PostgreSQL, the current schema: views, materialized views, standalone
-/// sequences (not a serial's or identity's), partitions and inheritance
+/// sequences (not a serial's, an identity's, or one a column's default
+/// draws from), partitions and inheritance
 /// children, partitioned tables, triggers, rules, functions; what an
 /// extension owns left out.
 const POSTGRES: &str = "\
+-- Names as text: a UNION of `name` columns would cut them at 63 bytes.
 WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = current_schema()),
 ext AS (SELECT objid FROM pg_depend WHERE deptype = 'e')
 SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized_view'
                       WHEN 'S' THEN 'sequence' WHEN 'p' THEN 'partitioned_table' END,
-       c.relname, NULL::text
+       c.relname::text, NULL::text
 FROM pg_class c
 WHERE c.relnamespace IN (SELECT oid FROM ns) AND c.relkind IN ('v', 'm', 'S', 'p')
   AND c.oid NOT IN (SELECT objid FROM ext)
   AND NOT (c.relkind = 'S' AND EXISTS (
-      SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i')))
+      SELECT 1 FROM pg_depend d
+      WHERE (d.objid = c.oid AND d.deptype IN ('a', 'i'))
+         OR (d.refobjid = c.oid AND d.classid = 'pg_attrdef'::regclass)))
 UNION ALL
 SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'inheritance_child' END,
-       c.relname, p.relname::text
+       c.relname::text, p.relname::text
 FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid JOIN pg_class p ON p.oid = h.inhparent
 WHERE c.relnamespace IN (SELECT oid FROM ns) AND c.relkind IN ('r', 'p')
 UNION ALL
-SELECT 'trigger', t.tgname, c.relname::text
+SELECT 'trigger', t.tgname::text, c.relname::text
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
 WHERE c.relnamespace IN (SELECT oid FROM ns) AND NOT t.tgisinternal
 UNION ALL
-SELECT 'rule', r.rulename, r.tablename::text FROM pg_rules r WHERE r.schemaname = current_schema()
+SELECT 'rule', r.rulename::text, r.tablename::text FROM pg_rules r WHERE r.schemaname = current_schema()
 UNION ALL
 SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
-       p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', NULL::text
+       p.proname::text || '(' || pg_get_function_identity_arguments(p.oid) || ')', NULL::text
 FROM pg_proc p
 WHERE p.pronamespace IN (SELECT oid FROM ns) AND p.oid NOT IN (SELECT objid FROM ext)";
 
