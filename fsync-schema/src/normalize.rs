@@ -221,8 +221,8 @@ fn strip_all_casts(text: &str) -> String {
     while let Some(at) = rest.find(['\'', ':']) {
         let (before, from) = rest.split_at(at);
         out.push_str(before);
-        if from.starts_with('\'') {
-            let end = from[1..].find('\'').map_or(from.len(), |p| p + 2);
+        if let Some(literal) = from.strip_prefix('\'') {
+            let end = literal.find('\'').map_or(from.len(), |p| p + 2);
             out.push_str(&from[..end]);
             rest = &from[end..];
         } else if let Some(after) = from.strip_prefix("::") {

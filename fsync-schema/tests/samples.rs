@@ -298,9 +298,9 @@ fn value(column: &fsync_schema::Column) -> sea_orm::Value {
         T::Boolean => V::Bool(some.then_some(true)),
         T::Text | T::String(_) => V::String(some.then(|| "x".to_owned())),
         T::Blob => V::Bytes(some.then(|| vec![1])),
-        T::Uuid => V::Uuid(some.then(|| sea_orm::prelude::Uuid::nil())),
-        T::Date => V::ChronoDate(some.then(|| date)),
-        T::Time => V::ChronoTime(some.then(|| time)),
+        T::Uuid => V::Uuid(some.then(sea_orm::prelude::Uuid::nil)),
+        T::Date => V::ChronoDate(some.then_some(date)),
+        T::Time => V::ChronoTime(some.then_some(time)),
         T::DateTime => V::ChronoDateTime(some.then(|| ChronoDateTime::new(date, time))),
         T::TimestampTz => V::ChronoDateTimeUtc(some.then(|| {
             ChronoDateTimeUtc::from_naive_utc_and_offset(
@@ -312,8 +312,8 @@ fn value(column: &fsync_schema::Column) -> sea_orm::Value {
     }
 }
 
-/// 8. A row written into every table through SeaORM (foreign-key checks
-/// deferred, for tables in a cycle), then read back.
+/// Step 8: a row written into every table through SeaORM (foreign-key
+/// checks deferred, for tables in a cycle), then read back.
 macro_rules! rows {
     ($db:expr, $entities:ident, [$($module:ident),* $(,)?]) => {{
         use fsync_schema::SchemaEntity;
