@@ -189,6 +189,7 @@ fn lower<'a>(
     table.renamed_from = container.renamed_from.as_ref().map(|r| r.value.clone());
     table.options.strict = container.strict.is_some();
     table.options.without_rowid = container.without_rowid.is_some();
+    table.options.collation = container.collate.as_ref().map(|c| c.value.clone());
 
     let mut fields = Vec::new();
     let mut foreign_keys = Vec::new();
@@ -213,6 +214,7 @@ fn lower<'a>(
         };
         let mut column = Column::new(&name, ty);
         column.renamed_from = attrs.renamed_from.as_ref().map(|r| r.value.clone());
+        column.collation = attrs.collate.as_ref().map(|c| c.value.clone());
         column.sql_type = SqlTypes {
             sqlite: attrs.sql_type.sqlite.as_ref().map(|s| s.value.clone()),
             postgres: attrs.sql_type.postgres.as_ref().map(|s| s.value.clone()),

@@ -33,6 +33,8 @@ pub struct ContainerAttrs {
     /// SQLite's `STRICT` and `WITHOUT ROWID`.
     pub strict: Option<Span>,
     pub without_rowid: Option<Span>,
+    /// MySQL's default collation of the table.
+    pub collate: Option<Spanned<String>>,
     pub custom_behavior: Option<Span>,
 }
 
@@ -139,6 +141,8 @@ pub struct FieldAttrs {
     /// `precision = p` and `scale = s` of a `Decimal` field.
     pub precision: Option<Spanned<u32>>,
     pub scale: Option<Spanned<u32>>,
+    /// `collate = ".."`: the column's collation.
+    pub collate: Option<Spanned<String>>,
 }
 
 /// `sql_type(sqlite = "..", postgres = "..", mysql = "..")`.
@@ -246,6 +250,17 @@ fn string(meta: &ParseNestedMeta) -> syn::Result<Spanned<String>> {
             format!("`{key}` takes a string literal: `{key} = \"..\"`"),
         )),
     }
+}
+
+/// A collation name, which cannot be empty.
+fn non_empty(text: Spanned<String>) -> syn::Result<Spanned<String>> {
+    if text.value.trim().is_empty() {
+        return Err(syn::Error::new(
+            text.loc.start,
+            "`collate` takes a collation's name, e.g. `collate = \"utf8mb4_bin\"`",
+        ));
+    }
+    Ok(text)
 }
 
 /// Reads `key = Ident`.
@@ -689,6 +704,7 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                 let span = flag(meta)?;
                 set_once(&mut out.without_rowid, span, meta)
             }
+            COLLATE => set_once(&mut out.collate, non_empty(string(meta)?)?, meta),
             _ if FIELD_KEYS.contains(&key) => Err(syn::Error::new_spanned(
                 &meta.path,
                 format!("`{key}` belongs on a field, not on the struct"),
@@ -771,6 +787,7 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             COLUMN => set_once(&mut out.column, string(meta)?, meta),
             PRECISION => set_once(&mut out.precision, digits(meta, PRECISION, 1)?, meta),
             SCALE => set_once(&mut out.scale, digits(meta, SCALE, 0)?, meta),
+            COLLATE => set_once(&mut out.collate, non_empty(string(meta)?)?, meta),
             FOREIGN_KEY => Err(syn::Error::new_spanned(
                 &meta.path,
                 "on a field, a foreign key is `references = super::entry::id`; `foreign_key(..)` on the struct is for keys of several columns",

@@ -803,6 +803,9 @@ fn schema_impl(entity: &Entity) -> TokenStream {
         let on_update = column
             .on_update_current_timestamp
             .then(|| quote!(column.on_update_current_timestamp = true;));
+        let collation = column.collation.as_ref().map(|c| {
+            quote!(column.collation = ::core::option::Option::Some(::core::convert::From::from(#c));)
+        });
         let max_len = field.max_len.map(|(len, _)| {
             quote!(column.ty = ::fsync_schema::model::ColumnType::String(#len);)
         });
@@ -819,6 +822,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
             #default
             #autoincrement
             #on_update
+            #collation
             #max_len
             #decimal
             #renamed
@@ -830,6 +834,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
     let indexes = table.indexes.iter().map(tokens::index);
     let checks = table.checks.iter().map(tokens::check);
     let (strict, without_rowid) = (table.options.strict, table.options.without_rowid);
+    let table_collation = tokens::option_string(table.options.collation.as_deref());
     let foreign_keys = entity.foreign_keys.iter().filter_map(|fk| Some((fk, fk.model?))).map(|(fk, model)| {
         let model = &table.foreign_keys[model];
         let module = &fk.module;
@@ -884,6 +889,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
                     options: ::fsync_schema::model::TableOptions {
                         strict: #strict,
                         without_rowid: #without_rowid,
+                        collation: #table_collation,
                     },
                 }
             }

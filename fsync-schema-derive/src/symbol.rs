@@ -17,6 +17,7 @@ pub const CUSTOM_BEHAVIOR: &str = "custom_behavior";
 pub const MANY_TO_MANY: &str = "many_to_many";
 pub const STRICT: &str = "strict";
 pub const WITHOUT_ROWID: &str = "without_rowid";
+pub const COLLATE: &str = "collate";
 pub const CONTAINER_KEYS: &[&str] = &[
     TABLE,
     RENAMED_FROM,
@@ -30,6 +31,7 @@ pub const CONTAINER_KEYS: &[&str] = &[
     MANY_TO_MANY,
     STRICT,
     WITHOUT_ROWID,
+    COLLATE,
     CUSTOM_BEHAVIOR,
 ];
 
@@ -67,6 +69,7 @@ pub const FIELD_KEYS: &[&str] = &[
     COLUMN,
     PRECISION,
     SCALE,
+    COLLATE,
 ];
 
 // Keys inside `index(..)`, `unique(..)`, `foreign_key(..)`, `check(..)`, `has_many(..)`.

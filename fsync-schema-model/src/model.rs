@@ -39,9 +39,9 @@ pub struct Table {
     pub options: TableOptions,
 }
 
-/// Storage options of a table: SQLite's `STRICT` and `WITHOUT ROWID`
-/// (the other backends have neither, and render the table without them).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Storage options of a table: SQLite's `STRICT` and `WITHOUT ROWID`, MySQL's
+/// default collation (each backend renders its own, and no other).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TableOptions {
     /// SQLite's `STRICT`: each value must have its column's type (INT,
     /// INTEGER, REAL, TEXT, BLOB or ANY, which render writes for it).
@@ -50,12 +50,33 @@ pub struct TableOptions {
     /// SQLite's `WITHOUT ROWID`: the rows are stored in primary-key order.
     #[serde(default, skip_serializing_if = "is_false")]
     pub without_rowid: bool,
+    /// MySQL's default collation of the table's text columns (its character
+    /// set follows), when it is not the database's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
 }
 
 impl TableOptions {
     /// Whether no option is set.
     pub fn is_default(&self) -> bool {
         *self == TableOptions::default()
+    }
+
+    /// The options for messages: `STRICT, WITHOUT ROWID, COLLATE utf8mb3_bin`,
+    /// or `none`.
+    pub fn describe(&self) -> String {
+        let mut text = self.sqlite_sql();
+        if let Some(collation) = &self.collation {
+            if !text.is_empty() {
+                text.push_str(", ");
+            }
+            text.push_str(&format!("COLLATE {collation}"));
+        }
+        if text.is_empty() {
+            "none".to_owned()
+        } else {
+            text
+        }
     }
 
     /// The options as SQLite writes them after the column list:
@@ -95,6 +116,10 @@ pub struct Column {
     /// column to the time of the update.
     #[serde(default, skip_serializing_if = "is_false")]
     pub on_update_current_timestamp: bool,
+    /// The column's collation (`utf8mb3_bin`, `C`, `NOCASE`) when it is not
+    /// the table's (MySQL) or the type's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -909,7 +934,14 @@ impl Column {
             default: None,
             autoincrement: false,
             on_update_current_timestamp: false,
+            collation: None,
         }
+    }
+
+    /// Sets the column's collation.
+    pub fn collate(mut self, collation: &str) -> Self {
+        self.collation = Some(collation.to_owned());
+        self
     }
 
     /// Sets the column to the time of each update of its row (MySQL's

@@ -125,7 +125,7 @@ impl Change {
             Change::AddCheck(check) => table.checks.push(check.clone()),
             Change::DropCheck(check) => remove(&mut table.checks, check, &t, "check")?,
             Change::SetPrimaryKey { to, .. } => table.primary_key = to.clone(),
-            Change::SetOptions { to, .. } => table.options = *to,
+            Change::SetOptions { to, .. } => table.options = to.clone(),
         }
         Ok(())
     }
@@ -443,10 +443,7 @@ fn describe_change(table: &str, change: &Change) -> Vec<String> {
             to.join(", ")
         )),
         Change::SetOptions { from, to } => {
-            let options = |o: &TableOptions| match o.sqlite_sql() {
-                text if text.is_empty() => "none".to_owned(),
-                text => text,
-            };
+            let options = |o: &TableOptions| o.describe();
             one(format!(
                 "options of `{table}`: {} → {}",
                 options(from),
@@ -478,6 +475,14 @@ pub fn column_differences(from: &Column, to: &Column) -> Vec<String> {
             (Some(a), Some(b)) => format!("default {} → {}", a.literal(), b.literal()),
             (a, b) => format!("{} → {}", word(a), word(b)),
         });
+    }
+    if from.collation != to.collation {
+        let word = |c: &Option<String>| c.clone().unwrap_or_else(|| "default".to_owned());
+        out.push(format!(
+            "collation {} → {}",
+            word(&from.collation),
+            word(&to.collation)
+        ));
     }
     if from.on_update_current_timestamp != to.on_update_current_timestamp {
         out.push(format!(

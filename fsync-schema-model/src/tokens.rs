@@ -179,6 +179,7 @@ pub fn column(column: &Column) -> TokenStream {
     };
     let autoincrement = column.autoincrement;
     let on_update = column.on_update_current_timestamp;
+    let collation = option_string(column.collation.as_deref());
     quote!(::fsync_schema::model::Column {
         name: ::core::convert::From::from(#name),
         renamed_from: #renamed,
@@ -188,6 +189,7 @@ pub fn column(column: &Column) -> TokenStream {
         default: #default,
         autoincrement: #autoincrement,
         on_update_current_timestamp: #on_update,
+        collation: #collation,
     })
 }
 
@@ -202,6 +204,7 @@ pub fn table(table: &Table) -> TokenStream {
     let indexes = table.indexes.iter().map(index);
     let checks = table.checks.iter().map(check);
     let (strict, without_rowid) = (table.options.strict, table.options.without_rowid);
+    let table_collation = option_string(table.options.collation.as_deref());
     quote!(::fsync_schema::model::Table {
         name: ::core::convert::From::from(#name),
         renamed_from: #renamed,
@@ -211,6 +214,10 @@ pub fn table(table: &Table) -> TokenStream {
         foreign_keys: ::std::vec![#(#foreign_keys),*],
         indexes: ::std::vec![#(#indexes),*],
         checks: ::std::vec![#(#checks),*],
-        options: ::fsync_schema::model::TableOptions { strict: #strict, without_rowid: #without_rowid },
+        options: ::fsync_schema::model::TableOptions {
+            strict: #strict,
+            without_rowid: #without_rowid,
+            collation: #table_collation,
+        },
     })
 }

@@ -181,8 +181,8 @@ fn table_changes(old: &Table, new: &Table) -> Vec<Change> {
     let mut changes = Vec::new();
     if old.options != new.options {
         changes.push(Change::SetOptions {
-            from: old.options,
-            to: new.options,
+            from: old.options.clone(),
+            to: new.options.clone(),
         });
     }
     let mut renames: Vec<(String, String)> = Vec::new();

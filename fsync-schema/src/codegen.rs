@@ -412,6 +412,9 @@ fn column(column: &Column) -> TokenStream {
     if column.on_update_current_timestamp {
         out.extend(quote!(.on_update_current_timestamp()));
     }
+    if let Some(collation) = &column.collation {
+        out.extend(quote!(.collate(#collation)));
+    }
     let SqlTypes {
         sqlite,
         postgres,
@@ -547,7 +550,11 @@ fn table(table: &Table) -> TokenStream {
 
 fn table_options(options: &crate::model::TableOptions) -> TokenStream {
     let (strict, without_rowid) = (options.strict, options.without_rowid);
-    quote!(TableOptions { strict: #strict, without_rowid: #without_rowid })
+    let collation = match &options.collation {
+        Some(c) => quote!(Some(#c.into())),
+        None => quote!(None),
+    };
+    quote!(TableOptions { strict: #strict, without_rowid: #without_rowid, collation: #collation })
 }
 
 fn change(change: &Change) -> TokenStream {

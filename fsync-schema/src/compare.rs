@@ -92,8 +92,11 @@ pub enum Aspect {
     Predicate,
     /// The columns an index includes outside its key.
     Include,
-    /// A table's storage options (SQLite's `STRICT`, `WITHOUT ROWID`).
+    /// A table's storage options (SQLite's `STRICT`, `WITHOUT ROWID`,
+    /// MySQL's default collation).
     Options,
+    /// A column's collation.
+    Collation,
 }
 
 /// One difference between the expected and the actual schema.
@@ -214,6 +217,7 @@ impl Finding {
                     Aspect::Predicate => "predicate",
                     Aspect::Include => "include",
                     Aspect::Options => "options",
+                    Aspect::Collation => "collation",
                     Aspect::Presence | Aspect::Nullable | Aspect::Autoincrement => unreachable!(),
                 };
                 format!(
@@ -373,10 +377,7 @@ fn compare_table(expected: &Table, actual: &Table, sides: &Sides, out: &mut Vec<
     }
 
     if expected.options != actual.options {
-        let options = |o: &crate::model::TableOptions| match o.sqlite_sql() {
-            text if text.is_empty() => Some("none".to_owned()),
-            text => Some(text),
-        };
+        let options = |o: &crate::model::TableOptions| Some(o.describe());
         push(
             out,
             Target::Table,
@@ -421,6 +422,17 @@ fn compare_table(expected: &Table, actual: &Table, sides: &Sides, out: &mut Vec<
                 Aspect::Default,
                 column.default.as_ref().map(default_label),
                 other.default.as_ref().map(default_label),
+            );
+        }
+        if column.collation != other.collation {
+            let collation =
+                |c: &Option<String>| Some(c.clone().unwrap_or_else(|| "the default".to_owned()));
+            push(
+                out,
+                target(),
+                Aspect::Collation,
+                collation(&column.collation),
+                collation(&other.collation),
             );
         }
         if column.on_update_current_timestamp != other.on_update_current_timestamp {

@@ -7,7 +7,7 @@
 
 use crate::model::{
     Action, Backend, Check, Column, ColumnType, DefaultValue, ForeignKey, Index, Schema, SqlTypes,
-    Table, Unique,
+    Table, TableOptions, Unique,
 };
 use crate::naming;
 use crate::render;
@@ -106,10 +106,17 @@ fn comparable_table(table: &Table, backend: Backend) -> Table {
         foreign_keys,
         indexes,
         checks,
-        // STRICT and WITHOUT ROWID are SQLite's.
+        // STRICT and WITHOUT ROWID are SQLite's, a table's collation MySQL's.
         options: match backend {
-            Backend::Sqlite => table.options,
-            _ => Default::default(),
+            Backend::Sqlite => TableOptions {
+                collation: None,
+                ..table.options.clone()
+            },
+            Backend::MySql => TableOptions {
+                collation: table.options.collation.clone(),
+                ..Default::default()
+            },
+            Backend::Postgres => TableOptions::default(),
         },
     }
 }
@@ -286,6 +293,7 @@ fn comparable_column(table: &Table, column: &Column, backend: Backend) -> Column
         autoincrement: column.autoincrement,
         on_update_current_timestamp: column.on_update_current_timestamp
             && backend == Backend::MySql,
+        collation: column.collation.clone(),
     }
 }
 

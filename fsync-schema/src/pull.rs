@@ -541,6 +541,9 @@ impl Entity {
         if table.options.without_rowid {
             container.push(quote!(without_rowid));
         }
+        if let Some(collation) = &table.options.collation {
+            container.push(quote!(collate = #collation));
+        }
         if table.primary_key.len() > 1 {
             let key = table.primary_key.iter().map(|c| self.field_ident(c));
             container.push(quote!(primary_key(#(#key),*)));
@@ -639,6 +642,9 @@ impl Entity {
         }
         if column.on_update_current_timestamp {
             keys.push(quote!(on_update = current_timestamp));
+        }
+        if let Some(collation) = &column.collation {
+            keys.push(quote!(collate = #collation));
         }
         if let Some(reference) = self
             .foreign_keys

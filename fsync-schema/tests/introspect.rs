@@ -769,7 +769,7 @@ async fn sqlite_table_options_round_trip() {
     .await
     .unwrap();
     let read = introspect::schema(&test.db).await.unwrap();
-    let options = read.tables[0].options;
+    let options = &read.tables[0].options;
     assert!(options.strict && options.without_rowid, "{options:?}");
     let mut plain = read.clone();
     plain.tables[0].options = Default::default();
@@ -794,7 +794,7 @@ async fn sqlite_table_options_round_trip() {
         .primary_key(["id"])
         .with_options(fsync_schema::TableOptions {
             strict: true,
-            without_rowid: false,
+            ..Default::default()
         });
     let schema = Schema::new([strict.clone()]);
     let sql = fsync_schema::render::schema_sql(&schema, Backend::Sqlite).unwrap();
@@ -818,4 +818,76 @@ async fn sqlite_table_options_round_trip() {
     );
     assert!(fsync_schema::migration::needs_sqlite_rebuild(&steps[0]));
     test.close().await.unwrap();
+}
+
+/// Collations: a column's (MySQL's binary one, PostgreSQL's "C", SQLite's
+/// NOCASE) and a MySQL table's (`utf8mb3`, as Sakila's tables) are read,
+/// pulled as `collate = ".."`, rendered again, and drift when they differ.
+#[tokio::test]
+async fn collations_round_trip() {
+    for backend in Backend::ALL {
+        let Some(url) = server_url(backend) else {
+            continue;
+        };
+        let test = TestDb::fresh(backend, &url, "collations").await.unwrap();
+        let (create, collation) = match backend {
+            Backend::Sqlite => (
+                "CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT NOT NULL COLLATE NOCASE)",
+                "NOCASE",
+            ),
+            Backend::Postgres => (
+                "CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT COLLATE \"C\" NOT NULL)",
+                "C",
+            ),
+            Backend::MySql => (
+                "CREATE TABLE tag (id INT PRIMARY KEY, name VARCHAR(20) COLLATE utf8mb3_bin NOT NULL) \
+                 DEFAULT CHARSET=utf8mb3",
+                "utf8mb3_bin",
+            ),
+        };
+        execute(&test.db, create).await.unwrap();
+        let read = introspect::schema(&test.db).await.unwrap();
+        let tag = &read.tables[0];
+        assert_eq!(
+            tag.column("name").unwrap().collation.as_deref(),
+            Some(collation),
+            "{backend:?}"
+        );
+        assert_eq!(tag.column("id").unwrap().collation, None, "{backend:?}");
+        if backend == Backend::MySql {
+            assert_eq!(tag.options.collation.as_deref(), Some("utf8mb3_general_ci"));
+        }
+        #[cfg(feature = "pull")]
+        {
+            let pulled = fsync_schema::pull::pull(&test.db, "test").await.unwrap();
+            let file = &pulled.files[0].1;
+            assert!(
+                file.contains(&format!("collate = \"{collation}\"")),
+                "{file}"
+            );
+        }
+        let mut plain = read.clone();
+        plain.tables[0].columns[1].collation = None;
+        assert_eq!(
+            drift(&test, &plain).await,
+            [format!(
+                "tag.name: collation is the default in the entities but {collation} in the database"
+            )],
+            "{backend:?}"
+        );
+        let rebuilt = TestDb::fresh(backend, &url, "collations_rebuilt")
+            .await
+            .unwrap();
+        rebuilt
+            .apply(&read)
+            .await
+            .unwrap_or_else(|e| panic!("{backend:?}: {e}"));
+        assert_eq!(
+            drift(&rebuilt, &read).await,
+            Vec::<String>::new(),
+            "{backend:?}"
+        );
+        rebuilt.close().await.unwrap();
+        test.close().await.unwrap();
+    }
 }

@@ -577,6 +577,12 @@ async fn sakila_mysql_waits_for_part_a() {
         .filter(|c| c.on_update_current_timestamp)
         .count();
     assert_eq!(on_update, 15);
+    // `DEFAULT CHARSET=utf8`: the tables' collation, which the rebuild keeps.
+    let actor = read.table("actor").unwrap();
+    assert_eq!(
+        actor.options.collation.as_deref(),
+        Some("utf8mb3_general_ci")
+    );
     // The rebuild gives each foreign key a `KEY fk_..` of its own, also where
     // another index of the table serves it (MySQL made none in the source):
     // kept so that dropping that other index later never fails on MySQL

@@ -189,11 +189,12 @@ pub(super) async fn system_and_database(
 }
 
 const TABLES: &str = "\
-SELECT TABLE_NAME FROM information_schema.TABLES
+SELECT TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES
 WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')";
 
 const COLUMNS: &str = "\
-SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_KEY, COLUMN_DEFAULT, EXTRA
+SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_KEY, COLUMN_DEFAULT, EXTRA,
+       COLLATION_NAME
 FROM information_schema.COLUMNS
 WHERE TABLE_SCHEMA = ?
 ORDER BY TABLE_NAME, ORDINAL_POSITION";
@@ -213,6 +214,10 @@ fn indexes_query(system: &SystemInfo) -> String {
          ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"
     )
 }
+
+/// The database's default collation, which its tables take unless they say otherwise.
+const DATABASE_COLLATION: &str = "\
+SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?";
 
 /// Foreign-key columns. `TABLE_SCHEMA`, not `CONSTRAINT_SCHEMA`: MariaDB
 /// opens only the tables of the database it filters by.
@@ -236,6 +241,10 @@ WHERE CONSTRAINT_SCHEMA = ?";
 #[derive(Default)]
 struct Parts {
     columns: Vec<ColumnInfo>,
+    /// Each column's collation (text columns), in column order.
+    collations: Vec<Option<String>>,
+    /// The table's default collation.
+    collation: Option<String>,
     foreign_keys: Vec<ForeignKey>,
     indexes: Vec<MyIndex>,
 }
@@ -243,12 +252,25 @@ struct Parts {
 /// The schema of the MySQL/MariaDB database behind `db`, in six queries.
 pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, IntrospectError> {
     let (system, database) = system_and_database(db).await?;
-    let mut names: Vec<String> = Vec::new();
+    let mut listed: Vec<(String, Option<String>)> = Vec::new();
     for row in rows(db, TABLES, vec![database.clone().into()]).await? {
-        names.push(row.try_get_by_index(0)?);
+        listed.push((row.try_get_by_index(0)?, row.try_get_by_index(1)?));
     }
-    names.sort();
-    let mut parts: Vec<Parts> = names.iter().map(|_| Parts::default()).collect();
+    listed.sort();
+    let names: Vec<String> = listed.iter().map(|(name, _)| name.clone()).collect();
+    let mut parts: Vec<Parts> = listed
+        .into_iter()
+        .map(|(_, collation)| Parts {
+            collation,
+            ..Parts::default()
+        })
+        .collect();
+    let default_collation: Option<String> =
+        rows(db, DATABASE_COLLATION, vec![database.clone().into()])
+            .await?
+            .first()
+            .map(|row| row.try_get_by_index(0))
+            .transpose()?;
     let position = |table: &str| names.binary_search_by(|n| n.as_str().cmp(table)).ok();
 
     for row in rows(db, COLUMNS, vec![database.clone().into()]).await? {
@@ -266,6 +288,7 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
             ..ColumnQueryResult::default()
         };
         parts[at].columns.push(result.parse(&system));
+        parts[at].collations.push(row.try_get_by_index(7)?);
     }
 
     for row in rows(db, &indexes_query(&system), vec![database.clone().into()]).await? {
@@ -352,7 +375,24 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
     let tables: Vec<Table> = names
         .iter()
         .zip(parts)
-        .map(|(name, parts)| table(name, &parts.columns, parts.foreign_keys, parts.indexes))
+        .map(|(name, parts)| {
+            let mut table = table(name, &parts.columns, parts.foreign_keys, parts.indexes);
+            // A column's collation is the table's unless it says otherwise,
+            // the table's the database's.
+            // MariaDB's JSON is a LONGTEXT in `utf8mb4_bin`: that collation
+            // is the type's own.
+            for (column, collation) in table.columns.iter_mut().zip(parts.collations) {
+                let json = column.sql_type.mysql.as_deref() == Some("longtext")
+                    && collation.as_deref() == Some("utf8mb4_bin");
+                column.collation = collation
+                    .filter(|c| Some(c) != parts.collation.as_ref())
+                    .filter(|_| !json);
+            }
+            table.options.collation = parts
+                .collation
+                .filter(|c| Some(c) != default_collation.as_ref());
+            table
+        })
         .collect();
     Ok(Schema::new(tables))
 }

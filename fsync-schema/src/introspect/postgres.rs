@@ -177,12 +177,14 @@ fn tables_query() -> String {
 /// identity as `information_schema.columns` defines them.
 const COLUMNS: &str = "\
 SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), pg_get_expr(d.adbin, d.adrelid),
-       a.attnotnull OR (t.typtype = 'd' AND t.typnotnull), a.attidentity IN ('a', 'd')
+       a.attnotnull OR (t.typtype = 'd' AND t.typnotnull), a.attidentity IN ('a', 'd'),
+       CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+LEFT JOIN pg_collation co ON co.oid = a.attcollation
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY c.relname, a.attnum";
 
@@ -238,7 +240,9 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
             not_null: row.try_get_by_index(4)?,
             identity: row.try_get_by_index(5)?,
         };
-        tables[at].columns.push(column(&info));
+        let mut column = column(&info);
+        column.collation = row.try_get_by_index(6)?;
+        tables[at].columns.push(column);
     }
 
     let indexes = indexes(db, &namespace).await?;

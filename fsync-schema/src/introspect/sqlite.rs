@@ -142,6 +142,18 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
     let position =
         |tables: &[Table], name: &str| tables.binary_search_by(|t| t.name.as_str().cmp(name)).ok();
 
+    for row in rows(db, TABLE_SQL, Vec::new()).await? {
+        let name: String = row.try_get_by_index(0)?;
+        let sql: String = row.try_get_by_index(1)?;
+        let Some(at) = position(&tables, &name) else {
+            continue;
+        };
+        for (column, collation) in sqlite_sql::column_collations(&sql).unwrap_or_default() {
+            if let Some(column) = tables[at].columns.iter_mut().find(|c| c.name == column) {
+                column.collation = Some(collation);
+            }
+        }
+    }
     for row in rows(db, TABLE_OPTIONS, Vec::new()).await? {
         let name: String = row.try_get_by_index(0)?;
         if let Some(at) = position(&tables, &name) {

@@ -97,8 +97,76 @@ pub(super) fn table_checks(sql: &str) -> Option<Vec<Check>> {
     Some(checks)
 }
 
+/// The collation each column of a `CREATE TABLE` declares (`COLLATE
+/// NOCASE`), as (column, collation), from the statement's tokens.
+pub(super) fn column_collations(sql: &str) -> Option<Vec<(String, String)>> {
+    let tokens: Vec<Token> = Tokenizer::new(&SQLiteDialect {}, sql).tokenize().ok()?;
+    let significant = tokens.iter().filter(|t| !matches!(t, Token::Whitespace(_)));
+    let constraint = [
+        Keyword::CONSTRAINT,
+        Keyword::PRIMARY,
+        Keyword::UNIQUE,
+        Keyword::CHECK,
+        Keyword::FOREIGN,
+    ];
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    // The column the current element of the list defines, once named.
+    let mut column: Option<String> = None;
+    let mut element_start = false;
+    let mut collate_next = false;
+    for token in significant {
+        match token {
+            Token::LParen => {
+                depth += 1;
+                if depth == 1 {
+                    element_start = true;
+                }
+            }
+            Token::RParen => depth = depth.saturating_sub(1),
+            Token::Comma if depth == 1 => {
+                element_start = true;
+                column = None;
+            }
+            Token::Word(word) if depth == 1 => {
+                if element_start {
+                    element_start = false;
+                    let is_constraint =
+                        word.quote_style.is_none() && constraint.contains(&word.keyword);
+                    column = (!is_constraint).then(|| word.value.clone());
+                } else if collate_next {
+                    collate_next = false;
+                    if let Some(name) = &column {
+                        out.push((name.clone(), word.value.clone()));
+                    }
+                } else if word.quote_style.is_none() && word.keyword == Keyword::COLLATE {
+                    collate_next = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn column_collations() {
+        let read = super::column_collations(
+            "CREATE TABLE t (a TEXT COLLATE NOCASE, [b c] TEXT NOT NULL COLLATE RTRIM, d INTEGER, \
+             CONSTRAINT u UNIQUE (a COLLATE BINARY))",
+        )
+        .unwrap();
+        assert_eq!(
+            read,
+            [
+                ("a".to_owned(), "NOCASE".to_owned()),
+                ("b c".to_owned(), "RTRIM".to_owned())
+            ]
+        );
+    }
+
     use super::*;
 
     #[test]

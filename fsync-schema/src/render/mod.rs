@@ -27,6 +27,18 @@ pub fn sql_type(column: &Column, backend: Backend) -> String {
     native_type(column.ty, backend)
 }
 
+/// `sql_type` followed by the column's `COLLATE ..`, where every backend
+/// takes it (PostgreSQL only there).
+pub fn typed_with_collation(sql_type: &str, column: &Column, backend: Backend) -> String {
+    match &column.collation {
+        Some(collation) if backend == Backend::Postgres => {
+            format!("{sql_type} COLLATE {}", quote(collation, backend))
+        }
+        Some(collation) => format!("{sql_type} COLLATE {collation}"),
+        None => sql_type.to_owned(),
+    }
+}
+
 /// The SQL type of `column` of `table` on `backend`: [`sql_type`], but in a
 /// SQLite `STRICT` table one of the types it takes (INTEGER, REAL, TEXT,
 /// BLOB, ANY), by SQLite's affinity rules.
@@ -162,7 +174,11 @@ fn inline_primary_key(table: &Table, column: &Column) -> bool {
 /// The column definition, with the primary key inline when it is the only key column.
 pub fn column_def(table: &Table, column: &Column, backend: Backend) -> ColumnDef {
     let mut def = ColumnDef::new(Alias::new(&column.name));
-    def.custom(Alias::new(table_sql_type(table, column, backend)));
+    def.custom(Alias::new(typed_with_collation(
+        &table_sql_type(table, column, backend),
+        column,
+        backend,
+    )));
     let sqlite_rowid_key =
         backend == Backend::Sqlite && column.autoincrement && inline_primary_key(table, column);
     if !column.nullable && !sqlite_rowid_key {
@@ -235,8 +251,14 @@ pub fn create_table(table: &Table, backend: Backend) -> TableCreateStatement {
         }
         create.foreign_key(&mut foreign_key_create(table, foreign_key, backend));
     }
-    if backend == Backend::Sqlite && !table.options.is_default() {
-        create.extra(table.options.sqlite_sql());
+    match (backend, &table.options.collation) {
+        (Backend::Sqlite, _) if !table.options.sqlite_sql().is_empty() => {
+            create.extra(table.options.sqlite_sql());
+        }
+        (Backend::MySql, Some(collation)) => {
+            create.extra(format!("COLLATE={collation}"));
+        }
+        _ => {}
     }
     for check in &table.checks {
         // SQLite keeps a CHECK without a name as it was written; no later

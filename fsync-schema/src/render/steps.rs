@@ -236,7 +236,22 @@ fn alter_statements(table: &Table, change: &Change, backend: Backend) -> Vec<Str
                 q(&check_name(table, check))
             ))]
         }
-        // SQLite's options: SQLite rebuilds the table, no other backend has them.
+        // SQLite rebuilds the table; MySQL converts its text columns to the
+        // table's new collation; PostgreSQL has no table options.
+        Change::SetOptions { from, to }
+            if backend == Backend::MySql && from.collation != to.collation =>
+        {
+            match &to.collation {
+                Some(collation) => {
+                    let charset = collation.split('_').next().unwrap_or(collation);
+                    vec![alter(format!(
+                        "CONVERT TO CHARACTER SET {charset} COLLATE {collation}"
+                    ))]
+                }
+                // Back to the database's default.
+                None => vec![format!("ALTER TABLE {t} CONVERT TO CHARACTER SET DEFAULT")],
+            }
+        }
         Change::SetOptions { .. } => Vec::new(),
         Change::SetPrimaryKey { from, to } => {
             let mut out = Vec::new();
@@ -297,8 +312,9 @@ fn alter_column(table: &Table, from: &Column, to: &Column, backend: Backend) -> 
         render::sql_type(from, backend),
         render::sql_type(to, backend),
     );
-    if old_type != new_type {
-        out.push(alter(format!("TYPE {new_type} USING {c}::{new_type}")));
+    if old_type != new_type || from.collation != to.collation {
+        let typed = render::typed_with_collation(&new_type, to, backend);
+        out.push(alter(format!("TYPE {typed} USING {c}::{new_type}")));
     }
     if from.nullable != to.nullable {
         out.push(alter(
