@@ -190,6 +190,10 @@ fn lower<'a>(
     table.options.strict = container.strict.is_some();
     table.options.without_rowid = container.without_rowid.is_some();
     table.options.collation = container.collate.as_ref().map(|c| c.value.clone());
+    let doc_comments = container.doc_comments.is_some();
+    if doc_comments {
+        table.options.comment = attr::doc_text(&input.attrs);
+    }
 
     let mut fields = Vec::new();
     let mut foreign_keys = Vec::new();
@@ -215,6 +219,9 @@ fn lower<'a>(
         let mut column = Column::new(&name, ty);
         column.renamed_from = attrs.renamed_from.as_ref().map(|r| r.value.clone());
         column.collation = attrs.collate.as_ref().map(|c| c.value.clone());
+        if doc_comments {
+            column.comment = attr::doc_text(&field.attrs);
+        }
         column.sql_type = SqlTypes {
             sqlite: attrs.sql_type.sqlite.as_ref().map(|s| s.value.clone()),
             postgres: attrs.sql_type.postgres.as_ref().map(|s| s.value.clone()),

@@ -35,6 +35,9 @@ pub struct ContainerAttrs {
     pub without_rowid: Option<Span>,
     /// MySQL's default collation of the table.
     pub collate: Option<Spanned<String>>,
+    /// `doc_comments`: the doc comments of the struct and its fields are
+    /// the table's and columns' comments.
+    pub doc_comments: Option<Span>,
     pub custom_behavior: Option<Span>,
 }
 
@@ -705,6 +708,10 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                 set_once(&mut out.without_rowid, span, meta)
             }
             COLLATE => set_once(&mut out.collate, non_empty(string(meta)?)?, meta),
+            DOC_COMMENTS => {
+                let span = flag(meta)?;
+                set_once(&mut out.doc_comments, span, meta)
+            }
             _ if FIELD_KEYS.contains(&key) => Err(syn::Error::new_spanned(
                 &meta.path,
                 format!("`{key}` belongs on a field, not on the struct"),
@@ -1122,4 +1129,32 @@ fn sql_type(cx: &Ctxt, meta: &ParseNestedMeta, out: &mut SqlTypeAttrs) -> syn::R
         set_once(slot, string(inner)?, inner)
     })?;
     Ok(())
+}
+
+/// The text of the `///` doc comments in `attrs`, one line each without the
+/// space after `///`; `None` when there are none.
+pub fn doc_text(attrs: &[Attribute]) -> Option<String> {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(syn::MetaNameValue {
+                value:
+                    Expr::Lit(ExprLit {
+                        lit: Lit::Str(text),
+                        ..
+                    }),
+                ..
+            }) => Some(text.value()),
+            _ => None,
+        })
+        .map(|line| {
+            line.strip_prefix(' ')
+                .unwrap_or(&line)
+                .trim_end()
+                .to_owned()
+        })
+        .collect();
+    let text = lines.join("\n").trim().to_owned();
+    (!text.is_empty()).then_some(text)
 }

@@ -806,6 +806,9 @@ fn schema_impl(entity: &Entity) -> TokenStream {
         let collation = column.collation.as_ref().map(|c| {
             quote!(column.collation = ::core::option::Option::Some(::core::convert::From::from(#c));)
         });
+        let comment = column.comment.as_ref().map(|c| {
+            quote!(column.comment = ::core::option::Option::Some(::core::convert::From::from(#c));)
+        });
         let max_len = field.max_len.map(|(len, _)| {
             quote!(column.ty = ::fsync_schema::model::ColumnType::String(#len);)
         });
@@ -823,6 +826,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
             #autoincrement
             #on_update
             #collation
+            #comment
             #max_len
             #decimal
             #renamed
@@ -835,6 +839,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
     let checks = table.checks.iter().map(tokens::check);
     let (strict, without_rowid) = (table.options.strict, table.options.without_rowid);
     let table_collation = tokens::option_string(table.options.collation.as_deref());
+    let table_comment = tokens::option_string(table.options.comment.as_deref());
     let foreign_keys = entity.foreign_keys.iter().filter_map(|fk| Some((fk, fk.model?))).map(|(fk, model)| {
         let model = &table.foreign_keys[model];
         let module = &fk.module;
@@ -890,6 +895,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
                         strict: #strict,
                         without_rowid: #without_rowid,
                         collation: #table_collation,
+                        comment: #table_comment,
                     },
                 }
             }

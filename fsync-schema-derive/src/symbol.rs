@@ -18,6 +18,7 @@ pub const MANY_TO_MANY: &str = "many_to_many";
 pub const STRICT: &str = "strict";
 pub const WITHOUT_ROWID: &str = "without_rowid";
 pub const COLLATE: &str = "collate";
+pub const DOC_COMMENTS: &str = "doc_comments";
 pub const CONTAINER_KEYS: &[&str] = &[
     TABLE,
     RENAMED_FROM,
@@ -32,6 +33,7 @@ pub const CONTAINER_KEYS: &[&str] = &[
     STRICT,
     WITHOUT_ROWID,
     COLLATE,
+    DOC_COMMENTS,
     CUSTOM_BEHAVIOR,
 ];
 

@@ -54,6 +54,9 @@ pub struct TableOptions {
     /// set follows), when it is not the database's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
+    /// The table's comment (PostgreSQL and MySQL keep it; SQLite does not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 impl TableOptions {
@@ -66,11 +69,17 @@ impl TableOptions {
     /// or `none`.
     pub fn describe(&self) -> String {
         let mut text = self.sqlite_sql();
-        if let Some(collation) = &self.collation {
+        let mut add = |part: String| {
             if !text.is_empty() {
                 text.push_str(", ");
             }
-            text.push_str(&format!("COLLATE {collation}"));
+            text.push_str(&part);
+        };
+        if let Some(collation) = &self.collation {
+            add(format!("COLLATE {collation}"));
+        }
+        if let Some(comment) = &self.comment {
+            add(format!("COMMENT '{}'", comment.replace('\'', "''")));
         }
         if text.is_empty() {
             "none".to_owned()
@@ -120,6 +129,9 @@ pub struct Column {
     /// the table's (MySQL) or the type's default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
+    /// The column's comment (PostgreSQL and MySQL keep it; SQLite does not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -935,7 +947,14 @@ impl Column {
             autoincrement: false,
             on_update_current_timestamp: false,
             collation: None,
+            comment: None,
         }
+    }
+
+    /// Sets the column's comment.
+    pub fn comment(mut self, comment: &str) -> Self {
+        self.comment = Some(comment.to_owned());
+        self
     }
 
     /// Sets the column's collation.

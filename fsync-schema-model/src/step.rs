@@ -476,6 +476,9 @@ pub fn column_differences(from: &Column, to: &Column) -> Vec<String> {
             (a, b) => format!("{} → {}", word(a), word(b)),
         });
     }
+    if from.comment != to.comment {
+        out.push("comment changed".to_owned());
+    }
     if from.collation != to.collation {
         let word = |c: &Option<String>| c.clone().unwrap_or_else(|| "default".to_owned());
         out.push(format!(

@@ -180,6 +180,7 @@ pub fn column(column: &Column) -> TokenStream {
     let autoincrement = column.autoincrement;
     let on_update = column.on_update_current_timestamp;
     let collation = option_string(column.collation.as_deref());
+    let comment = option_string(column.comment.as_deref());
     quote!(::fsync_schema::model::Column {
         name: ::core::convert::From::from(#name),
         renamed_from: #renamed,
@@ -190,6 +191,7 @@ pub fn column(column: &Column) -> TokenStream {
         autoincrement: #autoincrement,
         on_update_current_timestamp: #on_update,
         collation: #collation,
+        comment: #comment,
     })
 }
 
@@ -205,6 +207,7 @@ pub fn table(table: &Table) -> TokenStream {
     let checks = table.checks.iter().map(check);
     let (strict, without_rowid) = (table.options.strict, table.options.without_rowid);
     let table_collation = option_string(table.options.collation.as_deref());
+    let table_comment = option_string(table.options.comment.as_deref());
     quote!(::fsync_schema::model::Table {
         name: ::core::convert::From::from(#name),
         renamed_from: #renamed,
@@ -218,6 +221,7 @@ pub fn table(table: &Table) -> TokenStream {
             strict: #strict,
             without_rowid: #without_rowid,
             collation: #table_collation,
+            comment: #table_comment,
         },
     })
 }

@@ -415,6 +415,9 @@ fn column(column: &Column) -> TokenStream {
     if let Some(collation) = &column.collation {
         out.extend(quote!(.collate(#collation)));
     }
+    if let Some(comment) = &column.comment {
+        out.extend(quote!(.comment(#comment)));
+    }
     let SqlTypes {
         sqlite,
         postgres,
@@ -550,11 +553,12 @@ fn table(table: &Table) -> TokenStream {
 
 fn table_options(options: &crate::model::TableOptions) -> TokenStream {
     let (strict, without_rowid) = (options.strict, options.without_rowid);
-    let collation = match &options.collation {
+    let text = |text: &Option<String>| match text {
         Some(c) => quote!(Some(#c.into())),
         None => quote!(None),
     };
-    quote!(TableOptions { strict: #strict, without_rowid: #without_rowid, collation: #collation })
+    let (collation, comment) = (text(&options.collation), text(&options.comment));
+    quote!(TableOptions { strict: #strict, without_rowid: #without_rowid, collation: #collation, comment: #comment })
 }
 
 fn change(change: &Change) -> TokenStream {

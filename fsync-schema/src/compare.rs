@@ -97,6 +97,8 @@ pub enum Aspect {
     Options,
     /// A column's collation.
     Collation,
+    /// A column's comment.
+    Comment,
 }
 
 /// One difference between the expected and the actual schema.
@@ -218,6 +220,7 @@ impl Finding {
                     Aspect::Include => "include",
                     Aspect::Options => "options",
                     Aspect::Collation => "collation",
+                    Aspect::Comment => "comment",
                     Aspect::Presence | Aspect::Nullable | Aspect::Autoincrement => unreachable!(),
                 };
                 format!(
@@ -422,6 +425,21 @@ fn compare_table(expected: &Table, actual: &Table, sides: &Sides, out: &mut Vec<
                 Aspect::Default,
                 column.default.as_ref().map(default_label),
                 other.default.as_ref().map(default_label),
+            );
+        }
+        if column.comment != other.comment {
+            let comment = |c: &Option<String>| {
+                Some(
+                    c.as_ref()
+                        .map_or_else(|| "none".to_owned(), |c| format!("'{c}'")),
+                )
+            };
+            push(
+                out,
+                target(),
+                Aspect::Comment,
+                comment(&column.comment),
+                comment(&other.comment),
             );
         }
         if column.collation != other.collation {

@@ -110,13 +110,18 @@ fn comparable_table(table: &Table, backend: Backend) -> Table {
         options: match backend {
             Backend::Sqlite => TableOptions {
                 collation: None,
+                comment: None,
                 ..table.options.clone()
             },
             Backend::MySql => TableOptions {
                 collation: table.options.collation.clone(),
+                comment: table.options.comment.clone(),
                 ..Default::default()
             },
-            Backend::Postgres => TableOptions::default(),
+            Backend::Postgres => TableOptions {
+                comment: table.options.comment.clone(),
+                ..Default::default()
+            },
         },
     }
 }
@@ -294,6 +299,11 @@ fn comparable_column(table: &Table, column: &Column, backend: Backend) -> Column
         on_update_current_timestamp: column.on_update_current_timestamp
             && backend == Backend::MySql,
         collation: column.collation.clone(),
+        // SQLite keeps no comment.
+        comment: column
+            .comment
+            .clone()
+            .filter(|_| backend != Backend::Sqlite),
     }
 }
 

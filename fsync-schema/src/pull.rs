@@ -544,6 +544,12 @@ impl Entity {
         if let Some(collation) = &table.options.collation {
             container.push(quote!(collate = #collation));
         }
+        let any_comment =
+            table.options.comment.is_some() || table.columns.iter().any(|c| c.comment.is_some());
+        if any_comment {
+            container.push(quote!(doc_comments));
+        }
+        let table_doc = doc_lines(table.options.comment.as_deref());
         if table.primary_key.len() > 1 {
             let key = table.primary_key.iter().map(|c| self.field_ident(c));
             container.push(quote!(primary_key(#(#key),*)));
@@ -592,6 +598,7 @@ impl Entity {
         }
         let fields = self.fields.iter().map(|field| self.field_tokens(field));
         let tokens = quote! {
+            #table_doc
             #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
             #[schema(#(#container),*)]
             pub struct Model {
@@ -663,6 +670,7 @@ impl Entity {
             keys.push(quote!(references = #module::#ref_field #actions #relation #constraint));
         }
         let attr = (!keys.is_empty()).then(|| quote!(#[schema(#(#keys),*)]));
+        let doc = doc_lines(column.comment.as_deref());
         let name = ident(&field.name);
         let ty = field.rust.tokens();
         let ty = if column.nullable {
@@ -670,7 +678,7 @@ impl Entity {
         } else {
             ty
         };
-        quote!(#attr pub #name: #ty)
+        quote!(#doc #attr pub #name: #ty)
     }
 
     /// `index(name = .., columns(..), unique, using = .., where = .., include(..))`:
@@ -715,6 +723,16 @@ impl Entity {
     fn field_ident(&self, column: &str) -> Ident {
         ident(&field_name(&self.fields, column))
     }
+}
+
+/// A comment as doc-comment lines (`/// ..`), which the entity's
+/// `doc_comments` makes the comment again.
+fn doc_lines(comment: Option<&str>) -> TokenStream {
+    let lines = comment
+        .into_iter()
+        .flat_map(str::lines)
+        .map(|line| format!(" {line}"));
+    quote!(#(#[doc = #lines])*)
 }
 
 /// `super::album`, or `self` for the entity's own module.

@@ -891,3 +891,89 @@ async fn collations_round_trip() {
         test.close().await.unwrap();
     }
 }
+
+/// Table and column comments (PostgreSQL, MySQL; SQLite keeps none) are
+/// read, pulled as doc comments under `doc_comments`, rendered again, and
+/// drift when they differ.
+#[tokio::test]
+async fn comments_round_trip() {
+    for backend in [Backend::Postgres, Backend::MySql] {
+        let Some(url) = server_url(backend) else {
+            continue;
+        };
+        let test = TestDb::fresh(backend, &url, "comments").await.unwrap();
+        let statements: &[&str] = match backend {
+            Backend::MySql => &[
+                "CREATE TABLE film (id INT PRIMARY KEY, title VARCHAR(20) NOT NULL COMMENT 'as shown, it''s') \
+                 COMMENT = 'the films'",
+            ],
+            _ => &[
+                "CREATE TABLE film (id INTEGER PRIMARY KEY, title VARCHAR(20) NOT NULL)",
+                "COMMENT ON TABLE film IS 'the films'",
+                "COMMENT ON COLUMN film.title IS 'as shown, it''s'",
+            ],
+        };
+        for sql in statements {
+            execute(&test.db, sql).await.unwrap();
+        }
+        let read = introspect::schema(&test.db).await.unwrap();
+        let film = &read.tables[0];
+        assert_eq!(
+            film.options.comment.as_deref(),
+            Some("the films"),
+            "{backend:?}"
+        );
+        assert_eq!(
+            film.column("title").unwrap().comment.as_deref(),
+            Some("as shown, it's")
+        );
+        #[cfg(feature = "pull")]
+        {
+            let pulled = fsync_schema::pull::pull(&test.db, "test").await.unwrap();
+            let file = &pulled.files[0].1;
+            for part in ["/// the films\n", "doc_comments", "/// as shown, it's\n"] {
+                assert!(file.contains(part), "{backend:?}: no {part:?} in\n{file}");
+            }
+        }
+        let mut other = read.clone();
+        other.tables[0].columns[1].comment = None;
+        assert_eq!(
+            drift(&test, &other).await,
+            ["film.title: comment is none in the entities but 'as shown, it's' in the database"],
+            "{backend:?}"
+        );
+        let rebuilt = TestDb::fresh(backend, &url, "comments_rebuilt")
+            .await
+            .unwrap();
+        rebuilt
+            .apply(&read)
+            .await
+            .unwrap_or_else(|e| panic!("{backend:?}: {e}"));
+        assert_eq!(
+            drift(&rebuilt, &read).await,
+            Vec::<String>::new(),
+            "{backend:?}"
+        );
+        // A changed comment is a migration step that changes only it.
+        let steps = fsync_schema::changes::steps(&read, &other);
+        assert_eq!(
+            steps
+                .iter()
+                .flat_map(fsync_schema::Step::describe)
+                .collect::<Vec<_>>(),
+            ["film.title: comment changed"]
+        );
+        for sql in fsync_schema::render::steps::script(&steps, backend) {
+            execute(&rebuilt.db, &sql)
+                .await
+                .unwrap_or_else(|e| panic!("{backend:?}: {e}\n{sql}"));
+        }
+        assert_eq!(
+            drift(&rebuilt, &other).await,
+            Vec::<String>::new(),
+            "{backend:?}"
+        );
+        rebuilt.close().await.unwrap();
+        test.close().await.unwrap();
+    }
+}

@@ -189,12 +189,12 @@ pub(super) async fn system_and_database(
 }
 
 const TABLES: &str = "\
-SELECT TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES
+SELECT TABLE_NAME, TABLE_COLLATION, TABLE_COMMENT FROM information_schema.TABLES
 WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')";
 
 const COLUMNS: &str = "\
 SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_KEY, COLUMN_DEFAULT, EXTRA,
-       COLLATION_NAME
+       COLLATION_NAME, COLUMN_COMMENT
 FROM information_schema.COLUMNS
 WHERE TABLE_SCHEMA = ?
 ORDER BY TABLE_NAME, ORDINAL_POSITION";
@@ -245,6 +245,9 @@ struct Parts {
     collations: Vec<Option<String>>,
     /// The table's default collation.
     collation: Option<String>,
+    /// The table's comment, and each column's, in column order ('' is none).
+    comment: String,
+    comments: Vec<String>,
     foreign_keys: Vec<ForeignKey>,
     indexes: Vec<MyIndex>,
 }
@@ -252,16 +255,21 @@ struct Parts {
 /// The schema of the MySQL/MariaDB database behind `db`, in six queries.
 pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, IntrospectError> {
     let (system, database) = system_and_database(db).await?;
-    let mut listed: Vec<(String, Option<String>)> = Vec::new();
+    let mut listed: Vec<(String, Option<String>, Option<String>)> = Vec::new();
     for row in rows(db, TABLES, vec![database.clone().into()]).await? {
-        listed.push((row.try_get_by_index(0)?, row.try_get_by_index(1)?));
+        listed.push((
+            row.try_get_by_index(0)?,
+            row.try_get_by_index(1)?,
+            row.try_get_by_index(2)?,
+        ));
     }
     listed.sort();
-    let names: Vec<String> = listed.iter().map(|(name, _)| name.clone()).collect();
+    let names: Vec<String> = listed.iter().map(|(name, ..)| name.clone()).collect();
     let mut parts: Vec<Parts> = listed
         .into_iter()
-        .map(|(_, collation)| Parts {
+        .map(|(_, collation, comment)| Parts {
             collation,
+            comment: comment.unwrap_or_default(),
             ..Parts::default()
         })
         .collect();
@@ -289,6 +297,8 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
         };
         parts[at].columns.push(result.parse(&system));
         parts[at].collations.push(row.try_get_by_index(7)?);
+        let comment: Option<String> = row.try_get_by_index(8)?;
+        parts[at].comments.push(comment.unwrap_or_default());
     }
 
     for row in rows(db, &indexes_query(&system), vec![database.clone().into()]).await? {
@@ -391,6 +401,10 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
             table.options.collation = parts
                 .collation
                 .filter(|c| Some(c) != default_collation.as_ref());
+            table.options.comment = Some(parts.comment).filter(|c| !c.is_empty());
+            for (column, comment) in table.columns.iter_mut().zip(parts.comments) {
+                column.comment = Some(comment).filter(|c| !c.is_empty());
+            }
             table
         })
         .collect();

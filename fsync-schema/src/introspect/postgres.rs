@@ -168,7 +168,7 @@ WHERE child.relkind IN ('r', 't', 'v', 'm', 'f', 'p')";
 /// lists them as `BASE TABLE`.
 fn tables_query() -> String {
     format!(
-        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+        "SELECT c.relname, obj_description(c.oid, 'pg_class') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
          WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname NOT IN ({CHILDREN})"
     )
 }
@@ -178,7 +178,8 @@ fn tables_query() -> String {
 const COLUMNS: &str = "\
 SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), pg_get_expr(d.adbin, d.adrelid),
        a.attnotnull OR (t.typtype = 'd' AND t.typnotnull), a.attidentity IN ('a', 'd'),
-       CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END
+       CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END,
+       col_description(a.attrelid, a.attnum)
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -222,7 +223,9 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
     let namespace = current_schema(db).await?;
     let mut tables: Vec<Table> = Vec::new();
     for row in rows(db, &tables_query(), vec![namespace.clone().into()]).await? {
-        tables.push(Table::new(row.try_get_by_index::<String>(0)?));
+        let mut table = Table::new(row.try_get_by_index::<String>(0)?);
+        table.options.comment = row.try_get_by_index(1)?;
+        tables.push(table);
     }
     tables.sort_by(|a, b| a.name.cmp(&b.name));
     let position =
@@ -242,6 +245,7 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
         };
         let mut column = column(&info);
         column.collation = row.try_get_by_index(6)?;
+        column.comment = row.try_get_by_index(7)?;
         tables[at].columns.push(column);
     }
 

@@ -194,6 +194,9 @@ pub fn column_def(table: &Table, column: &Column, backend: Backend) -> ColumnDef
         }
         None => {}
     }
+    if let (Some(comment), Backend::MySql) = (&column.comment, backend) {
+        def.comment(comment);
+    }
     if column.on_update_current_timestamp && backend == Backend::MySql {
         def.extra(format!("ON UPDATE {}", mysql_now(column)));
     }
@@ -259,6 +262,9 @@ pub fn create_table(table: &Table, backend: Backend) -> TableCreateStatement {
             create.extra(format!("COLLATE={collation}"));
         }
         _ => {}
+    }
+    if let (Some(comment), Backend::MySql) = (&table.options.comment, backend) {
+        create.comment(comment);
     }
     for check in &table.checks {
         // SQLite keeps a CHECK without a name as it was written; no later
@@ -454,11 +460,75 @@ pub fn build(statement: &impl SchemaStatementBuilder, backend: Backend) -> Strin
     }
 }
 
-/// Every statement that builds `table`: `CREATE TABLE`, then its indexes.
+/// Every statement that builds `table`: `CREATE TABLE`, its comments
+/// (PostgreSQL), then its indexes.
 pub fn table_statements(table: &Table, backend: Backend) -> Vec<String> {
     let mut statements = vec![build(&create_table(table, backend), backend)];
+    statements.extend(comment_statements(table, backend));
     statements.extend(index_statements(table, backend));
     statements
+}
+
+/// `'text'` as an SQL string literal.
+fn string_literal(text: &str, backend: Backend) -> String {
+    let escaped = match backend {
+        Backend::MySql => text.replace('\\', "\\\\"),
+        _ => text.to_owned(),
+    };
+    format!("'{}'", escaped.replace('\'', "''"))
+}
+
+/// PostgreSQL's `COMMENT ON TABLE` / `COMMENT ON COLUMN` of `table`'s
+/// comments (MySQL writes them inside `CREATE TABLE`, SQLite keeps none).
+pub fn comment_statements(table: &Table, backend: Backend) -> Vec<String> {
+    if backend != Backend::Postgres {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = table
+        .options
+        .comment
+        .iter()
+        .map(|comment| table_comment(&table.name, Some(comment), backend))
+        .collect();
+    for column in &table.columns {
+        if let Some(comment) = &column.comment {
+            out.push(column_comment(
+                &table.name,
+                &column.name,
+                Some(comment),
+                backend,
+            ));
+        }
+    }
+    out
+}
+
+/// `COMMENT ON TABLE` (PostgreSQL) or `ALTER TABLE .. COMMENT =` (MySQL);
+/// `None` removes the comment.
+pub fn table_comment(table: &str, comment: Option<&str>, backend: Backend) -> String {
+    let text = comment.map_or_else(|| "NULL".to_owned(), |c| string_literal(c, backend));
+    match backend {
+        Backend::MySql => {
+            let text = comment.map_or_else(|| "''".to_owned(), |c| string_literal(c, backend));
+            format!("ALTER TABLE {} COMMENT = {text}", quote(table, backend))
+        }
+        _ => format!("COMMENT ON TABLE {} IS {text}", quote(table, backend)),
+    }
+}
+
+/// PostgreSQL's `COMMENT ON COLUMN`; `None` removes the comment.
+pub fn column_comment(
+    table: &str,
+    column: &str,
+    comment: Option<&str>,
+    backend: Backend,
+) -> String {
+    let text = comment.map_or_else(|| "NULL".to_owned(), |c| string_literal(c, backend));
+    format!(
+        "COMMENT ON COLUMN {}.{} IS {text}",
+        quote(table, backend),
+        quote(column, backend)
+    )
 }
 
 /// `CREATE INDEX` for every index of `table` on `backend` as SQL ([`index_sql`]).
@@ -484,6 +554,7 @@ pub fn schema_statements(schema: &Schema, backend: Backend) -> Vec<String> {
     let mut statements: Vec<String> = Vec::new();
     let mut later: Vec<String> = Vec::new();
     for table in &tables {
+        later.extend(comment_statements(table, backend));
         let mut created = (*table).clone();
         for (f, fk) in table.foreign_keys.iter().enumerate().rev() {
             if deferred.contains(&(table.name.clone(), f)) {

@@ -42,6 +42,19 @@ fn sqlite_alters(change: &Change, before: &Table, after: &Table) -> bool {
                 && !in_any_key(after, &column.name)
         }
         Change::DropColumn(column) => !in_any_key(before, &column.name),
+        // SQLite keeps no comment: a change of comments alone changes nothing.
+        Change::AlterColumn { from, to } => {
+            Column {
+                comment: None,
+                ..from.clone()
+            } == Column {
+                comment: None,
+                ..to.clone()
+            }
+        }
+        Change::SetOptions { from, to } => {
+            (from.strict, from.without_rowid) == (to.strict, to.without_rowid)
+        }
         _ => false,
     }
 }
@@ -252,6 +265,15 @@ fn alter_statements(table: &Table, change: &Change, backend: Backend) -> Vec<Str
                 None => vec![format!("ALTER TABLE {t} CONVERT TO CHARACTER SET DEFAULT")],
             }
         }
+        Change::SetOptions { from, to }
+            if from.comment != to.comment && backend != Backend::Sqlite =>
+        {
+            vec![render::table_comment(
+                &table.name,
+                to.comment.as_deref(),
+                backend,
+            )]
+        }
         Change::SetOptions { .. } => Vec::new(),
         Change::SetPrimaryKey { from, to } => {
             let mut out = Vec::new();
@@ -292,6 +314,10 @@ pub fn add_foreign_key(table: &Table, fk: &ForeignKey, backend: Backend) -> Vec<
 }
 
 fn alter_column(table: &Table, from: &Column, to: &Column, backend: Backend) -> Vec<String> {
+    if backend == Backend::Sqlite {
+        // Reached for a change of comments alone, which SQLite does not keep.
+        return Vec::new();
+    }
     let t = quoted(&table.name, backend);
     let c = quoted(&to.name, backend);
     let mut out = Vec::new();
@@ -334,6 +360,14 @@ fn alter_column(table: &Table, from: &Column, to: &Column, backend: Backend) -> 
             )),
             None => alter("DROP DEFAULT".to_owned()),
         });
+    }
+    if from.comment != to.comment {
+        out.push(render::column_comment(
+            &table.name,
+            &to.name,
+            to.comment.as_deref(),
+            backend,
+        ));
     }
     if from.autoincrement != to.autoincrement {
         out.push(alter(if to.autoincrement {

@@ -30,10 +30,12 @@ mod text {
         targets(mysql);
         mod article {
             #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
-            #[schema(table = "article", index(name = "idx_article_body", columns(title, body), using = fulltext))]
+            /// Articles, as written.
+            #[schema(table = "article", doc_comments, index(name = "idx_article_body", columns(title, body), using = fulltext))]
             pub struct Model {
                 #[schema(primary_key)]
                 pub id: i32,
+                /// The headline.
                 pub title: String,
                 pub body: String,
                 #[schema(default = current_timestamp, on_update = current_timestamp)]
@@ -83,6 +85,8 @@ fn main() {
         sql.contains("`updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)"),
         "{sql}"
     );
+    assert!(sql.contains("`title` TEXT NOT NULL COMMENT 'The headline.'"), "{sql}");
+    assert!(sql.contains(" COMMENT 'Articles, as written.'"), "{sql}");
     let sql = render::schema_sql(&stored::schema(), Backend::Sqlite).unwrap();
     assert!(sql.contains("\"b\" TEXT NOT NULL") && sql.contains(") STRICT, WITHOUT ROWID;"), "{sql}");
     // The same tables on every backend break the rules of those that lack a kind.
