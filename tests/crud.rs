@@ -324,3 +324,133 @@ async fn a_stored_text_that_is_no_variant_is_an_error_naming_value_and_column() 
         "{error}"
     );
 }
+
+/// Relations declared in one line each: `relates_to` (a relation the
+/// database does not enforce: no foreign key in the DDL, in SeaORM's schema
+/// builder or in `diff`) and `many_to_many` through a junction entity.
+mod film_catalogue {
+    fsync_schema::entities! {
+        targets(sqlite);
+        pub mod film {
+            #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+            #[schema(table = "film", many_to_many(super::actor, via = super::film_actor))]
+            pub struct Model {
+                #[schema(primary_key)]
+                pub id: i32,
+                pub title: String,
+            }
+        }
+        pub mod actor {
+            #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+            #[schema(table = "actor", many_to_many(super::film, via = super::film_actor))]
+            pub struct Model {
+                #[schema(primary_key)]
+                pub id: i32,
+                pub name: String,
+            }
+        }
+        pub mod film_actor {
+            #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+            #[schema(table = "film_actor", primary_key(film_id, actor_id))]
+            pub struct Model {
+                #[schema(references = super::film::id)]
+                pub film_id: i32,
+                #[schema(references = super::actor::id)]
+                pub actor_id: i32,
+            }
+        }
+        pub mod review {
+            #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
+            #[schema(table = "review")]
+            pub struct Model {
+                #[schema(primary_key)]
+                pub id: i32,
+                #[schema(relates_to = super::film::id)]
+                pub film_id: i32,
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn relations_without_a_foreign_key_and_many_to_many() {
+    use film_catalogue::{actor, film, film_actor, review};
+    let schema = film_catalogue::schema();
+    let review_table = schema.table("review").unwrap();
+    assert!(
+        review_table.foreign_keys.is_empty(),
+        "relates_to makes no foreign key"
+    );
+    assert_eq!(schema.table("film_actor").unwrap().foreign_keys.len(), 2);
+    let test_db = common::sqlite().await;
+    let db = &test_db.db;
+    for statement in fsync_schema::render::schema_statements(&schema, Backend::Sqlite) {
+        common::exec(db, &statement).await;
+    }
+    for (id, title) in [(1, "Alien"), (2, "Heat")] {
+        film::ActiveModel {
+            id: Set(id),
+            title: Set(title.into()),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+    for (id, name) in [(1, "Sigourney"), (2, "Al")] {
+        actor::ActiveModel {
+            id: Set(id),
+            name: Set(name.into()),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+    for (film_id, actor_id) in [(1, 1), (2, 2), (2, 1)] {
+        film_actor::ActiveModel {
+            film_id: Set(film_id),
+            actor_id: Set(actor_id),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+    // No foreign key: a review of a film that does not exist is stored.
+    for (id, film_id) in [(1, 2), (2, 99)] {
+        review::ActiveModel {
+            id: Set(id),
+            film_id: Set(film_id),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+    let heat = film::Entity::find_by_id(2).one(db).await.unwrap().unwrap();
+    let mut cast: Vec<String> = heat
+        .find_related(actor::Entity)
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    cast.sort();
+    assert_eq!(cast, ["Al", "Sigourney"]);
+    let sigourney = actor::Entity::find_by_id(1).one(db).await.unwrap().unwrap();
+    let films = sigourney.find_related(film::Entity).all(db).await.unwrap();
+    assert_eq!(films.len(), 2);
+    let reviews = review::Entity::find()
+        .find_also_related(film::Entity)
+        .all(db)
+        .await
+        .unwrap();
+    let titles: Vec<Option<String>> = reviews
+        .into_iter()
+        .map(|(_, f)| f.map(|f| f.title))
+        .collect();
+    assert_eq!(titles, [Some("Heat".to_owned()), None]);
+    // SeaORM's schema builder makes no foreign key for `relates_to` either.
+    let builder = sea_orm::Schema::new(sea_orm::DbBackend::Sqlite);
+    let create = builder.create_table_from_entity(review::Entity);
+    let sql = sea_orm::DbBackend::Sqlite.build(&create).to_string();
+    assert!(!sql.contains("FOREIGN KEY"), "{sql}");
+}

@@ -408,3 +408,89 @@ fn the_chain_covers_every_kind_of_change() {
         assert!(kinds.contains(kind), "the chain has no {kind}: {kinds:?}");
     }
 }
+
+/// Sakila's `store.manager_staff_id` → `staff`, `staff.store_id` → `store`.
+fn store_and_staff() -> Schema {
+    let store = Table::new("store")
+        .with_column(Column::new("id", ColumnType::Integer))
+        .with_column(Column::new("manager_staff_id", ColumnType::Integer).nullable())
+        .primary_key(["id"])
+        .foreign_key(ForeignKey::new(["manager_staff_id"], "staff", ["id"]));
+    let staff = Table::new("staff")
+        .with_column(Column::new("id", ColumnType::Integer))
+        .with_column(Column::new("store_id", ColumnType::Integer))
+        .primary_key(["id"])
+        .foreign_key(ForeignKey::new(["store_id"], "store", ["id"]).on_delete(Action::Cascade));
+    Schema::new([store, staff])
+}
+
+/// Tables whose foreign keys form a cycle: created, then the key that
+/// closes the cycle added (`ALTER TABLE` on PostgreSQL and MySQL; SQLite
+/// rebuilds the new, empty table); the database matches the model and
+/// enforces both keys; `down` drops the key, then the tables; the schema's
+/// own SQL builds the same catalogue.
+#[tokio::test]
+async fn foreign_key_cycles_are_created_closed_and_dropped() {
+    let schema = store_and_staff();
+    assert_eq!(fsync_schema::validate::schema(&schema), vec![]);
+    let steps = changes::steps(&Schema::default(), &schema);
+    let described: Vec<String> = steps.iter().flat_map(Step::describe).collect();
+    assert_eq!(
+        described,
+        [
+            "create table `store`",
+            "create table `staff`",
+            "add foreign key `store`(manager_staff_id) -> staff(id)",
+        ]
+    );
+    assert_eq!(replay(&Schema::default(), &steps).unwrap(), schema);
+    for test in common::all("cycles").await {
+        let (db, backend) = (&test.db, test.backend);
+        let expected = schema.clone();
+        migrate(db, backend, &steps, Direction::Up).await;
+        let drift = fsync_schema::introspect::drift(db, &expected)
+            .await
+            .unwrap();
+        assert!(drift.is_empty(), "{backend:?}: {drift:#?}");
+        let q = |name: &str| quote(backend, name);
+        common::exec(db, &format!("INSERT INTO {} VALUES (1, NULL)", q("store"))).await;
+        common::exec(db, &format!("INSERT INTO {} VALUES (1, 1)", q("staff"))).await;
+        common::exec(
+            db,
+            &format!("UPDATE {} SET {} = 1", q("store"), q("manager_staff_id")),
+        )
+        .await;
+        let orphan = format!("UPDATE {} SET {} = 9", q("store"), q("manager_staff_id"));
+        let refused = db
+            .execute_raw(Statement::from_string(db.get_database_backend(), orphan))
+            .await;
+        assert!(
+            refused.is_err(),
+            "{backend:?}: the key closing the cycle holds"
+        );
+        common::exec(
+            db,
+            &format!("UPDATE {} SET {} = NULL", q("store"), q("manager_staff_id")),
+        )
+        .await;
+        migrate(db, backend, &steps, Direction::Down).await;
+        assert!(
+            fsync_schema::introspect::schema(db)
+                .await
+                .unwrap()
+                .tables
+                .is_empty(),
+            "{backend:?}: down leaves nothing"
+        );
+
+        // `schema sql`: the tables, then the key that closes the cycle.
+        for statement in fsync_schema::render::schema_statements(&schema, backend) {
+            common::exec(db, &statement).await;
+        }
+        let drift = fsync_schema::introspect::drift(db, &expected)
+            .await
+            .unwrap();
+        assert!(drift.is_empty(), "{backend:?}: {drift:#?}");
+        test.drop_database().await;
+    }
+}

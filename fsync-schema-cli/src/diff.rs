@@ -102,6 +102,9 @@ pub struct Drift {
     pub differences: Vec<Finding>,
     /// Differences in history only: the columns' order.
     pub notes: Vec<Finding>,
+    /// What the database holds that no entity describes (views, triggers,
+    /// ..): not drift, named so that nothing is left aside without a word.
+    pub unmanaged: Vec<introspect::Unmanaged>,
 }
 
 impl Drift {
@@ -110,7 +113,11 @@ impl Drift {
         let (notes, differences) = findings
             .into_iter()
             .partition(|f| f.aspect == Aspect::ColumnOrder);
-        Drift { differences, notes }
+        Drift {
+            differences,
+            notes,
+            unmanaged: Vec::new(),
+        }
     }
 }
 
@@ -136,8 +143,12 @@ pub async fn drift_with(
         return Err(not_targeted.to_string().into());
     }
     let findings = introspect::drift(&db, schema).await;
+    let unmanaged = introspect::unmanaged(&db).await;
     let _ = db.close().await;
-    Ok(Drift::new(findings?))
+    Ok(Drift {
+        unmanaged: unmanaged?,
+        ..Drift::new(findings?)
+    })
 }
 
 /// The findings as text (a line each, then a summary) or as JSON
@@ -149,6 +160,9 @@ pub fn report(drift: &Drift, format: Format) -> Result<String, serde_json::Error
     let mut out: String = drift.differences.iter().map(|f| format!("{f}\n")).collect();
     for note in &drift.notes {
         out += &format!("note: {note} (not drift: columns added later come last)\n");
+    }
+    for object in &drift.unmanaged {
+        out += &format!("note: {object}\n");
     }
     out += &if drift.differences.is_empty() {
         "no drift: the database matches the entities\n".to_owned()

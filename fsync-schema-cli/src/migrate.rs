@@ -190,6 +190,9 @@ async fn baseline(
             for name in &done.recorded {
                 println!("recorded {name} as applied (not run)");
             }
+            for object in &done.unmanaged {
+                println!("note: {object}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(BaselineError::Drift { findings, .. }) => {

@@ -67,6 +67,9 @@ pub fn run(project: &Project, args: Args) -> CommandResult {
     for note in &pulled.notes {
         println!("note: {note}");
     }
+    for object in &pulled.unmanaged {
+        println!("note: {object}");
+    }
     println!(
         "{} entities from a {} database; review them, then declare `mod {};` in your crate",
         written.len() - 1,

@@ -26,6 +26,8 @@ pub struct Entity<'a> {
     pub table: Table,
     pub foreign_keys: Vec<ForeignKey>,
     pub children: Vec<Child>,
+    /// `many_to_many(target, via = junction)`: (target module, junction module).
+    pub many_to_many: Vec<(Path, Path)>,
     pub custom_behavior: bool,
     /// Where each part of `table` was written.
     pub spans: HashMap<Place, Loc>,
@@ -58,8 +60,9 @@ pub struct Field<'a> {
 
 /// A foreign key and the `belongs_to` relation it gives.
 pub struct ForeignKey {
-    /// The key's index in `Entity::table.foreign_keys`.
-    pub model: usize,
+    /// The key's index in `Entity::table.foreign_keys`; `None` for a
+    /// relation the database does not enforce (`relates_to`).
+    pub model: Option<usize>,
     /// Indices into `Entity::fields`.
     pub fields: Vec<usize>,
     /// The referenced entity's module (`super::entry`, or `self`).
@@ -186,6 +189,13 @@ fn lower<'a>(
     spans.insert(Place::PrimaryKey, input.ident.span().into());
     let mut table = Table::new(&table_name);
     table.renamed_from = container.renamed_from.as_ref().map(|r| r.value.clone());
+    table.options.strict = container.strict.is_some();
+    table.options.without_rowid = container.without_rowid.is_some();
+    table.options.collation = container.collate.as_ref().map(|c| c.value.clone());
+    let doc_comments = container.doc_comments.is_some();
+    if doc_comments {
+        table.options.comment = attr::doc_text(&input.attrs);
+    }
 
     let mut fields = Vec::new();
     let mut foreign_keys = Vec::new();
@@ -211,6 +221,10 @@ fn lower<'a>(
         };
         let mut column = Column::new(&name, ty);
         column.renamed_from = attrs.renamed_from.as_ref().map(|r| r.value.clone());
+        column.collation = attrs.collate.as_ref().map(|c| c.value.clone());
+        if doc_comments {
+            column.comment = attr::doc_text(&field.attrs);
+        }
         column.sql_type = SqlTypes {
             sqlite: attrs.sql_type.sqlite.as_ref().map(|s| s.value.clone()),
             postgres: attrs.sql_type.postgres.as_ref().map(|s| s.value.clone()),
@@ -223,6 +237,10 @@ fn lower<'a>(
         if let Some((default, _)) = &attrs.default {
             column.default = Some(default.value.clone());
             spans.insert(Place::Default(i), default.loc);
+        }
+        if let Some(span) = attrs.on_update_now {
+            column.on_update_current_timestamp = true;
+            spans.insert(Place::OnUpdateTimestamp(i), span.into());
         }
         if let Some(span) = attrs.primary_key {
             field_keys.push((i, span));
@@ -254,7 +272,14 @@ fn lower<'a>(
                 columns: vec![name.clone()],
                 unique: false,
                 prefixes: Default::default(),
+                ..Default::default()
             });
+        }
+        if let (Some(_), Some(relates_to)) = (&attrs.references, &attrs.relates_to) {
+            cx.error(
+                relates_to.loc,
+                "`relates_to` is a relation without a foreign key, and `references` one with; keep one of them",
+            );
         }
         match &attrs.references {
             Some(path) => {
@@ -284,13 +309,42 @@ fn lower<'a>(
                     on_update: on_update.map_or(Action::NoAction, |a| a.value),
                 });
                 foreign_keys.push(ForeignKey {
-                    model: f,
+                    model: Some(f),
                     fields: vec![i],
                     module,
                     ref_columns: vec![ref_column],
                     on_delete: on_delete.map_or(Action::NoAction, |a| a.value),
                     on_update: on_update.map_or(Action::NoAction, |a| a.value),
                     relation,
+                    span: path.loc.start,
+                });
+            }
+            None if attrs.relates_to.is_some() => {
+                let path = attrs.relates_to.as_ref().expect("matched");
+                let (module, ref_column) = split_column_path(cx, &path.value);
+                for (loc, key) in [
+                    (attrs.on_delete.as_ref().map(|a| a.loc), ON_DELETE),
+                    (attrs.on_update.as_ref().map(|a| a.loc), ON_UPDATE),
+                    (attrs.constraint.as_ref().map(|c| c.loc), CONSTRAINT),
+                ] {
+                    if let Some(loc) = loc {
+                        cx.error(
+                            loc,
+                            format!("`{key}` belongs to a foreign key, and `relates_to` declares none; write `references = ..` for a foreign key"),
+                        );
+                    }
+                }
+                foreign_keys.push(ForeignKey {
+                    model: None,
+                    fields: vec![i],
+                    relation: attrs
+                        .relation
+                        .clone()
+                        .unwrap_or_else(|| relation_name(&field_name, ident.span())),
+                    module,
+                    ref_columns: vec![ref_column],
+                    on_delete: Action::NoAction,
+                    on_update: Action::NoAction,
                     span: path.loc.start,
                 });
             }
@@ -374,7 +428,7 @@ fn lower<'a>(
         });
     }
     for index in &container.indexes {
-        let Some(columns) = &index.columns else {
+        let Some(parts) = &index.columns else {
             continue;
         };
         let x = table.indexes.len();
@@ -382,24 +436,39 @@ fn lower<'a>(
             Place::Index(x),
             index.name.as_ref().map_or(index.span.into(), |n| n.loc),
         );
-        for (j, ident) in columns.iter().enumerate() {
-            spans.insert(Place::IndexColumn(x, j), ident.span().into());
+        let mut model = Index::default();
+        for (j, part) in parts.iter().enumerate() {
+            let name = match &part.kind {
+                attr::IndexPartKind::Column { ident, prefix } => {
+                    spans.insert(Place::IndexColumn(x, j), ident.span().into());
+                    let name = column_of(ident);
+                    if let Some(chars) = prefix {
+                        model.prefixes.insert(name.clone(), *chars);
+                    }
+                    name
+                }
+                attr::IndexPartKind::Expression(sql) => {
+                    spans.insert(Place::IndexColumn(x, j), sql.loc);
+                    Index::expression_part(&sql.value)
+                }
+            };
+            if part.descending {
+                model.descending.insert(name.clone());
+            }
+            model.columns.push(name);
         }
-        let columns: Vec<String> = columns.iter().map(&column_of).collect();
-        table.indexes.push(Index {
-            // A missing name is already an error; a stand-in avoids a second one.
-            name: index.name.as_ref().map_or_else(
-                || format!("idx_{table_name}_{}", columns.join("_")),
-                |n| n.value.clone(),
-            ),
-            columns,
-            unique: index.unique,
-            prefixes: index
-                .prefixes
-                .iter()
-                .map(|(column, chars)| (column.unraw().to_string(), *chars))
-                .collect(),
-        });
+        // A missing name is already an error; a stand-in avoids a second one.
+        model.name = index
+            .name
+            .as_ref()
+            .map_or_else(|| format!("idx_{table_name}_{x}"), |n| n.value.clone());
+        model.unique = index.unique;
+        if let Some(using) = &index.using {
+            model.using = using.value;
+        }
+        model.predicate = index.predicate.as_ref().map(|p| p.value.clone());
+        model.include = index.include.iter().flatten().map(&column_of).collect();
+        table.indexes.push(model);
     }
     for fk in &container.foreign_keys {
         let (Some(module), Some(columns), Some(ref_columns)) =
@@ -451,7 +520,7 @@ fn lower<'a>(
             .collect();
         if field_indices.len() == columns.len() && columns.len() == ref_columns.len() {
             foreign_keys.push(ForeignKey {
-                model: f,
+                model: Some(f),
                 fields: field_indices,
                 module,
                 ref_columns: ref_columns.clone(),
@@ -505,6 +574,11 @@ fn lower<'a>(
         table,
         foreign_keys,
         children,
+        many_to_many: container
+            .many_to_many
+            .iter()
+            .map(|m| (m.target.clone(), m.via.clone()))
+            .collect(),
         custom_behavior: container.custom_behavior.is_some(),
         spans,
         backend_problems: Vec::new(),

@@ -5,7 +5,7 @@
 use crate::ctxt::{Ctxt, Loc};
 use crate::symbol::*;
 use fsync_schema_model::validate::did_you_mean;
-use fsync_schema_model::{Action, DefaultValue};
+use fsync_schema_model::{Action, DefaultValue, IndexMethod};
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned as _;
@@ -29,18 +29,52 @@ pub struct ContainerAttrs {
     pub foreign_keys: Vec<ForeignKeyAttr>,
     pub checks: Vec<CheckAttr>,
     pub children: Vec<ChildAttr>,
+    pub many_to_many: Vec<ManyToManyAttr>,
+    /// SQLite's `STRICT` and `WITHOUT ROWID`.
+    pub strict: Option<Span>,
+    pub without_rowid: Option<Span>,
+    /// MySQL's default collation of the table.
+    pub collate: Option<Spanned<String>>,
+    /// `doc_comments`: the doc comments of the struct and its fields are
+    /// the table's and columns' comments.
+    pub doc_comments: Option<Span>,
     pub custom_behavior: Option<Span>,
 }
 
-/// `index(name = "..", columns(a, b(191)), unique)`.
+/// `many_to_many(super::actor, via = super::film_actor)`: the other entity,
+/// related through a junction entity with a relation to each side.
+pub struct ManyToManyAttr {
+    pub target: Path,
+    pub via: Path,
+}
+
+/// `index(name = "..", columns(a, b(191), desc(c), "lower(d)"), unique,
+/// using = gin, where = "..", include(e))`.
 pub struct IndexAttr {
     pub span: Span,
     pub name: Option<Spanned<String>>,
     /// `None` when `columns(..)` is missing (an error says so).
-    pub columns: Option<Vec<Ident>>,
+    pub columns: Option<Vec<IndexPart>>,
     pub unique: bool,
-    /// Prefix lengths, `b(191)`: the column and its length in characters.
-    pub prefixes: Vec<(Ident, u32)>,
+    pub using: Option<Spanned<IndexMethod>>,
+    /// `where = ".."`: a partial index's predicate.
+    pub predicate: Option<Spanned<String>>,
+    /// `include(a, b)`: columns stored outside the key.
+    pub include: Option<Vec<Ident>>,
+}
+
+/// One key part of `index(columns(..))`.
+pub struct IndexPart {
+    pub kind: IndexPartKind,
+    /// Written as `desc(..)`.
+    pub descending: bool,
+}
+
+/// A column (`b`, or `b(191)` with a prefix length) or an SQL expression
+/// (`"lower(email)"`).
+pub enum IndexPartKind {
+    Column { ident: Ident, prefix: Option<u32> },
+    Expression(Spanned<String>),
 }
 
 /// `unique(columns(..), name = "..")`.
@@ -93,8 +127,13 @@ pub struct FieldAttrs {
     /// The default, and whether it was written as `default_sql`.
     pub default: Option<(Spanned<DefaultValue>, &'static str)>,
     pub references: Option<Spanned<Path>>,
+    /// `relates_to = super::customer::id`: a relation the database does not
+    /// enforce (no foreign key).
+    pub relates_to: Option<Spanned<Path>>,
     pub on_delete: Option<Spanned<Action>>,
     pub on_update: Option<Spanned<Action>>,
+    /// `on_update = current_timestamp`: a column option, not a foreign key's action.
+    pub on_update_now: Option<Span>,
     pub relation: Option<Ident>,
     pub constraint: Option<Spanned<String>>,
     pub sql_type: SqlTypeAttrs,
@@ -107,6 +146,8 @@ pub struct FieldAttrs {
     pub scale: Option<Spanned<u32>>,
     /// `nullable`: a plain field whose column may hold NULL.
     pub nullable: Option<Span>,
+    /// `collate = ".."`: the column's collation.
+    pub collate: Option<Spanned<String>>,
 }
 
 /// `sql_type(sqlite = "..", postgres = "..", mysql = "..")`.
@@ -216,6 +257,17 @@ fn string(meta: &ParseNestedMeta) -> syn::Result<Spanned<String>> {
     }
 }
 
+/// A collation name, which cannot be empty.
+fn non_empty(text: Spanned<String>) -> syn::Result<Spanned<String>> {
+    if text.value.trim().is_empty() {
+        return Err(syn::Error::new(
+            text.loc.start,
+            "`collate` takes a collation's name, e.g. `collate = \"utf8mb4_bin\"`",
+        ));
+    }
+    Ok(text)
+}
+
 /// Reads `key = Ident`.
 fn ident(meta: &ParseNestedMeta) -> syn::Result<Ident> {
     let key = key_name(meta);
@@ -294,6 +346,145 @@ fn column_items(meta: &ParseNestedMeta, prefixes: bool) -> syn::Result<Vec<(Iden
             )),
         })
         .collect()
+}
+
+/// Reads `columns(a, b(191), desc(c), "lower(d)")`: an index's key parts.
+fn index_parts(meta: &ParseNestedMeta) -> syn::Result<Vec<IndexPart>> {
+    if !meta.input.peek(syn::token::Paren) {
+        return Err(syn::Error::new_spanned(
+            &meta.path,
+            "`columns` takes a list of columns: `columns(a, b)`",
+        ));
+    }
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let tokens: proc_macro2::TokenStream = content.parse()?;
+    let items = syn::parse::Parser::parse2(
+        syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated,
+        tokens,
+    )?;
+    items.iter().map(|item| index_part(item, false)).collect()
+}
+
+/// One key part; `descending` inside `desc(..)`.
+fn index_part(item: &Expr, descending: bool) -> syn::Result<IndexPart> {
+    const EXAMPLE: &str = "columns(a, b(191), desc(c), \"lower(d)\")";
+    let column = |expr: &Expr| match expr {
+        Expr::Path(path) if path.qself.is_none() => path.path.get_ident().cloned(),
+        _ => None,
+    };
+    let kind = match item {
+        _ if column(item).is_some() => IndexPartKind::Column {
+            ident: column(item).expect("checked"),
+            prefix: None,
+        },
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(sql), ..
+        }) => {
+            if sql.value().trim().is_empty() {
+                return Err(syn::Error::new_spanned(
+                    sql,
+                    "an expression key part needs SQL, e.g. `\"lower(email)\"`",
+                ));
+            }
+            IndexPartKind::Expression(Spanned {
+                value: sql.value(),
+                loc: sql.span().into(),
+            })
+        }
+        Expr::Call(call)
+            if column(&call.func).is_some_and(|f| f == DESC)
+                && call.args.len() == 1
+                && !matches!(call.args.first(), Some(Expr::Lit(_))) =>
+        {
+            if descending {
+                return Err(syn::Error::new_spanned(
+                    item,
+                    "`desc(..)` inside `desc(..)`; write it once",
+                ));
+            }
+            return index_part(call.args.first().expect("one argument"), true);
+        }
+        Expr::Call(call) if column(&call.func).is_some() => {
+            let name = column(&call.func).expect("checked");
+            let length = match call.args.first() {
+                Some(Expr::Lit(ExprLit {
+                    lit: Lit::Int(int), ..
+                })) if call.args.len() == 1 => int.base10_parse::<u32>().ok().filter(|n| *n > 0),
+                _ => None,
+            };
+            match length {
+                Some(length) => IndexPartKind::Column {
+                    ident: name,
+                    prefix: Some(length),
+                },
+                None => {
+                    return Err(syn::Error::new_spanned(
+                        &call.args,
+                        format!(
+                            "a prefix length is a number of characters, at least 1: `{name}(191)`"
+                        ),
+                    ));
+                }
+            }
+        }
+        _ => {
+            return Err(syn::Error::new_spanned(
+                item,
+                format!(
+                    "expected a column, `desc(column)` or an SQL expression in quotes: `{EXAMPLE}`"
+                ),
+            ));
+        }
+    };
+    Ok(IndexPart { kind, descending })
+}
+
+/// Reads `using = gin`.
+fn index_method(meta: &ParseNestedMeta) -> syn::Result<Spanned<IndexMethod>> {
+    let known: Vec<&str> = IndexMethod::ALL.iter().map(|m| m.key()).collect();
+    let expr: Expr = meta.value()?.parse()?;
+    let name = match &expr {
+        Expr::Path(path) if path.qself.is_none() => path.path.get_ident(),
+        _ => None,
+    };
+    let Some(name) = name else {
+        return Err(syn::Error::new_spanned(
+            &expr,
+            format!(
+                "`using` takes an index method without quotes, e.g. `using = gin`; expected {}",
+                one_of(&known)
+            ),
+        ));
+    };
+    let text = name.to_string();
+    match IndexMethod::ALL.into_iter().find(|m| m.key() == text) {
+        Some(value) => Ok(Spanned {
+            value,
+            loc: name.span().into(),
+        }),
+        None => {
+            let hint = match did_you_mean(&text, known.iter().copied()) {
+                Some(candidate) => format!("; did you mean `{candidate}`?"),
+                None => format!("; expected {}", one_of(&known)),
+            };
+            Err(syn::Error::new(
+                name.span(),
+                format!("unknown index method `{text}`{hint}"),
+            ))
+        }
+    }
+}
+
+/// Whether the key's value is `= current_timestamp` (`on_update` as a
+/// column option), looked at without consuming it.
+fn current_timestamp_value(meta: &ParseNestedMeta) -> bool {
+    let fork = meta.input.fork();
+    fork.parse::<syn::Token![=]>().is_ok()
+        && fork
+            .parse::<Ident>()
+            .is_ok_and(|ident| ident == CURRENT_TIMESTAMP)
+        && (fork.is_empty() || fork.peek(syn::Token![,]))
 }
 
 /// Reads `on_delete = cascade`.
@@ -502,9 +693,26 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                 out.children.push(child(cx, meta, key == HAS_MANY)?);
                 Ok(())
             }
+            MANY_TO_MANY => {
+                out.many_to_many.push(many_to_many(cx, meta)?);
+                Ok(())
+            }
             CUSTOM_BEHAVIOR => {
                 let span = flag(meta)?;
                 set_once(&mut out.custom_behavior, span, meta)
+            }
+            STRICT => {
+                let span = flag(meta)?;
+                set_once(&mut out.strict, span, meta)
+            }
+            WITHOUT_ROWID => {
+                let span = flag(meta)?;
+                set_once(&mut out.without_rowid, span, meta)
+            }
+            COLLATE => set_once(&mut out.collate, non_empty(string(meta)?)?, meta),
+            DOC_COMMENTS => {
+                let span = flag(meta)?;
+                set_once(&mut out.doc_comments, span, meta)
             }
             _ if FIELD_KEYS.contains(&key) => Err(syn::Error::new_spanned(
                 &meta.path,
@@ -570,7 +778,16 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                 let value = path_value(meta, "super::entry::id")?;
                 set_once(&mut out.references, value, meta)
             }
+            RELATES_TO => {
+                let value = path_value(meta, "super::entry::id")?;
+                set_once(&mut out.relates_to, value, meta)
+            }
             ON_DELETE => set_once(&mut out.on_delete, action(meta)?, meta),
+            ON_UPDATE if current_timestamp_value(meta) => {
+                let span = meta.path.span();
+                let _: Expr = meta.value()?.parse()?;
+                set_once(&mut out.on_update_now, span, meta)
+            }
             ON_UPDATE => set_once(&mut out.on_update, action(meta)?, meta),
             RELATION => set_once(&mut out.relation, ident(meta)?, meta),
             CONSTRAINT => set_once(&mut out.constraint, string(meta)?, meta),
@@ -580,6 +797,7 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             COLUMN => set_once(&mut out.column, string(meta)?, meta),
             PRECISION => set_once(&mut out.precision, digits(meta, PRECISION, 1)?, meta),
             SCALE => set_once(&mut out.scale, digits(meta, SCALE, 0)?, meta),
+            COLLATE => set_once(&mut out.collate, non_empty(string(meta)?)?, meta),
             FOREIGN_KEY => Err(syn::Error::new_spanned(
                 &meta.path,
                 "on a field, a foreign key is `references = super::entry::id`; `foreign_key(..)` on the struct is for keys of several columns",
@@ -652,25 +870,31 @@ fn index(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<IndexAttr> {
         name: None,
         columns: None,
         unique: false,
-        prefixes: Vec::new(),
+        using: None,
+        predicate: None,
+        include: None,
     };
     let mut unique_seen = None;
     let attempted = nested(cx, meta, |inner, key, attempted| match key {
         NAME => set_once(&mut out.name, string(inner)?, inner),
-        COLUMNS => {
-            let items = column_items(inner, true)?;
-            out.prefixes = items
-                .iter()
-                .filter_map(|(column, prefix)| Some((column.clone(), (*prefix)?)))
-                .collect();
-            let columns = items.into_iter().map(|(column, _)| column).collect();
-            set_once(&mut out.columns, columns, inner)
-        }
+        COLUMNS => set_once(&mut out.columns, index_parts(inner)?, inner),
         UNIQUE => {
             flag(inner)?;
             out.unique = true;
             set_once(&mut unique_seen, (), inner)
         }
+        USING => set_once(&mut out.using, index_method(inner)?, inner),
+        WHERE => {
+            let predicate = string(inner)?;
+            if predicate.value.trim().is_empty() {
+                return Err(syn::Error::new(
+                    predicate.loc.start,
+                    "`where` needs an SQL condition, e.g. `where = \"deleted_at IS NULL\"`",
+                ));
+            }
+            set_once(&mut out.predicate, predicate, inner)
+        }
+        INCLUDE => set_once(&mut out.include, columns(inner)?, inner),
         _ => Err(unknown_key(inner, key, INDEX_KEYS, "index", attempted)),
     })?;
     require(
@@ -797,6 +1021,37 @@ fn check(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<CheckAttr> {
     Ok(out)
 }
 
+fn many_to_many(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<ManyToManyAttr> {
+    const EXAMPLE: &str = "many_to_many(super::actor, via = super::film_actor)";
+    require_list(meta, EXAMPLE)?;
+    let mut target: Option<Path> = None;
+    let mut via: Option<Path> = None;
+    let mut first = true;
+    nested(cx, meta, |inner, name, attempted| {
+        let is_first = std::mem::replace(&mut first, false);
+        match name {
+            VIA if inner.input.peek(syn::Token![=]) => {
+                let path = path_value(inner, "super::film_actor")?;
+                set_once(&mut via, path.value, inner)
+            }
+            _ if is_first && (inner.input.is_empty() || inner.input.peek(syn::Token![,])) => {
+                target = Some(inner.path.clone());
+                Ok(())
+            }
+            _ => Err(unknown_key(inner, name, &[VIA], MANY_TO_MANY, attempted)),
+        }
+    })?;
+    match (target, via) {
+        (Some(target), Some(via)) => Ok(ManyToManyAttr { target, via }),
+        _ => Err(syn::Error::new_spanned(
+            &meta.path,
+            format!(
+                "`many_to_many` needs the other entity's module and the junction's: `{EXAMPLE}`"
+            ),
+        )),
+    }
+}
+
 fn child(cx: &Ctxt, meta: &ParseNestedMeta, many: bool) -> syn::Result<ChildAttr> {
     let key = key_name(meta);
     let example = format!("{key}(super::child::parent_id)");
@@ -877,4 +1132,32 @@ fn sql_type(cx: &Ctxt, meta: &ParseNestedMeta, out: &mut SqlTypeAttrs) -> syn::R
         set_once(slot, string(inner)?, inner)
     })?;
     Ok(())
+}
+
+/// The text of the `///` doc comments in `attrs`, one line each without the
+/// space after `///`; `None` when there are none.
+pub fn doc_text(attrs: &[Attribute]) -> Option<String> {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(syn::MetaNameValue {
+                value:
+                    Expr::Lit(ExprLit {
+                        lit: Lit::Str(text),
+                        ..
+                    }),
+                ..
+            }) => Some(text.value()),
+            _ => None,
+        })
+        .map(|line| {
+            line.strip_prefix(' ')
+                .unwrap_or(&line)
+                .trim_end()
+                .to_owned()
+        })
+        .collect();
+    let text = lines.join("\n").trim().to_owned();
+    (!text.is_empty()).then_some(text)
 }

@@ -674,9 +674,10 @@ fn relation_enum(entity: &Entity) -> (TokenStream, TokenStream) {
             })
             .map(|model| model.constraint_name(&entity.table.name));
         let constraint = tokens::option_string(constraint.as_deref());
+        let enforced = fk.model.is_some();
         defs.push(quote_spanned! {fk.span=>
             Relation::#variant => #private::belongs_to::<Entity, #module::Entity>(
-                &[#(#from),*], &[#(#to),*], #on_delete, #on_update, #constraint,
+                &[#(#from),*], &[#(#to),*], #on_delete, #on_update, #constraint, #enforced,
             ),
         });
         variants.push(variant.clone());
@@ -740,6 +741,20 @@ fn relation_enum(entity: &Entity) -> (TokenStream, TokenStream) {
             }
         }
     });
+    // Many-to-many through a junction that relates to both sides.
+    let many_to_many = entity.many_to_many.iter().map(|(target, via)| {
+        quote! {
+            #[automatically_derived]
+            impl #sea::Related<#target::Entity> for Entity {
+                fn to() -> #sea::RelationDef {
+                    <#via::Entity as #sea::Related<#target::Entity>>::to()
+                }
+                fn via() -> ::core::option::Option<#sea::RelationDef> {
+                    ::core::option::Option::Some(<#via::Entity as #sea::Related<Entity>>::to().rev())
+                }
+            }
+        }
+    });
     let column_consts = by_column.iter().map(|(column, variant)| {
         quote! {
             #[allow(non_upper_case_globals)]
@@ -769,6 +784,7 @@ fn relation_enum(entity: &Entity) -> (TokenStream, TokenStream) {
             }
         }
         #(#related_impls)*
+        #(#many_to_many)*
     };
     (definition, impls)
 }
@@ -792,6 +808,15 @@ fn schema_impl(entity: &Entity) -> TokenStream {
         });
         let autoincrement = column.autoincrement.then(|| quote!(column.autoincrement = true;));
         let nullable = field.nullable.map(|_| quote!(column.nullable = true;));
+        let on_update = column
+            .on_update_current_timestamp
+            .then(|| quote!(column.on_update_current_timestamp = true;));
+        let collation = column.collation.as_ref().map(|c| {
+            quote!(column.collation = ::core::option::Option::Some(::core::convert::From::from(#c));)
+        });
+        let comment = column.comment.as_ref().map(|c| {
+            quote!(column.comment = ::core::option::Option::Some(::core::convert::From::from(#c));)
+        });
         let max_len = field.max_len.map(|(len, _)| {
             quote!(column.ty = ::fsync_schema::model::ColumnType::String(#len);)
         });
@@ -808,6 +833,9 @@ fn schema_impl(entity: &Entity) -> TokenStream {
             #default
             #autoincrement
             #nullable
+            #on_update
+            #collation
+            #comment
             #max_len
             #decimal
             #renamed
@@ -818,8 +846,11 @@ fn schema_impl(entity: &Entity) -> TokenStream {
     let uniques = table.uniques.iter().map(tokens::unique);
     let indexes = table.indexes.iter().map(tokens::index);
     let checks = table.checks.iter().map(tokens::check);
-    let foreign_keys = entity.foreign_keys.iter().map(|fk| {
-        let model = &table.foreign_keys[fk.model];
+    let (strict, without_rowid) = (table.options.strict, table.options.without_rowid);
+    let table_collation = tokens::option_string(table.options.collation.as_deref());
+    let table_comment = tokens::option_string(table.options.comment.as_deref());
+    let foreign_keys = entity.foreign_keys.iter().filter_map(|fk| Some((fk, fk.model?))).map(|(fk, model)| {
+        let model = &table.foreign_keys[model];
         let module = &fk.module;
         let columns = &model.columns;
         let ref_columns = model
@@ -847,7 +878,7 @@ fn schema_impl(entity: &Entity) -> TokenStream {
             table
                 .indexes
                 .iter()
-                .filter(|index| index.unique)
+                .filter(|index| index.is_unique_key())
                 .map(|index| &index.columns),
         )
         .filter(|key| !key.is_empty())
@@ -869,6 +900,12 @@ fn schema_impl(entity: &Entity) -> TokenStream {
                     foreign_keys: ::std::vec![#(#foreign_keys),*],
                     indexes: ::std::vec![#(#indexes),*],
                     checks: ::std::vec![#(#checks),*],
+                    options: ::fsync_schema::model::TableOptions {
+                        strict: #strict,
+                        without_rowid: #without_rowid,
+                        collation: #table_collation,
+                        comment: #table_comment,
+                    },
                 }
             }
         }
@@ -896,6 +933,7 @@ fn need_tokens(need: &Need) -> Option<TokenStream> {
             };
             quote!(Storable(::fsync_schema::model::Backend::#backend))
         }
+        Need::Timestamp => quote!(Timestamp),
         Need::Prefix(chars) => quote!(Prefix(#chars)),
         Need::Default(value) => {
             let value = match *value {
@@ -1017,7 +1055,10 @@ fn compile_time_checks(entity: &Entity) -> TokenStream {
     // The referenced columns must be a key of the referenced entity: SQLite
     // accepts the table and then refuses every insert ("foreign key mismatch").
     for fk in &entity.foreign_keys {
-        let model = &entity.table.foreign_keys[fk.model];
+        let Some(model) = fk.model else {
+            continue;
+        };
+        let model = &entity.table.foreign_keys[model];
         let (Some(first), Some(last)) = (fk.ref_columns.first(), fk.ref_columns.last()) else {
             continue;
         };

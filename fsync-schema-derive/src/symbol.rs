@@ -14,6 +14,11 @@ pub const CHECK: &str = "check";
 pub const HAS_MANY: &str = "has_many";
 pub const HAS_ONE: &str = "has_one";
 pub const CUSTOM_BEHAVIOR: &str = "custom_behavior";
+pub const MANY_TO_MANY: &str = "many_to_many";
+pub const STRICT: &str = "strict";
+pub const WITHOUT_ROWID: &str = "without_rowid";
+pub const COLLATE: &str = "collate";
+pub const DOC_COMMENTS: &str = "doc_comments";
 pub const CONTAINER_KEYS: &[&str] = &[
     TABLE,
     RENAMED_FROM,
@@ -24,6 +29,11 @@ pub const CONTAINER_KEYS: &[&str] = &[
     CHECK,
     HAS_MANY,
     HAS_ONE,
+    MANY_TO_MANY,
+    STRICT,
+    WITHOUT_ROWID,
+    COLLATE,
+    DOC_COMMENTS,
     CUSTOM_BEHAVIOR,
 ];
 
@@ -32,6 +42,7 @@ pub const AUTOINCREMENT: &str = "autoincrement";
 pub const DEFAULT: &str = "default";
 pub const DEFAULT_SQL: &str = "default_sql";
 pub const REFERENCES: &str = "references";
+pub const RELATES_TO: &str = "relates_to";
 pub const ON_DELETE: &str = "on_delete";
 pub const ON_UPDATE: &str = "on_update";
 pub const RELATION: &str = "relation";
@@ -50,6 +61,7 @@ pub const FIELD_KEYS: &[&str] = &[
     DEFAULT,
     DEFAULT_SQL,
     REFERENCES,
+    RELATES_TO,
     ON_DELETE,
     ON_UPDATE,
     RELATION,
@@ -61,6 +73,7 @@ pub const FIELD_KEYS: &[&str] = &[
     PRECISION,
     SCALE,
     NULLABLE,
+    COLLATE,
 ];
 
 // Keys inside `index(..)`, `unique(..)`, `foreign_key(..)`, `check(..)`, `has_many(..)`.
@@ -69,7 +82,11 @@ pub const COLUMNS: &str = "columns";
 pub const REF_COLUMNS: &str = "ref_columns";
 pub const EXPR: &str = "expr";
 pub const VIA: &str = "via";
-pub const INDEX_KEYS: &[&str] = &[NAME, COLUMNS, UNIQUE];
+pub const USING: &str = "using";
+pub const WHERE: &str = "where";
+pub const INCLUDE: &str = "include";
+pub const DESC: &str = "desc";
+pub const INDEX_KEYS: &[&str] = &[NAME, COLUMNS, UNIQUE, USING, WHERE, INCLUDE];
 pub const UNIQUE_KEYS: &[&str] = &[NAME, COLUMNS];
 pub const FOREIGN_KEY_KEYS: &[&str] = &[
     COLUMNS,

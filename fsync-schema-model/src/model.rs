@@ -1,7 +1,7 @@
 //! The schema model: plain data describing tables, serializable with serde.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use crate::types::{Element, EnumType};
 
@@ -36,6 +36,72 @@ pub struct Table {
     pub indexes: Vec<Index>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<Check>,
+    /// How the table is stored, on the backends that have such options.
+    #[serde(default, skip_serializing_if = "TableOptions::is_default")]
+    pub options: TableOptions,
+}
+
+/// Storage options of a table: SQLite's `STRICT` and `WITHOUT ROWID`, MySQL's
+/// default collation (each backend renders its own, and no other).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TableOptions {
+    /// SQLite's `STRICT`: each value must have its column's type (INT,
+    /// INTEGER, REAL, TEXT, BLOB or ANY, which render writes for it).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub strict: bool,
+    /// SQLite's `WITHOUT ROWID`: the rows are stored in primary-key order.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub without_rowid: bool,
+    /// MySQL's default collation of the table's text columns (its character
+    /// set follows), when it is not the database's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// The table's comment (PostgreSQL and MySQL keep it; SQLite does not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl TableOptions {
+    /// Whether no option is set.
+    pub fn is_default(&self) -> bool {
+        *self == TableOptions::default()
+    }
+
+    /// The options for messages: `STRICT, WITHOUT ROWID, COLLATE utf8mb3_bin`,
+    /// or `none`.
+    pub fn describe(&self) -> String {
+        let mut text = self.sqlite_sql();
+        let mut add = |part: String| {
+            if !text.is_empty() {
+                text.push_str(", ");
+            }
+            text.push_str(&part);
+        };
+        if let Some(collation) = &self.collation {
+            add(format!("COLLATE {collation}"));
+        }
+        if let Some(comment) = &self.comment {
+            add(format!("COMMENT '{}'", comment.replace('\'', "''")));
+        }
+        if text.is_empty() {
+            "none".to_owned()
+        } else {
+            text
+        }
+    }
+
+    /// The options as SQLite writes them after the column list:
+    /// `STRICT, WITHOUT ROWID`; empty when none is set.
+    pub fn sqlite_sql(&self) -> String {
+        let mut parts = Vec::new();
+        if self.strict {
+            parts.push("STRICT");
+        }
+        if self.without_rowid {
+            parts.push("WITHOUT ROWID");
+        }
+        parts.join(", ")
+    }
 }
 
 /// One column of a table.
@@ -61,6 +127,17 @@ pub struct Column {
     /// [`ColumnType::Set`] one.
     #[serde(default, rename = "enum", skip_serializing_if = "Option::is_none")]
     pub enum_type: Option<EnumType>,
+    /// MySQL's `ON UPDATE CURRENT_TIMESTAMP`: an update of the row sets the
+    /// column to the time of the update.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub on_update_current_timestamp: bool,
+    /// The column's collation (`utf8mb3_bin`, `C`, `NOCASE`) when it is not
+    /// the table's (MySQL) or the type's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// The column's comment (PostgreSQL and MySQL keep it; SQLite does not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -361,6 +438,11 @@ impl Targets {
         Targets(self.0 | other.0)
     }
 
+    /// This set without `other`'s backends.
+    pub const fn without(self, other: Targets) -> Targets {
+        Targets(self.0 & !other.0)
+    }
+
     /// Whether `backend` is in the set.
     pub const fn contains(self, backend: Backend) -> bool {
         self.0 & backend.bit() != 0
@@ -607,10 +689,12 @@ impl Action {
     }
 }
 
-/// A named index over one or more columns, in order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A named index over one or more key parts, in order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Index {
     pub name: String,
+    /// The key parts: column names, or SQL expressions written in
+    /// parentheses, `(lower(email))` (see [`Index::is_expression`]).
     pub columns: Vec<String>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub unique: bool,
@@ -618,6 +702,95 @@ pub struct Index {
     /// column: MySQL indexes a text column only so. Rendered for MySQL only.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub prefixes: BTreeMap<String, u32>,
+    /// The key parts sorted in descending order.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub descending: BTreeSet<String>,
+    /// The index method; B-tree unless said otherwise.
+    #[serde(default, skip_serializing_if = "IndexMethod::is_btree")]
+    pub using: IndexMethod,
+    /// The predicate of a partial index (SQL): only rows where it holds are indexed.
+    #[serde(default, rename = "where", skip_serializing_if = "Option::is_none")]
+    pub predicate: Option<String>,
+    /// Columns stored in the index without being part of its key
+    /// (PostgreSQL's `INCLUDE (..)`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+}
+
+/// How an index is built: B-tree everywhere, PostgreSQL's other access
+/// methods, MySQL's FULLTEXT and SPATIAL indexes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexMethod {
+    #[default]
+    Btree,
+    /// PostgreSQL's `USING hash`.
+    Hash,
+    /// PostgreSQL's `USING gin` (arrays, JSON, full-text search).
+    Gin,
+    /// PostgreSQL's `USING gist` (ranges, geometry, exclusion).
+    Gist,
+    /// PostgreSQL's `USING spgist`.
+    Spgist,
+    /// PostgreSQL's `USING brin` (block ranges of large, ordered tables).
+    Brin,
+    /// MySQL's `FULLTEXT` index.
+    Fulltext,
+    /// MySQL's `SPATIAL` index.
+    Spatial,
+}
+
+impl IndexMethod {
+    /// Every method.
+    pub const ALL: [IndexMethod; 8] = [
+        IndexMethod::Btree,
+        IndexMethod::Hash,
+        IndexMethod::Gin,
+        IndexMethod::Gist,
+        IndexMethod::Spgist,
+        IndexMethod::Brin,
+        IndexMethod::Fulltext,
+        IndexMethod::Spatial,
+    ];
+
+    /// Whether this is the default, B-tree.
+    pub fn is_btree(&self) -> bool {
+        *self == IndexMethod::Btree
+    }
+
+    /// The method's attribute spelling: `gin`, `fulltext`, ...
+    pub const fn key(self) -> &'static str {
+        match self {
+            IndexMethod::Btree => "btree",
+            IndexMethod::Hash => "hash",
+            IndexMethod::Gin => "gin",
+            IndexMethod::Gist => "gist",
+            IndexMethod::Spgist => "spgist",
+            IndexMethod::Brin => "brin",
+            IndexMethod::Fulltext => "fulltext",
+            IndexMethod::Spatial => "spatial",
+        }
+    }
+
+    /// The method of an attribute spelling or of a catalogue's name for it
+    /// (`GIN`, `FULLTEXT`, case aside).
+    pub fn parse(text: &str) -> Option<IndexMethod> {
+        let lower = text.trim().to_ascii_lowercase();
+        IndexMethod::ALL.into_iter().find(|m| m.key() == lower)
+    }
+
+    /// The backends that have the method (B-tree: all of them).
+    pub const fn backends(self) -> Targets {
+        match self {
+            IndexMethod::Btree => Targets::ALL,
+            IndexMethod::Hash
+            | IndexMethod::Gin
+            | IndexMethod::Gist
+            | IndexMethod::Spgist
+            | IndexMethod::Brin => Targets::POSTGRES,
+            IndexMethod::Fulltext | IndexMethod::Spatial => Targets::MYSQL,
+        }
+    }
 }
 
 /// A CHECK constraint; `expr` is SQL.
@@ -678,6 +851,15 @@ impl Schema {
             }
         }
         out
+    }
+
+    /// The foreign keys that close a cycle when the tables are created in
+    /// [`Schema::in_dependency_order`]: those that reference a table created
+    /// later (self-references aside), as (table, position of the key in
+    /// its table). PostgreSQL and MySQL add them with `ALTER TABLE` once
+    /// every table exists; SQLite takes them inline.
+    pub fn cycle_keys(&self) -> Vec<(String, usize)> {
+        cycle_keys(&self.in_dependency_order())
     }
 
     /// Tables ordered so that each comes after the tables its foreign keys
@@ -747,6 +929,7 @@ impl Table {
             foreign_keys: Vec::new(),
             indexes: Vec::new(),
             checks: Vec::new(),
+            options: TableOptions::default(),
         }
     }
 
@@ -762,7 +945,10 @@ impl Table {
         };
         same(&self.primary_key)
             || self.uniques.iter().any(|u| same(&u.columns))
-            || self.indexes.iter().any(|i| i.unique && same(&i.columns))
+            || self
+                .indexes
+                .iter()
+                .any(|i| i.is_unique_key() && same(&i.columns))
     }
 
     /// Adds a column (look one up with [`Table::column`]).
@@ -836,6 +1022,12 @@ impl Table {
         self.renamed_from = Some(old.to_owned());
         self
     }
+
+    /// Sets the table's storage options.
+    pub fn with_options(mut self, options: TableOptions) -> Self {
+        self.options = options;
+        self
+    }
 }
 
 impl Column {
@@ -849,6 +1041,9 @@ impl Column {
             nullable: false,
             default: None,
             autoincrement: false,
+            on_update_current_timestamp: false,
+            collation: None,
+            comment: None,
             enum_type: None,
         }
     }
@@ -867,6 +1062,25 @@ impl Column {
             enum_type: Some(enum_type),
             ..Column::new(name, ColumnType::Enum)
         }
+    }
+
+    /// Sets the column's comment.
+    pub fn comment(mut self, comment: &str) -> Self {
+        self.comment = Some(comment.to_owned());
+        self
+    }
+
+    /// Sets the column's collation.
+    pub fn collate(mut self, collation: &str) -> Self {
+        self.collation = Some(collation.to_owned());
+        self
+    }
+
+    /// Sets the column to the time of each update of its row (MySQL's
+    /// `ON UPDATE CURRENT_TIMESTAMP`).
+    pub fn on_update_current_timestamp(mut self) -> Self {
+        self.on_update_current_timestamp = true;
+        self
     }
 
     /// Makes the column nullable.
@@ -971,7 +1185,78 @@ impl Index {
             columns: columns.into_iter().map(Into::into).collect(),
             unique: false,
             prefixes: BTreeMap::new(),
+            descending: BTreeSet::new(),
+            using: IndexMethod::Btree,
+            predicate: None,
+            include: Vec::new(),
         }
+    }
+
+    /// Whether key part `part` is an SQL expression (written in parentheses)
+    /// rather than a column name.
+    pub fn is_expression(part: &str) -> bool {
+        part.starts_with('(') && part.ends_with(')')
+    }
+
+    /// The key parts that are columns (not expressions), in order.
+    pub fn key_columns(&self) -> impl Iterator<Item = &String> {
+        self.columns.iter().filter(|c| !Index::is_expression(c))
+    }
+
+    /// Adds an expression key part: `expr` is SQL, kept in parentheses.
+    pub fn expression(mut self, expr: &str) -> Self {
+        self.columns.push(Index::expression_part(expr));
+        self
+    }
+
+    /// The key part for the SQL expression `expr`: in one pair of
+    /// parentheses, however many it was written in.
+    pub fn expression_part(expr: &str) -> String {
+        let mut inner = expr.trim();
+        while inner.starts_with('(') && inner.ends_with(')') && encloses(inner) {
+            inner = inner[1..inner.len() - 1].trim();
+        }
+        format!("({inner})")
+    }
+
+    /// Sorts key part `part` in descending order.
+    pub fn desc(mut self, part: &str) -> Self {
+        self.descending.insert(part.to_owned());
+        self
+    }
+
+    /// Builds the index with `method`.
+    pub fn using(mut self, method: IndexMethod) -> Self {
+        self.using = method;
+        self
+    }
+
+    /// Makes the index partial: only rows where `predicate` (SQL) holds.
+    pub fn where_(mut self, predicate: &str) -> Self {
+        self.predicate = Some(predicate.to_owned());
+        self
+    }
+
+    /// Stores `columns` in the index outside its key (PostgreSQL's `INCLUDE`).
+    pub fn include<S: Into<String>>(mut self, columns: impl IntoIterator<Item = S>) -> Self {
+        self.include.extend(columns.into_iter().map(Into::into));
+        self
+    }
+
+    /// Whether the index makes its columns a unique key (that a foreign key
+    /// may reference): unique, over every row, of columns only.
+    pub fn is_unique_key(&self) -> bool {
+        self.unique && self.predicate.is_none() && self.key_columns().count() == self.columns.len()
+    }
+
+    /// Whether the index is a plain one every backend builds: B-tree, no
+    /// predicate, expression, descending part or included column.
+    pub fn is_plain(&self) -> bool {
+        self.using.is_btree()
+            && self.predicate.is_none()
+            && self.descending.is_empty()
+            && self.include.is_empty()
+            && self.key_columns().count() == self.columns.len()
     }
 
     /// Makes the index unique.
@@ -1006,4 +1291,44 @@ impl Check {
         self.name = Some(name.to_owned());
         self
     }
+}
+
+/// Whether the parenthesis that opens `text` closes at its very end
+/// (quotes aside): `(a) + (b)` is not enclosed, `((a) + (b))` is.
+fn encloses(text: &str) -> bool {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let last = text.len() - 1;
+    for (at, ch) in text.char_indices() {
+        match quote {
+            Some(q) if ch == q => quote = None,
+            Some(_) => {}
+            None if matches!(ch, '\'' | '"' | '`') => quote = Some(ch),
+            None if ch == '(' => depth += 1,
+            None if ch == ')' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 && at != last {
+                    return false;
+                }
+            }
+            None => {}
+        }
+    }
+    depth == 0
+}
+
+/// The foreign keys of `tables`, created in this order, that reference a
+/// table of the list created after theirs (self-references aside), as
+/// (table, position of the key in its table).
+pub fn cycle_keys(tables: &[&Table]) -> Vec<(String, usize)> {
+    let position = |name: &str| tables.iter().position(|t| t.name == name);
+    let mut out = Vec::new();
+    for (at, table) in tables.iter().enumerate() {
+        for (f, fk) in table.foreign_keys.iter().enumerate() {
+            if fk.ref_table != table.name && position(&fk.ref_table).is_some_and(|p| p > at) {
+                out.push((table.name.clone(), f));
+            }
+        }
+    }
+    out
 }

@@ -2,7 +2,9 @@
 //! its steps; the runtime renders them for the connected backend, and `down`
 //! runs the inverse of each step in reverse order.
 
-use crate::model::{Check, Column, EnumType, ForeignKey, Index, Schema, Table, Unique};
+use crate::model::{
+    Check, Column, EnumType, ForeignKey, Index, Schema, Table, TableOptions, Unique,
+};
 use serde::{Deserialize, Serialize};
 
 /// One schema change.
@@ -49,23 +51,37 @@ pub enum Step {
 }
 
 /// One change inside [`Step::AlterTable`].
-// A migration holds a few of these: a column's two definitions inline read
-// better than boxes.
+// `AlterColumn` holds two columns; boxing them would change the form every
+// generated migration file writes its changes in.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
     AddColumn(Column),
     DropColumn(Column),
-    RenameColumn { from: String, to: String },
-    AlterColumn { from: Column, to: Column },
+    RenameColumn {
+        from: String,
+        to: String,
+    },
+    AlterColumn {
+        from: Column,
+        to: Column,
+    },
     AddUnique(Unique),
     DropUnique(Unique),
     AddForeignKey(ForeignKey),
     DropForeignKey(ForeignKey),
     AddCheck(Check),
     DropCheck(Check),
-    SetPrimaryKey { from: Vec<String>, to: Vec<String> },
+    SetPrimaryKey {
+        from: Vec<String>,
+        to: Vec<String>,
+    },
+    /// The table's storage options (SQLite rebuilds the table).
+    SetOptions {
+        from: TableOptions,
+        to: TableOptions,
+    },
 }
 
 impl Change {
@@ -83,6 +99,7 @@ impl Change {
             Change::AddCheck(c) => Change::DropCheck(c),
             Change::DropCheck(c) => Change::AddCheck(c),
             Change::SetPrimaryKey { from, to } => Change::SetPrimaryKey { from: to, to: from },
+            Change::SetOptions { from, to } => Change::SetOptions { from: to, to: from },
         }
     }
 
@@ -126,6 +143,7 @@ impl Change {
             Change::AddCheck(check) => table.checks.push(check.clone()),
             Change::DropCheck(check) => remove(&mut table.checks, check, &t, "check")?,
             Change::SetPrimaryKey { to, .. } => table.primary_key = to.clone(),
+            Change::SetOptions { to, .. } => table.options = to.clone(),
         }
         Ok(())
     }
@@ -183,8 +201,12 @@ fn rename_in_table(table: &mut Table, from: &str, to: &str) {
         .for_each(|f| rename(&mut f.columns));
     table.indexes.iter_mut().for_each(|x| {
         rename(&mut x.columns);
+        rename(&mut x.include);
         if let Some(chars) = x.prefixes.remove(from) {
             x.prefixes.insert(to.to_owned(), chars);
+        }
+        if x.descending.remove(from) {
+            x.descending.insert(to.to_owned());
         }
     });
 }
@@ -389,10 +411,19 @@ impl Step {
                 vec![format!("rename table `{from}` to `{}`", table.name)]
             }
             Step::CreateIndex { table, index } => vec![format!(
-                "create {}index `{}` on {table}({})",
+                "create {}{}index `{}` on {table}({}){}",
                 if index.unique { "unique " } else { "" },
+                if index.using.is_btree() {
+                    String::new()
+                } else {
+                    format!("{} ", index.using.key())
+                },
                 index.name,
-                index.columns.join(", ")
+                index.columns.join(", "),
+                index
+                    .predicate
+                    .as_ref()
+                    .map_or_else(String::new, |p| format!(" where {p}"))
             )],
             Step::DropIndex { table, index } => {
                 vec![format!("drop index `{}` of `{table}`", index.name)]
@@ -452,6 +483,14 @@ fn describe_change(table: &str, change: &Change) -> Vec<String> {
             from.join(", "),
             to.join(", ")
         )),
+        Change::SetOptions { from, to } => {
+            let options = |o: &TableOptions| o.describe();
+            one(format!(
+                "options of `{table}`: {} → {}",
+                options(from),
+                options(to)
+            ))
+        }
     }
 }
 
@@ -488,6 +527,23 @@ pub fn column_differences(from: &Column, to: &Column) -> Vec<String> {
             (Some(a), Some(b)) => format!("default {} → {}", a.literal(), b.literal()),
             (a, b) => format!("{} → {}", word(a), word(b)),
         });
+    }
+    if from.comment != to.comment {
+        out.push("comment changed".to_owned());
+    }
+    if from.collation != to.collation {
+        let word = |c: &Option<String>| c.clone().unwrap_or_else(|| "default".to_owned());
+        out.push(format!(
+            "collation {} → {}",
+            word(&from.collation),
+            word(&to.collation)
+        ));
+    }
+    if from.on_update_current_timestamp != to.on_update_current_timestamp {
+        out.push(format!(
+            "on update current_timestamp {} → {}",
+            from.on_update_current_timestamp, to.on_update_current_timestamp
+        ));
     }
     if from.autoincrement != to.autoincrement {
         out.push(format!(

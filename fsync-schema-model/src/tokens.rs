@@ -137,12 +137,38 @@ pub fn index(index: &Index) -> TokenStream {
         .prefixes
         .iter()
         .map(|(column, chars)| quote!((::std::string::String::from(#column), #chars)));
+    let descending = index
+        .descending
+        .iter()
+        .map(|part| quote!(::std::string::String::from(#part)));
+    let using = index_method(index.using);
+    let predicate = option_string(index.predicate.as_deref());
+    let include = strings(&index.include);
     quote!(::fsync_schema::model::Index {
         name: ::core::convert::From::from(#name),
         columns: #columns,
         unique: #unique,
         prefixes: ::std::collections::BTreeMap::from([#(#prefixes),*]),
+        descending: ::std::collections::BTreeSet::from([#(#descending),*]),
+        using: #using,
+        predicate: #predicate,
+        include: #include,
     })
+}
+
+/// An [`IndexMethod`].
+pub fn index_method(method: IndexMethod) -> TokenStream {
+    let m = quote!(::fsync_schema::model::IndexMethod);
+    match method {
+        IndexMethod::Btree => quote!(#m::Btree),
+        IndexMethod::Hash => quote!(#m::Hash),
+        IndexMethod::Gin => quote!(#m::Gin),
+        IndexMethod::Gist => quote!(#m::Gist),
+        IndexMethod::Spgist => quote!(#m::Spgist),
+        IndexMethod::Brin => quote!(#m::Brin),
+        IndexMethod::Fulltext => quote!(#m::Fulltext),
+        IndexMethod::Spatial => quote!(#m::Spatial),
+    }
 }
 
 /// A [`Check`].
@@ -191,6 +217,9 @@ pub fn column(column: &Column) -> TokenStream {
         }
         None => quote!(::core::option::Option::None),
     };
+    let on_update = column.on_update_current_timestamp;
+    let collation = option_string(column.collation.as_deref());
+    let comment = option_string(column.comment.as_deref());
     quote!(::fsync_schema::model::Column {
         name: ::core::convert::From::from(#name),
         renamed_from: #renamed,
@@ -200,6 +229,9 @@ pub fn column(column: &Column) -> TokenStream {
         default: #default,
         autoincrement: #autoincrement,
         enum_type: #enum_type,
+        on_update_current_timestamp: #on_update,
+        collation: #collation,
+        comment: #comment,
     })
 }
 
@@ -213,6 +245,9 @@ pub fn table(table: &Table) -> TokenStream {
     let foreign_keys = table.foreign_keys.iter().map(foreign_key);
     let indexes = table.indexes.iter().map(index);
     let checks = table.checks.iter().map(check);
+    let (strict, without_rowid) = (table.options.strict, table.options.without_rowid);
+    let table_collation = option_string(table.options.collation.as_deref());
+    let table_comment = option_string(table.options.comment.as_deref());
     quote!(::fsync_schema::model::Table {
         name: ::core::convert::From::from(#name),
         renamed_from: #renamed,
@@ -222,5 +257,11 @@ pub fn table(table: &Table) -> TokenStream {
         foreign_keys: ::std::vec![#(#foreign_keys),*],
         indexes: ::std::vec![#(#indexes),*],
         checks: ::std::vec![#(#checks),*],
+        options: ::fsync_schema::model::TableOptions {
+            strict: #strict,
+            without_rowid: #without_rowid,
+            collation: #table_collation,
+            comment: #table_comment,
+        },
     })
 }

@@ -152,6 +152,7 @@ pub fn belongs_to<E: SchemaEntity, R: SchemaEntity>(
     on_delete: Option<sea_orm::ForeignKeyAction>,
     on_update: Option<sea_orm::ForeignKeyAction>,
     constraint: Option<String>,
+    enforced: bool,
 ) -> sea_orm::RelationDef {
     sea_orm::RelationDef {
         rel_type: sea_orm::RelationType::HasOne,
@@ -160,7 +161,9 @@ pub fn belongs_to<E: SchemaEntity, R: SchemaEntity>(
         from_col: identity(from),
         to_col: identity(to),
         is_owner: false,
-        skip_fk: false,
+        // A relation without a foreign key (`relates_to`) makes none in
+        // SeaORM's schema builder either.
+        skip_fk: !enforced,
         on_delete,
         on_update,
         on_condition: None,

@@ -44,6 +44,9 @@ pub struct Baselined {
     pub recorded: Vec<String>,
     /// Those up to the target that were already recorded.
     pub already_applied: Vec<String>,
+    /// What the database holds that the migrations do not build (views,
+    /// triggers, ..): left as it is, and named.
+    pub unmanaged: Vec<introspect::Unmanaged>,
 }
 
 /// The schema that `M`'s migrations build up to and including `to` (a
@@ -107,11 +110,15 @@ pub async fn baseline<M: GeneratedMigrator>(
         .iter()
         .map(|m| m.name().to_owned())
         .collect();
+    let unmanaged = introspect::unmanaged(db).await?;
     M::install(db).await?;
     let applied_at = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
-    let mut outcome = Baselined::default();
+    let mut outcome = Baselined {
+        unmanaged,
+        ..Baselined::default()
+    };
     for name in names {
         if applied.contains(&name) {
             outcome.already_applied.push(name);

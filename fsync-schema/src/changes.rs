@@ -61,23 +61,24 @@ pub fn steps(old: &Schema, new: &Schema) -> Vec<Step> {
         }
     }
 
-    let creates = new
+    let created: Vec<&Table> = new
         .in_dependency_order()
         .into_iter()
         .filter(|t| pairs.old_for(&t.name).is_none())
-        .map(|t| {
-            let mut table = t.clone();
-            table.renamed_from = None;
-            table.columns.iter_mut().for_each(|c| c.renamed_from = None);
-            Step::CreateTable(table)
-        });
-    let mut drops: Vec<Step> = old
+        .collect();
+    // SQLite takes a key to a table created later inline: a schema for
+    // SQLite alone creates each table whole.
+    let sqlite_only = new.targets == crate::model::Targets::only(crate::model::Backend::Sqlite);
+    let (creates, close_cycles) = create_steps(&created, !sqlite_only);
+    let dropped: Vec<&Table> = old
         .in_dependency_order()
         .into_iter()
         .filter(|t| !pairs.matched_old.contains(&t.name))
-        .map(|t| Step::DropTable(t.clone()))
         .collect();
-    drops.reverse();
+    // Tables in a foreign-key cycle are dropped once the keys that close it are.
+    let (drops, open_cycles) = create_steps(&dropped, !sqlite_only);
+    let open_cycles = open_cycles.iter().rev().map(Step::inverse);
+    let drops = drops.iter().rev().map(Step::inverse);
 
     let (create_enums, alter_enums, drop_enums) = enum_steps(old, new);
     let mut steps = drop_indexes;
@@ -85,7 +86,9 @@ pub fn steps(old: &Schema, new: &Schema) -> Vec<Step> {
     steps.extend(create_enums);
     steps.extend(alter_enums);
     steps.extend(creates);
+    steps.extend(close_cycles);
     steps.extend(alters);
+    steps.extend(open_cycles);
     steps.extend(drops);
     steps.extend(drop_enums);
     steps.extend(create_indexes);
@@ -115,6 +118,38 @@ fn enum_steps(old: &Schema, new: &Schema) -> (Vec<Step>, Vec<Step>, Vec<Step>) {
         .map(|e| Step::DropEnum((*e).clone()))
         .collect();
     (creates, alters, drops)
+}
+
+/// The steps that create `tables`, in this order: each table without the
+/// foreign keys that reference a table created after it (a cycle), then an
+/// alter per such table adding those keys ([`crate::model::cycle_keys`]);
+/// with every key inline unless `defer`.
+fn create_steps(tables: &[&Table], defer: bool) -> (Vec<Step>, Vec<Step>) {
+    let cycle_keys = if defer {
+        crate::model::cycle_keys(tables)
+    } else {
+        Vec::new()
+    };
+    let mut creates = Vec::new();
+    let mut alters = Vec::new();
+    for table in tables {
+        let mut table = (*table).clone();
+        table.renamed_from = None;
+        table.columns.iter_mut().for_each(|c| c.renamed_from = None);
+        let mut deferred = Vec::new();
+        for f in (0..table.foreign_keys.len()).rev() {
+            if cycle_keys.contains(&(table.name.clone(), f)) {
+                deferred.insert(0, Change::AddForeignKey(table.foreign_keys.remove(f)));
+            }
+        }
+        if !deferred.is_empty() {
+            let alter = Step::alter_table(&table, deferred)
+                .expect("adding a table's own foreign keys applies to it");
+            alters.push(alter);
+        }
+        creates.push(Step::CreateTable(table));
+    }
+    (creates, alters)
 }
 
 /// Which old table each new table continues.
@@ -173,6 +208,12 @@ fn renamed_references(old: &Table, new_name: &str, pairs: &Pairs) -> Table {
 /// The changes from `old` to `new` (same table), indexes aside.
 fn table_changes(old: &Table, new: &Table) -> Vec<Change> {
     let mut changes = Vec::new();
+    if old.options != new.options {
+        changes.push(Change::SetOptions {
+            from: old.options.clone(),
+            to: new.options.clone(),
+        });
+    }
     let mut renames: Vec<(String, String)> = Vec::new();
     let mut matched_old: Vec<&str> = Vec::new();
     let mut adds = Vec::new();

@@ -436,6 +436,15 @@ fn column(column: &Column) -> TokenStream {
     if column.autoincrement {
         out.extend(quote!(.autoincrement()));
     }
+    if column.on_update_current_timestamp {
+        out.extend(quote!(.on_update_current_timestamp()));
+    }
+    if let Some(collation) = &column.collation {
+        out.extend(quote!(.collate(#collation)));
+    }
+    if let Some(comment) = &column.comment {
+        out.extend(quote!(.comment(#comment)));
+    }
     let SqlTypes {
         sqlite,
         postgres,
@@ -503,6 +512,20 @@ fn index(index: &Index) -> TokenStream {
     for (column, chars) in &index.prefixes {
         out.extend(quote!(.prefix(#column, #chars)));
     }
+    for part in &index.descending {
+        out.extend(quote!(.desc(#part)));
+    }
+    if !index.using.is_btree() {
+        let method = debug_path("IndexMethod", index.using);
+        out.extend(quote!(.using(#method)));
+    }
+    if let Some(predicate) = &index.predicate {
+        out.extend(quote!(.where_(#predicate)));
+    }
+    if !index.include.is_empty() {
+        let include = strings(&index.include);
+        out.extend(quote!(.include(#include)));
+    }
     out
 }
 
@@ -532,7 +555,7 @@ fn table(table: &Table) -> TokenStream {
         out.extend(quote!(.foreign_key(#fk)));
     }
     for x in &table.indexes {
-        if x.prefixes.is_empty() {
+        if x.prefixes.is_empty() && x.is_plain() {
             let (name, columns) = (&x.name, strings(&x.columns));
             out.extend(if x.unique {
                 quote!(.unique_index(#name, #columns))
@@ -548,7 +571,21 @@ fn table(table: &Table) -> TokenStream {
         let (name, expr) = (option_str(&c.name), &c.expr);
         out.extend(quote!(.check(#name, #expr)));
     }
+    if !table.options.is_default() {
+        let options = table_options(&table.options);
+        out.extend(quote!(.with_options(#options)));
+    }
     out
+}
+
+fn table_options(options: &crate::model::TableOptions) -> TokenStream {
+    let (strict, without_rowid) = (options.strict, options.without_rowid);
+    let text = |text: &Option<String>| match text {
+        Some(c) => quote!(Some(#c.into())),
+        None => quote!(None),
+    };
+    let (collation, comment) = (text(&options.collation), text(&options.comment));
+    quote!(TableOptions { strict: #strict, without_rowid: #without_rowid, collation: #collation, comment: #comment })
 }
 
 fn change(change: &Change) -> TokenStream {
@@ -598,6 +635,10 @@ fn change(change: &Change) -> TokenStream {
                 from: Vec::from([#(String::from(#from)),*]),
                 to: Vec::from([#(String::from(#to)),*]),
             })
+        }
+        Change::SetOptions { from, to } => {
+            let (from, to) = (table_options(from), table_options(to));
+            quote!(Change::SetOptions { from: #from, to: #to })
         }
     }
 }

@@ -86,6 +86,19 @@ pub enum Aspect {
     Name,
     /// A CHECK expression.
     Expression,
+    /// An index's method (`USING gin`, `FULLTEXT`).
+    Method,
+    /// A partial index's predicate.
+    Predicate,
+    /// The columns an index includes outside its key.
+    Include,
+    /// A table's storage options (SQLite's `STRICT`, `WITHOUT ROWID`,
+    /// MySQL's default collation).
+    Options,
+    /// A column's collation.
+    Collation,
+    /// A column's comment.
+    Comment,
 }
 
 /// One difference between the expected and the actual schema.
@@ -202,6 +215,12 @@ impl Finding {
                     Aspect::OnUpdate => "ON UPDATE",
                     Aspect::Name => "name",
                     Aspect::Expression => "expression",
+                    Aspect::Method => "method",
+                    Aspect::Predicate => "predicate",
+                    Aspect::Include => "include",
+                    Aspect::Options => "options",
+                    Aspect::Collation => "collation",
+                    Aspect::Comment => "comment",
                     Aspect::Presence | Aspect::Nullable | Aspect::Autoincrement => unreachable!(),
                 };
                 format!(
@@ -271,14 +290,22 @@ fn list(columns: &[String]) -> String {
     format!("({})", columns.join(", "))
 }
 
-/// An index's columns as text, each with its prefix length: `(a, body(191))`.
+/// An index's key parts as text, each with its prefix length and order:
+/// `(a, body(191), created_at DESC)`.
 fn index_columns(index: &Index) -> String {
     let columns: Vec<String> = index
         .columns
         .iter()
-        .map(|c| match index.prefix_of(c) {
-            Some(chars) => format!("{c}({chars})"),
-            None => c.clone(),
+        .map(|c| {
+            let part = match index.prefix_of(c) {
+                Some(chars) => format!("{c}({chars})"),
+                None => c.clone(),
+            };
+            if index.descending.contains(c) {
+                format!("{part} DESC")
+            } else {
+                part
+            }
         })
         .collect();
     list(&columns)
@@ -356,6 +383,17 @@ fn compare_table(expected: &Table, actual: &Table, sides: &Sides, out: &mut Vec<
         );
     }
 
+    if expected.options != actual.options {
+        let options = |o: &crate::model::TableOptions| Some(o.describe());
+        push(
+            out,
+            Target::Table,
+            Aspect::Options,
+            options(&expected.options),
+            options(&actual.options),
+        );
+    }
+
     // Columns.
     for column in &expected.columns {
         let target = || Target::Column {
@@ -394,6 +432,42 @@ fn compare_table(expected: &Table, actual: &Table, sides: &Sides, out: &mut Vec<
                 Aspect::Default,
                 column.default.as_ref().map(default_label),
                 other.default.as_ref().map(default_label),
+            );
+        }
+        if column.comment != other.comment {
+            let comment = |c: &Option<String>| {
+                Some(
+                    c.as_ref()
+                        .map_or_else(|| "none".to_owned(), |c| format!("'{c}'")),
+                )
+            };
+            push(
+                out,
+                target(),
+                Aspect::Comment,
+                comment(&column.comment),
+                comment(&other.comment),
+            );
+        }
+        if column.collation != other.collation {
+            let collation =
+                |c: &Option<String>| Some(c.clone().unwrap_or_else(|| "the default".to_owned()));
+            push(
+                out,
+                target(),
+                Aspect::Collation,
+                collation(&column.collation),
+                collation(&other.collation),
+            );
+        }
+        if column.on_update_current_timestamp != other.on_update_current_timestamp {
+            let set = |on: bool| Some(if on { "CURRENT_TIMESTAMP" } else { "none" }.to_owned());
+            push(
+                out,
+                target(),
+                Aspect::OnUpdate,
+                set(column.on_update_current_timestamp),
+                set(other.on_update_current_timestamp),
             );
         }
         if column.autoincrement != other.autoincrement {
@@ -569,7 +643,10 @@ fn compare_table(expected: &Table, actual: &Table, sides: &Sides, out: &mut Vec<
             );
             continue;
         };
-        if index.columns != other.columns || index.prefixes != other.prefixes {
+        if index.columns != other.columns
+            || index.prefixes != other.prefixes
+            || index.descending != other.descending
+        {
             push(
                 out,
                 target(),
@@ -586,6 +663,39 @@ fn compare_table(expected: &Table, actual: &Table, sides: &Sides, out: &mut Vec<
                 Aspect::Unique,
                 Some(kind(index.unique)),
                 Some(kind(other.unique)),
+            );
+        }
+        if index.using != other.using {
+            push(
+                out,
+                target(),
+                Aspect::Method,
+                Some(index.using.key().to_owned()),
+                Some(other.using.key().to_owned()),
+            );
+        }
+        if index.predicate != other.predicate {
+            let predicate = |p: &Option<String>| {
+                Some(
+                    p.as_ref()
+                        .map_or("none (every row)".to_owned(), |p| format!("WHERE {p}")),
+                )
+            };
+            push(
+                out,
+                target(),
+                Aspect::Predicate,
+                predicate(&index.predicate),
+                predicate(&other.predicate),
+            );
+        }
+        if index.include != other.include {
+            push(
+                out,
+                target(),
+                Aspect::Include,
+                Some(list(&index.include)),
+                Some(list(&other.include)),
             );
         }
     }

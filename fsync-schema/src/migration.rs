@@ -42,7 +42,7 @@ pub mod prelude {
     pub use crate::model::Backend;
     pub use crate::model::{
         Action, Check, Column, ColumnType, DefaultValue, Element, EnumType, ForeignKey, Index,
-        SqlTypes, Table, Unique,
+        IndexMethod, SqlTypes, Table, TableOptions, Unique,
     };
     pub use crate::step::{Change, Step};
     pub use sea_orm_migration::async_trait::async_trait;

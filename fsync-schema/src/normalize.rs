@@ -7,7 +7,7 @@
 
 use crate::model::{
     Action, Backend, Check, Column, ColumnType, DefaultValue, Element, ForeignKey, Index, Schema,
-    SqlTypes, Table, Unique,
+    SqlTypes, Table, TableOptions, Unique,
 };
 use crate::naming;
 use crate::render;
@@ -48,18 +48,13 @@ fn comparable_table(table: &Table, backend: Backend) -> Table {
     let mut uniques: Vec<Unique> = table.uniques.clone();
     let mut indexes: Vec<Index> = Vec::new();
     for index in &table.indexes {
-        if backend == Backend::MySql && index.unique {
+        if backend == Backend::MySql && index.unique && index.descending.is_empty() {
             uniques.push(Unique {
                 name: Some(index.name.clone()),
                 columns: index.columns.clone(),
             });
         } else {
-            let mut index = index.clone();
-            // Only MySQL indexes a prefix; the others index the whole column.
-            if backend != Backend::MySql {
-                index.prefixes.clear();
-            }
-            indexes.push(index);
+            indexes.push(comparable_index(index, backend));
         }
     }
     for unique in &mut uniques {
@@ -111,11 +106,177 @@ fn comparable_table(table: &Table, backend: Backend) -> Table {
         foreign_keys,
         indexes,
         checks,
+        // STRICT and WITHOUT ROWID are SQLite's, a table's collation MySQL's.
+        options: match backend {
+            Backend::Sqlite => TableOptions {
+                collation: None,
+                comment: None,
+                ..table.options.clone()
+            },
+            Backend::MySql => TableOptions {
+                collation: table.options.collation.clone(),
+                comment: table.options.comment.clone(),
+                ..Default::default()
+            },
+            Backend::Postgres => TableOptions {
+                comment: table.options.comment.clone(),
+                ..Default::default()
+            },
+        },
     }
 }
 
+/// An index as `backend` builds it: what the backend does not render left
+/// out (prefixes but on MySQL, `INCLUDE` but on PostgreSQL, predicates on
+/// MySQL), expressions and predicates in [`canonical_sql`].
+fn comparable_index(index: &Index, backend: Backend) -> Index {
+    let part = |part: &String| {
+        if Index::is_expression(part) {
+            format!("({})", canonical_sql(part))
+        } else {
+            part.clone()
+        }
+    };
+    let mut index = Index {
+        columns: index.columns.iter().map(part).collect(),
+        descending: index.descending.iter().map(part).collect(),
+        predicate: index.predicate.as_deref().map(canonical_sql),
+        ..index.clone()
+    };
+    if backend != Backend::MySql {
+        index.prefixes.clear();
+    }
+    if backend != Backend::Postgres {
+        index.include.clear();
+    }
+    if backend == Backend::MySql {
+        index.predicate = None;
+    }
+    index
+}
+
+/// An SQL expression (an index's expression or predicate) in one spelling
+/// whoever wrote it: PostgreSQL's casts (`email::text`) and the quotes and
+/// parentheses around single names dropped, then [`canonical_expression`].
+pub fn canonical_sql(sql: &str) -> String {
+    let text = canonical_expression(&strip_all_casts(sql));
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let ch = chars[i];
+        // `(name)` or `("name")` alone in parentheses: the name.
+        if ch == '(' {
+            let close = chars[i + 1..]
+                .iter()
+                .position(|c| *c == ')')
+                .map(|p| p + i + 1);
+            if let Some(close) = close {
+                let inner: String = chars[i + 1..close].iter().collect();
+                let name = inner.trim_matches(|c| c == '"' || c == '`');
+                let simple = !name.is_empty()
+                    && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+                    && !out.ends_with(|c: char| c.is_alphanumeric() || c == '_');
+                if simple {
+                    out.push_str(name);
+                    i = close + 1;
+                    continue;
+                }
+            }
+        }
+        if (ch == '"' || ch == '`')
+            && let Some(end) = chars[i + 1..].iter().position(|c| *c == ch)
+        {
+            let name: String = chars[i + 1..i + 1 + end].iter().collect();
+            if !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_lowercase() || c == '_' || c.is_ascii_digit())
+            {
+                out.push_str(&name);
+                i += end + 2;
+                continue;
+            }
+        }
+        if ch == '\'' {
+            // Copy a string literal as it is.
+            let end = chars[i + 1..]
+                .iter()
+                .position(|c| *c == '\'')
+                .map_or(chars.len(), |p| p + i + 2);
+            out.extend(&chars[i..end.min(chars.len())]);
+            i = end;
+            continue;
+        }
+        out.push(ch);
+        i += 1;
+    }
+    if out == text {
+        out
+    } else {
+        canonical_sql(&out)
+    }
+}
+
+/// `text` without PostgreSQL's `::type` casts (outside string literals).
+fn strip_all_casts(text: &str) -> String {
+    const MULTI_WORD: [&str; 6] = [
+        "character varying",
+        "double precision",
+        "timestamp without time zone",
+        "timestamp with time zone",
+        "time without time zone",
+        "time with time zone",
+    ];
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(['\'', ':']) {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        if let Some(literal) = from.strip_prefix('\'') {
+            let end = literal.find('\'').map_or(from.len(), |p| p + 2);
+            out.push_str(&from[..end]);
+            rest = &from[end..];
+        } else if let Some(after) = from.strip_prefix("::") {
+            let lower = after.to_ascii_lowercase();
+            let mut skip = MULTI_WORD
+                .iter()
+                .find(|t| lower.starts_with(*t))
+                .map_or_else(
+                    || {
+                        after
+                            .find(|c: char| {
+                                !(c.is_alphanumeric() || c == '_' || c == '"' || c == '.')
+                            })
+                            .unwrap_or(after.len())
+                    },
+                    |t| t.len(),
+                );
+            // `(64)` and `[]` after the type name.
+            let tail = &after[skip..];
+            if tail.starts_with('(')
+                && let Some(close) = tail.find(')')
+                && tail[1..close]
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == ',' || c == ' ')
+            {
+                skip += close + 1;
+            }
+            while after[skip..].starts_with("[]") {
+                skip += 2;
+            }
+            rest = &after[skip..];
+        } else {
+            out.push(':');
+            rest = &from[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn comparable_column(table: &Table, column: &Column, backend: Backend) -> Column {
-    let sql = canonical_type(&render::sql_type(column, backend), backend);
+    let sql = canonical_type(&render::table_sql_type(table, column, backend), backend);
     // The backend tells types apart by their SQL alone: a type with no
     // logical one (`YEAR`, `tsvector`, a domain) is the same on both sides
     // when its SQL is, whatever Rust type reads it.
@@ -145,6 +306,14 @@ fn comparable_column(table: &Table, column: &Column, backend: Backend) -> Column
         default,
         autoincrement: column.autoincrement,
         enum_type,
+        on_update_current_timestamp: column.on_update_current_timestamp
+            && backend == Backend::MySql,
+        collation: column.collation.clone(),
+        // SQLite keeps no comment.
+        comment: column
+            .comment
+            .clone()
+            .filter(|_| backend != Backend::Sqlite),
     }
 }
 
@@ -764,6 +933,23 @@ mod tests {
         for (backend, reported, canonical) in cases {
             assert_eq!(canonical_type(reported, backend), canonical, "{reported}");
         }
+    }
+
+    #[test]
+    fn index_expressions_have_one_spelling() {
+        let same = [
+            ("lower((email)::text)", "lower(email)"),
+            ("(state <> 'cancelled'::text)", "state <> 'cancelled'"),
+            ("(lower(\"email\"))", "LOWER(email)"),
+            ("((title)::character varying(20))", "title"),
+            ("lower(`email`)", "lower(email)"),
+        ];
+        for (a, b) in same {
+            assert_eq!(canonical_sql(a), canonical_sql(b), "{a} / {b}");
+        }
+        assert_ne!(canonical_sql("a <> 'X'"), canonical_sql("a <> 'x'"));
+        assert_ne!(canonical_sql("lower(a)"), canonical_sql("upper(a)"));
+        assert_eq!(canonical_sql("(a + b) * 2"), "(a+b)*2");
     }
 
     #[test]

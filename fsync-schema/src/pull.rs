@@ -705,6 +705,21 @@ impl Entity {
         let table = &self.table;
         let name = &table.name;
         let mut container = vec![quote!(table = #name)];
+        if table.options.strict {
+            container.push(quote!(strict));
+        }
+        if table.options.without_rowid {
+            container.push(quote!(without_rowid));
+        }
+        if let Some(collation) = &table.options.collation {
+            container.push(quote!(collate = #collation));
+        }
+        let any_comment =
+            table.options.comment.is_some() || table.columns.iter().any(|c| c.comment.is_some());
+        if any_comment {
+            container.push(quote!(doc_comments));
+        }
+        let table_doc = doc_lines(table.options.comment.as_deref());
         if table.primary_key.len() > 1 {
             let key = table.primary_key.iter().map(|c| self.field_ident(c));
             container.push(quote!(primary_key(#(#key),*)));
@@ -718,20 +733,7 @@ impl Entity {
             container.push(quote!(unique(columns(#(#columns),*) #name)));
         }
         for index in &table.indexes {
-            let index_name = &index.name;
-            // A column indexed by a prefix (MySQL) is written `name(191)`.
-            let columns = index.columns.iter().map(|c| {
-                let field = self.field_ident(c);
-                match index.prefix_of(c) {
-                    Some(chars) => {
-                        let chars = proc_macro2::Literal::u32_unsuffixed(chars);
-                        quote!(#field(#chars))
-                    }
-                    None => quote!(#field),
-                }
-            });
-            let unique = index.unique.then(|| quote!(, unique));
-            container.push(quote!(index(name = #index_name, columns(#(#columns),*) #unique)));
+            container.push(self.index_tokens(index));
         }
         for check in &table.checks {
             let expr = &check.expr;
@@ -767,6 +769,7 @@ impl Entity {
         let fields = self.fields.iter().map(|field| self.field_tokens(field));
         let enums = self.enums.iter().map(enum_tokens);
         let tokens = quote! {
+            #table_doc
             #[derive(Clone, Debug, PartialEq, fsync_schema::Entity)]
             #[schema(#(#container),*)]
             pub struct Model {
@@ -816,6 +819,12 @@ impl Entity {
         if let Some(default) = &column.default {
             keys.push(default_tokens(default));
         }
+        if column.on_update_current_timestamp {
+            keys.push(quote!(on_update = current_timestamp));
+        }
+        if let Some(collation) = &column.collation {
+            keys.push(quote!(collate = #collation));
+        }
         if let Some(reference) = self
             .foreign_keys
             .iter()
@@ -833,6 +842,7 @@ impl Entity {
             keys.push(quote!(references = #module::#ref_field #actions #relation #constraint));
         }
         let attr = (!keys.is_empty()).then(|| quote!(#[schema(#(#keys),*)]));
+        let doc = doc_lines(column.comment.as_deref());
         let name = ident(&field.name);
         let ty = match &field.enum_path {
             Some(path) => {
@@ -849,7 +859,45 @@ impl Entity {
         } else {
             ty
         };
-        quote!(#attr pub #name: #ty)
+        quote!(#doc #attr pub #name: #ty)
+    }
+
+    /// `index(name = .., columns(..), unique, using = .., where = .., include(..))`:
+    /// a column indexed by a prefix (MySQL) is written `name(191)`, one sorted
+    /// descending `desc(name)`, an expression as its SQL in quotes.
+    fn index_tokens(&self, index: &crate::model::Index) -> TokenStream {
+        let index_name = &index.name;
+        let columns = index.columns.iter().map(|c| {
+            let part = if crate::model::Index::is_expression(c) {
+                let sql = &c[1..c.len() - 1];
+                quote!(#sql)
+            } else {
+                let field = self.field_ident(c);
+                match index.prefix_of(c) {
+                    Some(chars) => {
+                        let chars = proc_macro2::Literal::u32_unsuffixed(chars);
+                        quote!(#field(#chars))
+                    }
+                    None => quote!(#field),
+                }
+            };
+            if index.descending.contains(c) {
+                quote!(desc(#part))
+            } else {
+                part
+            }
+        });
+        let unique = index.unique.then(|| quote!(, unique));
+        let using = (!index.using.is_btree()).then(|| {
+            let method = format_ident!("{}", index.using.key());
+            quote!(, using = #method)
+        });
+        let predicate = index.predicate.as_ref().map(|p| quote!(, where = #p));
+        let include = (!index.include.is_empty()).then(|| {
+            let fields = index.include.iter().map(|c| self.field_ident(c));
+            quote!(, include(#(#fields),*))
+        });
+        quote!(index(name = #index_name, columns(#(#columns),*) #unique #using #predicate #include))
     }
 
     /// The field written for column `column`.
@@ -874,6 +922,16 @@ fn enum_tokens(pulled: &PulledEnum) -> TokenStream {
             #(#variants),*
         }
     }
+}
+
+/// A comment as doc-comment lines (`/// ..`), which the entity's
+/// `doc_comments` makes the comment again.
+fn doc_lines(comment: Option<&str>) -> TokenStream {
+    let lines = comment
+        .into_iter()
+        .flat_map(str::lines)
+        .map(|line| format!(" {line}"));
+    quote!(#(#[doc = #lines])*)
 }
 
 /// `super::album`, or `self` for the entity's own module.
@@ -958,11 +1016,25 @@ pub struct Pulled {
     /// What the database holds that the entities do not manage, each named
     /// with what to do (a PostgreSQL domain); also at the top of `mod.rs`.
     pub notes: Vec<String>,
+    /// What the database holds that no entity describes (views, triggers,
+    /// partitions, ..), also listed in `mod.rs`.
+    pub unmanaged: Vec<introspect::Unmanaged>,
 }
 
 /// The source of every entity and of `mod.rs`; `command` is how the pull
 /// was run (it goes into the headers).
 pub fn source(entities: &[Entity], backend: Backend, command: &str) -> Pulled {
+    source_with(entities, backend, command, Vec::new())
+}
+
+/// [`source`], with the database's objects that no entity describes listed
+/// in `mod.rs` (and in [`Pulled::unmanaged`]).
+pub fn source_with(
+    entities: &[Entity],
+    backend: Backend,
+    command: &str,
+    unmanaged: Vec<introspect::Unmanaged>,
+) -> Pulled {
     let header = format!(
         "{GENERATED_MARK} ({command}) from a {} database; review before committing.\n\
          //! `pull` replaces this file when run again; delete these lines once you edit it.",
@@ -979,10 +1051,20 @@ pub fn source(entities: &[Entity], backend: Backend, command: &str) -> Pulled {
         .collect();
     // The schema targets the backend it was read from.
     let body = format!("fsync_schema::entities! {{\n    targets({backend_name});\n{modules}}}\n");
-    files.push(("mod.rs".to_owned(), format!("{header}\n\n{body}")));
+    let not_managed: String = if unmanaged.is_empty() {
+        String::new()
+    } else {
+        let lines: String = unmanaged.iter().map(|u| format!("// - {u}\n")).collect();
+        format!("\n// Not managed by these entities (`pull` found them in the database):\n{lines}")
+    };
+    files.push((
+        "mod.rs".to_owned(),
+        format!("{header}\n\n{body}{not_managed}"),
+    ));
     Pulled {
         backend,
         files,
+        unmanaged,
         notes: Vec::new(),
     }
 }
@@ -1006,7 +1088,8 @@ pub async fn pull(db: &DatabaseConnection, command: &str) -> Result<Pulled, Pull
         }
     }
     let entities = plan(&schema, backend)?;
-    let mut pulled = source(&entities, backend, command);
+    let unmanaged = introspect::unmanaged(db).await?;
+    let mut pulled = source_with(&entities, backend, command, unmanaged);
     for (name, definition) in introspect::domains(db).await? {
         pulled.note(format!(
             "domain `{name}` is not managed by the schema; create it before the first migration runs: `{definition}`"

@@ -560,14 +560,8 @@ impl Reader {
             let Some(name) = &create.name else {
                 return Err(fail("an index needs a name".to_owned()));
             };
-            if create.predicate.is_some() {
-                return Err(fail(
-                    "partial indexes (`WHERE ..`) cannot be described by the schema model"
-                        .to_owned(),
-                ));
-            }
             let index_name = last_ident(name).value.clone();
-            let columns = index_columns(&create.columns, &location.file, &location)?;
+            let (columns, descending) = index_parts(&create.columns);
             let Some(table) = self
                 .docs
                 .schema
@@ -583,7 +577,9 @@ impl Reader {
                 name: index_name.clone(),
                 columns,
                 unique: create.unique,
-                prefixes: Default::default(),
+                descending,
+                predicate: create.predicate.as_ref().map(ToString::to_string),
+                ..Default::default()
             });
             self.docs
                 .locations
@@ -675,11 +671,34 @@ fn index_columns(
             other => Err(SqlDocsError::Sql {
                 location: at(file, other.span(), fallback),
                 message: format!(
-                    "`{other}` is not a column; indexes on expressions cannot be described by the schema model"
+                    "`{other}` is not a column; a key or unique constraint names columns only"
                 ),
             }),
         })
         .collect()
+}
+
+/// The key parts of an index: a column's name, or an expression in
+/// parentheses; and the parts sorted descending.
+fn index_parts(columns: &[IndexColumn]) -> (Vec<String>, std::collections::BTreeSet<String>) {
+    let mut descending = std::collections::BTreeSet::new();
+    let parts = columns
+        .iter()
+        .map(|column| {
+            let part = match &column.column.expr {
+                Expr::Identifier(ident) => ident.value.clone(),
+                other => Index::expression_part(&other.to_string()),
+            };
+            if matches!(
+                column.column.options.sort,
+                Some(sqlparser::ast::OrderBySort::Desc)
+            ) {
+                descending.insert(part.clone());
+            }
+            part
+        })
+        .collect();
+    (parts, descending)
 }
 
 fn action(action: Option<ReferentialAction>) -> Action {

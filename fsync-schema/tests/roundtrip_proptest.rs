@@ -439,6 +439,7 @@ fn build(names: &[&str], plans: &[TablePlan]) -> Schema {
                 columns,
                 unique: index.unique,
                 prefixes: Default::default(),
+                ..Default::default()
             });
         }
         for (f, plan) in plan.foreign_keys.iter().enumerate() {

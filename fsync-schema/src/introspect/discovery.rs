@@ -97,6 +97,7 @@ async fn sqlite_schema(db: &DatabaseConnection) -> Result<Schema, IntrospectErro
                     columns: index.columns.clone(),
                     unique: index.unique,
                     prefixes: Default::default(),
+                    ..Default::default()
                 });
             }
         }
@@ -244,6 +245,8 @@ async fn mysql_schema(db: &DatabaseConnection) -> Result<Schema, IntrospectError
                     .iter()
                     .filter_map(|p| Some((p.column.clone(), p.sub_part?)))
                     .collect(),
+                descending: Default::default(),
+                using: Default::default(),
             })
             .collect();
         tables.push(mysql::table(

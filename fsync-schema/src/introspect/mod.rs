@@ -39,14 +39,18 @@
 
 pub mod discovery;
 mod mysql;
+pub mod objects;
 mod postgres;
 mod sqlite;
+mod sqlite_sql;
 
 use crate::compare::{self, Finding, Sides};
 use crate::model::{Action, Backend, Check, Column, ColumnType, DefaultValue, Schema};
 use crate::normalize;
 use crate::render;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, QueryResult, Statement};
+
+pub use objects::{ObjectKind, Unmanaged, unmanaged};
 
 /// The table sea-orm-migration keeps its history in; not part of a schema
 /// (nor is any of [`crate::RUNNER_TABLES`]).
@@ -87,13 +91,14 @@ pub async fn schema(db: &DatabaseConnection) -> Result<Schema, IntrospectError> 
 /// The CHECK constraints of the database behind `db`, as (table, check),
 /// by table and name, each with its name and the expression as the backend
 /// keeps it (PostgreSQL's `pg_get_constraintdef`, MySQL/MariaDB's
-/// `CHECK_CLAUSE`): one query. SQLite keeps CHECKs only in the text of its
-/// `CREATE TABLE`, and gives none here. Not part of [`schema`], whose
+/// `CHECK_CLAUSE`; on SQLite, which keeps them only in the text of its
+/// `CREATE TABLE`, that text read by `sqlparser`, named CHECKs by their name
+/// and the others unnamed): one query. Not part of [`schema`], whose
 /// comparisons leave CHECKs out ([`as_introspected`]): `pull` adds them to
 /// the entities it writes.
 pub async fn checks(db: &DatabaseConnection) -> Result<Vec<(String, Check)>, IntrospectError> {
     let checks = match backend(db)? {
-        Backend::Sqlite => Vec::new(),
+        Backend::Sqlite => sqlite::checks(db).await?,
         Backend::Postgres => postgres::checks(db).await?,
         Backend::MySql => mysql::checks(db).await?,
     };

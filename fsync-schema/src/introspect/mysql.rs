@@ -8,7 +8,7 @@
 //! re-quoted.
 
 use super::{IntrospectError, action, column, discovery_error, parse_default, rows};
-use crate::model::{Backend, ColumnType, ForeignKey, Index, Schema, Table, Unique};
+use crate::model::{Backend, ColumnType, ForeignKey, Index, IndexMethod, Schema, Table, Unique};
 use sea_orm::DatabaseConnection;
 use sea_schema::mysql::def::{ColumnInfo, SystemInfo};
 use sea_schema::mysql::query::ColumnQueryResult;
@@ -17,10 +17,15 @@ use sea_schema::mysql::query::ColumnQueryResult;
 pub(super) struct MyIndex {
     pub(super) name: String,
     pub(super) unique: bool,
-    /// Column names, or expressions for the parts of a functional index.
+    /// Column names, or expressions (in parentheses) for the parts of a
+    /// functional index.
     pub(super) columns: Vec<String>,
     /// The prefix length of each column indexed by a prefix only.
     pub(super) prefixes: std::collections::BTreeMap<String, u32>,
+    /// The parts sorted descending (`COLLATION` `D`).
+    pub(super) descending: std::collections::BTreeSet<String>,
+    /// `FULLTEXT`, `SPATIAL`, or B-tree (`INDEX_TYPE`).
+    pub(super) using: IndexMethod,
 }
 
 /// The model's table from its parsed columns, foreign keys and indexes:
@@ -49,6 +54,7 @@ pub(super) fn table(
         }
         column.nullable = info.null;
         column.autoincrement = info.extra.auto_increment;
+        column.on_update_current_timestamp = info.extra.on_update_current_timestamp;
         column.default = info
             .default
             .as_ref()
@@ -61,7 +67,7 @@ pub(super) fn table(
         let columns = index.columns;
         if index.name == "PRIMARY" {
             table.primary_key = columns;
-        } else if index.unique {
+        } else if index.unique && index.descending.is_empty() {
             table.uniques.push(Unique {
                 name: Some(index.name),
                 columns,
@@ -69,17 +75,23 @@ pub(super) fn table(
         } else {
             // The index MySQL adds for a foreign key takes the constraint's
             // name, or the first column's when the key has none.
-            let for_foreign_key = table.foreign_keys.iter().any(|fk| {
-                fk.columns == columns
-                    && (fk.name.as_deref() == Some(index.name.as_str())
-                        || fk.columns.first() == Some(&index.name))
-            });
+            let for_foreign_key = !index.unique
+                && index.using.is_btree()
+                && index.descending.is_empty()
+                && table.foreign_keys.iter().any(|fk| {
+                    fk.columns == columns
+                        && (fk.name.as_deref() == Some(index.name.as_str())
+                            || fk.columns.first() == Some(&index.name))
+                });
             if !for_foreign_key {
                 table.indexes.push(Index {
                     name: index.name,
                     columns,
-                    unique: false,
+                    unique: index.unique,
                     prefixes: index.prefixes,
+                    descending: index.descending,
+                    using: index.using,
+                    ..Default::default()
                 });
             }
         }
@@ -144,7 +156,15 @@ fn mysql_type(ty: &sea_schema::mysql::def::Type) -> String {
         M::Enum(def) => format!("enum({})", quoted_list(&def.values)),
         M::Set(def) => format!("set({})", quoted_list(&def.members)),
         M::Unknown(name) => name.clone(),
-        other => format!("{other:?}").to_lowercase(),
+        // Geometry types, the columns of SPATIAL indexes.
+        M::Geometry(_) => "geometry".to_owned(),
+        M::Point(_) => "point".to_owned(),
+        M::LineString(_) => "linestring".to_owned(),
+        M::Polygon(_) => "polygon".to_owned(),
+        M::MultiPoint(_) => "multipoint".to_owned(),
+        M::MultiLineString(_) => "multilinestring".to_owned(),
+        M::MultiPolygon(_) => "multipolygon".to_owned(),
+        M::GeometryCollection(_) => "geometrycollection".to_owned(),
     }
 }
 
@@ -191,11 +211,12 @@ pub(super) async fn system_and_database(
 }
 
 const TABLES: &str = "\
-SELECT TABLE_NAME FROM information_schema.TABLES
+SELECT TABLE_NAME, TABLE_COLLATION, TABLE_COMMENT FROM information_schema.TABLES
 WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')";
 
 const COLUMNS: &str = "\
-SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_KEY, COLUMN_DEFAULT, EXTRA
+SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_KEY, COLUMN_DEFAULT, EXTRA,
+       COLLATION_NAME, COLUMN_COMMENT
 FROM information_schema.COLUMNS
 WHERE TABLE_SCHEMA = ?
 ORDER BY TABLE_NAME, ORDINAL_POSITION";
@@ -208,12 +229,17 @@ fn indexes_query(system: &SystemInfo) -> String {
         "NULL"
     };
     format!(
-        "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, {expression}, SUB_PART \
+        "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, {expression}, SUB_PART, \
+                INDEX_TYPE, COLLATION \
          FROM information_schema.STATISTICS \
          WHERE TABLE_SCHEMA = ? \
          ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"
     )
 }
+
+/// The database's default collation, which its tables take unless they say otherwise.
+const DATABASE_COLLATION: &str = "\
+SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?";
 
 /// Foreign-key columns. `TABLE_SCHEMA`, not `CONSTRAINT_SCHEMA`: MariaDB
 /// opens only the tables of the database it filters by.
@@ -237,6 +263,13 @@ WHERE CONSTRAINT_SCHEMA = ?";
 #[derive(Default)]
 struct Parts {
     columns: Vec<ColumnInfo>,
+    /// Each column's collation (text columns), in column order.
+    collations: Vec<Option<String>>,
+    /// The table's default collation.
+    collation: Option<String>,
+    /// The table's comment, and each column's, in column order ('' is none).
+    comment: String,
+    comments: Vec<String>,
     foreign_keys: Vec<ForeignKey>,
     indexes: Vec<MyIndex>,
 }
@@ -244,12 +277,30 @@ struct Parts {
 /// The schema of the MySQL/MariaDB database behind `db`, in six queries.
 pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, IntrospectError> {
     let (system, database) = system_and_database(db).await?;
-    let mut names: Vec<String> = Vec::new();
+    let mut listed: Vec<(String, Option<String>, Option<String>)> = Vec::new();
     for row in rows(db, TABLES, vec![database.clone().into()]).await? {
-        names.push(row.try_get_by_index(0)?);
+        listed.push((
+            row.try_get_by_index(0)?,
+            row.try_get_by_index(1)?,
+            row.try_get_by_index(2)?,
+        ));
     }
-    names.sort();
-    let mut parts: Vec<Parts> = names.iter().map(|_| Parts::default()).collect();
+    listed.sort();
+    let names: Vec<String> = listed.iter().map(|(name, ..)| name.clone()).collect();
+    let mut parts: Vec<Parts> = listed
+        .into_iter()
+        .map(|(_, collation, comment)| Parts {
+            collation,
+            comment: comment.unwrap_or_default(),
+            ..Parts::default()
+        })
+        .collect();
+    let default_collation: Option<String> =
+        rows(db, DATABASE_COLLATION, vec![database.clone().into()])
+            .await?
+            .first()
+            .map(|row| row.try_get_by_index(0))
+            .transpose()?;
     let position = |table: &str| names.binary_search_by(|n| n.as_str().cmp(table)).ok();
 
     for row in rows(db, COLUMNS, vec![database.clone().into()]).await? {
@@ -267,6 +318,9 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
             ..ColumnQueryResult::default()
         };
         parts[at].columns.push(result.parse(&system));
+        parts[at].collations.push(row.try_get_by_index(7)?);
+        let comment: Option<String> = row.try_get_by_index(8)?;
+        parts[at].comments.push(comment.unwrap_or_default());
     }
 
     for row in rows(db, &indexes_query(&system), vec![database.clone().into()]).await? {
@@ -279,19 +333,36 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
         let expression: Option<String> = row.try_get_by_index(4)?;
         let indexes = &mut parts[at].indexes;
         if indexes.last().is_none_or(|last| last.name != name) {
+            let kind: String = row.try_get_by_index(6)?;
             indexes.push(MyIndex {
                 name,
                 unique: row.try_get_by_index::<i64>(2)? == 0,
                 columns: Vec::new(),
                 prefixes: Default::default(),
+                descending: Default::default(),
+                using: match kind.as_str() {
+                    "FULLTEXT" => IndexMethod::Fulltext,
+                    "SPATIAL" => IndexMethod::Spatial,
+                    _ => IndexMethod::Btree,
+                },
             });
         }
         let index = indexes.last_mut().expect("pushed above");
         let sub_part: Option<i64> = row.try_get_by_index(5)?;
-        if let (Some(column), Some(length)) = (&column, sub_part) {
+        // MariaDB reports a SPATIAL index's part with a length it sets itself.
+        if let (Some(column), Some(length), false) =
+            (&column, sub_part, index.using == IndexMethod::Spatial)
+        {
             index.prefixes.insert(column.clone(), length as u32);
         }
-        index.columns.extend(column.or(expression));
+        let order: Option<String> = row.try_get_by_index(7)?;
+        let part = column.or(expression.map(|e| Index::expression_part(&e)));
+        if let Some(part) = part {
+            if order.as_deref() == Some("D") {
+                index.descending.insert(part.clone());
+            }
+            index.columns.push(part);
+        }
     }
 
     // (table, constraint) -> (ON UPDATE, ON DELETE)
@@ -336,7 +407,28 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
     let tables: Vec<Table> = names
         .iter()
         .zip(parts)
-        .map(|(name, parts)| table(name, &parts.columns, parts.foreign_keys, parts.indexes))
+        .map(|(name, parts)| {
+            let mut table = table(name, &parts.columns, parts.foreign_keys, parts.indexes);
+            // A column's collation is the table's unless it says otherwise,
+            // the table's the database's.
+            // MariaDB's JSON is a LONGTEXT in `utf8mb4_bin`: that collation
+            // is the type's own.
+            for (column, collation) in table.columns.iter_mut().zip(parts.collations) {
+                let json = column.sql_type.mysql.as_deref() == Some("longtext")
+                    && collation.as_deref() == Some("utf8mb4_bin");
+                column.collation = collation
+                    .filter(|c| Some(c) != parts.collation.as_ref())
+                    .filter(|_| !json);
+            }
+            table.options.collation = parts
+                .collation
+                .filter(|c| Some(c) != default_collation.as_ref());
+            table.options.comment = Some(parts.comment).filter(|c| !c.is_empty());
+            for (column, comment) in table.columns.iter_mut().zip(parts.comments) {
+                column.comment = Some(comment).filter(|c| !c.is_empty());
+            }
+            table
+        })
         .collect();
     Ok(Schema::new(tables))
 }

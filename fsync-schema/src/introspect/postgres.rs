@@ -8,7 +8,9 @@
 //! are foreign keys that reference one, as discovery does.
 
 use super::{IntrospectError, discovery_error, parse_default, rows};
-use crate::model::{Action, Backend, Column, ForeignKey, Index, Schema, Table, Unique};
+use crate::model::{
+    Action, Backend, Column, ForeignKey, Index, IndexMethod, Schema, Table, Unique,
+};
 use sea_orm::DatabaseConnection;
 use std::collections::BTreeMap;
 
@@ -81,21 +83,26 @@ pub(super) fn enum_type(
     Some(crate::model::EnumType::new(&name?, values?))
 }
 
-/// Every index of the schema's tables, without predicates (partial
-/// indexes) or expressions, column by column.
+/// Every index of the schema's tables, key part by key part: the column
+/// (none for an expression), the part as `pg_get_indexdef` writes it,
+/// whether it is a key part (not `INCLUDE`) and sorts descending, the
+/// access method and a partial index's predicate.
 const INDEXES: &str = "\
 SELECT t.relname, i.relname, ix.indisunique, ix.indisprimary,
        EXISTS (SELECT 1 FROM pg_constraint con
                WHERE con.conindid = ix.indexrelid AND con.conrelid = t.oid
                  AND con.contype IN ('p', 'u', 'x')),
-       a.attname
+       a.attname, pg_get_indexdef(ix.indexrelid, k.position::int, true),
+       k.position <= ix.indnkeyatts, COALESCE((ix.indoption[k.position - 1] & 1) = 1, false),
+       am.amname, pg_get_expr(ix.indpred, ix.indrelid, true)
 FROM pg_index ix
 JOIN pg_class i ON i.oid = ix.indexrelid
+JOIN pg_am am ON am.oid = i.relam
 JOIN pg_class t ON t.oid = ix.indrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 CROSS JOIN LATERAL unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, position)
-JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
-WHERE n.nspname = $1 AND ix.indpred IS NULL
+LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum AND k.attnum > 0
+WHERE n.nspname = $1
 ORDER BY t.relname, i.relname, k.position";
 
 /// What `pg_index` says of an index.
@@ -104,7 +111,8 @@ pub(super) struct PgIndex {
     primary: bool,
     /// Whether a PRIMARY KEY, UNIQUE or EXCLUDE constraint owns the index.
     constraint: bool,
-    columns: Vec<String>,
+    /// The index as the model says it (name aside).
+    index: Index,
 }
 
 /// The indexes of schema `namespace` by table and index name.
@@ -117,17 +125,39 @@ pub(super) async fn indexes(
 ) -> Result<PgIndexes, IntrospectError> {
     let mut indexes = PgIndexes::new();
     for row in rows(db, INDEXES, vec![namespace.into()]).await? {
-        let key = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+        let key: (String, String) = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+        let name = key.1.clone();
         let index = match indexes.entry(key) {
             std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
-            std::collections::btree_map::Entry::Vacant(entry) => entry.insert(PgIndex {
-                unique: row.try_get_by_index(2)?,
-                primary: row.try_get_by_index(3)?,
-                constraint: row.try_get_by_index(4)?,
-                columns: Vec::new(),
-            }),
+            std::collections::btree_map::Entry::Vacant(entry) => {
+                let method: String = row.try_get_by_index(9)?;
+                let predicate: Option<String> = row.try_get_by_index(10)?;
+                entry.insert(PgIndex {
+                    unique: row.try_get_by_index(2)?,
+                    primary: row.try_get_by_index(3)?,
+                    constraint: row.try_get_by_index(4)?,
+                    index: Index {
+                        name,
+                        using: IndexMethod::parse(&method).unwrap_or_default(),
+                        predicate,
+                        ..Default::default()
+                    },
+                })
+            }
         };
-        index.columns.push(row.try_get_by_index(5)?);
+        let column: Option<String> = row.try_get_by_index(5)?;
+        let definition: String = row.try_get_by_index(6)?;
+        let key_part: bool = row.try_get_by_index(7)?;
+        let descending: bool = row.try_get_by_index(8)?;
+        let part = column.unwrap_or_else(|| Index::expression_part(&definition));
+        if !key_part {
+            index.index.include.push(part);
+            continue;
+        }
+        if descending {
+            index.index.descending.insert(part.clone());
+        }
+        index.index.columns.push(part);
     }
     Ok(indexes)
 }
@@ -140,18 +170,16 @@ pub(super) fn place_indexes(table: &mut Table, indexes: &PgIndexes) {
             break;
         }
         if index.primary {
-            table.primary_key = index.columns.clone();
+            table.primary_key = index.index.columns.clone();
         } else if index.constraint {
             table.uniques.push(Unique {
                 name: Some(index_name.clone()),
-                columns: index.columns.clone(),
+                columns: index.index.columns.clone(),
             });
         } else {
             table.indexes.push(Index {
-                name: index_name.clone(),
-                columns: index.columns.clone(),
                 unique: index.unique,
-                prefixes: Default::default(),
+                ..index.index.clone()
             });
         }
     }
@@ -167,7 +195,7 @@ WHERE child.relkind IN ('r', 't', 'v', 'm', 'f', 'p')";
 /// lists them as `BASE TABLE`.
 fn tables_query() -> String {
     format!(
-        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+        "SELECT c.relname, obj_description(c.oid, 'pg_class') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
          WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname NOT IN ({CHILDREN})"
     )
 }
@@ -180,12 +208,15 @@ SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), pg_get_expr(d
        CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END,
        CASE WHEN t.typtype = 'e' THEN t.typname::text END,
        CASE WHEN t.typtype = 'e' THEN ARRAY(SELECT e.enumlabel::text FROM pg_enum e
-                                            WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) END
+                                            WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) END,
+       CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END,
+       col_description(a.attrelid, a.attnum)
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+LEFT JOIN pg_collation co ON co.oid = a.attcollation
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY c.relname, a.attnum";
 
@@ -223,7 +254,9 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
     let namespace = current_schema(db).await?;
     let mut tables: Vec<Table> = Vec::new();
     for row in rows(db, &tables_query(), vec![namespace.clone().into()]).await? {
-        tables.push(Table::new(row.try_get_by_index::<String>(0)?));
+        let mut table = Table::new(row.try_get_by_index::<String>(0)?);
+        table.options.comment = row.try_get_by_index(1)?;
+        tables.push(table);
     }
     tables.sort_by(|a, b| a.name.cmp(&b.name));
     let position =
@@ -243,7 +276,10 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
             domain_base: row.try_get_by_index(6)?,
             enum_type: enum_type(row.try_get_by_index(7)?, row.try_get_by_index(8)?),
         };
-        tables[at].columns.push(column(&info));
+        let mut column = column(&info);
+        column.collation = row.try_get_by_index(9)?;
+        column.comment = row.try_get_by_index(10)?;
+        tables[at].columns.push(column);
     }
 
     let indexes = indexes(db, &namespace).await?;

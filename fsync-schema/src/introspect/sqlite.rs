@@ -7,7 +7,7 @@
 //! and the primary key's column order. A single-column INTEGER primary key
 //! autoincrements when the table's SQL says `AUTOINCREMENT`.
 
-use super::{IntrospectError, action, column, parse_default, rows};
+use super::{IntrospectError, action, column, parse_default, rows, sqlite_sql};
 use crate::model::{Backend, ForeignKey, Index, Schema, Table, Unique};
 use crate::normalize;
 use crate::render;
@@ -102,12 +102,17 @@ FROM sqlite_schema AS m, pragma_foreign_key_list(m.name) AS f
 WHERE m.type = 'table' AND m.name <> 'sqlite_sequence'
 ORDER BY m.name, f.id DESC, f.seq";
 
-/// The columns of every UNIQUE constraint (origin `u`) and CREATE INDEX
-/// (origin `c`), in `PRAGMA index_list` order.
+/// The key parts of every UNIQUE constraint (origin `u`) and CREATE INDEX
+/// (origin `c`), in `PRAGMA index_list` order, with whether each sorts
+/// descending, and the index's SQL when it is partial or has an expression
+/// (its text is where SQLite keeps them).
 const INDEXES: &str = "\
-SELECT m.name, l.name, l.\"unique\", l.origin, i.name
-FROM sqlite_schema AS m, pragma_index_list(m.name) AS l, pragma_index_info(l.name) AS i
-WHERE m.type = 'table' AND m.name <> 'sqlite_sequence' AND l.origin IN ('u', 'c')
+SELECT m.name, l.name, l.\"unique\", l.origin, i.name, i.\"desc\", i.seqno,
+       CASE WHEN l.partial OR EXISTS (SELECT 1 FROM pragma_index_info(l.name) WHERE cid = -2)
+            THEN (SELECT s.sql FROM sqlite_schema AS s WHERE s.type = 'index' AND s.name = l.name)
+       END
+FROM sqlite_schema AS m, pragma_index_list(m.name) AS l, pragma_index_xinfo(l.name) AS i
+WHERE m.type = 'table' AND m.name <> 'sqlite_sequence' AND l.origin IN ('u', 'c') AND i.key
 ORDER BY m.name, l.seq, i.seqno";
 
 /// The schema of the SQLite database behind `db`, in three statements.
@@ -136,6 +141,26 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
     // Both lists below are sorted by table name, as `tables` is.
     let position =
         |tables: &[Table], name: &str| tables.binary_search_by(|t| t.name.as_str().cmp(name)).ok();
+
+    for row in rows(db, TABLE_SQL, Vec::new()).await? {
+        let name: String = row.try_get_by_index(0)?;
+        let sql: String = row.try_get_by_index(1)?;
+        let Some(at) = position(&tables, &name) else {
+            continue;
+        };
+        for (column, collation) in sqlite_sql::column_collations(&sql).unwrap_or_default() {
+            if let Some(column) = tables[at].columns.iter_mut().find(|c| c.name == column) {
+                column.collation = Some(collation);
+            }
+        }
+    }
+    for row in rows(db, TABLE_OPTIONS, Vec::new()).await? {
+        let name: String = row.try_get_by_index(0)?;
+        if let Some(at) = position(&tables, &name) {
+            tables[at].options.strict = row.try_get_by_index::<i64>(1)? != 0;
+            tables[at].options.without_rowid = row.try_get_by_index::<i64>(2)? != 0;
+        }
+    }
 
     let mut last: Option<(usize, i64)> = None;
     let mut implicit: Vec<(usize, usize)> = Vec::new();
@@ -186,8 +211,12 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
             continue;
         };
         let index_name: String = row.try_get_by_index(1)?;
-        // An expression has no column name.
+        // An expression has no column name: its text comes from the SQL.
         let column: Option<String> = row.try_get_by_index(4)?;
+        let descending = row.try_get_by_index::<i64>(5)? != 0;
+        let seqno: i64 = row.try_get_by_index(6)?;
+        let sql: Option<String> = row.try_get_by_index(7)?;
+        let written = sql.as_deref().and_then(sqlite_sql::index_parts);
         let table = &mut tables[at];
         let constraint = match &last {
             Some((t, i, constraint)) if *t == at && *i == index_name => *constraint,
@@ -202,21 +231,66 @@ pub(super) async fn schema(db: &DatabaseConnection) -> Result<Schema, Introspect
                 } else {
                     table.indexes.push(Index {
                         name: index_name.clone(),
-                        columns: Vec::new(),
                         unique: row.try_get_by_index::<i64>(2)? != 0,
-                        prefixes: Default::default(),
+                        predicate: written.as_ref().and_then(|(_, p)| p.clone()),
+                        ..Default::default()
                     });
                 }
                 last = Some((at, index_name, constraint));
                 constraint
             }
         };
-        let columns = if constraint {
-            &mut table.uniques.last_mut().expect("pushed above").columns
-        } else {
-            &mut table.indexes.last_mut().expect("pushed above").columns
-        };
-        columns.extend(column);
+        if constraint {
+            let unique = table.uniques.last_mut().expect("pushed above");
+            unique.columns.extend(column);
+            continue;
+        }
+        let index = table.indexes.last_mut().expect("pushed above");
+        let part = column.or_else(|| {
+            let (parts, _) = written.as_ref()?;
+            Some(Index::expression_part(
+                parts.get(usize::try_from(seqno).ok()?)?,
+            ))
+        });
+        if let Some(part) = part {
+            if descending {
+                index.descending.insert(part.clone());
+            }
+            index.columns.push(part);
+        }
     }
     Ok(Schema::new(tables))
+}
+
+/// SQLite's `STRICT` and `WITHOUT ROWID` of every table (SQLite 3.37 and later).
+const TABLE_OPTIONS: &str = "\
+SELECT name, strict, wr FROM pragma_table_list WHERE schema = 'main' AND type = 'table'";
+
+/// Every table's `CREATE TABLE` text.
+const TABLE_SQL: &str = "\
+SELECT name, sql FROM sqlite_schema
+WHERE type = 'table' AND name <> 'sqlite_sequence' AND sql IS NOT NULL
+ORDER BY name";
+
+/// The CHECK constraints of every table (see [`super::checks`]): SQLite
+/// keeps them only in the table's SQL, which `sqlparser` reads. A table
+/// whose SQL does not parse is an error naming it, not a table without CHECKs.
+pub(super) async fn checks(
+    db: &DatabaseConnection,
+) -> Result<Vec<(String, crate::model::Check)>, IntrospectError> {
+    let mut out = Vec::new();
+    for row in rows(db, TABLE_SQL, Vec::new()).await? {
+        let table: String = row.try_get_by_index(0)?;
+        if is_internal(&table) {
+            continue;
+        }
+        let sql: String = row.try_get_by_index(1)?;
+        let checks = sqlite_sql::table_checks(&sql).ok_or_else(|| {
+            super::discovery_error(format!(
+                "table `{table}`: its SQL does not parse, so its CHECK constraints cannot be read: {sql}"
+            ))
+        })?;
+        out.extend(checks.into_iter().map(|check| (table.clone(), check)));
+    }
+    Ok(out)
 }

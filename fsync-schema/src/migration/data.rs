@@ -196,7 +196,7 @@ impl DataStep {
 #[derive(Debug)]
 pub enum Planned<'a> {
     /// A generated step (already inverted for `down`); `number` counts from 1.
-    Schema { number: usize, step: Step },
+    Schema { number: usize, step: Box<Step> },
     /// The work of a data step (its `up` or its `down`).
     Data {
         label: String,
@@ -264,7 +264,7 @@ pub fn plan<'a>(
                 if k > 0 {
                     out.push(Planned::Schema {
                         number: k,
-                        step: steps[k - 1].clone(),
+                        step: Box::new(steps[k - 1].clone()),
                     });
                 }
                 for (label, d) in data_after(k) {
@@ -290,7 +290,7 @@ pub fn plan<'a>(
                 if k > 0 {
                     out.push(Planned::Schema {
                         number: k,
-                        step: step::inverse(&steps[k - 1..k]).remove(0),
+                        step: Box::new(step::inverse(&steps[k - 1..k]).remove(0)),
                     });
                 }
             }

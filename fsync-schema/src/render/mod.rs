@@ -5,13 +5,13 @@
 //! would; PostgreSQL and MySQL get their native types.
 
 use crate::model::{
-    Action, Backend, Column, ColumnType, DefaultValue, ForeignKey, Index, NotTargeted, Schema,
-    Table,
+    Action, Backend, Column, ColumnType, DefaultValue, ForeignKey, Index, IndexMethod, NotTargeted,
+    Schema, Table,
 };
 use crate::naming;
 use sea_query::{
-    Alias, ColumnDef, Expr, ForeignKeyAction, IndexCreateStatement, IndexDropStatement, Keyword,
-    MysqlQueryBuilder, PostgresQueryBuilder, SchemaStatementBuilder, SqliteQueryBuilder,
+    Alias, ColumnDef, Expr, ForeignKeyAction, IndexCreateStatement, IndexDropStatement, IntoIden,
+    Keyword, MysqlQueryBuilder, PostgresQueryBuilder, SchemaStatementBuilder, SqliteQueryBuilder,
     TableCreateStatement, TableDropStatement,
 };
 
@@ -63,6 +63,43 @@ pub fn unsigned_check(column: &Column, backend: Backend) -> Option<String> {
     }
     let name = format!("\"{}\"", column.name.replace('"', "\"\""));
     Some(format!("{name} >= {min} AND {name} <= {max}"))
+}
+
+/// `sql_type` followed by the column's `COLLATE ..`, where every backend
+/// takes it (PostgreSQL only there).
+pub fn typed_with_collation(sql_type: &str, column: &Column, backend: Backend) -> String {
+    match &column.collation {
+        Some(collation) if backend == Backend::Postgres => {
+            format!("{sql_type} COLLATE {}", quote(collation, backend))
+        }
+        Some(collation) => format!("{sql_type} COLLATE {collation}"),
+        None => sql_type.to_owned(),
+    }
+}
+
+/// The SQL type of `column` of `table` on `backend`: [`sql_type`], but in a
+/// SQLite `STRICT` table one of the types it takes (INTEGER, REAL, TEXT,
+/// BLOB, ANY), by SQLite's affinity rules.
+pub fn table_sql_type(table: &Table, column: &Column, backend: Backend) -> String {
+    let sql = sql_type(column, backend);
+    if backend != Backend::Sqlite || !table.options.strict {
+        return sql;
+    }
+    let upper = sql.to_ascii_uppercase();
+    let strict = if ["INT", "INTEGER", "REAL", "TEXT", "BLOB", "ANY"].contains(&upper.as_str()) {
+        return upper;
+    } else if upper.contains("INT") {
+        "INTEGER"
+    } else if ["CHAR", "CLOB", "TEXT"].iter().any(|t| upper.contains(t)) {
+        "TEXT"
+    } else if upper.contains("BLOB") || upper.is_empty() {
+        "BLOB"
+    } else if ["REAL", "FLOA", "DOUB"].iter().any(|t| upper.contains(t)) {
+        "REAL"
+    } else {
+        "ANY"
+    };
+    strict.to_owned()
 }
 
 /// The backend's native type for a logical type (a native enum's comes from
@@ -165,18 +202,8 @@ pub fn default_sql(value: &DefaultValue, ty: ColumnType, backend: Backend) -> St
 /// `CURRENT_TIMESTAMP`, whose fraction of a second must be the column type's
 /// (`timestamp` takes `CURRENT_TIMESTAMP`, `datetime(3)` `CURRENT_TIMESTAMP(3)`).
 pub fn column_default_sql(column: &Column, value: &DefaultValue, backend: Backend) -> String {
-    match (value, column.sql_type.get(backend)) {
-        (DefaultValue::CurrentTimestamp, Some(sql)) if backend == Backend::MySql => {
-            let digits = sql
-                .split_once('(')
-                .and_then(|(_, rest)| rest.split_once(')'))
-                .map(|(digits, _)| digits.trim())
-                .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
-            match digits {
-                Some(digits) => format!("CURRENT_TIMESTAMP({digits})"),
-                None => "CURRENT_TIMESTAMP".to_owned(),
-            }
-        }
+    match value {
+        DefaultValue::CurrentTimestamp if backend == Backend::MySql => mysql_now(column),
         _ => default_sql(value, column.ty, backend),
     }
 }
@@ -195,6 +222,22 @@ fn action(action: Action) -> ForeignKeyAction {
     }
 }
 
+/// `CURRENT_TIMESTAMP` with the fractional digits of `column`'s MySQL type:
+/// `CURRENT_TIMESTAMP(6)` for `DATETIME(6)`, `CURRENT_TIMESTAMP` for a
+/// `timestamp` without fraction (MySQL refuses a default of another precision).
+pub fn mysql_now(column: &Column) -> String {
+    let sql = sql_type(column, Backend::MySql);
+    let digits = sql
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map(|(digits, _)| digits.trim())
+        .filter(|digits| !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()));
+    match digits {
+        Some(digits) if digits != "0" => format!("CURRENT_TIMESTAMP({digits})"),
+        _ => "CURRENT_TIMESTAMP".to_owned(),
+    }
+}
+
 /// Whether `column` is the table's only primary-key column (rendered inline).
 fn inline_primary_key(table: &Table, column: &Column) -> bool {
     table.primary_key.len() == 1 && table.primary_key[0] == column.name
@@ -203,7 +246,11 @@ fn inline_primary_key(table: &Table, column: &Column) -> bool {
 /// The column definition, with the primary key inline when it is the only key column.
 pub fn column_def(table: &Table, column: &Column, backend: Backend) -> ColumnDef {
     let mut def = ColumnDef::new(Alias::new(&column.name));
-    def.custom(Alias::new(sql_type(column, backend)));
+    def.custom(Alias::new(typed_with_collation(
+        &table_sql_type(table, column, backend),
+        column,
+        backend,
+    )));
     let sqlite_rowid_key =
         backend == Backend::Sqlite && column.autoincrement && inline_primary_key(table, column);
     if !column.nullable && !sqlite_rowid_key {
@@ -214,6 +261,12 @@ pub fn column_def(table: &Table, column: &Column, backend: Backend) -> ColumnDef
     }
     if let Some(check) = unsigned_check(column, backend) {
         def.check(Expr::cust(check));
+    }
+    if let (Some(comment), Backend::MySql) = (&column.comment, backend) {
+        def.comment(comment);
+    }
+    if column.on_update_current_timestamp && backend == Backend::MySql {
+        def.extra(format!("ON UPDATE {}", mysql_now(column)));
     }
     if inline_primary_key(table, column) {
         def.primary_key();
@@ -269,11 +322,29 @@ pub fn create_table(table: &Table, backend: Backend) -> TableCreateStatement {
         }
         create.foreign_key(&mut foreign_key_create(table, foreign_key, backend));
     }
+    match (backend, &table.options.collation) {
+        (Backend::Sqlite, _) if !table.options.sqlite_sql().is_empty() => {
+            create.extra(table.options.sqlite_sql());
+        }
+        (Backend::MySql, Some(collation)) => {
+            create.extra(format!("COLLATE={collation}"));
+        }
+        _ => {}
+    }
+    if let (Some(comment), Backend::MySql) = (&table.options.comment, backend) {
+        create.comment(comment);
+    }
     for check in &table.checks {
-        create.check(sea_query::Check::named(
-            Alias::new(naming::check(&table.name, check)),
-            Expr::cust(check.expr.clone()),
-        ));
+        // SQLite keeps a CHECK without a name as it was written; no later
+        // step finds one by its name there (a change rebuilds the table).
+        create.check(if backend == Backend::Sqlite && check.name.is_none() {
+            sea_query::Check::unnamed(Expr::cust(check.expr.clone()))
+        } else {
+            sea_query::Check::named(
+                Alias::new(naming::check(&table.name, check)),
+                Expr::cust(check.expr.clone()),
+            )
+        });
     }
     create
 }
@@ -305,21 +376,125 @@ pub fn foreign_key_create(
     create
 }
 
-/// `CREATE INDEX` for one index of `table` on `backend`. Prefix lengths are
-/// MySQL's alone: the other backends index the whole column.
+/// `CREATE INDEX` for one index of `table` on `backend` as a sea-query
+/// statement. Prefix lengths are MySQL's alone: the other backends index the
+/// whole column. It says a plain index exactly; of the other kinds it carries
+/// the method (`FULLTEXT` on MySQL, `USING ..` on PostgreSQL), descending
+/// columns, `INCLUDE` and the predicate, but not expressions or `SPATIAL`:
+/// [`index_sql`] writes every kind.
 pub fn create_index(table: &Table, index: &Index, backend: Backend) -> IndexCreateStatement {
     let mut create = sea_query::Index::create();
     create.name(&index.name).table(Alias::new(&table.name));
-    for name in &index.columns {
+    for name in index.key_columns() {
         match index.prefix_of(name) {
             Some(chars) if backend == Backend::MySql => create.col((Alias::new(name), chars)),
+            _ if index.descending.contains(name) => {
+                create.col((Alias::new(name), sea_query::IndexOrder::Desc))
+            }
             _ => create.col(Alias::new(name)),
         };
     }
     if index.unique {
         create.unique();
     }
+    match (backend, index.using) {
+        (_, IndexMethod::Btree) => {}
+        (Backend::MySql, IndexMethod::Fulltext) => {
+            create.full_text();
+        }
+        (Backend::Postgres, method) => {
+            create.index_type(sea_query::IndexType::Custom(
+                Alias::new(method.key()).into_iden(),
+            ));
+        }
+        _ => {}
+    }
+    if backend == Backend::Postgres {
+        for name in &index.include {
+            create.include(Alias::new(name));
+        }
+    }
+    if let Some(predicate) = &index.predicate
+        && backend != Backend::MySql
+    {
+        sea_query::ConditionalStatement::and_where(&mut create, Expr::cust(predicate.clone()));
+    }
     create
+}
+
+/// `name` quoted as an identifier on `backend`.
+pub fn quote(name: &str, backend: Backend) -> String {
+    match backend {
+        Backend::MySql => format!("`{}`", name.replace('`', "``")),
+        _ => format!("\"{}\"", name.replace('"', "\"\"")),
+    }
+}
+
+/// `CREATE INDEX` for one index of `table` on `backend`, as SQL: through
+/// sea-query for a plain index ([`create_index`]), written here for the
+/// kinds it cannot say (expressions on SQLite, `SPATIAL`): a method
+/// (`USING gin` on PostgreSQL, `FULLTEXT`/`SPATIAL` on MySQL), descending,
+/// expression and prefix key parts, `INCLUDE (..)` and a partial index's
+/// `WHERE`.
+pub fn index_sql(table: &str, index: &Index, backend: Backend) -> String {
+    index_sql_with(table, index, backend, "")
+}
+
+/// [`index_sql`] with `options` after `INDEX` (PostgreSQL's
+/// `CONCURRENTLY IF NOT EXISTS`).
+pub fn index_sql_with(table: &str, index: &Index, backend: Backend, options: &str) -> String {
+    if index.is_plain() && options.is_empty() {
+        return build(&create_index(&Table::new(table), index, backend), backend);
+    }
+    let q = |name: &str| quote(name, backend);
+    let kind = match (backend, index.using) {
+        (Backend::MySql, IndexMethod::Fulltext) => "FULLTEXT ",
+        (Backend::MySql, IndexMethod::Spatial) => "SPATIAL ",
+        _ if index.unique => "UNIQUE ",
+        _ => "",
+    };
+    let using = match (backend, index.using) {
+        (Backend::Postgres, method) if !method.is_btree() => {
+            format!(" USING {}", method.key())
+        }
+        _ => String::new(),
+    };
+    let parts: Vec<String> = index
+        .columns
+        .iter()
+        .map(|part| {
+            let mut sql = if Index::is_expression(part) {
+                part.clone()
+            } else {
+                match index.prefix_of(part) {
+                    Some(chars) if backend == Backend::MySql => format!("{}({chars})", q(part)),
+                    _ => q(part),
+                }
+            };
+            if index.descending.contains(part) {
+                sql.push_str(" DESC");
+            }
+            sql
+        })
+        .collect();
+    let mut sql = format!(
+        "CREATE {kind}INDEX {options}{}{} ON {}{using} ({})",
+        if options.is_empty() { "" } else { " " },
+        q(&index.name),
+        q(table),
+        parts.join(", ")
+    )
+    .replace("INDEX  ", "INDEX ");
+    if !index.include.is_empty() && backend == Backend::Postgres {
+        let include: Vec<String> = index.include.iter().map(|c| q(c)).collect();
+        sql += &format!(" INCLUDE ({})", include.join(", "));
+    }
+    if let Some(predicate) = &index.predicate
+        && backend != Backend::MySql
+    {
+        sql += &format!(" WHERE {predicate}");
+    }
+    sql
 }
 
 /// `CREATE INDEX` for every index of `table` on `backend`, in declaration order.
@@ -367,37 +542,117 @@ pub fn build(statement: &impl SchemaStatementBuilder, backend: Backend) -> Strin
     }
 }
 
-/// Every statement that builds `table`: `CREATE TABLE`, then its indexes.
+/// Every statement that builds `table`: `CREATE TABLE`, its comments
+/// (PostgreSQL), then its indexes.
 pub fn table_statements(table: &Table, backend: Backend) -> Vec<String> {
     let mut statements = vec![build(&create_table(table, backend), backend)];
-    statements.extend(
-        create_indexes(table, backend)
-            .iter()
-            .map(|index| build(index, backend)),
-    );
+    statements.extend(comment_statements(table, backend));
+    statements.extend(index_statements(table, backend));
     statements
 }
 
-/// Every statement that builds `schema`: tables in foreign-key order, then
-/// indexes. Renders for any backend; tools call [`Schema::check_target`]
+/// `'text'` as an SQL string literal.
+fn string_literal(text: &str, backend: Backend) -> String {
+    let escaped = match backend {
+        Backend::MySql => text.replace('\\', "\\\\"),
+        _ => text.to_owned(),
+    };
+    format!("'{}'", escaped.replace('\'', "''"))
+}
+
+/// PostgreSQL's `COMMENT ON TABLE` / `COMMENT ON COLUMN` of `table`'s
+/// comments (MySQL writes them inside `CREATE TABLE`, SQLite keeps none).
+pub fn comment_statements(table: &Table, backend: Backend) -> Vec<String> {
+    if backend != Backend::Postgres {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = table
+        .options
+        .comment
+        .iter()
+        .map(|comment| table_comment(&table.name, Some(comment), backend))
+        .collect();
+    for column in &table.columns {
+        if let Some(comment) = &column.comment {
+            out.push(column_comment(
+                &table.name,
+                &column.name,
+                Some(comment),
+                backend,
+            ));
+        }
+    }
+    out
+}
+
+/// `COMMENT ON TABLE` (PostgreSQL) or `ALTER TABLE .. COMMENT =` (MySQL);
+/// `None` removes the comment.
+pub fn table_comment(table: &str, comment: Option<&str>, backend: Backend) -> String {
+    let text = comment.map_or_else(|| "NULL".to_owned(), |c| string_literal(c, backend));
+    match backend {
+        Backend::MySql => {
+            let text = comment.map_or_else(|| "''".to_owned(), |c| string_literal(c, backend));
+            format!("ALTER TABLE {} COMMENT = {text}", quote(table, backend))
+        }
+        _ => format!("COMMENT ON TABLE {} IS {text}", quote(table, backend)),
+    }
+}
+
+/// PostgreSQL's `COMMENT ON COLUMN`; `None` removes the comment.
+pub fn column_comment(
+    table: &str,
+    column: &str,
+    comment: Option<&str>,
+    backend: Backend,
+) -> String {
+    let text = comment.map_or_else(|| "NULL".to_owned(), |c| string_literal(c, backend));
+    format!(
+        "COMMENT ON COLUMN {}.{} IS {text}",
+        quote(table, backend),
+        quote(column, backend)
+    )
+}
+
+/// `CREATE INDEX` for every index of `table` on `backend` as SQL ([`index_sql`]).
+pub fn index_statements(table: &Table, backend: Backend) -> Vec<String> {
+    table
+        .indexes
+        .iter()
+        .map(|index| index_sql(&table.name, index, backend))
+        .collect()
+}
+
+/// Every statement that builds `schema`: tables in foreign-key order, the
+/// foreign keys that close a cycle (PostgreSQL and MySQL), then indexes. Renders for any backend; tools call [`Schema::check_target`]
 /// first (as [`schema_sql`] does).
 pub fn schema_statements(schema: &Schema, backend: Backend) -> Vec<String> {
     let tables = schema.in_dependency_order();
+    // Foreign keys that close a cycle come after every table, but on
+    // SQLite, which takes a key to a table not created yet.
+    let deferred = match backend {
+        Backend::Sqlite => Vec::new(),
+        _ => crate::model::cycle_keys(&tables),
+    };
+    // PostgreSQL's enum types come before the tables that use them.
     let mut statements: Vec<String> = match backend {
         Backend::Postgres => schema.enum_types().into_iter().map(create_enum).collect(),
         _ => Vec::new(),
     };
-    statements.extend(
-        tables
-            .iter()
-            .map(|table| build(&create_table(table, backend), backend)),
-    );
+    let mut later: Vec<String> = Vec::new();
+    for table in &tables {
+        later.extend(comment_statements(table, backend));
+        let mut created = (*table).clone();
+        for (f, fk) in table.foreign_keys.iter().enumerate().rev() {
+            if deferred.contains(&(table.name.clone(), f)) {
+                created.foreign_keys.remove(f);
+                later.splice(0..0, steps::add_foreign_key(table, fk, backend));
+            }
+        }
+        statements.push(build(&create_table(&created, backend), backend));
+    }
+    statements.extend(later);
     for table in tables {
-        statements.extend(
-            create_indexes(table, backend)
-                .iter()
-                .map(|index| build(index, backend)),
-        );
+        statements.extend(index_statements(table, backend));
     }
     statements
 }

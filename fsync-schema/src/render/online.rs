@@ -89,13 +89,11 @@ fn q(name: &str) -> String {
 }
 
 fn create_concurrently(table: &str, index: &Index) -> String {
-    let columns: Vec<String> = index.columns.iter().map(|c| q(c)).collect();
-    format!(
-        "CREATE {}INDEX CONCURRENTLY IF NOT EXISTS {} ON {} ({})",
-        if index.unique { "UNIQUE " } else { "" },
-        q(&index.name),
-        q(table),
-        columns.join(", ")
+    crate::render::index_sql_with(
+        table,
+        index,
+        Backend::Postgres,
+        "CONCURRENTLY IF NOT EXISTS",
     )
 }
 
@@ -107,6 +105,7 @@ fn unique_work(table: &Table, unique: &Unique) -> Concurrent {
         columns: unique.columns.clone(),
         unique: true,
         prefixes: Default::default(),
+        ..Default::default()
     };
     Concurrent::Unique {
         create: create_concurrently(&table.name, &index),

@@ -5,7 +5,7 @@
 //! SQLite documents (create the new table, copy the rows, drop, rename,
 //! recreate the indexes). Running them is `migration`'s job.
 
-use crate::model::{Backend, Check, Column, Table, Unique};
+use crate::model::{Backend, Check, Column, ForeignKey, Table, Unique};
 use crate::naming;
 use crate::render;
 use crate::step::{Change, Step};
@@ -43,6 +43,9 @@ fn sqlite_alters(change: &Change, before: &Table, after: &Table) -> bool {
         }
         Change::DropColumn(column) => !in_any_key(before, &column.name),
         Change::AlterColumn { from, to } => same_column(before, from, to, Backend::Sqlite),
+        Change::SetOptions { from, to } => {
+            (from.strict, from.without_rowid) == (to.strict, to.without_rowid)
+        }
         _ => false,
     }
 }
@@ -67,10 +70,7 @@ fn iden(name: &str) -> sea_query::DynIden {
 }
 
 fn quoted(name: &str, backend: Backend) -> String {
-    match backend {
-        Backend::MySql => format!("`{}`", name.replace('`', "``")),
-        _ => format!("\"{}\"", name.replace('"', "\"\"")),
-    }
+    render::quote(name, backend)
 }
 
 /// The SQL statements of one step on `backend`, in order.
@@ -79,13 +79,7 @@ pub fn statements(step: &Step, backend: Backend) -> Vec<String> {
         Step::CreateTable(table) => render::table_statements(table, backend),
         Step::DropTable(table) => vec![render::build(&render::drop_table(&table.name), backend)],
         Step::RenameTable { from, table } => rename_table(from, table, backend),
-        Step::CreateIndex { table, index } => {
-            let owner = Table::new(table);
-            vec![render::build(
-                &render::create_index(&owner, index, backend),
-                backend,
-            )]
-        }
+        Step::CreateIndex { table, index } => vec![render::index_sql(table, index, backend)],
         Step::DropIndex { table, index } => {
             let owner = Table::new(table);
             vec![render::build(&render::drop_index(&owner, index), backend)]
@@ -276,19 +270,7 @@ fn alter_statements(table: &Table, change: &Change, backend: Backend) -> Vec<Str
                 _ => vec![alter(format!("DROP CONSTRAINT {name}"))],
             }
         }
-        Change::AddForeignKey(fk) => {
-            let add = render::build(&render::foreign_key_create(table, fk, backend), backend);
-            if backend != Backend::MySql {
-                return vec![add];
-            }
-            // The explicit index that `render::create_table` also gives MySQL foreign keys.
-            let columns: Vec<String> = fk.columns.iter().map(|c| q(c)).collect();
-            let name = q(&naming::foreign_key(&table.name, fk));
-            vec![
-                alter(format!("ADD KEY {name} ({})", columns.join(", "))),
-                add,
-            ]
-        }
+        Change::AddForeignKey(fk) => add_foreign_key(table, fk, backend),
         Change::DropForeignKey(fk) => {
             let name = q(&naming::foreign_key(&table.name, fk));
             match backend {
@@ -310,6 +292,32 @@ fn alter_statements(table: &Table, change: &Change, backend: Backend) -> Vec<Str
                 q(&check_name(table, check))
             ))]
         }
+        // SQLite rebuilds the table; MySQL converts its text columns to the
+        // table's new collation; PostgreSQL has no table options.
+        Change::SetOptions { from, to }
+            if backend == Backend::MySql && from.collation != to.collation =>
+        {
+            match &to.collation {
+                Some(collation) => {
+                    let charset = collation.split('_').next().unwrap_or(collation);
+                    vec![alter(format!(
+                        "CONVERT TO CHARACTER SET {charset} COLLATE {collation}"
+                    ))]
+                }
+                // Back to the database's default.
+                None => vec![format!("ALTER TABLE {t} CONVERT TO CHARACTER SET DEFAULT")],
+            }
+        }
+        Change::SetOptions { from, to }
+            if from.comment != to.comment && backend != Backend::Sqlite =>
+        {
+            vec![render::table_comment(
+                &table.name,
+                to.comment.as_deref(),
+                backend,
+            )]
+        }
+        Change::SetOptions { .. } => Vec::new(),
         Change::SetPrimaryKey { from, to } => {
             let mut out = Vec::new();
             if !from.is_empty() {
@@ -327,8 +335,33 @@ fn alter_statements(table: &Table, change: &Change, backend: Backend) -> Vec<Str
     }
 }
 
+/// `ALTER TABLE .. ADD CONSTRAINT .. FOREIGN KEY` for `fk` of `table`
+/// (PostgreSQL, MySQL), on MySQL after the explicit index that
+/// [`render::create_table`] also gives a foreign key.
+pub fn add_foreign_key(table: &Table, fk: &ForeignKey, backend: Backend) -> Vec<String> {
+    let add = render::build(&render::foreign_key_create(table, fk, backend), backend);
+    if backend != Backend::MySql {
+        return vec![add];
+    }
+    let q = |name: &str| quoted(name, backend);
+    let columns: Vec<String> = fk.columns.iter().map(|c| q(c)).collect();
+    let name = q(&naming::foreign_key(&table.name, fk));
+    vec![
+        format!(
+            "ALTER TABLE {} ADD KEY {name} ({})",
+            q(&table.name),
+            columns.join(", ")
+        ),
+        add,
+    ]
+}
+
 fn alter_column(table: &Table, from: &Column, to: &Column, backend: Backend) -> Vec<String> {
-    if same_column(table, from, to, backend) {
+    // SQLite reaches here only for a change it renders the same (or a
+    // comment, which it does not keep).
+    if backend == Backend::Sqlite
+        || (same_column(table, from, to, backend) && from.comment == to.comment)
+    {
         return Vec::new();
     }
     let t = quoted(&table.name, backend);
@@ -351,8 +384,9 @@ fn alter_column(table: &Table, from: &Column, to: &Column, backend: Backend) -> 
         render::sql_type(from, backend),
         render::sql_type(to, backend),
     );
-    if old_type != new_type {
-        out.push(alter(format!("TYPE {new_type} USING {c}::{new_type}")));
+    if old_type != new_type || from.collation != to.collation {
+        let typed = render::typed_with_collation(&new_type, to, backend);
+        out.push(alter(format!("TYPE {typed} USING {c}::{new_type}")));
     }
     if from.nullable != to.nullable {
         out.push(alter(
@@ -372,6 +406,14 @@ fn alter_column(table: &Table, from: &Column, to: &Column, backend: Backend) -> 
             )),
             None => alter("DROP DEFAULT".to_owned()),
         });
+    }
+    if from.comment != to.comment {
+        out.push(render::column_comment(
+            &table.name,
+            &to.name,
+            to.comment.as_deref(),
+            backend,
+        ));
     }
     if from.autoincrement != to.autoincrement {
         out.push(alter(if to.autoincrement {
@@ -394,9 +436,7 @@ fn sqlite_rebuild(after: &Table, changes: &[Change]) -> Vec<String> {
     for unique in &mut new_table.uniques {
         unique.name = Some(naming::unique(after, unique, backend));
     }
-    for check in &mut new_table.checks {
-        check.name = Some(naming::check(&after.name, check));
-    }
+    // Unnamed CHECKs stay unnamed on SQLite (see `render::create_table`).
     new_table.name = temporary.clone();
     let create = render::build(&render::create_table(&new_table, backend), backend);
 
@@ -445,11 +485,7 @@ fn sqlite_rebuild(after: &Table, changes: &[Change]) -> Vec<String> {
             quoted(&temporary, backend)
         ),
     ];
-    out.extend(
-        render::create_indexes(after, backend)
-            .iter()
-            .map(|index| render::build(index, backend)),
-    );
+    out.extend(render::index_statements(after, backend));
     out
 }
 

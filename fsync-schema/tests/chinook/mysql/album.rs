@@ -9,7 +9,7 @@
 pub struct Model {
     #[schema(primary_key, column = "AlbumId")]
     pub album_id: i32,
-    #[schema(column = "Title", max_len = 160)]
+    #[schema(column = "Title", max_len = 160, collate = "utf8mb3_general_ci")]
     pub title: String,
     #[schema(
         column = "ArtistId",

@@ -9,27 +9,27 @@
 pub struct Model {
     #[schema(primary_key, column = "CustomerId")]
     pub customer_id: i32,
-    #[schema(column = "FirstName", max_len = 40)]
+    #[schema(column = "FirstName", max_len = 40, collate = "utf8mb3_general_ci")]
     pub first_name: String,
-    #[schema(column = "LastName", max_len = 20)]
+    #[schema(column = "LastName", max_len = 20, collate = "utf8mb3_general_ci")]
     pub last_name: String,
-    #[schema(column = "Company", max_len = 80)]
+    #[schema(column = "Company", max_len = 80, collate = "utf8mb3_general_ci")]
     pub company: Option<String>,
-    #[schema(column = "Address", max_len = 70)]
+    #[schema(column = "Address", max_len = 70, collate = "utf8mb3_general_ci")]
     pub address: Option<String>,
-    #[schema(column = "City", max_len = 40)]
+    #[schema(column = "City", max_len = 40, collate = "utf8mb3_general_ci")]
     pub city: Option<String>,
-    #[schema(column = "State", max_len = 40)]
+    #[schema(column = "State", max_len = 40, collate = "utf8mb3_general_ci")]
     pub state: Option<String>,
-    #[schema(column = "Country", max_len = 40)]
+    #[schema(column = "Country", max_len = 40, collate = "utf8mb3_general_ci")]
     pub country: Option<String>,
-    #[schema(column = "PostalCode", max_len = 10)]
+    #[schema(column = "PostalCode", max_len = 10, collate = "utf8mb3_general_ci")]
     pub postal_code: Option<String>,
-    #[schema(column = "Phone", max_len = 24)]
+    #[schema(column = "Phone", max_len = 24, collate = "utf8mb3_general_ci")]
     pub phone: Option<String>,
-    #[schema(column = "Fax", max_len = 24)]
+    #[schema(column = "Fax", max_len = 24, collate = "utf8mb3_general_ci")]
     pub fax: Option<String>,
-    #[schema(column = "Email", max_len = 60)]
+    #[schema(column = "Email", max_len = 60, collate = "utf8mb3_general_ci")]
     pub email: String,
     #[schema(
         column = "SupportRepId",

@@ -17,15 +17,15 @@ pub struct Model {
     pub customer_id: i32,
     #[schema(column = "InvoiceDate", sql_type(mysql = "datetime"))]
     pub invoice_date: sea_orm::prelude::DateTime,
-    #[schema(column = "BillingAddress", max_len = 70)]
+    #[schema(column = "BillingAddress", max_len = 70, collate = "utf8mb3_general_ci")]
     pub billing_address: Option<String>,
-    #[schema(column = "BillingCity", max_len = 40)]
+    #[schema(column = "BillingCity", max_len = 40, collate = "utf8mb3_general_ci")]
     pub billing_city: Option<String>,
-    #[schema(column = "BillingState", max_len = 40)]
+    #[schema(column = "BillingState", max_len = 40, collate = "utf8mb3_general_ci")]
     pub billing_state: Option<String>,
-    #[schema(column = "BillingCountry", max_len = 40)]
+    #[schema(column = "BillingCountry", max_len = 40, collate = "utf8mb3_general_ci")]
     pub billing_country: Option<String>,
-    #[schema(column = "BillingPostalCode", max_len = 10)]
+    #[schema(column = "BillingPostalCode", max_len = 10, collate = "utf8mb3_general_ci")]
     pub billing_postal_code: Option<String>,
     #[schema(column = "Total", precision = 10, scale = 2)]
     pub total: sea_orm::prelude::Decimal,

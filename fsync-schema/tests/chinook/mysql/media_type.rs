@@ -5,6 +5,6 @@
 pub struct Model {
     #[schema(primary_key, column = "MediaTypeId")]
     pub media_type_id: i32,
-    #[schema(column = "Name", max_len = 120)]
+    #[schema(column = "Name", max_len = 120, collate = "utf8mb3_general_ci")]
     pub name: Option<String>,
 }

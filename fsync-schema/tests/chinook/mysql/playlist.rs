@@ -8,6 +8,6 @@
 pub struct Model {
     #[schema(primary_key, column = "PlaylistId")]
     pub playlist_id: i32,
-    #[schema(column = "Name", max_len = 120)]
+    #[schema(column = "Name", max_len = 120, collate = "utf8mb3_general_ci")]
     pub name: Option<String>,
 }

@@ -12,7 +12,7 @@
 pub struct Model {
     #[schema(primary_key, column = "TrackId")]
     pub track_id: i32,
-    #[schema(column = "Name", max_len = 200)]
+    #[schema(column = "Name", max_len = 200, collate = "utf8mb3_general_ci")]
     pub name: String,
     #[schema(
         column = "AlbumId",
@@ -32,7 +32,7 @@ pub struct Model {
         constraint = "Track_ibfk_2"
     )]
     pub genre_id: Option<i32>,
-    #[schema(column = "Composer", max_len = 220)]
+    #[schema(column = "Composer", max_len = 220, collate = "utf8mb3_general_ci")]
     pub composer: Option<String>,
     #[schema(column = "Milliseconds")]
     pub milliseconds: i32,
