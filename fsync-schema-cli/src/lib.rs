@@ -27,6 +27,7 @@ pub mod database;
 pub mod diff;
 pub mod docs;
 pub mod files;
+pub mod fleet;
 pub mod gen_migration;
 pub mod migrate;
 mod project;

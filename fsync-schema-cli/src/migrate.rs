@@ -20,8 +20,20 @@ use std::time::Duration;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Database URL; without it, the project's embedded SQLite file (created if missing).
+    /// Repeat it to run on several databases at once (a fleet).
     #[arg(short = 'u', long, env = "DATABASE_URL", global = true)]
-    pub database_url: Option<String>,
+    pub database_url: Vec<String>,
+    /// Run on every database listed in FILE, one URL a line (`-`: standard
+    /// input); a SQLite path may be a glob (`libs/*.db`).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub urls_from: Option<std::path::PathBuf>,
+    /// Run on every PostgreSQL schema listed in FILE, one a line (`-`:
+    /// standard input), each with that `search_path`, on the server of `-u`.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub schemas_from: Option<std::path::PathBuf>,
+    /// With several databases: how many to work on at once (default: the number of CPUs).
+    #[arg(long, global = true)]
+    pub jobs: Option<usize>,
     /// Seconds to wait for the database server to answer.
     #[arg(long, default_value_t = 5.0, global = true)]
     pub connect_timeout: f64,
@@ -128,9 +140,12 @@ fn seconds(value: f64, flag: &str) -> Result<Duration, String> {
 pub fn run(project: &Project, args: Args) -> CommandResult {
     let connect_timeout = seconds(args.connect_timeout, "connect-timeout")?;
     let lock_timeout = seconds(args.lock_timeout, "lock-timeout")?;
+    if crate::fleet::is_fleet(&args) {
+        return crate::fleet::run(project, args, connect_timeout, lock_timeout);
+    }
     let json = args.format == Format::Json;
-    let given = args.database_url.is_some();
-    let url = database_url(project, args.database_url, json)?;
+    let given = !args.database_url.is_empty();
+    let url = database_url(project, args.database_url.into_iter().next(), json)?;
     let target = Target::parse(&url)?;
     if given && !json {
         println!("database: {target}");

@@ -48,11 +48,7 @@ impl<M: GeneratedMigrator + 'static> Migrations for Typed<M> {
     }
 
     fn runner<'a>(&self, db: &'a DatabaseConnection) -> migration::Runner<'a> {
-        let runner = migration::Runner::of::<M>(db).with_steps(M::steps());
-        match M::data_steps() {
-            Some(data) => runner.with_data_steps(data),
-            None => runner,
-        }
+        migration::Runner::generated::<M>(db)
     }
 
     fn migrations(&self) -> Vec<Box<dyn sea_orm_migration::MigrationTrait>> {

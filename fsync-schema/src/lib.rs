@@ -28,6 +28,8 @@ pub mod compare;
 #[cfg(feature = "migration")]
 pub mod connect;
 pub mod fill;
+#[cfg(feature = "migration")]
+pub mod fleet;
 #[cfg(feature = "introspect")]
 pub mod introspect;
 pub mod lint;

@@ -273,6 +273,16 @@ impl<'c> Runner<'c> {
         Self::new(db, M::migrations())
     }
 
+    /// A runner of a generated migrator's migrations, with their steps and
+    /// data steps: what `migrate` runs.
+    pub fn generated<M: super::GeneratedMigrator>(db: &'c DatabaseConnection) -> Self {
+        let runner = Self::of::<M>(db).with_steps(M::steps());
+        match M::data_steps() {
+            Some(data) => runner.with_data_steps(data),
+            None => runner,
+        }
+    }
+
     /// The steps of the generated migrations (the `steps()` of a generated
     /// `mod.rs`): with them the runner journals MySQL runs, counts what
     /// `down` drops, plans dry runs and knows what `fresh` may drop.
