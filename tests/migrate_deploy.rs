@@ -725,3 +725,275 @@ async fn a_failing_statement_is_named_and_nothing_is_left_half_done() {
         case.close().await;
     }
 }
+
+/// `fsync migrate` with `args`, `input` on standard input.
+fn fsync_with_input(dir: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fsync"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn lines_starting(stdout: &str, prefix: &str) -> usize {
+    stdout.lines().filter(|l| l.starts_with(prefix)).count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fleet_is_migrated_in_one_command_and_a_rerun_does_what_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let libs = dir.path().join("libs");
+    std::fs::create_dir(&libs).unwrap();
+    for name in ["a.db", "b.db", "c.db", "d.db"] {
+        std::fs::write(libs.join(name), b"").unwrap(); // empty files are empty databases
+    }
+    let servers = common::servers("fleet").await;
+    let mysql = servers.iter().find(|s| s.backend == Backend::MySql);
+    let mut list = format!(
+        "# the libraries\n{}/*.db\n\nsqlite://{}/new.db?mode=rwc\n",
+        libs.display(),
+        dir.path().display()
+    );
+    if let Some(mysql) = mysql {
+        list += &format!("{}\n", mysql.url);
+    }
+    let good = list.clone();
+    list += &format!("{}/missing/x.db\n", dir.path().display());
+    let total = list
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .count()
+        + 3;
+    std::fs::write(dir.path().join("fleet.txt"), &list).unwrap();
+
+    let out = fsync(
+        dir.path(),
+        &["migrate", "--urls-from", "fleet.txt", "--jobs", "2", "up"],
+    );
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert_eq!(lines_starting(&stdout, "ok "), total - 1, "{stdout}");
+    assert_eq!(
+        stdout.matches(": applied 1; 1 of 1").count(),
+        total - 1,
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("missing/x.db (SQLite): unable to open SQLite database")
+            && lines_starting(&stdout, "FAILED ") == 1,
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "{total} database(s): {} changed, 0 had nothing to do, 1 failed",
+            total - 1
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(&format!("1 of {total} database(s) failed")),
+        "{stderr}"
+    );
+    assert!(!libs.join("missing").exists());
+
+    // Fixed, the rerun does only what is left: nothing.
+    std::fs::write(dir.path().join("fleet.txt"), &good).unwrap();
+    let out = fsync(dir.path(), &["migrate", "--urls-from", "fleet.txt", "up"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains(&format!(
+            "{0} database(s): 0 changed, {0} had nothing to do, 0 failed",
+            total - 1
+        )),
+        "{stdout}"
+    );
+    // Status over the same fleet, the list on standard input, one more file.
+    let input = format!("{good}sqlite://{}/later.db\n", dir.path().display());
+    let out = fsync_with_input(
+        dir.path(),
+        &["migrate", "--urls-from", "-", "status"],
+        &input,
+    );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains(&format!(
+            "{total} database(s): {} up to date, 1 with pending migrations, 0 failed",
+            total - 1
+        )),
+        "{stdout}"
+    );
+    assert!(
+        !dir.path().join("later.db").exists(),
+        "status creates no file"
+    );
+
+    // A schema per tenant on PostgreSQL, listed on standard input.
+    if let Some(pg) = servers.iter().find(|s| s.backend == Backend::Postgres) {
+        let args = ["migrate", "-u", &pg.url, "--schemas-from", "-", "up"];
+        let out = fsync_with_input(
+            dir.path(),
+            &args,
+            "tenant_a\n# not yet: tenant_c\ntenant_b\n",
+        );
+        let stdout = text(&out.stdout);
+        assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+        assert!(stdout.contains("schema tenant_a: applied 1"), "{stdout}");
+        assert!(stdout.contains("2 database(s): 2 changed"), "{stdout}");
+        for schema in ["tenant_a", "tenant_b"] {
+            let sql = format!(
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '{schema}'"
+            );
+            let row = pg
+                .db
+                .query_one_raw(Statement::from_string(pg.db.get_database_backend(), sql))
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(row.try_get_by_index::<i64>(0).unwrap(), 4, "{schema}");
+        }
+        let sql = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'";
+        let row = pg
+            .db
+            .query_one_raw(Statement::from_string(
+                pg.db.get_database_backend(),
+                sql.to_owned(),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            row.try_get_by_index::<i64>(0).unwrap(),
+            0,
+            "nothing in public"
+        );
+        let args = ["migrate", "-u", &pg.url, "--schemas-from", "-", "status"];
+        let out = fsync_with_input(dir.path(), &args, "tenant_a\ntenant_b\ntenant_c\n");
+        let stdout = text(&out.stdout);
+        assert!(
+            stdout.contains("3 database(s): 2 up to date, 1 with pending migrations, 0 failed"),
+            "{stdout}"
+        );
+        let out = fsync_with_input(dir.path(), &args, "tenant a\n");
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            text(&out.stderr).contains("<stdin>:1: schema `tenant a` is not a plain name"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    for server in servers {
+        server.drop_database().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_fleet_run_is_finished_by_a_rerun() {
+    use std::io::BufRead;
+    const FILES: usize = 200;
+    const KILL_AFTER: usize = 40;
+    let dir = tempfile::tempdir().unwrap();
+    let urls: Vec<String> = (0..FILES)
+        .map(|n| format!("sqlite://{}/lib{n:03}.db?mode=rwc", dir.path().display()))
+        .collect();
+    std::fs::write(dir.path().join("fleet.txt"), urls.join("\n")).unwrap();
+    let args = ["migrate", "--urls-from", "fleet.txt", "--jobs", "4", "up"];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fsync"))
+        .args(args)
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut done_before = 0;
+    for line in std::io::BufReader::new(child.stdout.take().unwrap()).lines() {
+        if line.unwrap().starts_with("ok ") {
+            done_before += 1;
+        }
+        if done_before == KILL_AFTER {
+            child.kill().unwrap(); // SIGKILL, with up to 4 databases in flight
+            break;
+        }
+    }
+    child.wait().unwrap();
+    assert_eq!(done_before, KILL_AFTER);
+
+    // Each database has its migration whole or not at all.
+    let (mut migrated, mut untouched) = (0, 0);
+    for url in &urls {
+        let path = url
+            .trim_start_matches("sqlite://")
+            .trim_end_matches("?mode=rwc");
+        if !Path::new(path).exists() {
+            untouched += 1;
+            continue;
+        }
+        let case = Case {
+            backend: Backend::Sqlite,
+            url: url.clone(),
+            db: fsync::db::connect(url).await.unwrap(),
+            server: None,
+        };
+        let ours = case
+            .tables()
+            .await
+            .iter()
+            .filter(|t| TABLES.contains(&t.as_str()))
+            .count();
+        match ours {
+            0 => untouched += 1,
+            _ => {
+                assert_eq!(ours, TABLES.len(), "{url}");
+                assert_eq!(case.count("SELECT COUNT(*) FROM seaql_migrations").await, 1);
+                migrated += 1;
+            }
+        }
+        case.close().await;
+    }
+    assert!(
+        migrated >= KILL_AFTER && untouched > 0,
+        "{migrated} migrated, {untouched} untouched"
+    );
+
+    let out = fsync(dir.path(), &args);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains(&format!(
+            "{FILES} database(s): {} changed, {migrated} had nothing to do, 0 failed",
+            FILES - migrated
+        )),
+        "{stdout}"
+    );
+    for url in &urls {
+        let db = fsync::db::connect(url).await.unwrap();
+        let row = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT COUNT(*) FROM seaql_migrations".to_owned(),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.try_get_by_index::<i64>(0).unwrap(), 1, "{url}");
+        db.close().await.unwrap();
+    }
+    eprintln!(
+        "fleet of {FILES}: killed after {KILL_AFTER} reported, {migrated} migrated then; the rerun did the other {}",
+        FILES - migrated
+    );
+}
