@@ -997,3 +997,110 @@ async fn a_killed_fleet_run_is_finished_by_a_rerun() {
         FILES - migrated
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn runners_through_pgbouncer_apply_each_migration_once() {
+    use common::topology::PgBouncer;
+    let Ok(server) = std::env::var("FSYNC_TEST_POSTGRES_URL") else {
+        eprintln!("skipping PgBouncer: FSYNC_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    const RUNNERS: usize = 4;
+    let dir = tempfile::tempdir().unwrap();
+    let name_of = |case: &Case| case.url.rsplit('/').next().unwrap().to_owned();
+
+    // sqlx's startup parameter, refused by a PgBouncer not told to ignore it.
+    let strict = PgBouncer::start(&server, "transaction", false);
+    let out = fsync(
+        dir.path(),
+        &["migrate", "-u", &strict.url("postgres"), "status"],
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot connect to 127.0.0.1:{}", strict.port))
+            && stderr.contains(
+                "add `ignore_startup_parameters = extra_float_digits` to its `[pgbouncer]` section"
+            ),
+        "{stderr}"
+    );
+    drop(strict);
+
+    let mut runs = 0;
+    for (mode, rounds) in [("transaction", 5), ("session", 2)] {
+        let bouncer = PgBouncer::start(&server, mode, true);
+        let case = one_case(Backend::Postgres, &format!("bouncer_{mode}"), dir.path())
+            .await
+            .unwrap();
+        let url = bouncer.url(&name_of(&case));
+        for round in 0..rounds {
+            // Each round on an empty database (cheaper than a new one).
+            case.exec("DROP SCHEMA public CASCADE").await;
+            case.exec("CREATE SCHEMA public").await;
+            let children: Vec<_> = (0..RUNNERS)
+                .map(|_| {
+                    Command::new(env!("CARGO_BIN_EXE_fsync"))
+                        .args(["migrate", "-u", &url, "up"])
+                        .env_remove("DATABASE_URL")
+                        .stdin(Stdio::null())
+                        .stdout(Stdio::piped())
+                        .stderr(Stdio::piped())
+                        .spawn()
+                        .unwrap()
+                })
+                .collect();
+            let mut applied = 0;
+            for child in children {
+                let out = child.wait_with_output().unwrap();
+                let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+                assert!(
+                    out.status.success(),
+                    "{mode} round {round}: a runner failed:\n{stdout}{stderr}"
+                );
+                applied += lines_starting(&stdout, "applied m");
+                runs += 1;
+            }
+            assert_eq!(applied, 1, "{mode} round {round}: applied once");
+            assert_eq!(case.count("SELECT COUNT(*) FROM seaql_migrations").await, 1);
+            let tables = case.tables().await;
+            assert!(
+                TABLES.iter().all(|t| tables.contains(&t.to_string())),
+                "{tables:?}"
+            );
+            let status = fsync(dir.path(), &["migrate", "-u", &url, "status"]);
+            assert!(
+                text(&status.stdout).contains("1 applied, 0 pending"),
+                "{}",
+                text(&status.stderr)
+            );
+            if round == 0 {
+                // What needs more than `up` is sent to the direct URL.
+                let out = fsync(dir.path(), &["migrate", "-u", &url, "down", "--force"]);
+                let stderr = text(&out.stderr);
+                assert_eq!(out.status.code(), Some(2), "{stderr}");
+                assert!(
+                    stderr.contains(&format!(
+                        "`down` through a pooler or proxy at 127.0.0.1:{}",
+                        bouncer.port
+                    )) && stderr.contains(
+                        "run it with the server's direct URL, e.g. `postgres://postgres@"
+                    ),
+                    "{stderr}"
+                );
+                // Told it is a session, the runner takes its session lock.
+                if mode == "session" {
+                    let out = fsync(
+                        dir.path(),
+                        &[
+                            "migrate", "-u", &url, "--pooler", "session", "down", "--force",
+                        ],
+                    );
+                    assert!(out.status.success(), "{}", text(&out.stderr));
+                    assert_eq!(case.count("SELECT COUNT(*) FROM seaql_migrations").await, 0);
+                }
+            }
+        }
+        case.close().await;
+    }
+    eprintln!("PgBouncer: {runs} runs, every one exited 0, each migration recorded once");
+}

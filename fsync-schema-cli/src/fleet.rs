@@ -37,6 +37,7 @@ pub fn run(
         fleet = fleet.jobs(jobs);
     }
     let json = args.format == Format::Json;
+    let pooling = args.pooler.into();
     let migrations = project.migrations()?;
     let schema = project.schema();
     let bar = (!json && std::io::stderr().is_terminal()).then(|| {
@@ -67,7 +68,7 @@ pub fn run(
         |db| {
             let backend = backend_of(sea_orm::ConnectionTrait::get_database_backend(db));
             schema.check_target(backend).map_err(|e| e.to_string())?;
-            Ok(migrations.runner(db))
+            Ok(migrations.runner(db).pooling(pooling))
         },
         print,
     ));

@@ -40,6 +40,11 @@ pub struct Args {
     /// Seconds to wait for another runner's migration lock.
     #[arg(long, default_value_t = 60.0, global = true)]
     pub lock_timeout: f64,
+    /// How PostgreSQL connections are pooled: `auto` detects a pooler in
+    /// transaction mode (PgBouncer) by the server's address; `session` for a
+    /// direct connection or a session pool; `transaction` for a transaction pool.
+    #[arg(long, value_enum, default_value_t = Pooler::Auto, global = true)]
+    pub pooler: Pooler,
     /// Output: text, or JSON for scripts.
     #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
     pub format: Format,
@@ -52,6 +57,24 @@ pub struct Args {
 pub enum Format {
     Text,
     Json,
+}
+
+/// `--pooler`: see [`fsync_schema::migration::Pooling`].
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pooler {
+    Auto,
+    Session,
+    Transaction,
+}
+
+impl From<Pooler> for fsync_schema::migration::Pooling {
+    fn from(pooler: Pooler) -> Self {
+        match pooler {
+            Pooler::Auto => Self::Auto,
+            Pooler::Session => Self::Session,
+            Pooler::Transaction => Self::Transaction,
+        }
+    }
 }
 
 /// The migrate commands.
@@ -160,6 +183,7 @@ pub fn run(project: &Project, args: Args) -> CommandResult {
         connect_timeout,
         lock_timeout,
         json,
+        pooling: args.pooler.into(),
     };
     crate::runtime()?.block_on(migrate(project, &options, command))
 }
@@ -202,6 +226,7 @@ struct Options {
     connect_timeout: Duration,
     lock_timeout: Duration,
     json: bool,
+    pooling: fsync_schema::migration::Pooling,
 }
 
 async fn migrate(
@@ -254,6 +279,7 @@ async fn migrate(
     let runner = migrations
         .runner(&db)
         .lock_timeout(options.lock_timeout)
+        .pooling(options.pooling)
         .on_progress(|progress| match progress {
             Progress::WaitingForLock { holder } => {
                 eprintln!("waiting for the migration lock held by {holder}")
@@ -317,7 +343,11 @@ async fn status(project: &Project, options: &Options) -> Result<(), Box<dyn std:
     };
     let report = match connect::connect(&options.url, &settings).await {
         Ok(db) => {
-            let report = migrations.runner(&db).status().await?;
+            let report = migrations
+                .runner(&db)
+                .pooling(options.pooling)
+                .status()
+                .await?;
             let _ = db.close().await;
             report
         }

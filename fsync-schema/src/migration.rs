@@ -24,6 +24,7 @@ mod lock;
 pub mod online;
 pub mod records;
 mod runner;
+pub mod topology;
 
 pub use crate::render::online::Online;
 use data::Planned;
@@ -33,6 +34,7 @@ pub use runner::{
     Loss, MigrateError, MigrationState, Plan, PlannedMigration, Progress, RunReport, Runner,
     StatusReport, command_name,
 };
+pub use topology::{Pooler, Pooling, Topology};
 
 /// What generated migration files import.
 pub mod prelude {

@@ -6,6 +6,14 @@
 //! runs in a write transaction (`BEGIN IMMEDIATE`) that starts before the
 //! applied migrations are read ([`begin_write`]). A runner that finds the
 //! lock taken says who holds it and polls until the lock timeout.
+//!
+//! Through a PostgreSQL pooler in transaction mode a session lock is taken
+//! on one server connection and may be released on another, or never: there
+//! the lock is `pg_try_advisory_xact_lock` inside each migration's
+//! transaction, taken before the applied migrations are read
+//! ([`enter_transaction`]), and every transaction starts and ends with
+//! `DEALLOCATE ALL`, as the next one may run on another server connection
+//! (the runner's connection keeps no statement cache).
 
 use super::records::backend_of;
 use super::runner::{MigrateError, Progress};
@@ -49,7 +57,7 @@ async fn try_server_lock(db: &DatabaseConnection, backend: Backend) -> Result<bo
 }
 
 /// Who holds the server lock, as well as the catalogue says.
-async fn holder(db: &DatabaseConnection, backend: Backend) -> String {
+async fn holder(db: &impl ConnectionTrait, backend: Backend) -> String {
     let sql = match backend {
         Backend::Postgres => format!(
             "SELECT 'process ' || a.pid || ' (' || COALESCE(a.usename::text, '?') || '@' \
@@ -187,4 +195,53 @@ pub(crate) async fn begin_write(
 fn is_busy(error: &DbErr) -> bool {
     let text = error.to_string();
     text.contains("database is locked") || text.contains("database is busy")
+}
+
+/// `DEALLOCATE ALL`: the prepared statements of the server connection a
+/// pooler lent, whoever left them, dropped (a statement named like one of
+/// ours would make ours fail).
+pub(crate) async fn deallocate(db: &impl ConnectionTrait) -> Result<(), MigrateError> {
+    db.execute_unprepared("DEALLOCATE ALL")
+        .await
+        .map(|_| ())
+        .map_err(|e| MigrateError::db("clearing prepared statements", Some("DEALLOCATE ALL"), e))
+}
+
+/// Through a transaction pooler: the start of each of the runner's
+/// PostgreSQL transactions. Drops leftover prepared statements, then takes
+/// the transaction-level advisory lock (released by the commit or rollback),
+/// waiting up to `timeout`.
+pub(crate) async fn enter_transaction(
+    tx: &DatabaseTransaction,
+    timeout: Duration,
+    progress: &(dyn Fn(&Progress) + Send + Sync),
+) -> Result<(), MigrateError> {
+    deallocate(tx).await?;
+    let sql = format!(
+        "SELECT CASE WHEN pg_try_advisory_xact_lock({PG_CLASS}, {PG_KEY}) THEN 1::int8 ELSE 0::int8 END"
+    );
+    let start = Instant::now();
+    let mut told = false;
+    loop {
+        let taken = scalar_i64(tx, &sql)
+            .await
+            .map_err(|e| MigrateError::db("taking the migration lock", Some(&sql), e))?;
+        if taken == Some(1) {
+            return Ok(());
+        }
+        let holder = holder(tx, Backend::Postgres).await;
+        if !told {
+            progress(&Progress::WaitingForLock {
+                holder: holder.clone(),
+            });
+            told = true;
+        }
+        if start.elapsed() >= timeout {
+            return Err(MigrateError::LockTimeout {
+                holder,
+                waited: timeout,
+            });
+        }
+        tokio::time::sleep(POLL).await;
+    }
 }

@@ -3,6 +3,7 @@
 
 use super::journal::{self, Entry, Recovery};
 use super::records::{self, Object, Record, backend_of, execute};
+use super::topology::{self, Pooling, Topology};
 use super::{Command, Direction, lock};
 use crate::model::{Backend, Schema};
 use crate::step::{self, Change, Step};
@@ -74,6 +75,28 @@ pub enum MigrateError {
     },
     #[error("`{0}` has no dry run: only `up` and `down` do")]
     NoDryRun(String),
+    #[error(
+        "`{command}` changes the database, and the server is {server}; nothing was run: run it on the primary (`status`, `diff` and `pull` work here)"
+    )]
+    ReadOnly { command: String, server: String },
+    #[error(
+        "migration `{migration}` runs outside a transaction (`CREATE INDEX CONCURRENTLY`), which needs a session of its own, and this connection goes through {pooler}; the migrations before it are applied: run `migrate up` again with the server's direct URL{} (or through a pooler in session mode), then go on through the pooler; if this URL does reach the server directly (a forwarded port), pass `--pooler session`",
+        direct.as_ref().map(|url| format!(", e.g. `{url}` with its password")).unwrap_or_default()
+    )]
+    NeedsSession {
+        migration: String,
+        pooler: String,
+        direct: Option<String>,
+    },
+    #[error(
+        "`{command}` through {pooler} is not supported (only `up` and `status` are): run it with the server's direct URL{}",
+        direct.as_ref().map(|url| format!(", e.g. `{url}` with its password")).unwrap_or_default()
+    )]
+    Pooled {
+        command: String,
+        pooler: String,
+        direct: Option<String>,
+    },
 }
 
 impl MigrateError {
@@ -245,6 +268,8 @@ pub struct Runner<'c> {
     with_data: Option<std::collections::HashSet<String>>,
     lock_timeout: Duration,
     progress: Box<dyn Fn(&Progress) + Send + Sync>,
+    pooling: Pooling,
+    topology: std::sync::OnceLock<Topology>,
 }
 
 fn utc(seconds: i64) -> String {
@@ -265,6 +290,8 @@ impl<'c> Runner<'c> {
             with_data: None,
             lock_timeout: Duration::from_secs(60),
             progress: Box::new(|_| {}),
+            pooling: Pooling::Auto,
+            topology: std::sync::OnceLock::new(),
         }
     }
 
@@ -330,6 +357,27 @@ impl<'c> Runner<'c> {
         self
     }
 
+    /// How PostgreSQL connections are pooled (default: detected).
+    pub fn pooling(mut self, pooling: Pooling) -> Self {
+        self.pooling = pooling;
+        self
+    }
+
+    /// What stands between the runner and the data (a pooler, a read-only
+    /// replica, a Galera cluster), read once.
+    pub async fn topology(&self) -> Result<&Topology, MigrateError> {
+        if let Some(topology) = self.topology.get() {
+            return Ok(topology);
+        }
+        let detected = topology::detect(self.db, self.pooling).await?;
+        Ok(self.topology.get_or_init(|| detected))
+    }
+
+    /// Whether the runner goes through a PostgreSQL pooler in transaction mode.
+    async fn pooled(&self) -> Result<bool, MigrateError> {
+        Ok(self.topology().await?.pooler.is_some())
+    }
+
     /// Called as the command goes (lock waits, repairs, each migration).
     pub fn on_progress(mut self, progress: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
         self.progress = Box::new(progress);
@@ -380,6 +428,23 @@ impl<'c> Runner<'c> {
 
     /// Where each migration stands. Read-only: creates no table.
     pub async fn status(&self) -> Result<StatusReport, MigrateError> {
+        if self.pooled().await? {
+            // Prepared statements hold only inside a transaction there.
+            let tx = self
+                .db
+                .begin()
+                .await
+                .map_err(|e| MigrateError::db("starting a transaction", None, e))?;
+            lock::deallocate(&tx).await?;
+            let applied = records::read(&tx)
+                .await
+                .map_err(|e| MigrateError::db("reading the applied migrations", None, e))?;
+            lock::deallocate(&tx).await?;
+            tx.commit()
+                .await
+                .map_err(|e| MigrateError::db("committing", None, e))?;
+            return Ok(Self::status_of(&self.names(), &applied, &[]));
+        }
         let applied = records::read(self.db)
             .await
             .map_err(|e| MigrateError::db("reading the applied migrations", None, e))?;
@@ -599,6 +664,24 @@ impl<'c> Runner<'c> {
     /// Runs `command`. Destructive commands refuse while what they would
     /// drop holds rows, unless `force`.
     pub async fn run(&self, command: Command, force: bool) -> Result<RunReport, MigrateError> {
+        let topology = self.topology().await?;
+        if let Some(server) = &topology.read_only {
+            return Err(MigrateError::ReadOnly {
+                command: command_name(command).to_owned(),
+                server: server.clone(),
+            });
+        }
+        if let Some(pooler) = &topology.pooler {
+            if !matches!(command, Command::Up(_)) {
+                return Err(MigrateError::Pooled {
+                    command: command_name(command).to_owned(),
+                    pooler: pooler.to_string(),
+                    direct: pooler.direct_url.clone(),
+                });
+            }
+            // The lock is taken in each migration's transaction.
+            return self.run_locked(command, force).await;
+        }
         let sqlite = self.backend() == Backend::Sqlite;
         if sqlite {
             // Table rebuilds need foreign keys off; each migration still
@@ -623,7 +706,7 @@ impl<'c> Runner<'c> {
     /// Creates the record table (and MySQL's journal) if missing; on SQLite
     /// the write transaction of each migration does it.
     async fn install(&self) -> Result<(), MigrateError> {
-        if self.backend() != Backend::Sqlite {
+        if self.backend() != Backend::Sqlite && !self.pooled().await? {
             records::install(self.db)
                 .await
                 .map_err(|e| MigrateError::db("creating the record table", None, e))?;
@@ -760,7 +843,11 @@ impl<'c> Runner<'c> {
                 .await
                 .map_err(|e| MigrateError::db("starting a transaction", None, e))?,
         };
-        if backend == Backend::Sqlite {
+        let pooler = self.topology().await?.pooler.clone();
+        if pooler.is_some() {
+            lock::enter_transaction(&transaction, self.lock_timeout, &*self.progress).await?;
+        }
+        if backend == Backend::Sqlite || pooler.is_some() {
             records::install(&transaction)
                 .await
                 .map_err(|e| MigrateError::db("creating the record table", None, e))?;
@@ -770,6 +857,17 @@ impl<'c> Runner<'c> {
         let outside = next
             .as_deref()
             .is_some_and(|name| !self.in_transaction(name));
+        if let (Some(pooler), Some(name), true) = (&pooler, &next, outside) {
+            let _ = transaction.rollback().await;
+            return Err(MigrateError::NeedsSession {
+                migration: name.clone(),
+                pooler: pooler.to_string(),
+                direct: pooler.direct_url.clone(),
+            });
+        }
+        if pooler.is_some() && next.is_none() {
+            lock::deallocate(&transaction).await?;
+        }
         let transaction = if next.is_none() || outside {
             transaction
                 .commit()
@@ -807,6 +905,10 @@ impl<'c> Runner<'c> {
             };
         };
         self.run_opaque(&transaction, &name, direction).await?;
+        if pooler.is_some() {
+            // Leave no statement of ours on the lent server connection.
+            lock::deallocate(&transaction).await?;
+        }
         transaction
             .commit()
             .await
