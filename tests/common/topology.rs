@@ -134,3 +134,322 @@ impl Drop for PgBouncer {
         self.child.wait().ok();
     }
 }
+
+/// `program args..`, run as `postgres` when this process is root (the
+/// server refuses root), panicking with its output when it fails.
+fn as_postgres(program: &str, args: &[&str]) -> std::process::Output {
+    let mut command = match is_root() {
+        true => {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--", program]);
+            c
+        }
+        false => Command::new(program),
+    };
+    let out = command.args(args).stdin(Stdio::null()).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The bin directory of the PostgreSQL that matches the server's major version.
+fn postgres_bin(major: &str) -> String {
+    let dir = format!("/usr/lib/postgresql/{major}/bin");
+    assert!(
+        Path::new(&dir).join("pg_basebackup").exists(),
+        "no {dir}/pg_basebackup: install PostgreSQL {major}'s server package"
+    );
+    dir
+}
+
+/// A line of `pg_hba.conf` added for a test and taken out when dropped
+/// (only if the file did not have it), with the configuration reloaded both times.
+struct HbaLine {
+    file: String,
+    line: String,
+    added: bool,
+    admin: String,
+}
+
+impl HbaLine {
+    fn ensure(admin: &str, file: &str, line: &str) -> HbaLine {
+        let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let added = !text.lines().any(|l| l.trim() == line);
+        if added {
+            std::fs::write(file, format!("{text}\n{line}\n")).unwrap();
+            psql(admin, "SELECT pg_reload_conf()");
+        }
+        HbaLine {
+            file: file.to_owned(),
+            line: line.to_owned(),
+            added,
+            admin: admin.to_owned(),
+        }
+    }
+}
+
+impl Drop for HbaLine {
+    fn drop(&mut self) {
+        if !self.added {
+            return;
+        }
+        if let Ok(text) = std::fs::read_to_string(&self.file) {
+            let restored = text.replace(&format!("\n{}\n", self.line), "");
+            std::fs::write(&self.file, restored).ok();
+            let _ = std::panic::catch_unwind(|| psql(&self.admin, "SELECT pg_reload_conf()"));
+        }
+    }
+}
+
+/// Runs `sql` with `psql` on `url`; its output, trimmed.
+pub fn psql(url: &str, sql: &str) -> String {
+    let out = Command::new("psql")
+        .args([url, "-XAtqc", sql])
+        .stdin(Stdio::null())
+        .output()
+        .expect("psql runs");
+    assert!(
+        out.status.success(),
+        "psql {sql}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// A PostgreSQL hot standby of the server at a URL: a second cluster made
+/// with `pg_basebackup`, streaming from it, on a loopback port; stopped
+/// and deleted when dropped, with the server's `pg_hba.conf` as it was.
+pub struct PgReplica {
+    bin: String,
+    data: String,
+    _dir: tempfile::TempDir,
+    _hba: HbaLine,
+    pub port: u16,
+}
+
+impl PgReplica {
+    /// Needs the server on this machine (its `pg_hba.conf` gets a
+    /// replication line for 127.0.0.1 while the test runs).
+    pub fn start(server_url: &str) -> PgReplica {
+        let (host, server_port) = host_port(server_url);
+        let major = psql(server_url, "SHOW server_version_num");
+        let major = &major[..major.len() - 4];
+        let bin = postgres_bin(major);
+        let hba_file = psql(server_url, "SHOW hba_file");
+        let hba = HbaLine::ensure(
+            server_url,
+            &hba_file,
+            "host replication all 127.0.0.1/32 trust",
+        );
+        let dir = tempfile::tempdir().unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        let data = dir.path().join("data").display().to_string();
+        let port = free_port();
+        as_postgres(
+            &format!("{bin}/pg_basebackup"),
+            &[
+                "-h",
+                &host,
+                "-p",
+                &server_port.to_string(),
+                "-U",
+                "postgres",
+                "-D",
+                &data,
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+            ],
+        );
+        // Debian keeps the server's configuration outside its data directory.
+        std::fs::write(
+            format!("{data}/postgresql.conf"),
+            format!(
+                "listen_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = '{}'\n\
+                 hot_standby = on\nshared_buffers = 16MB\nmax_connections = 20\n",
+                dir.path().display()
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            format!("{data}/pg_hba.conf"),
+            "local all all trust\nhost all all 127.0.0.1/32 trust\n",
+        )
+        .unwrap();
+        std::fs::write(format!("{data}/pg_ident.conf"), "").unwrap();
+        if is_root() {
+            Command::new("chown")
+                .args(["-R", "postgres:postgres", &data])
+                .status()
+                .unwrap();
+        }
+        let log = format!("{}/replica.log", dir.path().display());
+        as_postgres(
+            &format!("{bin}/pg_ctl"),
+            &["-D", &data, "-l", &log, "-w", "-t", "30", "start"],
+        );
+        wait_for_port(port, Duration::from_secs(10), "the PostgreSQL replica");
+        PgReplica {
+            bin,
+            data,
+            _dir: dir,
+            _hba: hba,
+            port,
+        }
+    }
+
+    /// The URL of database `name` on the replica.
+    pub fn url(&self, name: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
+    }
+}
+
+impl Drop for PgReplica {
+    fn drop(&mut self) {
+        let _ = std::panic::catch_unwind(|| {
+            as_postgres(
+                &format!("{}/pg_ctl", self.bin),
+                &["-D", &self.data, "-m", "immediate", "-w", "stop"],
+            )
+        });
+    }
+}
+
+/// A MariaDB server of its own (`mariadbd`) on a loopback port, its data in
+/// a temporary directory; stopped when dropped. `root` has no password.
+pub struct MariaDb {
+    pub child: Option<Child>,
+    pub dir: tempfile::TempDir,
+    pub port: u16,
+    args: Vec<String>,
+}
+
+impl MariaDb {
+    /// A new data directory (`mariadb-install-db`) and a server on it, with
+    /// `args` added to the server's command line.
+    pub fn start(args: &[String]) -> MariaDb {
+        let dir = tempfile::tempdir().unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        let data = dir.path().join("data");
+        let mut install = Command::new("mariadb-install-db");
+        install
+            .arg("--no-defaults")
+            .arg(format!("--datadir={}", data.display()))
+            .args(["--auth-root-authentication-method=normal", "--skip-test-db"]);
+        if is_root() {
+            install.arg("--user=mysql");
+        }
+        let out = install
+            .stdin(Stdio::null())
+            .output()
+            .expect("mariadb-install-db runs");
+        assert!(
+            out.status.success(),
+            "mariadb-install-db: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut server = MariaDb {
+            child: None,
+            dir,
+            port: free_port(),
+            args: args.to_vec(),
+        };
+        server.launch(&[]);
+        server
+    }
+
+    /// The server's command line (and `extra`), started, waited for.
+    pub fn launch(&mut self, extra: &[String]) {
+        let dir = self.dir.path().display().to_string();
+        let mut command = Command::new("/usr/sbin/mariadbd");
+        command
+            .arg("--no-defaults")
+            .arg(format!("--datadir={dir}/data"))
+            .arg(format!("--port={}", self.port))
+            .arg(format!("--socket={dir}/mysqld.sock"))
+            .arg(format!("--pid-file={dir}/mysqld.pid"))
+            .arg(format!("--log-error={dir}/error.log"))
+            .args([
+                "--bind-address=127.0.0.1",
+                "--skip-name-resolve",
+                "--innodb-buffer-pool-size=32M",
+            ])
+            .args(["--innodb-log-file-size=16M", "--performance-schema=OFF"])
+            .args(&self.args)
+            .args(extra);
+        if is_root() {
+            command.arg("--user=mysql");
+        }
+        self.child = Some(
+            command
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("mariadbd starts"),
+        );
+        wait_for_port(
+            self.port,
+            Duration::from_secs(60),
+            &format!("mariadbd ({dir}/error.log)"),
+        );
+    }
+
+    /// The URL of database `name` on this server.
+    pub fn url(&self, name: &str) -> String {
+        format!("mysql://root@127.0.0.1:{}/{name}", self.port)
+    }
+
+    /// Kills the server at once (SIGKILL), as a crash would.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().ok();
+            child.wait().ok();
+        }
+    }
+
+    /// The server's error log, for a failing test's message.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("error.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for MariaDb {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Runs `sql` with the `mariadb` client on the server at 127.0.0.1:`port` as root.
+pub fn mariadb(port: u16, sql: &str) -> String {
+    let out = Command::new("mariadb")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-P",
+            &port.to_string(),
+            "-u",
+            "root",
+            "-N",
+            "-B",
+            "-e",
+            sql,
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .expect("the mariadb client runs");
+    assert!(
+        out.status.success(),
+        "mariadb -e {sql}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}

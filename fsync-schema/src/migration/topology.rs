@@ -143,10 +143,12 @@ async fn postgres(db: &DatabaseConnection, pooling: Pooling) -> Result<Topology,
 async fn mysql(db: &DatabaseConnection) -> Result<Topology, DbErr> {
     use sqlx::Row;
     let pool = db.get_mysql_connection_pool();
-    let row = sqlx::raw_sql("SELECT @@global.read_only, @@hostname, @@port")
-        .fetch_one(pool)
-        .await
-        .map_err(sqlx_error)?;
+    let row = sqlx::raw_sql(
+        "SELECT CAST(@@global.read_only AS SIGNED), @@hostname, CAST(@@port AS SIGNED)",
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(sqlx_error)?;
     let read_only: i64 = row.try_get(0).map_err(sqlx_error)?;
     let host: String = row.try_get(1).map_err(sqlx_error)?;
     let port: i64 = row.try_get(2).map_err(sqlx_error)?;
