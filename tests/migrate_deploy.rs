@@ -1104,3 +1104,87 @@ async fn runners_through_pgbouncer_apply_each_migration_once() {
     }
     eprintln!("PgBouncer: {runs} runs, every one exited 0, each migration recorded once");
 }
+
+/// On a read-only server, what changes the database is refused before any
+/// statement, naming the server; what reads works.
+fn refuses_changes_and_answers_reads(dir: &Path, url: &str, server: &str) {
+    for args in [
+        &["up"][..],
+        &["down", "--force"],
+        &["fresh", "--force"],
+        &["baseline", "--to", FIRST],
+    ] {
+        let mut all = vec!["migrate", "-u", url];
+        all.extend_from_slice(args);
+        let out = fsync(dir, &all);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!("and the server is {server}"))
+                && stderr.contains("nothing was")
+                && stderr.contains("run it on the primary")
+                && !stderr.contains("read-only transaction")
+                && !stderr.contains("--read-only option"),
+            "{args:?}: {stderr}"
+        );
+    }
+    let out = fsync(dir, &["migrate", "-u", url, "status"]);
+    assert!(
+        text(&out.stdout).contains("1 applied, 0 pending"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = fsync(dir, &["diff", "-u", url]);
+    assert!(
+        out.status.success() && text(&out.stdout).contains("no drift"),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let entities = tempfile::tempdir().unwrap();
+    let out_dir = entities.path().join("entities").display().to_string();
+    let out = fsync(dir, &["pull", "-u", url, "--out", &out_dir]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(Path::new(&out_dir).join("entry.rs").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn read_only_replicas_refuse_changes_and_answer_reads() {
+    use common::topology::{MariaDb, PgReplica, mariadb};
+    let dir = tempfile::tempdir().unwrap();
+    if let Ok(server) = std::env::var("FSYNC_TEST_POSTGRES_URL") {
+        let case = one_case(Backend::Postgres, "replica", dir.path())
+            .await
+            .unwrap();
+        assert!(case.run(dir.path(), &["up"]).status.success());
+        let started = Instant::now();
+        let replica = PgReplica::start(&server);
+        eprintln!("PostgreSQL replica up in {:?}", started.elapsed());
+        let url = replica.url(case.url.rsplit('/').next().unwrap());
+        refuses_changes_and_answers_reads(
+            dir.path(),
+            &url,
+            "a read-only replica (a hot standby: `pg_is_in_recovery()` is true)",
+        );
+        drop(replica);
+        case.close().await;
+    }
+    if std::env::var("FSYNC_TEST_MYSQL_URL").is_ok() {
+        let started = Instant::now();
+        let server = MariaDb::start(&[]);
+        eprintln!("MariaDB server up in {:?}", started.elapsed());
+        mariadb(server.port, "CREATE DATABASE replica");
+        let url = server.url("replica");
+        let out = fsync(dir.path(), &["migrate", "-u", &url, "up"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        mariadb(server.port, "SET GLOBAL read_only = 1");
+        let words = format!("a read-only server (`read_only` is on) at ");
+        refuses_changes_and_answers_reads(dir.path(), &url, &words);
+        // root may write despite `read_only`: the refusal kept the tables.
+        let tables = mariadb(
+            server.port,
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'replica'",
+        );
+        assert_eq!(tables, "5", "the three tables, the records and the journal");
+    }
+}

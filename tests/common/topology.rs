@@ -249,6 +249,8 @@ impl PgReplica {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
         let data = dir.path().join("data").display().to_string();
+        // A standby needs at least the primary's connection slots.
+        let max_connections = psql(server_url, "SHOW max_connections");
         let port = free_port();
         as_postgres(
             &format!("{bin}/pg_basebackup"),
@@ -266,6 +268,7 @@ impl PgReplica {
                 "stream",
                 "-c",
                 "fast",
+                "--no-sync",
             ],
         );
         // Debian keeps the server's configuration outside its data directory.
@@ -273,7 +276,8 @@ impl PgReplica {
             format!("{data}/postgresql.conf"),
             format!(
                 "listen_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = '{}'\n\
-                 hot_standby = on\nshared_buffers = 16MB\nmax_connections = 20\n",
+                 hot_standby = on\nshared_buffers = 16MB\nmax_connections = {max_connections}\n\
+                 fsync = off\n",
                 dir.path().display()
             ),
         )

@@ -20,7 +20,8 @@
 //! a few queries per table; it is kept as the baseline the tests and the
 //! `introspect` benchmark compare with.
 //!
-//! Left out: the `seaql_migrations` table, indexes that back a primary key or
+//! Left out: the `seaql_migrations` table and the runner's MySQL journal
+//! (`fsync_schema_journal`), indexes that back a primary key or
 //! UNIQUE constraint, the index MySQL creates for a foreign key, CHECK
 //! constraints (read apart by [`checks`], for `pull`; [`as_introspected`]
 //! drops them from comparisons, as their text is the server's rewrite),
@@ -45,6 +46,9 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, QueryResult
 
 /// The table sea-orm-migration keeps its history in; not part of a schema.
 pub const MIGRATIONS_TABLE: &str = "seaql_migrations";
+
+/// The journal the migration runner keeps on MySQL (`migration::journal`).
+pub const JOURNAL_TABLE: &str = "fsync_schema_journal";
 
 /// Why a database's schema could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -94,9 +98,11 @@ pub async fn checks(db: &DatabaseConnection) -> Result<Vec<(String, Check)>, Int
     Ok(checks)
 }
 
-/// `schema` without the migrations table, tables sorted by name.
+/// `schema` without the migration tables, tables sorted by name.
 fn finish(mut schema: Schema) -> Schema {
-    schema.tables.retain(|t| t.name != MIGRATIONS_TABLE);
+    schema
+        .tables
+        .retain(|t| t.name != MIGRATIONS_TABLE && t.name != JOURNAL_TABLE);
     schema.tables.sort_by(|a, b| a.name.cmp(&b.name));
     schema
 }
