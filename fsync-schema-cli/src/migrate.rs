@@ -284,6 +284,9 @@ async fn migrate(
             Progress::WaitingForLock { holder } => {
                 eprintln!("waiting for the migration lock held by {holder}")
             }
+            Progress::TookOverLock { holder } => {
+                eprintln!("took over the migration lock of {holder}: that runner is gone")
+            }
             Progress::Recovered(r) => eprintln!(
                 "repaired `{}`, left half-run ({}) by a killed runner: {}",
                 r.migration, r.direction, r.outcome

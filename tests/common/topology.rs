@@ -339,35 +339,46 @@ impl MariaDb {
     /// A new data directory (`mariadb-install-db`) and a server on it, with
     /// `args` added to the server's command line.
     pub fn start(args: &[String]) -> MariaDb {
+        let mut server = MariaDb::new(true, args);
+        server.launch(&[]);
+        server
+    }
+
+    /// A server not started yet, its data directory made by
+    /// `mariadb-install-db` when `install` (else empty, for a Galera joiner
+    /// that receives it from the cluster).
+    pub fn new(install: bool, args: &[String]) -> MariaDb {
         let dir = tempfile::tempdir().unwrap();
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
         let data = dir.path().join("data");
-        let mut install = Command::new("mariadb-install-db");
-        install
-            .arg("--no-defaults")
-            .arg(format!("--datadir={}", data.display()))
-            .args(["--auth-root-authentication-method=normal", "--skip-test-db"]);
-        if is_root() {
-            install.arg("--user=mysql");
+        std::fs::create_dir(&data).unwrap();
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o777)).unwrap();
+        if install {
+            let mut command = Command::new("mariadb-install-db");
+            command
+                .arg("--no-defaults")
+                .arg(format!("--datadir={}", data.display()))
+                .args(["--auth-root-authentication-method=normal", "--skip-test-db"]);
+            if is_root() {
+                command.arg("--user=mysql");
+            }
+            let out = command
+                .stdin(Stdio::null())
+                .output()
+                .expect("mariadb-install-db runs");
+            assert!(
+                out.status.success(),
+                "mariadb-install-db: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
-        let out = install
-            .stdin(Stdio::null())
-            .output()
-            .expect("mariadb-install-db runs");
-        assert!(
-            out.status.success(),
-            "mariadb-install-db: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let mut server = MariaDb {
+        MariaDb {
             child: None,
             dir,
             port: free_port(),
             args: args.to_vec(),
-        };
-        server.launch(&[]);
-        server
+        }
     }
 
     /// The server's command line (and `extra`), started, waited for.
@@ -456,4 +467,82 @@ pub fn mariadb(port: u16, sql: &str) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// A MariaDB Galera cluster of `n` nodes on loopback ports (Debian's
+/// `galera-4`): the first bootstraps it, the others join by an rsync state
+/// transfer. Stopped when dropped.
+pub struct Galera {
+    pub nodes: Vec<MariaDb>,
+}
+
+impl Galera {
+    pub fn start(n: usize) -> Galera {
+        ensure_package("galera-4", "/usr/lib/galera/libgalera_smm.so");
+        ensure_package("rsync", "/usr/bin/rsync");
+        let group: Vec<u16> = (0..n).map(|_| free_port()).collect();
+        let address = group
+            .iter()
+            .map(|port| format!("127.0.0.1:{port}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut nodes: Vec<MariaDb> = (0..n)
+            .map(|i| {
+                let (ist, sst) = (free_port(), free_port());
+                let args = [
+                    "--wsrep-on=ON".to_owned(),
+                    "--wsrep-provider=/usr/lib/galera/libgalera_smm.so".to_owned(),
+                    "--wsrep-cluster-name=fsync_test".to_owned(),
+                    format!("--wsrep-cluster-address=gcomm://{address}"),
+                    format!("--wsrep-node-address=127.0.0.1:{}", group[i]),
+                    format!("--wsrep-node-name=node{}", i + 1),
+                    format!(
+                        "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:{};ist.recv_addr=127.0.0.1:{ist};gcache.size=32M",
+                        group[i]
+                    ),
+                    "--wsrep-sst-method=rsync".to_owned(),
+                    format!("--wsrep-sst-receive-address=127.0.0.1:{sst}"),
+                    "--binlog-format=ROW".to_owned(),
+                    "--innodb-autoinc-lock-mode=2".to_owned(),
+                ];
+                MariaDb::new(i == 0, &args)
+            })
+            .collect();
+        nodes[0].launch(&["--wsrep-new-cluster".to_owned()]);
+        for node in &mut nodes[1..] {
+            node.launch(&[]);
+        }
+        let cluster = Galera { nodes };
+        let start = Instant::now();
+        for node in &cluster.nodes {
+            loop {
+                let state = Command::new("mariadb")
+                    .args([
+                        "-h",
+                        "127.0.0.1",
+                        "-P",
+                        &node.port.to_string(),
+                        "-u",
+                        "root",
+                        "-N",
+                        "-B",
+                    ])
+                    .args(["-e", "SHOW STATUS LIKE 'wsrep_local_state_comment'"])
+                    .output()
+                    .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+                    .unwrap_or_default();
+                if state.contains("Synced") {
+                    break;
+                }
+                assert!(
+                    start.elapsed() < Duration::from_secs(120),
+                    "Galera node on port {} not synced:\n{}",
+                    node.port,
+                    node.log()
+                );
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+        cluster
+    }
 }

@@ -20,8 +20,8 @@
 //! a few queries per table; it is kept as the baseline the tests and the
 //! `introspect` benchmark compare with.
 //!
-//! Left out: the `seaql_migrations` table and the runner's MySQL journal
-//! (`fsync_schema_journal`), indexes that back a primary key or
+//! Left out: the `seaql_migrations` table, the runner's MySQL journal
+//! (`fsync_schema_journal`) and Galera lock (`fsync_schema_lock`), indexes that back a primary key or
 //! UNIQUE constraint, the index MySQL creates for a foreign key, CHECK
 //! constraints (read apart by [`checks`], for `pull`; [`as_introspected`]
 //! drops them from comparisons, as their text is the server's rewrite),
@@ -49,6 +49,9 @@ pub const MIGRATIONS_TABLE: &str = "seaql_migrations";
 
 /// The journal the migration runner keeps on MySQL (`migration::journal`).
 pub const JOURNAL_TABLE: &str = "fsync_schema_journal";
+
+/// The migration lock's table on a Galera cluster (`migration::lock`).
+pub const LOCK_TABLE: &str = "fsync_schema_lock";
 
 /// Why a database's schema could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -102,7 +105,7 @@ pub async fn checks(db: &DatabaseConnection) -> Result<Vec<(String, Check)>, Int
 fn finish(mut schema: Schema) -> Schema {
     schema
         .tables
-        .retain(|t| t.name != MIGRATIONS_TABLE && t.name != JOURNAL_TABLE);
+        .retain(|t| ![MIGRATIONS_TABLE, JOURNAL_TABLE, LOCK_TABLE].contains(&t.name.as_str()));
     schema.tables.sort_by(|a, b| a.name.cmp(&b.name));
     schema
 }

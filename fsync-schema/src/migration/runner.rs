@@ -18,6 +18,9 @@ use std::time::Duration;
 pub enum Progress {
     /// Another runner holds the migration lock.
     WaitingForLock { holder: String },
+    /// The lock row of a runner that is gone (its Galera node left the
+    /// cluster, or its connection closed) was deleted, to take the lock.
+    TookOverLock { holder: String },
     /// A migration a killed runner left half-run was repaired.
     Recovered(Recovery),
     /// A migration is about to run (`up`) or be rolled back (`down`).
@@ -689,10 +692,12 @@ impl<'c> Runner<'c> {
             self.foreign_keys(false).await?;
             lock::set_busy_timeout(self.db, self.lock_timeout).await?;
         }
-        let result = match lock::acquire(self.db, self.lock_timeout, &*self.progress).await {
+        let galera = topology.galera.is_some();
+        let result = match lock::acquire(self.db, galera, self.lock_timeout, &*self.progress).await
+        {
             Ok(()) => {
                 let result = self.run_locked(command, force).await;
-                lock::release(self.db).await;
+                lock::release(self.db, galera).await;
                 result
             }
             Err(error) => Err(error),
@@ -977,7 +982,8 @@ impl<'c> Runner<'c> {
             .await
             .map_err(|e| MigrateError::db("listing tables", None, e))?;
         let ours = |name: &str| {
-            schema.table(name).is_some() || name == records::RECORDS || name == journal::JOURNAL
+            schema.table(name).is_some()
+                || [records::RECORDS, journal::JOURNAL, lock::GALERA_LOCK].contains(&name)
         };
         report.left = objects
             .iter()
