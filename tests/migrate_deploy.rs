@@ -1178,8 +1178,8 @@ async fn read_only_replicas_refuse_changes_and_answer_reads() {
         let out = fsync(dir.path(), &["migrate", "-u", &url, "up"]);
         assert!(out.status.success(), "{}", text(&out.stderr));
         mariadb(server.port, "SET GLOBAL read_only = 1");
-        let words = format!("a read-only server (`read_only` is on) at ");
-        refuses_changes_and_answers_reads(dir.path(), &url, &words);
+        let words = "a read-only server (`read_only` is on) at ";
+        refuses_changes_and_answers_reads(dir.path(), &url, words);
         // root may write despite `read_only`: the refusal kept the tables.
         let tables = mariadb(
             server.port,

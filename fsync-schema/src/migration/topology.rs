@@ -2,7 +2,7 @@
 //! (PgBouncer), a read-only replica, a Galera cluster. Read once per runner
 //! with the simple query protocol (no prepared statement, which a
 //! transaction pooler breaks), before anything else; the lock strategy
-//! ([`super::lock`]) and the refusals follow from it.
+//! (the runner's `lock` module) and the refusals follow from it.
 
 use super::records::backend_of;
 use super::runner::MigrateError;
