@@ -317,10 +317,15 @@ pub struct Fleet {
 
 impl Fleet {
     /// A fleet of `members`, run [`Fleet::jobs`] at a time (default: the
-    /// number of CPUs).
+    /// number of CPUs). A database listed twice (a glob and its own line)
+    /// is kept once, where it first appears.
     pub fn new(members: impl IntoIterator<Item = Member>) -> Self {
+        let mut seen = std::collections::HashSet::new();
         Fleet {
-            members: members.into_iter().collect(),
+            members: members
+                .into_iter()
+                .filter(|member| seen.insert(member.to_string()))
+                .collect(),
             jobs: std::thread::available_parallelism().map_or(4, usize::from),
             connect_timeout: Duration::from_secs(5),
             lock_timeout: Duration::from_secs(60),
@@ -542,6 +547,17 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("fsync-fleet-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    #[test]
+    fn a_database_listed_twice_is_kept_once() {
+        let fleet = Fleet::new([
+            Member::url("sqlite://a.db"),
+            Member::url("sqlite://b.db"),
+            Member::url("sqlite://a.db?mode=rwc"),
+        ]);
+        assert_eq!(fleet.members().len(), 2);
+        assert_eq!(fleet.members()[0].url, "sqlite://a.db");
     }
 
     #[test]
