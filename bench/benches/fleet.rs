@@ -10,8 +10,8 @@
 //! fsync`), so the bench crate's features do not reach it. Each side runs
 //! once (the work is a thousand databases, not a microsecond loop).
 //! `FSYNC_BENCH_FILES` and `FSYNC_BENCH_SCHEMAS` change the counts,
-//! `FSYNC_BENCH_JOBS` the one command's `--jobs` (default: the number of
-//! CPUs). Run with `cargo bench -p fsync-bench --bench fleet`.
+//! `FSYNC_BENCH_JOBS` the one command's `--jobs` (default: `migrate`'s own,
+//! four per CPU). Run with `cargo bench -p fsync-bench --bench fleet`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -219,9 +219,7 @@ fn main() {
     let files = count("FSYNC_BENCH_FILES", 1000);
     let schemas = count("FSYNC_BENCH_SCHEMAS", 200);
     let jobs = std::env::var("FSYNC_BENCH_JOBS").unwrap_or_else(|_| {
-        std::thread::available_parallelism()
-            .map_or(4, usize::from)
-            .to_string()
+        (4 * std::thread::available_parallelism().map_or(2, usize::from)).to_string()
     });
     let fsync = fsync_binary();
     let dir = tempfile::tempdir_in(target_dir()).unwrap();

@@ -31,7 +31,7 @@ pub struct Args {
     /// standard input), each with that `search_path`, on the server of `-u`.
     #[arg(long, value_name = "FILE", global = true)]
     pub schemas_from: Option<std::path::PathBuf>,
-    /// With several databases: how many to work on at once (default: the number of CPUs).
+    /// With several databases: how many to work on at once (default: four per CPU).
     #[arg(long, global = true)]
     pub jobs: Option<usize>,
     /// Seconds to wait for the database server to answer.

@@ -316,8 +316,8 @@ pub struct Fleet {
 }
 
 impl Fleet {
-    /// A fleet of `members`, run [`Fleet::jobs`] at a time (default: the
-    /// number of CPUs). A database listed twice (a glob and its own line)
+    /// A fleet of `members`, run [`Fleet::jobs`] at a time (default: four
+    /// per CPU, as a job mostly waits on a disk or a server). A database listed twice (a glob and its own line)
     /// is kept once, where it first appears.
     pub fn new(members: impl IntoIterator<Item = Member>) -> Self {
         let mut seen = std::collections::HashSet::new();
@@ -326,7 +326,7 @@ impl Fleet {
                 .into_iter()
                 .filter(|member| seen.insert(member.to_string()))
                 .collect(),
-            jobs: std::thread::available_parallelism().map_or(4, usize::from),
+            jobs: 4 * std::thread::available_parallelism().map_or(2, usize::from),
             connect_timeout: Duration::from_secs(5),
             lock_timeout: Duration::from_secs(60),
         }

@@ -24,7 +24,9 @@ pub enum Pooling {
     /// A pooler in transaction mode (PgBouncer's `pool_mode = transaction`):
     /// each transaction may run on another server connection. The lock is
     /// taken inside each migration's transaction; what needs a session (the
-    /// `.._concurrently` part of online migrations) is refused.
+    /// `.._concurrently` part of online migrations) is refused. The
+    /// connection must keep no statement cache: open it with
+    /// [`crate::connect::connect`] and [`crate::connect::ConnectSettings::migrate`].
     Transaction,
 }
 
