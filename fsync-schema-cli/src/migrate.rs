@@ -293,6 +293,7 @@ async fn migrate(
             ),
             Progress::Starting { .. } => {}
         });
+    say_topology(runner.topology().await?);
     if dry_run {
         let plan = runner.plan(command).await?;
         match options.json {
@@ -370,6 +371,21 @@ async fn status(project: &Project, options: &Options) -> Result<(), Box<dyn std:
         false => print_status(&report),
     }
     Ok(())
+}
+
+/// Says on standard error what changes how `migrate` runs here: a pooler, a Galera cluster.
+fn say_topology(topology: &fsync_schema::migration::Topology) {
+    if let Some(pooler) = &topology.pooler {
+        eprintln!(
+            "note: through {pooler}: each migration takes the lock in its own transaction; \
+             what needs a session is left for the server's direct URL"
+        );
+    }
+    if let Some(node) = &topology.galera {
+        eprintln!(
+            "note: a Galera cluster (node {node}): the lock is a row of `fsync_schema_lock`, DDL runs in total order"
+        );
+    }
 }
 
 fn print_report(report: &RunReport) {
