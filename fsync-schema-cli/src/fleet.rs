@@ -140,9 +140,14 @@ fn members(args: &Args) -> Result<Vec<Member>, Box<dyn std::error::Error>> {
         }
         return Ok(fleet::tenants(&args.database_url[0], &schemas)?);
     }
+    // `DATABASE_URL` (clap's default for `-u`) is not part of a listed fleet.
+    let from_env = args.urls_from.is_some()
+        && args.database_url.len() == 1
+        && std::env::var("DATABASE_URL").ok().as_ref() == args.database_url.first();
     let mut entries: Vec<(String, String)> = args
         .database_url
         .iter()
+        .filter(|_| !from_env)
         .enumerate()
         .map(|(n, url)| (url.clone(), format!("-u #{}", n + 1)))
         .collect();
