@@ -1189,17 +1189,16 @@ async fn read_only_replicas_refuse_changes_and_answer_reads() {
     }
 }
 
-/// Counts on node `port`: records of `db`, its tables among [`TABLES`].
+/// Counts on node `port`, once it applied what the cluster committed
+/// (`wsrep_sync_wait`): records of `db`, its tables among [`TABLES`].
 fn galera_state(port: u16, db: &str) -> (String, String) {
     use common::topology::mariadb;
-    let records = mariadb(port, &format!("SELECT COUNT(*) FROM {db}.seaql_migrations"));
-    let tables = mariadb(
-        port,
-        &format!(
-            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '{db}' \
-             AND table_name IN ('entry', 'sync_conduit', 'sync_generation')"
-        ),
-    );
+    let synced = |sql: String| mariadb(port, &format!("SET SESSION wsrep_sync_wait = 1; {sql}"));
+    let records = synced(format!("SELECT COUNT(*) FROM {db}.seaql_migrations"));
+    let tables = synced(format!(
+        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '{db}' \
+         AND table_name IN ('entry', 'sync_conduit', 'sync_generation')"
+    ));
     (records, tables)
 }
 
@@ -1267,29 +1266,24 @@ async fn galera_runners_on_different_nodes_apply_each_migration_once() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let held = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'galera_kill' \
-                AND table_name = 'fsync_schema_lock'";
+    // Killed once the migration started: its journal row is there.
+    let started_migration = "SELECT COUNT(*) FROM information_schema.tables \
+         WHERE table_schema = 'galera_kill' AND table_name = 'fsync_schema_journal'";
+    let journal_row = "SELECT COUNT(*) FROM galera_kill.fsync_schema_journal";
     let wait = Instant::now();
-    loop {
-        if mariadb(ports[0], held) == "1"
-            && mariadb(
-                ports[0],
-                "SELECT COUNT(*) FROM galera_kill.fsync_schema_lock",
-            ) == "1"
-        {
-            break;
-        }
+    while !(mariadb(ports[0], started_migration) == "1" && mariadb(ports[0], journal_row) == "1") {
         assert!(
             wait.elapsed() < Duration::from_secs(20),
-            "the runner took no lock"
+            "the migration never started"
         );
     }
     cluster.nodes[1].kill();
     child.wait().unwrap();
-    let journal = mariadb(
-        ports[0],
-        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'galera_kill' \
-         AND table_name = 'fsync_schema_journal'",
+    let synced_row = format!("SET SESSION wsrep_sync_wait = 1; {journal_row}");
+    assert_eq!(
+        mariadb(ports[0], &synced_row),
+        "1",
+        "killed mid-migration: the journal row stays"
     );
     let out = fsync(dir.path(), &["migrate", "-u", &url(2, "galera_kill"), "up"]);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
@@ -1308,22 +1302,31 @@ async fn galera_runners_on_different_nodes_apply_each_migration_once() {
         assert_eq!(
             mariadb(
                 port,
-                "SELECT COUNT(*) FROM galera_kill.fsync_schema_journal"
+                "SET SESSION wsrep_sync_wait = 1; SELECT COUNT(*) FROM galera_kill.fsync_schema_journal"
             ),
             "0"
         );
         assert_eq!(
-            mariadb(port, "SELECT COUNT(*) FROM galera_kill.fsync_schema_lock"),
+            mariadb(
+                port,
+                "SET SESSION wsrep_sync_wait = 1; SELECT COUNT(*) FROM galera_kill.fsync_schema_lock"
+            ),
             "0"
         );
     }
+    assert!(
+        stderr.contains(
+            "repaired `m20250315_000001_create_sync_tables`, left half-run (up) by a killed runner"
+        ),
+        "{stderr}"
+    );
     let repaired = stderr
         .lines()
         .find(|l| l.starts_with("repaired"))
         .unwrap_or("nothing to repair");
     eprintln!(
         "Galera: {runs} runs over 3 nodes, every one exited 0, each migration recorded once; \
-         node 2 killed holding the lock (journal table there: {journal}), the rerun on node 3: {repaired}; \
+         node 2 killed mid-migration, the rerun on node 3: {repaired}; \
          {:?} in all",
         started.elapsed()
     );
