@@ -1355,3 +1355,609 @@ async fn passwords_stay_hidden_and_a_mysql_query_password_is_used() {
     case.exec(&format!("DROP USER '{user}'@'%'")).await;
     case.close().await;
 }
+
+/// `fsync migrate` with `args`, `input` on standard input.
+fn fsync_with_input(dir: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fsync"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn lines_starting(stdout: &str, prefix: &str) -> usize {
+    stdout.lines().filter(|l| l.starts_with(prefix)).count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fleet_is_migrated_in_one_command_and_a_rerun_does_what_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let libs = dir.path().join("libs");
+    std::fs::create_dir(&libs).unwrap();
+    for name in ["a.db", "b.db", "c.db", "d.db"] {
+        std::fs::write(libs.join(name), b"").unwrap(); // empty files are empty databases
+    }
+    let servers = common::servers("fleet").await;
+    let mysql = servers.iter().find(|s| s.backend == Backend::MySql);
+    let mut list = format!(
+        "# the libraries\n{}/*.db\n\nsqlite://{}/new.db?mode=rwc\n",
+        libs.display(),
+        dir.path().display()
+    );
+    if let Some(mysql) = mysql {
+        list += &format!("{}\n", mysql.url);
+    }
+    let good = list.clone();
+    list += &format!("{}/missing/x.db\n", dir.path().display());
+    let total = list
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .count()
+        + 3;
+    std::fs::write(dir.path().join("fleet.txt"), &list).unwrap();
+
+    let out = fsync(
+        dir.path(),
+        &["migrate", "--urls-from", "fleet.txt", "--jobs", "2", "up"],
+    );
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert_eq!(lines_starting(&stdout, "ok "), total - 1, "{stdout}");
+    assert_eq!(
+        stdout.matches(": applied 1; 1 of 1").count(),
+        total - 1,
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("missing/x.db (SQLite): unable to open SQLite database")
+            && lines_starting(&stdout, "FAILED ") == 1,
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "{total} database(s): {} changed, 0 had nothing to do, 1 failed",
+            total - 1
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(&format!("1 of {total} database(s) failed")),
+        "{stderr}"
+    );
+    assert!(!libs.join("missing").exists());
+
+    // Fixed, the rerun does only what is left: nothing.
+    std::fs::write(dir.path().join("fleet.txt"), &good).unwrap();
+    let out = fsync(dir.path(), &["migrate", "--urls-from", "fleet.txt", "up"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains(&format!(
+            "{0} database(s): 0 changed, {0} had nothing to do, 0 failed",
+            total - 1
+        )),
+        "{stdout}"
+    );
+    // Status over the same fleet, the list on standard input, one more file.
+    let input = format!("{good}sqlite://{}/later.db\n", dir.path().display());
+    let out = fsync_with_input(
+        dir.path(),
+        &["migrate", "--urls-from", "-", "status"],
+        &input,
+    );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains(&format!(
+            "{total} database(s): {} up to date, 1 with pending migrations, 0 failed",
+            total - 1
+        )),
+        "{stdout}"
+    );
+    assert!(
+        !dir.path().join("later.db").exists(),
+        "status creates no file"
+    );
+
+    // A schema per tenant on PostgreSQL, listed on standard input.
+    if let Some(pg) = servers.iter().find(|s| s.backend == Backend::Postgres) {
+        let args = ["migrate", "-u", &pg.url, "--schemas-from", "-", "up"];
+        let out = fsync_with_input(
+            dir.path(),
+            &args,
+            "tenant_a\n# not yet: tenant_c\ntenant_b\n",
+        );
+        let stdout = text(&out.stdout);
+        assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+        assert!(stdout.contains("schema tenant_a: applied 1"), "{stdout}");
+        assert!(stdout.contains("2 database(s): 2 changed"), "{stdout}");
+        for schema in ["tenant_a", "tenant_b"] {
+            let sql = format!(
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '{schema}'"
+            );
+            let row = pg
+                .db
+                .query_one_raw(Statement::from_string(pg.db.get_database_backend(), sql))
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(row.try_get_by_index::<i64>(0).unwrap(), 4, "{schema}");
+        }
+        let sql = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'";
+        let row = pg
+            .db
+            .query_one_raw(Statement::from_string(
+                pg.db.get_database_backend(),
+                sql.to_owned(),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            row.try_get_by_index::<i64>(0).unwrap(),
+            0,
+            "nothing in public"
+        );
+        let args = ["migrate", "-u", &pg.url, "--schemas-from", "-", "status"];
+        let out = fsync_with_input(dir.path(), &args, "tenant_a\ntenant_b\ntenant_c\n");
+        let stdout = text(&out.stdout);
+        assert!(
+            stdout.contains("3 database(s): 2 up to date, 1 with pending migrations, 0 failed"),
+            "{stdout}"
+        );
+        let out = fsync_with_input(dir.path(), &args, "tenant a\n");
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            text(&out.stderr).contains("<stdin>:1: schema `tenant a` is not a plain name"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    for server in servers {
+        server.drop_database().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_fleet_run_is_finished_by_a_rerun() {
+    use std::io::BufRead;
+    const FILES: usize = 200;
+    const KILL_AFTER: usize = 40;
+    let dir = tempfile::tempdir().unwrap();
+    let urls: Vec<String> = (0..FILES)
+        .map(|n| format!("sqlite://{}/lib{n:03}.db?mode=rwc", dir.path().display()))
+        .collect();
+    std::fs::write(dir.path().join("fleet.txt"), urls.join("\n")).unwrap();
+    let args = ["migrate", "--urls-from", "fleet.txt", "--jobs", "4", "up"];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fsync"))
+        .args(args)
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut done_before = 0;
+    for line in std::io::BufReader::new(child.stdout.take().unwrap()).lines() {
+        if line.unwrap().starts_with("ok ") {
+            done_before += 1;
+        }
+        if done_before == KILL_AFTER {
+            child.kill().unwrap(); // SIGKILL, with up to 4 databases in flight
+            break;
+        }
+    }
+    child.wait().unwrap();
+    assert_eq!(done_before, KILL_AFTER);
+
+    // Each database has its migration whole or not at all.
+    let (mut migrated, mut untouched) = (0, 0);
+    for url in &urls {
+        let path = url
+            .trim_start_matches("sqlite://")
+            .trim_end_matches("?mode=rwc");
+        if !Path::new(path).exists() {
+            untouched += 1;
+            continue;
+        }
+        let case = Case {
+            backend: Backend::Sqlite,
+            url: url.clone(),
+            db: fsync::db::connect(url).await.unwrap(),
+            server: None,
+        };
+        let ours = case
+            .tables()
+            .await
+            .iter()
+            .filter(|t| TABLES.contains(&t.as_str()))
+            .count();
+        match ours {
+            0 => untouched += 1,
+            _ => {
+                assert_eq!(ours, TABLES.len(), "{url}");
+                assert_eq!(case.count("SELECT COUNT(*) FROM seaql_migrations").await, 1);
+                migrated += 1;
+            }
+        }
+        case.close().await;
+    }
+    assert!(
+        migrated >= KILL_AFTER && untouched > 0,
+        "{migrated} migrated, {untouched} untouched"
+    );
+
+    let out = fsync(dir.path(), &args);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains(&format!(
+            "{FILES} database(s): {} changed, {migrated} had nothing to do, 0 failed",
+            FILES - migrated
+        )),
+        "{stdout}"
+    );
+    for url in &urls {
+        let db = fsync::db::connect(url).await.unwrap();
+        let row = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT COUNT(*) FROM seaql_migrations".to_owned(),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.try_get_by_index::<i64>(0).unwrap(), 1, "{url}");
+        db.close().await.unwrap();
+    }
+    eprintln!(
+        "fleet of {FILES}: killed after {KILL_AFTER} reported, {migrated} migrated then; the rerun did the other {}",
+        FILES - migrated
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn runners_through_pgbouncer_apply_each_migration_once() {
+    use common::topology::PgBouncer;
+    let Ok(server) = std::env::var("FSYNC_TEST_POSTGRES_URL") else {
+        eprintln!("skipping PgBouncer: FSYNC_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    const RUNNERS: usize = 4;
+    let dir = tempfile::tempdir().unwrap();
+    let name_of = |case: &Case| case.url.rsplit('/').next().unwrap().to_owned();
+
+    // sqlx's startup parameter, refused by a PgBouncer not told to ignore it.
+    let strict = PgBouncer::start(&server, "transaction", false);
+    let out = fsync(
+        dir.path(),
+        &["migrate", "-u", &strict.url("postgres"), "status"],
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot connect to 127.0.0.1:{}", strict.port))
+            && stderr.contains(
+                "add `ignore_startup_parameters = extra_float_digits` to its `[pgbouncer]` section"
+            ),
+        "{stderr}"
+    );
+    drop(strict);
+
+    let mut runs = 0;
+    for (mode, rounds) in [("transaction", 5), ("session", 2)] {
+        let bouncer = PgBouncer::start(&server, mode, true);
+        let case = one_case(Backend::Postgres, &format!("bouncer_{mode}"), dir.path())
+            .await
+            .unwrap();
+        let url = bouncer.url(&name_of(&case));
+        for round in 0..rounds {
+            // Each round on an empty database (cheaper than a new one).
+            case.exec("DROP SCHEMA public CASCADE").await;
+            case.exec("CREATE SCHEMA public").await;
+            let children: Vec<_> = (0..RUNNERS)
+                .map(|_| {
+                    Command::new(env!("CARGO_BIN_EXE_fsync"))
+                        .args(["migrate", "-u", &url, "up"])
+                        .env_remove("DATABASE_URL")
+                        .stdin(Stdio::null())
+                        .stdout(Stdio::piped())
+                        .stderr(Stdio::piped())
+                        .spawn()
+                        .unwrap()
+                })
+                .collect();
+            let mut applied = 0;
+            for child in children {
+                let out = child.wait_with_output().unwrap();
+                let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+                assert!(
+                    out.status.success(),
+                    "{mode} round {round}: a runner failed:\n{stdout}{stderr}"
+                );
+                applied += lines_starting(&stdout, "applied m");
+                runs += 1;
+            }
+            assert_eq!(applied, 1, "{mode} round {round}: applied once");
+            assert_eq!(case.count("SELECT COUNT(*) FROM seaql_migrations").await, 1);
+            let tables = case.tables().await;
+            assert!(
+                TABLES.iter().all(|t| tables.contains(&t.to_string())),
+                "{tables:?}"
+            );
+            let status = fsync(dir.path(), &["migrate", "-u", &url, "status"]);
+            assert!(
+                text(&status.stdout).contains("1 applied, 0 pending"),
+                "{}",
+                text(&status.stderr)
+            );
+            if round == 0 {
+                // What needs more than `up` is sent to the direct URL.
+                let out = fsync(dir.path(), &["migrate", "-u", &url, "down", "--force"]);
+                let stderr = text(&out.stderr);
+                assert_eq!(out.status.code(), Some(2), "{stderr}");
+                assert!(
+                    stderr.contains(&format!(
+                        "`down` through a pooler or proxy at 127.0.0.1:{}",
+                        bouncer.port
+                    )) && stderr.contains(
+                        "run it with the server's direct URL, e.g. `postgres://postgres@"
+                    ),
+                    "{stderr}"
+                );
+                // Told it is a session, the runner takes its session lock.
+                if mode == "session" {
+                    let out = fsync(
+                        dir.path(),
+                        &[
+                            "migrate", "-u", &url, "--pooler", "session", "down", "--force",
+                        ],
+                    );
+                    assert!(out.status.success(), "{}", text(&out.stderr));
+                    assert_eq!(case.count("SELECT COUNT(*) FROM seaql_migrations").await, 0);
+                }
+            }
+        }
+        case.close().await;
+    }
+    eprintln!("PgBouncer: {runs} runs, every one exited 0, each migration recorded once");
+}
+
+/// On a read-only server, what changes the database is refused before any
+/// statement, naming the server; what reads works.
+fn refuses_changes_and_answers_reads(dir: &Path, url: &str, server: &str) {
+    for args in [
+        &["up"][..],
+        &["down", "--force"],
+        &["fresh", "--force"],
+        &["baseline", "--to", FIRST],
+    ] {
+        let mut all = vec!["migrate", "-u", url];
+        all.extend_from_slice(args);
+        let out = fsync(dir, &all);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!("and the server is {server}"))
+                && stderr.contains("nothing was")
+                && stderr.contains("run it on the primary")
+                && !stderr.contains("read-only transaction")
+                && !stderr.contains("--read-only option"),
+            "{args:?}: {stderr}"
+        );
+    }
+    let out = fsync(dir, &["migrate", "-u", url, "status"]);
+    assert!(
+        text(&out.stdout).contains("1 applied, 0 pending"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = fsync(dir, &["diff", "-u", url]);
+    assert!(
+        out.status.success() && text(&out.stdout).contains("no drift"),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let entities = tempfile::tempdir().unwrap();
+    let out_dir = entities.path().join("entities").display().to_string();
+    let out = fsync(dir, &["pull", "-u", url, "--out", &out_dir]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(Path::new(&out_dir).join("entry.rs").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn read_only_replicas_refuse_changes_and_answer_reads() {
+    use common::topology::{MariaDb, PgReplica, mariadb};
+    let dir = tempfile::tempdir().unwrap();
+    if let Ok(server) = std::env::var("FSYNC_TEST_POSTGRES_URL") {
+        let case = one_case(Backend::Postgres, "replica", dir.path())
+            .await
+            .unwrap();
+        assert!(case.run(dir.path(), &["up"]).status.success());
+        let started = Instant::now();
+        let replica = PgReplica::start(&server);
+        eprintln!("PostgreSQL replica up in {:?}", started.elapsed());
+        let url = replica.url(case.url.rsplit('/').next().unwrap());
+        refuses_changes_and_answers_reads(
+            dir.path(),
+            &url,
+            "a read-only replica (a hot standby: `pg_is_in_recovery()` is true)",
+        );
+        drop(replica);
+        case.close().await;
+    }
+    if std::env::var("FSYNC_TEST_MYSQL_URL").is_ok() {
+        let started = Instant::now();
+        let server = MariaDb::start(&[]);
+        eprintln!("MariaDB server up in {:?}", started.elapsed());
+        mariadb(server.port, "CREATE DATABASE replica");
+        let url = server.url("replica");
+        let out = fsync(dir.path(), &["migrate", "-u", &url, "up"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        mariadb(server.port, "SET GLOBAL read_only = 1");
+        let words = "a read-only server (`read_only` is on) at ";
+        refuses_changes_and_answers_reads(dir.path(), &url, words);
+        // root may write despite `read_only`: the refusal kept the tables.
+        let tables = mariadb(
+            server.port,
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'replica'",
+        );
+        assert_eq!(tables, "5", "the three tables, the records and the journal");
+    }
+}
+
+/// Counts on node `port`, once it applied what the cluster committed
+/// (`wsrep_sync_wait`): records of `db`, its tables among [`TABLES`].
+fn galera_state(port: u16, db: &str) -> (String, String) {
+    use common::topology::mariadb;
+    let synced = |sql: String| mariadb(port, &format!("SET SESSION wsrep_sync_wait = 1; {sql}"));
+    let records = synced(format!("SELECT COUNT(*) FROM {db}.seaql_migrations"));
+    let tables = synced(format!(
+        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '{db}' \
+         AND table_name IN ('entry', 'sync_conduit', 'sync_generation')"
+    ));
+    (records, tables)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn galera_runners_on_different_nodes_apply_each_migration_once() {
+    use common::topology::{Galera, mariadb};
+    if std::env::var("FSYNC_TEST_MYSQL_URL").is_err() {
+        eprintln!("skipping Galera: FSYNC_TEST_MYSQL_URL is not set (no MariaDB here)");
+        return;
+    }
+    const RUNNERS: usize = 4;
+    const ROUNDS: usize = 5;
+    let dir = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let mut cluster = Galera::start(3);
+    eprintln!("Galera: 3 nodes synced in {:?}", started.elapsed());
+    let ports: Vec<u16> = cluster.nodes.iter().map(|n| n.port).collect();
+    let url = |node: usize, db: &str| format!("mysql://root@127.0.0.1:{}/{db}", ports[node]);
+
+    let mut runs = 0;
+    for round in 0..ROUNDS {
+        let db = format!("galera{round}");
+        mariadb(ports[0], &format!("CREATE DATABASE {db}"));
+        // Runner i on node i % 3: two on one node, one on each other.
+        let children: Vec<_> = (0..RUNNERS)
+            .map(|i| {
+                Command::new(env!("CARGO_BIN_EXE_fsync"))
+                    .args(["migrate", "-u", &url((i + round) % 3, &db), "up"])
+                    .env_remove("DATABASE_URL")
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let mut applied = 0;
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+            assert!(
+                out.status.success(),
+                "round {round}: a runner failed:\n{stdout}{stderr}"
+            );
+            applied += lines_starting(&stdout, "applied m");
+            runs += 1;
+        }
+        assert_eq!(applied, 1, "round {round}: applied once in the cluster");
+        for port in &ports {
+            assert_eq!(
+                galera_state(*port, &db),
+                ("1".into(), "3".into()),
+                "node {port}"
+            );
+        }
+    }
+
+    // A node killed mid-migration; a rerun on another node takes over its
+    // lock row and finishes what the journal says.
+    mariadb(ports[0], "CREATE DATABASE galera_kill");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fsync"))
+        .args(["migrate", "-u", &url(1, "galera_kill"), "up"])
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed once the migration started: its journal row is there.
+    let started_migration = "SELECT COUNT(*) FROM information_schema.tables \
+         WHERE table_schema = 'galera_kill' AND table_name = 'fsync_schema_journal'";
+    let journal_row = "SELECT COUNT(*) FROM galera_kill.fsync_schema_journal";
+    let wait = Instant::now();
+    while !(mariadb(ports[0], started_migration) == "1" && mariadb(ports[0], journal_row) == "1") {
+        assert!(
+            wait.elapsed() < Duration::from_secs(20),
+            "the migration never started"
+        );
+    }
+    cluster.nodes[1].kill();
+    child.wait().unwrap();
+    let synced_row = format!("SET SESSION wsrep_sync_wait = 1; {journal_row}");
+    assert_eq!(
+        mariadb(ports[0], &synced_row),
+        "1",
+        "killed mid-migration: the journal row stays"
+    );
+    let out = fsync(dir.path(), &["migrate", "-u", &url(2, "galera_kill"), "up"]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "the rerun failed:\n{stdout}{stderr}");
+    assert!(
+        stderr.contains("took over the migration lock of connection")
+            && stderr.contains("on Galera node node2"),
+        "{stderr}"
+    );
+    for port in [ports[0], ports[2]] {
+        assert_eq!(
+            galera_state(port, "galera_kill"),
+            ("1".into(), "3".into()),
+            "node {port}"
+        );
+        assert_eq!(
+            mariadb(
+                port,
+                "SET SESSION wsrep_sync_wait = 1; SELECT COUNT(*) FROM galera_kill.fsync_schema_journal"
+            ),
+            "0"
+        );
+        assert_eq!(
+            mariadb(
+                port,
+                "SET SESSION wsrep_sync_wait = 1; SELECT COUNT(*) FROM galera_kill.fsync_schema_lock"
+            ),
+            "0"
+        );
+    }
+    assert!(
+        stderr.contains(
+            "repaired `m20250315_000001_create_sync_tables`, left half-run (up) by a killed runner"
+        ),
+        "{stderr}"
+    );
+    let repaired = stderr
+        .lines()
+        .find(|l| l.starts_with("repaired"))
+        .unwrap_or("nothing to repair");
+    eprintln!(
+        "Galera: {runs} runs over 3 nodes, every one exited 0, each migration recorded once; \
+         node 2 killed mid-migration, the rerun on node 3: {repaired}; \
+         {:?} in all",
+        started.elapsed()
+    );
+}

@@ -449,3 +449,67 @@ async fn the_concurrent_part_outwaits_the_sessions_lock_timeout() {
     db.close().await.unwrap();
     test.drop_database().await;
 }
+
+/// Through PgBouncer in transaction mode the transactional parts run, and
+/// the `Concurrently` part, which needs a session, is refused with the
+/// server's direct URL; run there, it completes the migration.
+#[tokio::test(flavor = "multi_thread")]
+async fn through_a_transaction_pooler_the_concurrent_part_is_refused_naming_the_direct_url() {
+    use fsync_schema::connect::{self, ConnectSettings};
+    use fsync_schema::migration::{MigrateError, Runner};
+    let Some(test) = postgres("online_pooler").await else {
+        return;
+    };
+    let server = std::env::var("FSYNC_TEST_POSTGRES_URL").unwrap();
+    let bouncer = common::topology::PgBouncer::start(&server, "transaction", true);
+    let name = test.url.rsplit('/').next().unwrap();
+    let settings = ConnectSettings::migrate(std::time::Duration::from_secs(5));
+    let pooled = connect::connect(&bouncer.url(name), &settings)
+        .await
+        .unwrap();
+    let steps = || {
+        [
+            ("m20260101_000001_create", create_steps()),
+            ("m20260101_000002_evolve", online_steps()),
+        ]
+    };
+    let runner = Runner::of::<Migrator>(&pooled).with_steps(steps());
+    let pooler = runner
+        .topology()
+        .await
+        .unwrap()
+        .pooler
+        .clone()
+        .expect("detected");
+    assert_eq!(pooler.client, format!("127.0.0.1:{}", bouncer.port));
+    match runner.run(Command::Up(None), false).await {
+        Err(error @ MigrateError::NeedsSession { .. }) => {
+            let text = error.to_string();
+            assert!(
+                text.starts_with(
+                    "migration `m20260101_000002_evolve_concurrently` runs outside a transaction"
+                ) && text.contains(&format!(
+                    "e.g. `postgres://postgres@{}/{name}`",
+                    pooler.server.unwrap()
+                )),
+                "{text}"
+            );
+        }
+        other => panic!("refused, not {other:?}"),
+    }
+    let status = runner.status().await.unwrap();
+    assert_eq!(status.summary(), "2 applied, 1 pending");
+    assert_eq!(pg_state(&test).await, (vec![], vec![false], vec![]));
+
+    let direct = Runner::of::<Migrator>(&test.db).with_steps(steps());
+    assert!(direct.topology().await.unwrap().pooler.is_none());
+    let report = direct.run(Command::Up(None), false).await.unwrap();
+    assert_eq!(report.applied, ["m20260101_000002_evolve_concurrently"]);
+    assert_eq!(
+        runner.status().await.unwrap().summary(),
+        "3 applied, 0 pending"
+    );
+    pooled.close().await.unwrap();
+    drop(bouncer);
+    test.drop_database().await;
+}

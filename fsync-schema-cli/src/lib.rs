@@ -28,6 +28,7 @@ pub mod database;
 pub mod diff;
 pub mod docs;
 pub mod files;
+pub mod fleet;
 pub mod gen_migration;
 pub mod init;
 pub mod migrate;

@@ -20,14 +20,31 @@ use std::time::Duration;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Database URL; without it, the project's embedded SQLite file (created if missing).
+    /// Repeat it to run on several databases at once (a fleet).
     #[arg(short = 'u', long, env = "DATABASE_URL", global = true)]
-    pub database_url: Option<String>,
+    pub database_url: Vec<String>,
+    /// Run on every database listed in FILE, one URL a line (`-`: standard
+    /// input); a SQLite path may be a glob (`libs/*.db`).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub urls_from: Option<std::path::PathBuf>,
+    /// Run on every PostgreSQL schema listed in FILE, one a line (`-`:
+    /// standard input), each with that `search_path`, on the server of `-u`.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub schemas_from: Option<std::path::PathBuf>,
+    /// With several databases: how many to work on at once (default: four per CPU).
+    #[arg(long, global = true)]
+    pub jobs: Option<usize>,
     /// Seconds to wait for the database server to answer.
     #[arg(long, default_value_t = 5.0, global = true)]
     pub connect_timeout: f64,
     /// Seconds to wait for another runner's migration lock.
     #[arg(long, default_value_t = 60.0, global = true)]
     pub lock_timeout: f64,
+    /// How PostgreSQL connections are pooled: `auto` detects a pooler in
+    /// transaction mode (PgBouncer) by the server's address; `session` for a
+    /// direct connection or a session pool; `transaction` for a transaction pool.
+    #[arg(long, value_enum, default_value_t = Pooler::Auto, global = true)]
+    pub pooler: Pooler,
     /// Output: text, or JSON for scripts.
     #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
     pub format: Format,
@@ -40,6 +57,24 @@ pub struct Args {
 pub enum Format {
     Text,
     Json,
+}
+
+/// `--pooler`: see [`fsync_schema::migration::Pooling`].
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pooler {
+    Auto,
+    Session,
+    Transaction,
+}
+
+impl From<Pooler> for fsync_schema::migration::Pooling {
+    fn from(pooler: Pooler) -> Self {
+        match pooler {
+            Pooler::Auto => Self::Auto,
+            Pooler::Session => Self::Session,
+            Pooler::Transaction => Self::Transaction,
+        }
+    }
 }
 
 /// The migrate commands.
@@ -128,7 +163,7 @@ fn seconds(value: f64, flag: &str) -> Result<Duration, String> {
 /// standard output too (`{"error": .., "database": ..}`), exit code 2.
 pub fn run(project: &Project, args: Args) -> CommandResult {
     let json = args.format == Format::Json;
-    let shown = args.database_url.as_deref().map(connect::redact);
+    let shown = args.database_url.first().map(|url| connect::redact(url));
     match run_text(project, args) {
         Err(error) if json => {
             let message = fsync_schema::connect::lock_wait_hint(&error.to_string());
@@ -151,9 +186,12 @@ pub fn run(project: &Project, args: Args) -> CommandResult {
 fn run_text(project: &Project, args: Args) -> CommandResult {
     let connect_timeout = seconds(args.connect_timeout, "connect-timeout")?;
     let lock_timeout = seconds(args.lock_timeout, "lock-timeout")?;
+    if crate::fleet::is_fleet(&args) {
+        return crate::fleet::run(project, args, connect_timeout, lock_timeout);
+    }
     let json = args.format == Format::Json;
-    let given = args.database_url.is_some();
-    let url = database_url(project, args.database_url, json)?;
+    let given = !args.database_url.is_empty();
+    let url = database_url(project, args.database_url.into_iter().next(), json)?;
     let target = Target::parse(&url)?;
     if given && !json {
         println!("database: {target}");
@@ -170,6 +208,7 @@ fn run_text(project: &Project, args: Args) -> CommandResult {
         connect_timeout,
         lock_timeout,
         json,
+        pooling: args.pooler.into(),
     };
     crate::runtime()?.block_on(migrate(project, &options, command))
 }
@@ -215,6 +254,7 @@ struct Options {
     connect_timeout: Duration,
     lock_timeout: Duration,
     json: bool,
+    pooling: fsync_schema::migration::Pooling,
 }
 
 impl Options {
@@ -268,9 +308,13 @@ async fn migrate(
     let runner = migrations
         .runner(&db)
         .lock_timeout(options.lock_timeout)
+        .pooling(options.pooling)
         .on_progress(|progress| match progress {
             Progress::WaitingForLock { holder } => {
                 eprintln!("waiting for the migration lock held by {holder}")
+            }
+            Progress::TookOverLock { holder } => {
+                eprintln!("took over the migration lock of {holder}: that runner is gone")
             }
             Progress::Recovered(r) => eprintln!(
                 "repaired `{}`, left half-run ({}) by a killed runner: {}",
@@ -278,6 +322,7 @@ async fn migrate(
             ),
             Progress::Starting { .. } => {}
         });
+    say_topology(runner.topology().await?);
     if dry_run {
         let plan = runner.plan(command).await?;
         match options.json {
@@ -327,7 +372,11 @@ async fn status(project: &Project, options: &Options) -> Result<(), Box<dyn std:
     let migrations = project.migrations()?;
     let report = match connect::connect(&options.url, &options.settings(true)).await {
         Ok(db) => {
-            let report = migrations.runner(&db).status().await?;
+            let report = migrations
+                .runner(&db)
+                .pooling(options.pooling)
+                .status()
+                .await?;
             let _ = db.close().await;
             report
         }
@@ -347,6 +396,21 @@ async fn status(project: &Project, options: &Options) -> Result<(), Box<dyn std:
         false => print_status(&report),
     }
     Ok(())
+}
+
+/// Says on standard error what changes how `migrate` runs here: a pooler, a Galera cluster.
+fn say_topology(topology: &fsync_schema::migration::Topology) {
+    if let Some(pooler) = &topology.pooler {
+        eprintln!(
+            "note: through {pooler}: each migration takes the lock in its own transaction; \
+             what needs a session is left for the server's direct URL"
+        );
+    }
+    if let Some(node) = &topology.galera {
+        eprintln!(
+            "note: a Galera cluster (node {node}): the lock is a row of `fsync_schema_lock`, DDL runs in total order"
+        );
+    }
 }
 
 fn print_report(report: &RunReport) {
@@ -473,7 +537,11 @@ mod tests {
         let path = dir.path().join("app.db");
         for format in [Format::Text, Format::Json] {
             let args = Args {
-                database_url: Some(format!("sqlite://{}?mode=rwc", path.display())),
+                database_url: vec![format!("sqlite://{}?mode=rwc", path.display())],
+                urls_from: None,
+                schemas_from: None,
+                jobs: None,
+                pooler: Pooler::Auto,
                 connect_timeout: 5.0,
                 lock_timeout: 1.0,
                 format,

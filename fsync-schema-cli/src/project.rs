@@ -48,7 +48,7 @@ impl<M: GeneratedMigrator + 'static> Migrations for Typed<M> {
     }
 
     fn runner<'a>(&self, db: &'a DatabaseConnection) -> migration::Runner<'a> {
-        migration::runner_of::<M>(db)
+        migration::Runner::generated::<M>(db)
     }
 
     fn migrations(&self) -> Vec<Box<dyn sea_orm_migration::MigrationTrait>> {

@@ -35,6 +35,12 @@ pub enum BaselineError {
     Introspect(#[from] IntrospectError),
     #[error("database error: {0}")]
     Db(#[from] DbErr),
+    #[error(
+        "`baseline` records migrations, and the server is {server}; nothing was recorded: run it on the primary"
+    )]
+    ReadOnly { server: String },
+    #[error(transparent)]
+    Topology(#[from] crate::migration::MigrateError),
 }
 
 /// What a baseline recorded.
@@ -89,6 +95,10 @@ pub async fn baseline<M: GeneratedMigrator>(
     to: &str,
 ) -> Result<Baselined, BaselineError> {
     let (expected, names) = schema_up_to::<M>(to)?;
+    let topology = crate::migration::topology::detect(db, Default::default()).await?;
+    if let Some(server) = topology.read_only {
+        return Err(BaselineError::ReadOnly { server });
+    }
     let backend = introspect::backend(db)?;
     let actual = introspect::schema(db).await?;
     let findings: Vec<Finding> = compare_with(

@@ -232,8 +232,17 @@ async fn open(
         #[allow(unreachable_patterns)]
         _ => {}
     }
+    #[cfg(feature = "postgres")]
+    if settings.single_connection && target.backend() == Backend::Postgres {
+        // Through a pooler in transaction mode the next transaction may run
+        // on another server connection, where a cached statement is gone.
+        options.map_sqlx_postgres_opts(|pg| pg.statement_cache_capacity(0));
+    }
     Database::connect(options).await.map_err(|error| {
         let mut reason = clean_message(&redact_in(&error.to_string(), url));
+        if let Some(hint) = pooler_hint(&reason) {
+            reason = format!("{reason}; {hint}");
+        }
         if reason.contains("timed out") {
             reason = format!(
                 "no answer within {} s (the connect timeout): {reason}",
@@ -356,6 +365,24 @@ async fn roll_back_hot_journal(
         reason: format!(
             "rolling back the hot journal left by a killed writer: {}",
             clean_message(&error.to_string())
+        ),
+    })
+}
+
+/// What to do when a pooler (PgBouncer) refuses a startup parameter sqlx sends.
+fn pooler_hint(reason: &str) -> Option<String> {
+    let parameter = reason
+        .split("unsupported startup parameter: ")
+        .nth(1)?
+        .split_whitespace()
+        .next()?;
+    Some(match parameter {
+        "options" => "a pooler (PgBouncer) in between does not pass on the connection's `options` \
+                      (a tenant schema's `search_path`): use the server's direct URL"
+            .to_owned(),
+        _ => format!(
+            "a pooler (PgBouncer) in between refuses what sqlx sends: add \
+             `ignore_startup_parameters = {parameter}` to its `[pgbouncer]` section"
         ),
     })
 }

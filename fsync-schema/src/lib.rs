@@ -51,6 +51,8 @@ pub mod connect;
 pub mod enum_set;
 pub mod equivalence;
 pub mod fill;
+#[cfg(feature = "migration")]
+pub mod fleet;
 #[cfg(feature = "introspect")]
 pub mod introspect;
 pub mod lint;
@@ -186,10 +188,15 @@ macro_rules! __entities {
 }
 
 /// The tables the migration runner keeps for itself: sea-orm-migration's
-/// record of applied migrations, and the journal of a migration in progress
-/// on MySQL. They are no part of a schema: `diff`, `pull`, `baseline`,
-/// introspection and `fresh`'s list of what it leaves all skip them.
-pub const RUNNER_TABLES: [&str; 2] = ["seaql_migrations", "fsync_schema_journal"];
+/// record of applied migrations, the journal of a migration in progress on
+/// MySQL, and the migration lock on a Galera cluster. They are no part of a
+/// schema: `diff`, `pull`, `baseline`, introspection and `fresh`'s list of
+/// what it leaves all skip them.
+pub const RUNNER_TABLES: [&str; 3] = [
+    "seaql_migrations",
+    "fsync_schema_journal",
+    "fsync_schema_lock",
+];
 
 /// Whether `table` is one of the [`RUNNER_TABLES`].
 pub fn is_runner_table(table: &str) -> bool {

@@ -25,6 +25,7 @@ mod lock;
 pub mod online;
 pub mod records;
 mod runner;
+pub mod topology;
 
 pub use crate::render::online::Online;
 use data::Planned;
@@ -34,6 +35,7 @@ pub use runner::{
     Loss, MigrateError, MigrationState, Plan, PlannedMigration, Progress, RunReport, Runner,
     StatusReport, command_name,
 };
+pub use topology::{Pooler, Pooling, Topology};
 
 /// What generated migration files import.
 pub mod prelude {
@@ -67,16 +69,6 @@ pub trait GeneratedMigrator: MigratorTrait {
     }
 }
 
-/// A [`Runner`] of `M`'s migrations on `db`, with their steps and data steps:
-/// what `migrate` runs (a lock per backend, the journal on MySQL).
-pub fn runner_of<M: GeneratedMigrator>(db: &sea_orm::DatabaseConnection) -> Runner<'_> {
-    let runner = Runner::of::<M>(db).with_steps(M::steps());
-    match M::data_steps() {
-        Some(data) => runner.with_data_steps(data),
-        None => runner,
-    }
-}
-
 /// Applies every pending migration of `M` on `db` as `migrate up` does: the
 /// one call for tests and for an application at start-up (several instances
 /// starting at once take turns on the migration lock).
@@ -99,7 +91,9 @@ pub fn runner_of<M: GeneratedMigrator>(db: &sea_orm::DatabaseConnection) -> Runn
 pub async fn up<M: GeneratedMigrator>(
     db: &sea_orm::DatabaseConnection,
 ) -> Result<RunReport, MigrateError> {
-    runner_of::<M>(db).run(Command::Up(None), false).await
+    Runner::generated::<M>(db)
+        .run(Command::Up(None), false)
+        .await
 }
 
 /// Which way a migration runs.

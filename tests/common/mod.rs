@@ -4,6 +4,8 @@
 //! backends are skipped with a message; with them, an unreachable server fails.
 #![allow(dead_code)]
 
+pub mod topology;
+
 use fsync_schema::Backend;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use std::sync::atomic::{AtomicU32, Ordering};

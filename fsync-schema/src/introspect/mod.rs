@@ -20,7 +20,8 @@
 //! a few queries per table; it is kept as the baseline the tests and the
 //! `introspect` benchmark compare with.
 //!
-//! Left out: the runner's tables (`seaql_migrations`, `fsync_schema_journal`), indexes that back a primary key or
+//! Left out: the runner's tables (`seaql_migrations`, the MySQL journal
+//! `fsync_schema_journal` and the Galera lock `fsync_schema_lock`), indexes that back a primary key or
 //! UNIQUE constraint, the index MySQL creates for a foreign key, CHECK
 //! constraints (read apart by [`checks`], for `pull`; [`as_introspected`]
 //! drops them from comparisons, as their text is the server's rewrite),
@@ -55,6 +56,12 @@ pub use objects::{ObjectKind, Unmanaged, unmanaged};
 /// The table sea-orm-migration keeps its history in; not part of a schema
 /// (nor is any of [`crate::RUNNER_TABLES`]).
 pub const MIGRATIONS_TABLE: &str = crate::RUNNER_TABLES[0];
+
+/// The journal the migration runner keeps on MySQL (`migration::journal`).
+pub const JOURNAL_TABLE: &str = crate::RUNNER_TABLES[1];
+
+/// The migration lock's table on a Galera cluster (`migration::lock`).
+pub const LOCK_TABLE: &str = crate::RUNNER_TABLES[2];
 
 /// Why a database's schema could not be read.
 #[derive(Debug, thiserror::Error)]

@@ -3,6 +3,7 @@
 
 use super::journal::{self, Entry, Recovery};
 use super::records::{self, Object, Record, backend_of, execute};
+use super::topology::{self, Pooling, Topology};
 use super::{Command, Direction, lock};
 use crate::model::{Backend, Schema};
 use crate::step::{self, Change, Step};
@@ -17,6 +18,9 @@ use std::time::Duration;
 pub enum Progress {
     /// Another runner holds the migration lock.
     WaitingForLock { holder: String },
+    /// The lock row of a runner that is gone (its Galera node left the
+    /// cluster, or its connection closed) was deleted, to take the lock.
+    TookOverLock { holder: String },
     /// A migration a killed runner left half-run was repaired.
     Recovered(Recovery),
     /// A migration is about to run (`up`) or be rolled back (`down`).
@@ -97,6 +101,28 @@ pub enum MigrateError {
         /// What the run did before the error, which stays done.
         done: Box<RunReport>,
         error: Box<MigrateError>,
+    },
+    #[error(
+        "`{command}` changes the database, and the server is {server}; nothing was run: run it on the primary (`status`, `diff` and `pull` work here)"
+    )]
+    ReadOnly { command: String, server: String },
+    #[error(
+        "migration `{migration}` runs outside a transaction (`CREATE INDEX CONCURRENTLY`), which needs a session of its own, and this connection goes through {pooler}; the migrations before it are applied: run `migrate up` again with the server's direct URL{} (or through a pooler in session mode), then go on through the pooler; if this URL does reach the server directly (a forwarded port), pass `--pooler session`",
+        direct.as_ref().map(|url| format!(", e.g. `{url}` with its password")).unwrap_or_default()
+    )]
+    NeedsSession {
+        migration: String,
+        pooler: String,
+        direct: Option<String>,
+    },
+    #[error(
+        "`{command}` through {pooler} is not supported (only `up` and `status` are): run it with the server's direct URL{}",
+        direct.as_ref().map(|url| format!(", e.g. `{url}` with its password")).unwrap_or_default()
+    )]
+    Pooled {
+        command: String,
+        pooler: String,
+        direct: Option<String>,
     },
 }
 
@@ -302,6 +328,8 @@ pub struct Runner<'c> {
     with_data: Option<HashMap<String, Vec<super::DataStep>>>,
     lock_timeout: Duration,
     progress: Box<dyn Fn(&Progress) + Send + Sync>,
+    pooling: Pooling,
+    topology: std::sync::OnceLock<Topology>,
 }
 
 fn utc(seconds: i64) -> String {
@@ -322,12 +350,24 @@ impl<'c> Runner<'c> {
             with_data: None,
             lock_timeout: Duration::from_secs(60),
             progress: Box::new(|_| {}),
+            pooling: Pooling::Auto,
+            topology: std::sync::OnceLock::new(),
         }
     }
 
     /// A runner of `M`'s migrations.
     pub fn of<M: MigratorTrait>(db: &'c DatabaseConnection) -> Self {
         Self::new(db, M::migrations())
+    }
+
+    /// A runner of a generated migrator's migrations, with their steps and
+    /// data steps: what `migrate` runs.
+    pub fn generated<M: super::GeneratedMigrator>(db: &'c DatabaseConnection) -> Self {
+        let runner = Self::of::<M>(db).with_steps(M::steps());
+        match M::data_steps() {
+            Some(data) => runner.with_data_steps(data),
+            None => runner,
+        }
     }
 
     /// The steps of the generated migrations (the `steps()` of a generated
@@ -375,6 +415,27 @@ impl<'c> Runner<'c> {
     pub fn lock_timeout(mut self, timeout: Duration) -> Self {
         self.lock_timeout = timeout;
         self
+    }
+
+    /// How PostgreSQL connections are pooled (default: detected).
+    pub fn pooling(mut self, pooling: Pooling) -> Self {
+        self.pooling = pooling;
+        self
+    }
+
+    /// What stands between the runner and the data (a pooler, a read-only
+    /// replica, a Galera cluster), read once.
+    pub async fn topology(&self) -> Result<&Topology, MigrateError> {
+        if let Some(topology) = self.topology.get() {
+            return Ok(topology);
+        }
+        let detected = topology::detect(self.db, self.pooling).await?;
+        Ok(self.topology.get_or_init(|| detected))
+    }
+
+    /// Whether the runner goes through a PostgreSQL pooler in transaction mode.
+    async fn pooled(&self) -> Result<bool, MigrateError> {
+        Ok(self.topology().await?.pooler.is_some())
     }
 
     /// Called as the command goes (lock waits, repairs, each migration).
@@ -427,6 +488,23 @@ impl<'c> Runner<'c> {
 
     /// Where each migration stands. Read-only: creates no table.
     pub async fn status(&self) -> Result<StatusReport, MigrateError> {
+        if self.pooled().await? {
+            // Prepared statements hold only inside a transaction there.
+            let tx = self
+                .db
+                .begin()
+                .await
+                .map_err(|e| MigrateError::db("starting a transaction", None, e))?;
+            lock::deallocate(&tx).await?;
+            let applied = records::read(&tx)
+                .await
+                .map_err(|e| MigrateError::db("reading the applied migrations", None, e))?;
+            lock::deallocate(&tx).await?;
+            tx.commit()
+                .await
+                .map_err(|e| MigrateError::db("committing", None, e))?;
+            return Ok(Self::status_of(&self.names(), &applied, &[]));
+        }
         let applied = records::read(self.db)
             .await
             .map_err(|e| MigrateError::db("reading the applied migrations", None, e))?;
@@ -706,28 +784,50 @@ impl<'c> Runner<'c> {
     /// drop holds rows, unless `force`. An error after some migrations ran
     /// comes as [`MigrateError::AfterSome`], with what stays done.
     pub async fn run(&self, command: Command, force: bool) -> Result<RunReport, MigrateError> {
-        let sqlite = self.backend() == Backend::Sqlite;
-        if sqlite {
-            // Table rebuilds need foreign keys off; each migration still
-            // ends with `PRAGMA foreign_key_check`.
-            self.foreign_keys(false).await?;
-            lock::set_busy_timeout(self.db, self.lock_timeout).await?;
+        let topology = self.topology().await?;
+        if let Some(server) = &topology.read_only {
+            return Err(MigrateError::ReadOnly {
+                command: command_name(command).to_owned(),
+                server: server.clone(),
+            });
         }
         let mut report = RunReport {
             known: self.migrations.len(),
             ..RunReport::default()
         };
-        let result = match lock::acquire(self.db, self.lock_timeout, &*self.progress).await {
-            Ok(()) => {
-                let result = self.run_locked(command, force, &mut report).await;
-                lock::release(self.db).await;
-                result
+        let result = if let Some(pooler) = &topology.pooler {
+            if !matches!(command, Command::Up(_)) {
+                return Err(MigrateError::Pooled {
+                    command: command_name(command).to_owned(),
+                    pooler: pooler.to_string(),
+                    direct: pooler.direct_url.clone(),
+                });
             }
-            Err(error) => Err(error),
+            // The lock is taken in each migration's transaction.
+            self.run_locked(command, force, &mut report).await
+        } else {
+            let sqlite = self.backend() == Backend::Sqlite;
+            if sqlite {
+                // Table rebuilds need foreign keys off; each migration still
+                // ends with `PRAGMA foreign_key_check`.
+                self.foreign_keys(false).await?;
+                lock::set_busy_timeout(self.db, self.lock_timeout).await?;
+            }
+            let galera = topology.galera.is_some();
+            let result =
+                match lock::acquire(self.db, galera, self.lock_timeout, &*self.progress).await {
+                    Ok(()) => {
+                        let result = self.run_locked(command, force, &mut report).await;
+                        lock::release(self.db, galera).await;
+                        result
+                    }
+                    Err(error) => Err(error),
+                };
+            if sqlite {
+                self.foreign_keys(true).await?;
+            }
+            result
         };
-        if sqlite {
-            self.foreign_keys(true).await?;
-        }
         match result {
             Ok(()) => Ok(report),
             Err(error) if report.done_lines().is_empty() => Err(error),
@@ -741,7 +841,7 @@ impl<'c> Runner<'c> {
     /// Creates the record table (and MySQL's journal) if missing; on SQLite
     /// the write transaction of each migration does it.
     async fn install(&self) -> Result<(), MigrateError> {
-        if self.backend() != Backend::Sqlite {
+        if self.backend() != Backend::Sqlite && !self.pooled().await? {
             records::install(self.db)
                 .await
                 .map_err(|e| MigrateError::db("creating the record table", None, e))?;
@@ -883,7 +983,11 @@ impl<'c> Runner<'c> {
                 .await
                 .map_err(|e| MigrateError::db("starting a transaction", None, e))?,
         };
-        if backend == Backend::Sqlite {
+        let pooler = self.topology().await?.pooler.clone();
+        if pooler.is_some() {
+            lock::enter_transaction(&transaction, self.lock_timeout, &*self.progress).await?;
+        }
+        if backend == Backend::Sqlite || pooler.is_some() {
             records::install(&transaction)
                 .await
                 .map_err(|e| MigrateError::db("creating the record table", None, e))?;
@@ -893,6 +997,17 @@ impl<'c> Runner<'c> {
         let outside = next
             .as_deref()
             .is_some_and(|name| !self.in_transaction(name));
+        if let (Some(pooler), Some(name), true) = (&pooler, &next, outside) {
+            let _ = transaction.rollback().await;
+            return Err(MigrateError::NeedsSession {
+                migration: name.clone(),
+                pooler: pooler.to_string(),
+                direct: pooler.direct_url.clone(),
+            });
+        }
+        if pooler.is_some() && next.is_none() {
+            lock::deallocate(&transaction).await?;
+        }
         let transaction = if next.is_none() || outside {
             transaction
                 .commit()
@@ -933,6 +1048,10 @@ impl<'c> Runner<'c> {
             };
         };
         self.run_opaque(&transaction, &name, direction).await?;
+        if pooler.is_some() {
+            // Leave no statement of ours on the lent server connection.
+            lock::deallocate(&transaction).await?;
+        }
         transaction
             .commit()
             .await
@@ -1055,7 +1174,9 @@ impl<'c> Runner<'c> {
         let objects = records::objects(self.db).await.map_err(listing)?;
         let built = |name: &str| schema.table(name).is_some();
         let runner_table = |name: &str| {
-            name == records::RECORDS || (backend == Backend::MySql && name == journal::JOURNAL)
+            name == records::RECORDS
+                || (backend == Backend::MySql
+                    && [journal::JOURNAL, lock::GALERA_LOCK].contains(&name))
         };
         let ours = |name: &str| built(name) || runner_table(name);
         let dependents: Vec<String> = records::references(self.db)
