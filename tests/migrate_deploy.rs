@@ -17,13 +17,13 @@ const FIRST: &str = "m20250315_000001_create_sync_tables";
 const TABLES: [&str; 3] = ["entry", "sync_conduit", "sync_generation"];
 
 fn fsync(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fsync"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the fsync binary runs")
+    common::output(
+        Command::new(env!("CARGO_BIN_EXE_fsync"))
+            .args(args)
+            .current_dir(dir)
+            .env_remove("DATABASE_URL")
+            .stdin(Stdio::null()),
+    )
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -155,7 +155,7 @@ async fn four_runners_at_once_apply_each_migration_once() {
                 .collect();
             let mut applied = 0;
             for child in children {
-                let out = child.wait_with_output().unwrap();
+                let out = common::finish(child, "a runner");
                 let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
                 assert!(
                     out.status.success(),
@@ -751,7 +751,7 @@ impl Case {
         for (key, value) in env {
             command.env(key, value);
         }
-        command.output().expect("the fsync binary runs")
+        common::output(&mut command)
     }
 
     /// Drops every table, the runner's included: an empty database again.
@@ -1236,7 +1236,7 @@ async fn lock_waits_are_bounded_named_and_end_with_their_runner() {
         .unwrap();
     std::thread::sleep(Duration::from_millis(1500));
     common::exec(&holder, "COMMIT").await;
-    let out = waiting.wait_with_output().unwrap();
+    let out = common::finish(waiting, "the waiting `down`");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains("waiting: "),
@@ -1262,11 +1262,11 @@ async fn a_hot_journal_does_not_stop_the_read_only_commands() {
     let mut n = 1;
     while !journal.exists() {
         let _ = std::fs::remove_file(&path);
-        let out = Command::new(env!("CARGO_BIN_EXE_fsync"))
-            .args(["migrate", "-u", &url, "up"])
-            .env("FSYNC_FAILPOINT", n.to_string())
-            .output()
-            .unwrap();
+        let out = common::output(
+            Command::new(env!("CARGO_BIN_EXE_fsync"))
+                .args(["migrate", "-u", &url, "up"])
+                .env("FSYNC_FAILPOINT", n.to_string()),
+        );
         assert_eq!(out.status.code(), None, "no kill left a hot journal");
         n += 1;
     }
@@ -1374,7 +1374,7 @@ fn fsync_with_input(dir: &Path, args: &[&str], input: &str) -> Output {
         .unwrap()
         .write_all(input.as_bytes())
         .unwrap();
-    child.wait_with_output().unwrap()
+    common::finish(child, "fsync with input")
 }
 
 fn lines_starting(stdout: &str, prefix: &str) -> usize {
@@ -1681,7 +1681,7 @@ async fn runners_through_pgbouncer_apply_each_migration_once() {
                 .collect();
             let mut applied = 0;
             for child in children {
-                let out = child.wait_with_output().unwrap();
+                let out = common::finish(child, "a runner");
                 let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
                 assert!(
                     out.status.success(),
@@ -1867,7 +1867,7 @@ async fn galera_runners_on_different_nodes_apply_each_migration_once() {
             .collect();
         let mut applied = 0;
         for child in children {
-            let out = child.wait_with_output().unwrap();
+            let out = common::finish(child, "a runner");
             let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
             assert!(
                 out.status.success(),

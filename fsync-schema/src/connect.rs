@@ -158,7 +158,19 @@ pub async fn connect(
         }
     }
     let (Target::SqliteFile(path), Some(lock_timeout)) = (&target, settings.lock_timeout) else {
-        return open(&url, &target, settings, settings.lock_timeout).await;
+        return match open(&url, &target, settings, settings.lock_timeout).await {
+            // A pooler (PgBouncer) refuses the `options` startup parameter
+            // that carries the lock timeout: connect without it (`migrate`
+            // then bounds its lock waits in each transaction).
+            Err(ConnectError::Server { reason, .. })
+                if settings.lock_timeout.is_some()
+                    && reason.contains("unsupported startup parameter: options")
+                    && !url.contains("options=") =>
+            {
+                open(&url, &target, settings, None).await
+            }
+            opened => opened,
+        };
     };
     // Try without waiting first, so that a wait can be announced.
     match open(&url, &target, settings, Some(Duration::ZERO)).await {
@@ -225,18 +237,12 @@ async fn open(
             }
         }
         #[cfg(feature = "postgres")]
-        Backend::Postgres => postgres_options(&mut options, lock_timeout),
+        Backend::Postgres => postgres_options(&mut options, lock_timeout, settings.single_connection),
         #[cfg(feature = "mysql")]
         Backend::MySql => mysql_options(&mut options, url, lock_timeout),
         // Without its driver, sea-orm refuses the URL with its own error.
         #[allow(unreachable_patterns)]
         _ => {}
-    }
-    #[cfg(feature = "postgres")]
-    if settings.single_connection && target.backend() == Backend::Postgres {
-        // Through a pooler in transaction mode the next transaction may run
-        // on another server connection, where a cached statement is gone.
-        options.map_sqlx_postgres_opts(|pg| pg.statement_cache_capacity(0));
     }
     Database::connect(options).await.map_err(|error| {
         let mut reason = clean_message(&redact_in(&error.to_string(), url));
@@ -267,15 +273,31 @@ async fn open(
     })
 }
 
-/// PostgreSQL's session settings: the lock timeout, and a session that ends
-/// when its client is gone.
+/// PostgreSQL's session settings: the lock timeout, no statement cache on a
+/// single connection, and a session that ends when its client is gone.
+///
+/// sea-orm keeps one options function per driver (a second call replaces
+/// the first), so everything is set in one.
 #[cfg(feature = "postgres")]
-fn postgres_options(options: &mut ConnectOptions, lock_timeout: Option<Duration>) {
-    if let Some(timeout) = lock_timeout {
-        // `lock_timeout = 0` would mean no limit.
-        let millis = timeout.as_millis().max(1).to_string();
-        options.map_sqlx_postgres_opts(move |o| o.options([("lock_timeout", &millis)]));
-    }
+fn postgres_options(
+    options: &mut ConnectOptions,
+    lock_timeout: Option<Duration>,
+    single_connection: bool,
+) {
+    // `lock_timeout = 0` would mean no limit.
+    let lock_millis = lock_timeout.map(|timeout| timeout.as_millis().max(1).to_string());
+    options.map_sqlx_postgres_opts(move |mut pg| {
+        if let Some(millis) = &lock_millis {
+            pg = pg.options([("lock_timeout", millis)]);
+        }
+        if single_connection {
+            // Through a pooler in transaction mode the next transaction may
+            // run on another server connection, where a cached statement is
+            // gone.
+            pg = pg.statement_cache_capacity(0);
+        }
+        pg
+    });
     // A server session whose client is gone ends within a second,
     // even while it waits (PostgreSQL 14 and later).
     options.map_sqlx_postgres_pool_opts(|pool| {

@@ -37,6 +37,57 @@ impl TestDb {
     }
 }
 
+/// How long a command a test starts may run before the test kills it and
+/// fails (a hang in CI becomes a failure that names the command).
+pub const COMMAND_LIMIT: std::time::Duration = std::time::Duration::from_secs(180);
+
+/// Runs `command` to its end (standard output and error captured), killing
+/// it and failing the test after [`COMMAND_LIMIT`].
+pub fn output(command: &mut std::process::Command) -> std::process::Output {
+    use std::process::Stdio;
+    let child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{command:?} does not start: {e}"));
+    finish(child, &format!("{command:?}"))
+}
+
+/// Waits for `child` (its output piped) to end, killing it and failing the
+/// test after [`COMMAND_LIMIT`]; `what` names it in that failure.
+pub fn finish(mut child: std::process::Child, what: &str) -> std::process::Output {
+    use std::io::Read;
+    let read = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                pipe.read_to_end(&mut bytes).ok();
+            }
+            bytes
+        })
+    };
+    let stdout = read(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let stderr = read(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > COMMAND_LIMIT {
+            child.kill().ok();
+            child.wait().ok();
+            let stderr = String::from_utf8_lossy(&stderr.join().unwrap()).into_owned();
+            panic!("{what} did not end within {COMMAND_LIMIT:?} (killed); it printed: {stderr}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    std::process::Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
+}
+
 /// Executes raw SQL (on a connection or in a transaction).
 pub async fn exec(db: &impl ConnectionTrait, sql: &str) {
     db.execute_raw(Statement::from_string(
