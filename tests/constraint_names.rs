@@ -9,6 +9,7 @@ mod common;
 
 use fsync_schema::migration::{Direction, apply};
 use fsync_schema::{Action, Backend, Check, Column, ColumnType, ForeignKey, Schema, Step, Table};
+use fsync_test_macros::each_backend;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait};
 use sea_orm_migration::SchemaManager;
 
@@ -148,13 +149,12 @@ async fn run(backend: Backend, db: &DatabaseConnection) {
     assert!(checked && unique, "{}: constraints back", backend.name());
 }
 
-#[tokio::test]
-async fn unnamed_checks_and_uniques_can_be_dropped_and_follow_a_renamed_table() {
+#[each_backend]
+async fn unnamed_checks_and_uniques_can_be_dropped_and_follow_a_renamed_table(backend: Backend) {
     assert!(
         fsync_schema::naming::check("gauge", &Check::new("level >= 0")).starts_with("ck_gauge_")
     );
-    for test_db in common::all("constraint_names").await {
-        run(test_db.backend, &test_db.db).await;
-        test_db.drop_database().await;
-    }
+    let test_db = common::db(backend, "constraint_names").await;
+    run(test_db.backend, &test_db.db).await;
+    test_db.drop_database().await;
 }

@@ -13,6 +13,7 @@ use fsync::migrations::Migrator;
 use fsync::sync::{self, ConduitError, NewConduit, SyncReport, VerificationError};
 use fsync_schema::Backend;
 use fsync_schema::migration::{self, Command};
+use fsync_test_macros::each_backend;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, JoinType, LoaderTrait, ModelTrait, PaginatorTrait, QueryFilter, QuerySelect,
@@ -286,13 +287,12 @@ async fn assert_latest_generation_uses_index(backend: Backend, db: &DatabaseConn
     );
 }
 
-#[tokio::test]
-async fn entities_work_on_every_backend() {
-    for test_db in common::all("crud").await {
-        let backend = test_db.backend;
-        scenario(backend, &test_db.db).await;
-        test_db.drop_database().await;
-    }
+#[each_backend]
+async fn entities_work_on_every_backend(backend: Backend) {
+    let test_db = common::db(backend, "crud").await;
+    let backend = test_db.backend;
+    scenario(backend, &test_db.db).await;
+    test_db.drop_database().await;
 }
 
 #[tokio::test]

@@ -21,6 +21,7 @@ use fsync_schema::migration::prelude::*;
 use fsync_schema::migration::{self, Command, MigrateError, Runner};
 use fsync_schema::{Backend, Column, ColumnType, Schema, Table};
 use fsync_schema_cli::gen_migration::{self, Args};
+use fsync_test_macros::each_backend;
 use sea_orm::{ConnectionTrait, Statement};
 use std::path::Path;
 
@@ -174,77 +175,76 @@ async fn run(test: &TestDb, command: Command) -> Result<(), MigrateError> {
         .map(|_| ())
 }
 
-#[tokio::test]
-async fn data_steps_and_fills_keep_and_fill_rows_on_every_backend() {
-    for test in common::all("data_steps").await {
-        let backend = test.backend;
-        run(&test, Command::Up(Some(1))).await.unwrap();
-        common::exec(
-            &test.db,
-            "INSERT INTO item (name) VALUES ('alpha'), ('beta')",
-        )
-        .await;
+#[each_backend]
+async fn data_steps_and_fills_keep_and_fill_rows_on_every_backend(backend: Backend) {
+    let test = common::db(backend, "data_steps").await;
+    let backend = test.backend;
+    run(&test, Command::Up(Some(1))).await.unwrap();
+    common::exec(
+        &test.db,
+        "INSERT INTO item (name) VALUES ('alpha'), ('beta')",
+    )
+    .await;
 
-        // 2: the rows are filled once; the column is NOT NULL with no default.
-        run(&test, Command::Up(Some(1))).await.unwrap();
-        assert_eq!(
-            rows(&test).await,
-            [row("alpha", 5, None), row("beta", 4, None)],
-            "{backend:?}"
-        );
-        let insert = Statement::from_string(
-            test.db.get_database_backend(),
-            "INSERT INTO item (name) VALUES ('gamma')",
-        );
-        assert!(
-            test.db.execute_raw(insert).await.is_err(),
-            "{backend:?}: `size` must be NOT NULL without a default"
-        );
+    // 2: the rows are filled once; the column is NOT NULL with no default.
+    run(&test, Command::Up(Some(1))).await.unwrap();
+    assert_eq!(
+        rows(&test).await,
+        [row("alpha", 5, None), row("beta", 4, None)],
+        "{backend:?}"
+    );
+    let insert = Statement::from_string(
+        test.db.get_database_backend(),
+        "INSERT INTO item (name) VALUES ('gamma')",
+    );
+    assert!(
+        test.db.execute_raw(insert).await.is_err(),
+        "{backend:?}: `size` must be NOT NULL without a default"
+    );
 
-        // 3 and 4: a Rust function and SQL, each after its generated step.
-        run(&test, Command::Up(Some(2))).await.unwrap();
-        assert_eq!(
-            rows(&test).await,
-            [
-                row("ALPHA", 5, Some("Alpha (5)")),
-                row("BETA", 4, Some("Beta (4)"))
-            ],
-            "{backend:?}"
-        );
+    // 3 and 4: a Rust function and SQL, each after its generated step.
+    run(&test, Command::Up(Some(2))).await.unwrap();
+    assert_eq!(
+        rows(&test).await,
+        [
+            row("ALPHA", 5, Some("Alpha (5)")),
+            row("BETA", 4, Some("Beta (4)"))
+        ],
+        "{backend:?}"
+    );
 
-        // Down runs the data steps' `down`, backwards; the rows stay.
-        run(&test, Command::Down(Some(2))).await.unwrap();
-        assert_eq!(
-            rows(&test).await,
-            [row("alpha", 5, None), row("beta", 4, None)],
-            "{backend:?}"
-        );
-        run(&test, Command::Down(Some(1))).await.unwrap();
-        assert_eq!(
-            rows(&test).await,
-            [row("alpha", 0, None), row("beta", 0, None)],
-            "{backend:?}: `size` is dropped"
-        );
+    // Down runs the data steps' `down`, backwards; the rows stay.
+    run(&test, Command::Down(Some(2))).await.unwrap();
+    assert_eq!(
+        rows(&test).await,
+        [row("alpha", 5, None), row("beta", 4, None)],
+        "{backend:?}"
+    );
+    run(&test, Command::Down(Some(1))).await.unwrap();
+    assert_eq!(
+        rows(&test).await,
+        [row("alpha", 0, None), row("beta", 0, None)],
+        "{backend:?}: `size` is dropped"
+    );
 
-        // 5 is irreversible: down refuses and changes nothing.
-        run(&test, Command::Up(None)).await.unwrap();
-        let scaled = [
-            row("ALPHA", 50, Some("Alpha (5)")),
-            row("BETA", 40, Some("Beta (4)")),
-        ];
-        assert_eq!(rows(&test).await, scaled, "{backend:?}");
-        let error = run(&test, Command::Down(Some(1))).await.unwrap_err();
-        assert!(
-            error.to_string().contains(
-                "this migration cannot be rolled back: data step 1 (before the first step: multiply sizes by ten) is irreversible; nothing was changed"
-            ),
-            "{backend:?}: {error}"
-        );
-        assert_eq!(rows(&test).await, scaled, "{backend:?}");
-        let applied = Migrator::get_applied_migrations(&test.db).await.unwrap();
-        assert_eq!(applied.len(), 5, "{backend:?}");
-        test.drop_database().await;
-    }
+    // 5 is irreversible: down refuses and changes nothing.
+    run(&test, Command::Up(None)).await.unwrap();
+    let scaled = [
+        row("ALPHA", 50, Some("Alpha (5)")),
+        row("BETA", 40, Some("Beta (4)")),
+    ];
+    assert_eq!(rows(&test).await, scaled, "{backend:?}");
+    let error = run(&test, Command::Down(Some(1))).await.unwrap_err();
+    assert!(
+        error.to_string().contains(
+            "this migration cannot be rolled back: data step 1 (before the first step: multiply sizes by ten) is irreversible; nothing was changed"
+        ),
+        "{backend:?}: {error}"
+    );
+    assert_eq!(rows(&test).await, scaled, "{backend:?}");
+    let applied = Migrator::get_applied_migrations(&test.db).await.unwrap();
+    assert_eq!(applied.len(), 5, "{backend:?}");
+    test.drop_database().await;
 }
 
 /// A migration of steps and data steps, as a generated file is: `item.size`
@@ -303,30 +303,29 @@ impl MigratorTrait for FailingMigrator {
     }
 }
 
-#[tokio::test]
-async fn a_failing_data_step_leaves_the_database_as_it_was() {
-    for test in common::all("data_fail").await {
-        let backend = test.backend;
-        migration::run::<FailingMigrator>(&test.db, Command::Up(Some(1)))
-            .await
-            .unwrap();
-        common::exec(&test.db, "INSERT INTO item (name) VALUES ('alpha')").await;
-        let error = migration::run::<FailingMigrator>(&test.db, Command::Up(None))
-            .await
-            .unwrap_err()
-            .to_string();
-        assert!(
-            error.contains("data step 2 (after step 2: broken) failed"),
-            "{backend:?}: {error}"
-        );
-        // The added column is gone (rolled back; on MySQL, undone) and the row kept.
-        assert_eq!(rows(&test).await, [row("alpha", 0, None)], "{backend:?}");
-        let applied = FailingMigrator::get_applied_migrations(&test.db)
-            .await
-            .unwrap();
-        assert_eq!(applied.len(), 1, "{backend:?}");
-        test.drop_database().await;
-    }
+#[each_backend]
+async fn a_failing_data_step_leaves_the_database_as_it_was(backend: Backend) {
+    let test = common::db(backend, "data_fail").await;
+    let backend = test.backend;
+    migration::run::<FailingMigrator>(&test.db, Command::Up(Some(1)))
+        .await
+        .unwrap();
+    common::exec(&test.db, "INSERT INTO item (name) VALUES ('alpha')").await;
+    let error = migration::run::<FailingMigrator>(&test.db, Command::Up(None))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("data step 2 (after step 2: broken) failed"),
+        "{backend:?}: {error}"
+    );
+    // The added column is gone (rolled back; on MySQL, undone) and the row kept.
+    assert_eq!(rows(&test).await, [row("alpha", 0, None)], "{backend:?}");
+    let applied = FailingMigrator::get_applied_migrations(&test.db)
+        .await
+        .unwrap();
+    assert_eq!(applied.len(), 1, "{backend:?}");
+    test.drop_database().await;
 }
 
 /// The runner of the fixture, as `migrate` builds it.
@@ -340,85 +339,83 @@ fn runner(test: &TestDb) -> Runner<'_> {
 /// added column and its NOT NULL, the data steps (a Rust one as a comment),
 /// on SQLite the closing `foreign_key_check`; and `down --dry-run` fails
 /// where `down` would (an irreversible data step).
-#[tokio::test]
-async fn dry_runs_show_fills_and_data_steps_as_the_run_runs_them() {
-    for test in common::all("data_plan").await {
-        let backend = test.backend;
-        let plan = runner(&test).plan(Command::Up(None)).await.unwrap();
-        let sql = |i: usize| plan.migrations[i].statements.clone().unwrap();
-        let q = |name: &str| match backend {
-            Backend::MySql => format!("`{name}`"),
-            _ => format!("\"{name}\""),
-        };
-        let fill = format!("UPDATE {} SET {} = length(name)", q("item"), q("size"));
-        let add_size = sql(1);
-        let at = |needle: &str| {
-            add_size
-                .iter()
-                .position(|s| s.contains(needle))
-                .unwrap_or_else(|| panic!("{backend:?}: no `{needle}` in {add_size:#?}"))
-        };
-        assert!(at("ADD COLUMN") < at(&fill), "{backend:?}: {add_size:#?}");
-        assert!(
-            at(&fill) < add_size.len() - 1,
-            "{backend:?}: the fill runs before the record"
-        );
-        assert!(
-            sql(2)
-                .iter()
-                .any(|s| s.contains("Rust code (`.run(..)`), run only for real")),
-            "{backend:?}: {:#?}",
-            sql(2)
-        );
-        assert!(sql(3).contains(&"UPDATE item SET name = upper(name)".to_owned()));
-        assert_eq!(
-            sql(0).iter().any(|s| s == "PRAGMA foreign_key_check"),
-            backend == Backend::Sqlite
-        );
-        assert_eq!(plan.before.len(), usize::from(backend == Backend::Sqlite));
+#[each_backend]
+async fn dry_runs_show_fills_and_data_steps_as_the_run_runs_them(backend: Backend) {
+    let test = common::db(backend, "data_plan").await;
+    let backend = test.backend;
+    let plan = runner(&test).plan(Command::Up(None)).await.unwrap();
+    let sql = |i: usize| plan.migrations[i].statements.clone().unwrap();
+    let q = |name: &str| match backend {
+        Backend::MySql => format!("`{name}`"),
+        _ => format!("\"{name}\""),
+    };
+    let fill = format!("UPDATE {} SET {} = length(name)", q("item"), q("size"));
+    let add_size = sql(1);
+    let at = |needle: &str| {
+        add_size
+            .iter()
+            .position(|s| s.contains(needle))
+            .unwrap_or_else(|| panic!("{backend:?}: no `{needle}` in {add_size:#?}"))
+    };
+    assert!(at("ADD COLUMN") < at(&fill), "{backend:?}: {add_size:#?}");
+    assert!(
+        at(&fill) < add_size.len() - 1,
+        "{backend:?}: the fill runs before the record"
+    );
+    assert!(
+        sql(2)
+            .iter()
+            .any(|s| s.contains("Rust code (`.run(..)`), run only for real")),
+        "{backend:?}: {:#?}",
+        sql(2)
+    );
+    assert!(sql(3).contains(&"UPDATE item SET name = upper(name)".to_owned()));
+    assert_eq!(
+        sql(0).iter().any(|s| s == "PRAGMA foreign_key_check"),
+        backend == Backend::Sqlite
+    );
+    assert_eq!(plan.before.len(), usize::from(backend == Backend::Sqlite));
 
-        // For real: the plan's migrations are the ones that run.
-        let report = runner(&test).run(Command::Up(None), false).await.unwrap();
-        let planned: Vec<String> = plan.migrations.iter().map(|m| m.name.clone()).collect();
-        assert_eq!(report.applied, planned, "{backend:?}");
-        let error = runner(&test)
-            .plan(Command::Down(Some(1)))
-            .await
-            .unwrap_err();
-        assert!(
-            error.to_string().contains("is irreversible"),
-            "{backend:?}: {error}"
-        );
-        test.drop_database().await;
-    }
+    // For real: the plan's migrations are the ones that run.
+    let report = runner(&test).run(Command::Up(None), false).await.unwrap();
+    let planned: Vec<String> = plan.migrations.iter().map(|m| m.name.clone()).collect();
+    assert_eq!(report.applied, planned, "{backend:?}");
+    let error = runner(&test)
+        .plan(Command::Down(Some(1)))
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("is irreversible"),
+        "{backend:?}: {error}"
+    );
+    test.drop_database().await;
 }
 
 /// When a later migration fails, the error says what this run applied
 /// before it (that stays applied).
-#[tokio::test]
-async fn a_failure_after_some_migrations_names_those_it_applied() {
-    for test in common::all("data_after_some").await {
-        let backend = test.backend;
-        let error = Runner::of::<FailingMigrator>(&test.db)
-            .run(Command::Up(None), false)
-            .await
-            .unwrap_err();
-        let MigrateError::AfterSome { done, error } = &error else {
-            panic!("{backend:?}: {error}");
-        };
-        assert_eq!(done.applied, ["m20260101_000001_create_items"]);
-        assert!(error.to_string().contains("broken"), "{backend:?}: {error}");
-        let text = MigrateError::AfterSome {
-            done: done.clone(),
-            error: Box::new(MigrateError::NoDryRun("x".into())),
-        }
-        .to_string();
-        assert!(
-            text.ends_with("\n  before that, this run applied m20260101_000001_create_items"),
-            "{text}"
-        );
-        test.drop_database().await;
+#[each_backend]
+async fn a_failure_after_some_migrations_names_those_it_applied(backend: Backend) {
+    let test = common::db(backend, "data_after_some").await;
+    let backend = test.backend;
+    let error = Runner::of::<FailingMigrator>(&test.db)
+        .run(Command::Up(None), false)
+        .await
+        .unwrap_err();
+    let MigrateError::AfterSome { done, error } = &error else {
+        panic!("{backend:?}: {error}");
+    };
+    assert_eq!(done.applied, ["m20260101_000001_create_items"]);
+    assert!(error.to_string().contains("broken"), "{backend:?}: {error}");
+    let text = MigrateError::AfterSome {
+        done: done.clone(),
+        error: Box::new(MigrateError::NoDryRun("x".into())),
     }
+    .to_string();
+    assert!(
+        text.ends_with("\n  before that, this run applied m20260101_000001_create_items"),
+        "{text}"
+    );
+    test.drop_database().await;
 }
 
 /// A migration that drops the NOT NULL column `item.name`.
@@ -463,56 +460,55 @@ impl MigratorTrait for DropNameMigrator {
 /// `down` of a migration that dropped a NOT NULL column cannot bring its
 /// values back: every backend fails and changes nothing (MariaDB would fill
 /// the rows with `''`), journaled or not.
-#[tokio::test]
-async fn down_of_a_dropped_not_null_column_fails_on_every_backend() {
-    for test in common::all("data_drop_column").await {
-        let backend = test.backend;
-        let steps = || {
-            data_migrations::steps()
-                .into_iter()
-                .take(1)
-                .chain([("m20260101_000002_drop_name", drop_name_steps())])
-        };
-        for journaled in [false, true] {
-            let runner = || {
-                let runner = Runner::of::<DropNameMigrator>(&test.db);
-                match journaled {
-                    true => runner
-                        .with_steps(steps())
-                        .with_data_steps(std::iter::empty::<(&str, Vec<DataStep>)>()),
-                    false => runner,
-                }
-            };
-            runner().run(Command::Up(None), true).await.unwrap();
-            let insert = match backend {
-                Backend::MySql => "INSERT INTO item () VALUES ()",
-                _ => "INSERT INTO item DEFAULT VALUES",
-            };
-            common::exec(&test.db, insert).await;
-            let error = runner()
-                .run(Command::Down(Some(1)), true)
-                .await
-                .unwrap_err();
-            let text = error.to_string();
-            assert!(
-                text.contains("m20260101_000002_drop_name"),
-                "{backend:?}: {text}"
-            );
-            if backend == Backend::MySql {
-                assert!(
-                    text.contains(
-                        "column `item.name` is NOT NULL without a default, and `item` holds 1 row(s)"
-                    ),
-                    "{text}"
-                );
+#[each_backend]
+async fn down_of_a_dropped_not_null_column_fails_on_every_backend(backend: Backend) {
+    let test = common::db(backend, "data_drop_column").await;
+    let backend = test.backend;
+    let steps = || {
+        data_migrations::steps()
+            .into_iter()
+            .take(1)
+            .chain([("m20260101_000002_drop_name", drop_name_steps())])
+    };
+    for journaled in [false, true] {
+        let runner = || {
+            let runner = Runner::of::<DropNameMigrator>(&test.db);
+            match journaled {
+                true => runner
+                    .with_steps(steps())
+                    .with_data_steps(std::iter::empty::<(&str, Vec<DataStep>)>()),
+                false => runner,
             }
-            let applied = DropNameMigrator::get_applied_migrations(&test.db)
-                .await
-                .unwrap();
-            assert_eq!(applied.len(), 2, "{backend:?} journaled {journaled}");
-            common::exec(&test.db, "DELETE FROM item").await;
-            runner().run(Command::Reset, true).await.unwrap();
+        };
+        runner().run(Command::Up(None), true).await.unwrap();
+        let insert = match backend {
+            Backend::MySql => "INSERT INTO item () VALUES ()",
+            _ => "INSERT INTO item DEFAULT VALUES",
+        };
+        common::exec(&test.db, insert).await;
+        let error = runner()
+            .run(Command::Down(Some(1)), true)
+            .await
+            .unwrap_err();
+        let text = error.to_string();
+        assert!(
+            text.contains("m20260101_000002_drop_name"),
+            "{backend:?}: {text}"
+        );
+        if backend == Backend::MySql {
+            assert!(
+                text.contains(
+                    "column `item.name` is NOT NULL without a default, and `item` holds 1 row(s)"
+                ),
+                "{text}"
+            );
         }
-        test.drop_database().await;
+        let applied = DropNameMigrator::get_applied_migrations(&test.db)
+            .await
+            .unwrap();
+        assert_eq!(applied.len(), 2, "{backend:?} journaled {journaled}");
+        common::exec(&test.db, "DELETE FROM item").await;
+        runner().run(Command::Reset, true).await.unwrap();
     }
+    test.drop_database().await;
 }

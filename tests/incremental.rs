@@ -10,6 +10,7 @@ use fsync_schema::{
     Action, Backend, Check, Column, ColumnType, DefaultValue, ForeignKey, Schema, Step, Table,
     changes, lint::lint, step::replay,
 };
+use fsync_test_macros::each_backend;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, JsonValue, Statement,
     TransactionTrait,
@@ -349,12 +350,11 @@ async fn chain(backend: Backend, db: &DatabaseConnection) {
     );
 }
 
-#[tokio::test]
-async fn every_change_applies_with_data_kept_on_every_backend() {
-    for test_db in common::all("incremental").await {
-        chain(test_db.backend, &test_db.db).await;
-        test_db.drop_database().await;
-    }
+#[each_backend]
+async fn every_change_applies_with_data_kept_on_every_backend(backend: Backend) {
+    let test_db = common::db(backend, "incremental").await;
+    chain(test_db.backend, &test_db.db).await;
+    test_db.drop_database().await;
 }
 
 #[test]
@@ -429,8 +429,8 @@ fn store_and_staff() -> Schema {
 /// rebuilds the new, empty table); the database matches the model and
 /// enforces both keys; `down` drops the key, then the tables; the schema's
 /// own SQL builds the same catalogue.
-#[tokio::test]
-async fn foreign_key_cycles_are_created_closed_and_dropped() {
+#[each_backend]
+async fn foreign_key_cycles_are_created_closed_and_dropped(backend: Backend) {
     let schema = store_and_staff();
     assert_eq!(fsync_schema::validate::schema(&schema), vec![]);
     let steps = changes::steps(&Schema::default(), &schema);
@@ -444,53 +444,52 @@ async fn foreign_key_cycles_are_created_closed_and_dropped() {
         ]
     );
     assert_eq!(replay(&Schema::default(), &steps).unwrap(), schema);
-    for test in common::all("cycles").await {
-        let (db, backend) = (&test.db, test.backend);
-        let expected = schema.clone();
-        migrate(db, backend, &steps, Direction::Up).await;
-        let drift = fsync_schema::introspect::drift(db, &expected)
+    let test = common::db(backend, "cycles").await;
+    let (db, backend) = (&test.db, test.backend);
+    let expected = schema.clone();
+    migrate(db, backend, &steps, Direction::Up).await;
+    let drift = fsync_schema::introspect::drift(db, &expected)
+        .await
+        .unwrap();
+    assert!(drift.is_empty(), "{backend:?}: {drift:#?}");
+    let q = |name: &str| quote(backend, name);
+    common::exec(db, &format!("INSERT INTO {} VALUES (1, NULL)", q("store"))).await;
+    common::exec(db, &format!("INSERT INTO {} VALUES (1, 1)", q("staff"))).await;
+    common::exec(
+        db,
+        &format!("UPDATE {} SET {} = 1", q("store"), q("manager_staff_id")),
+    )
+    .await;
+    let orphan = format!("UPDATE {} SET {} = 9", q("store"), q("manager_staff_id"));
+    let refused = db
+        .execute_raw(Statement::from_string(db.get_database_backend(), orphan))
+        .await;
+    assert!(
+        refused.is_err(),
+        "{backend:?}: the key closing the cycle holds"
+    );
+    common::exec(
+        db,
+        &format!("UPDATE {} SET {} = NULL", q("store"), q("manager_staff_id")),
+    )
+    .await;
+    migrate(db, backend, &steps, Direction::Down).await;
+    assert!(
+        fsync_schema::introspect::schema(db)
             .await
-            .unwrap();
-        assert!(drift.is_empty(), "{backend:?}: {drift:#?}");
-        let q = |name: &str| quote(backend, name);
-        common::exec(db, &format!("INSERT INTO {} VALUES (1, NULL)", q("store"))).await;
-        common::exec(db, &format!("INSERT INTO {} VALUES (1, 1)", q("staff"))).await;
-        common::exec(
-            db,
-            &format!("UPDATE {} SET {} = 1", q("store"), q("manager_staff_id")),
-        )
-        .await;
-        let orphan = format!("UPDATE {} SET {} = 9", q("store"), q("manager_staff_id"));
-        let refused = db
-            .execute_raw(Statement::from_string(db.get_database_backend(), orphan))
-            .await;
-        assert!(
-            refused.is_err(),
-            "{backend:?}: the key closing the cycle holds"
-        );
-        common::exec(
-            db,
-            &format!("UPDATE {} SET {} = NULL", q("store"), q("manager_staff_id")),
-        )
-        .await;
-        migrate(db, backend, &steps, Direction::Down).await;
-        assert!(
-            fsync_schema::introspect::schema(db)
-                .await
-                .unwrap()
-                .tables
-                .is_empty(),
-            "{backend:?}: down leaves nothing"
-        );
+            .unwrap()
+            .tables
+            .is_empty(),
+        "{backend:?}: down leaves nothing"
+    );
 
-        // `schema sql`: the tables, then the key that closes the cycle.
-        for statement in fsync_schema::render::schema_statements(&schema, backend) {
-            common::exec(db, &statement).await;
-        }
-        let drift = fsync_schema::introspect::drift(db, &expected)
-            .await
-            .unwrap();
-        assert!(drift.is_empty(), "{backend:?}: {drift:#?}");
-        test.drop_database().await;
+    // `schema sql`: the tables, then the key that closes the cycle.
+    for statement in fsync_schema::render::schema_statements(&schema, backend) {
+        common::exec(db, &statement).await;
     }
+    let drift = fsync_schema::introspect::drift(db, &expected)
+        .await
+        .unwrap();
+    assert!(drift.is_empty(), "{backend:?}: {drift:#?}");
+    test.drop_database().await;
 }

@@ -8,6 +8,7 @@
 mod common;
 
 use fsync_schema::Backend;
+use fsync_test_macros::{each_backend, needs};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -111,130 +112,6 @@ impl Case {
     }
 }
 
-/// A SQLite file in `dir`, then a fresh PostgreSQL and MariaDB database
-/// where configured.
-async fn cases(test: &str, dir: &Path) -> Vec<Case> {
-    let path = dir.join(format!("{test}.db"));
-    let url = format!("sqlite://{}?mode=rwc", path.display());
-    let mut out = vec![Case {
-        backend: Backend::Sqlite,
-        db: fsync::db::connect(&url).await.expect("sqlite file"),
-        url,
-        server: None,
-    }];
-    for server in common::servers(test).await {
-        out.push(Case {
-            backend: server.backend,
-            url: server.url.clone(),
-            db: server.db.clone(),
-            server: Some(server),
-        });
-    }
-    out
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn four_runners_at_once_apply_each_migration_once() {
-    const RUNNERS: usize = 4;
-    const ROUNDS: usize = 5;
-    let dir = tempfile::tempdir().unwrap();
-    for round in 0..ROUNDS {
-        for case in cases(&format!("concurrent{round}"), dir.path()).await {
-            let children: Vec<_> = (0..RUNNERS)
-                .map(|_| {
-                    Command::new(env!("CARGO_BIN_EXE_fsync"))
-                        .args(["migrate", "-u", &case.url, "up"])
-                        .current_dir(dir.path())
-                        .env_remove("DATABASE_URL")
-                        .stdin(Stdio::null())
-                        .stdout(Stdio::piped())
-                        .stderr(Stdio::piped())
-                        .spawn()
-                        .unwrap()
-                })
-                .collect();
-            let mut applied = 0;
-            for child in children {
-                let out = common::finish(child, "a runner");
-                let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-                assert!(
-                    out.status.success(),
-                    "{:?} round {round}: a runner failed:\n{stdout}{stderr}",
-                    case.backend
-                );
-                applied += stdout
-                    .lines()
-                    .filter(|l| l.starts_with("applied m"))
-                    .count();
-            }
-            assert_eq!(applied, 1, "{:?} round {round}: applied once", case.backend);
-            assert_eq!(case.count("SELECT COUNT(*) FROM seaql_migrations").await, 1);
-            for table in TABLES {
-                assert!(case.tables().await.contains(&table.to_owned()));
-            }
-            case.close().await;
-        }
-    }
-}
-
-/// Holds the migration lock the way another runner would.
-async fn hold_lock(case: &Case) -> DatabaseConnection {
-    let holder = fsync::db::connect(&case.url).await.unwrap();
-    let sql = match case.backend {
-        // The keys of `fsync_schema::migration`'s lock.
-        Backend::Postgres => {
-            "SELECT pg_advisory_lock(1718843758, hashtext(current_schema()) & 2147483647)::text"
-        }
-        Backend::MySql => {
-            "SELECT GET_LOCK(LEFT(CONCAT('fsync_schema.migrate.', DATABASE()), 64), 5)"
-        }
-        Backend::Sqlite => "BEGIN IMMEDIATE",
-    };
-    // A pool of one connection (SQLite) keeps the transaction; on the
-    // servers the lock stays with the pool's only open connection.
-    holder
-        .query_all_raw(Statement::from_string(
-            holder.get_database_backend(),
-            sql.to_owned(),
-        ))
-        .await
-        .unwrap();
-    holder
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_held_lock_is_announced_waited_for_and_given_up_on() {
-    let dir = tempfile::tempdir().unwrap();
-    for case in cases("held_lock", dir.path()).await {
-        let holder = hold_lock(&case).await;
-        let started = Instant::now();
-        let out = case.run(dir.path(), &["--lock-timeout", "1", "up"]);
-        let stderr = text(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{:?}: {stderr}", case.backend);
-        assert!(
-            stderr.contains("waiting for the migration lock held by "),
-            "{:?}: {stderr}",
-            case.backend
-        );
-        assert!(stderr.contains("gave up waiting"), "{stderr}");
-        assert!(started.elapsed() < Duration::from_secs(10));
-        assert!(
-            !case
-                .tables()
-                .await
-                .iter()
-                .any(|t| TABLES.contains(&t.as_str())),
-            "{:?}: nothing was migrated",
-            case.backend
-        );
-        holder.close().await.unwrap();
-        let out = case.run(dir.path(), &["up"]);
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        assert!(text(&out.stdout).contains(&format!("applied {FIRST}")));
-        case.close().await;
-    }
-}
-
 /// A fresh database of `backend` (a new SQLite file in `dir`), or `None`
 /// when that server is not configured.
 async fn one_case(backend: Backend, tag: &str, dir: &Path) -> Option<Case> {
@@ -250,15 +127,12 @@ async fn one_case(backend: Backend, tag: &str, dir: &Path) -> Option<Case> {
             server: None,
         });
     }
-    let mut found = None;
-    for server in common::servers(tag).await {
-        if server.backend == backend {
-            found = Some(server);
-        } else {
-            server.drop_database().await;
-        }
-    }
-    let server = found?;
+    let variable = match backend {
+        Backend::Postgres => "FSYNC_TEST_POSTGRES_URL",
+        _ => "FSYNC_TEST_MYSQL_URL",
+    };
+    std::env::var(variable).ok()?;
+    let server = common::db(backend, tag).await;
     Some(Case {
         backend,
         url: server.url.clone(),
@@ -361,20 +235,21 @@ async fn kill_loop(backend: Backend, kills: u32) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[needs(mysql)]
 async fn mariadb_up_killed_at_any_point_is_repaired_by_the_next_run() {
     // Timed kills land mid-statement too, which the failpoint sweep below
     // (every round trip, deterministic) does not; a few are enough beside it.
     kill_loop(Backend::MySql, 8).await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn sqlite_and_postgres_up_killed_leave_nothing_or_everything() {
-    kill_loop(Backend::Sqlite, 4).await;
-    kill_loop(Backend::Postgres, 4).await;
+#[each_backend(sqlite, postgres)]
+async fn up_killed_leaves_nothing_or_everything(backend: Backend) {
+    kill_loop(backend, 4).await;
 }
 
 /// A MariaDB database as a killed runner leaves it, journal row and all.
 #[tokio::test(flavor = "multi_thread")]
+#[needs(mysql)]
 async fn mariadb_journal_rows_are_finished_or_undone() {
     let dir = tempfile::tempdir().unwrap();
     let Some(case) = one_case(Backend::MySql, "journal", dir.path()).await else {
@@ -549,193 +424,193 @@ async fn status_reads_and_never_writes() {
         "{}",
         text(&out.stderr)
     );
-    // The servers: no table is made.
-    for case in common::servers("status_read_only").await {
-        let case = Case {
-            backend: case.backend,
-            url: case.url.clone(),
-            db: case.db.clone(),
-            server: Some(case),
-        };
-        let out = case.run(dir.path(), &["status"]);
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        assert!(text(&out.stdout).contains("0 applied, 1 pending"));
-        assert_eq!(
-            case.tables().await,
-            Vec::<String>::new(),
-            "{:?}",
-            case.backend
-        );
-        case.close().await;
-    }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn unknown_applied_migrations_are_listed_and_block_changes() {
+/// `status` on a server makes no table.
+#[each_backend(postgres, mysql)]
+async fn status_makes_no_table_on_a_server(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    for case in cases("unknown", dir.path()).await {
-        assert!(case.run(dir.path(), &["up"]).status.success());
-        case.exec(
-            "INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20990101_000001_from_the_future', 0)",
-        )
-        .await;
-        let out = case.run(dir.path(), &["status"]);
-        let stdout = text(&out.stdout);
-        assert!(out.status.success());
-        assert!(
-            stdout.contains("unknown      m20990101_000001_from_the_future (applied here, not known to this program: a newer version ran here?)"),
-            "{stdout}"
-        );
-        for args in [&["up"][..], &["down", "--force"]] {
-            let out = case.run(dir.path(), args);
-            assert_eq!(out.status.code(), Some(2));
-            assert!(
-                text(&out.stderr).contains("a newer version probably ran here"),
-                "{}",
-                text(&out.stderr)
-            );
-        }
-        assert_eq!(case.count("SELECT COUNT(*) FROM seaql_migrations").await, 2);
-        case.close().await;
-    }
+    let case = common::db(backend, "status_read_only").await;
+    let case = Case {
+        backend: case.backend,
+        url: case.url.clone(),
+        db: case.db.clone(),
+        server: Some(case),
+    };
+    let out = case.run(dir.path(), &["status"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("0 applied, 1 pending"));
+    assert_eq!(
+        case.tables().await,
+        Vec::<String>::new(),
+        "{:?}",
+        case.backend
+    );
+    case.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn destructive_commands_refuse_while_rows_would_be_dropped() {
+#[each_backend]
+async fn unknown_applied_migrations_are_listed_and_block_changes(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    for case in cases("refuse", dir.path()).await {
-        assert!(case.run(dir.path(), &["up"]).status.success());
-        case.insert_entry().await;
-        for command in ["down", "reset", "refresh", "fresh"] {
-            let out = case.run(dir.path(), &[command]);
-            let stderr = text(&out.stderr);
-            assert_eq!(out.status.code(), Some(2), "{command}: {stderr}");
-            assert!(
-                stderr.contains(&format!(
-                    "`{command}` would drop data: table `entry` (1 row(s)); nothing was changed; pass `--force`"
-                )),
-                "{:?} {command}: {stderr}",
-                case.backend
-            );
-            assert_eq!(case.count("SELECT COUNT(*) FROM entry").await, 1);
-        }
-        // `fresh --force` drops what the migrations built, and only that.
-        case.exec("CREATE TABLE user_notes (id INTEGER PRIMARY KEY)")
-            .await;
-        case.exec("CREATE VIEW entry_names AS SELECT 1 AS one")
-            .await;
-        if case.backend == Backend::Postgres {
-            case.exec("CREATE TYPE mood AS ENUM ('calm')").await;
-        }
-        let out = case.run(dir.path(), &["fresh", "--force"]);
-        let stdout = text(&out.stdout);
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        assert!(
-            stdout.contains("dropped data: table `entry` (1 row(s))"),
-            "{stdout}"
-        );
-        assert!(stdout.contains("left table `user_notes` (not created by the migrations)"));
-        assert!(stdout.contains("left view `entry_names`"), "{stdout}");
-        if case.backend == Backend::Postgres {
-            assert!(stdout.contains("left type `mood`"), "{stdout}");
-        }
-        assert!(stdout.ends_with("dropped 3 table(s), applied 1; 1 of 1 migration(s) applied\n"));
-        assert_eq!(case.count("SELECT COUNT(*) FROM entry").await, 0);
-        assert_eq!(case.count("SELECT COUNT(*) FROM user_notes").await, 0);
-        // Empty tables go without asking.
-        let out = case.run(dir.path(), &["down"]);
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        assert!(text(&out.stdout).contains(&format!("rolled back {FIRST}")));
-        case.close().await;
-    }
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn dry_runs_print_the_sql_in_order_and_change_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    for case in cases("dry_run", dir.path()).await {
-        let out = case.run(dir.path(), &["up", "--dry-run"]);
-        let stdout = text(&out.stdout);
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        let at = |needle: &str| {
-            stdout
-                .find(needle)
-                .unwrap_or_else(|| panic!("{:?}: no `{needle}` in\n{stdout}", case.backend))
-        };
-        let q = |name: &str| match case.backend {
-            Backend::MySql => format!("CREATE TABLE `{name}`"),
-            _ => format!("CREATE TABLE \"{name}\""),
-        };
-        assert!(at(&q("entry")) < at(&q("sync_conduit")));
-        assert!(at(&q("sync_conduit")) < at(&q("sync_generation")));
-        assert!(at(&q("sync_generation")) < at("INSERT INTO"));
-        match case.backend {
-            Backend::MySql => assert!(stdout.contains("-- no transaction")),
-            Backend::Postgres => {
-                assert!(at("BEGIN;") < at("CREATE TABLE") && at("INSERT INTO") < at("COMMIT;"))
-            }
-            // As the runner runs it: foreign keys off around a write
-            // transaction that ends with the foreign-key check.
-            Backend::Sqlite => {
-                assert!(at("PRAGMA foreign_keys = OFF;") < at("BEGIN IMMEDIATE;"));
-                assert!(at("BEGIN IMMEDIATE;") < at("CREATE TABLE"));
-                assert!(at("PRAGMA foreign_key_check;") < at("INSERT INTO"));
-                assert!(at("COMMIT;") < at("PRAGMA foreign_keys = ON;"));
-            }
-        }
-        assert!(stdout.ends_with("dry run: 1 migration(s) to apply; nothing was changed\n"));
-        assert_eq!(
-            case.tables().await,
-            Vec::<String>::new(),
-            "{:?}",
-            case.backend
-        );
-
-        assert!(case.run(dir.path(), &["up"]).status.success());
-        let out = case.run(dir.path(), &["down", "--dry-run", "--format", "json"]);
-        let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(plan["direction"], "down");
-        let statements = plan["migrations"][0]["statements"].as_array().unwrap();
-        assert!(statements[0].as_str().unwrap().starts_with("DROP TABLE"));
-        assert!(
-            statements
-                .last()
-                .unwrap()
-                .as_str()
-                .unwrap()
-                .starts_with("DELETE FROM")
-        );
-        assert_eq!(case.count("SELECT COUNT(*) FROM seaql_migrations").await, 1);
-        case.close().await;
-    }
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_failing_statement_is_named_and_nothing_is_left_half_done() {
-    let dir = tempfile::tempdir().unwrap();
-    for case in cases("failing", dir.path()).await {
-        // Someone's own `sync_conduit` stands where the migration's goes.
-        case.exec("CREATE TABLE sync_conduit (note INTEGER)").await;
-        let out = case.run(dir.path(), &["up"]);
-        let stderr = text(&out.stderr);
+    let case = one_case(backend, "unknown", dir.path()).await.unwrap();
+    assert!(case.run(dir.path(), &["up"]).status.success());
+    case.exec(
+        "INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20990101_000001_from_the_future', 0)",
+    )
+    .await;
+    let out = case.run(dir.path(), &["status"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        stdout.contains("unknown      m20990101_000001_from_the_future (applied here, not known to this program: a newer version ran here?)"),
+        "{stdout}"
+    );
+    for args in [&["up"][..], &["down", "--force"]] {
+        let out = case.run(dir.path(), args);
         assert_eq!(out.status.code(), Some(2));
         assert!(
-            stderr.contains(&format!("migration `{FIRST}` failed")),
-            "{stderr}"
+            text(&out.stderr).contains("a newer version probably ran here"),
+            "{}",
+            text(&out.stderr)
         );
-        assert!(stderr.contains("statement: CREATE TABLE"), "{stderr}");
-        assert!(!stderr.contains(" at line "), "{stderr}");
-        let mut tables = case.tables().await;
-        tables.retain(|t| TABLES.contains(&t.as_str()));
-        assert_eq!(tables, ["sync_conduit"], "{:?}: {stderr}", case.backend);
-        assert_eq!(
-            case.count("SELECT COUNT(*) FROM sync_conduit WHERE note IS NULL")
-                .await,
-            0,
-            "the user's table is untouched"
-        );
-        case.close().await;
     }
+    assert_eq!(case.count("SELECT COUNT(*) FROM seaql_migrations").await, 2);
+    case.close().await;
+}
+
+#[each_backend]
+async fn destructive_commands_refuse_while_rows_would_be_dropped(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let case = one_case(backend, "refuse", dir.path()).await.unwrap();
+    assert!(case.run(dir.path(), &["up"]).status.success());
+    case.insert_entry().await;
+    for command in ["down", "reset", "refresh", "fresh"] {
+        let out = case.run(dir.path(), &[command]);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{command}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "`{command}` would drop data: table `entry` (1 row(s)); nothing was changed; pass `--force`"
+            )),
+            "{:?} {command}: {stderr}",
+            case.backend
+        );
+        assert_eq!(case.count("SELECT COUNT(*) FROM entry").await, 1);
+    }
+    // `fresh --force` drops what the migrations built, and only that.
+    case.exec("CREATE TABLE user_notes (id INTEGER PRIMARY KEY)")
+        .await;
+    case.exec("CREATE VIEW entry_names AS SELECT 1 AS one")
+        .await;
+    if case.backend == Backend::Postgres {
+        case.exec("CREATE TYPE mood AS ENUM ('calm')").await;
+    }
+    let out = case.run(dir.path(), &["fresh", "--force"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        stdout.contains("dropped data: table `entry` (1 row(s))"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("left table `user_notes` (not created by the migrations)"));
+    assert!(stdout.contains("left view `entry_names`"), "{stdout}");
+    if case.backend == Backend::Postgres {
+        assert!(stdout.contains("left type `mood`"), "{stdout}");
+    }
+    assert!(stdout.ends_with("dropped 3 table(s), applied 1; 1 of 1 migration(s) applied\n"));
+    assert_eq!(case.count("SELECT COUNT(*) FROM entry").await, 0);
+    assert_eq!(case.count("SELECT COUNT(*) FROM user_notes").await, 0);
+    // Empty tables go without asking.
+    let out = case.run(dir.path(), &["down"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains(&format!("rolled back {FIRST}")));
+    case.close().await;
+}
+
+#[each_backend]
+async fn dry_runs_print_the_sql_in_order_and_change_nothing(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let case = one_case(backend, "dry_run", dir.path()).await.unwrap();
+    let out = case.run(dir.path(), &["up", "--dry-run"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let at = |needle: &str| {
+        stdout
+            .find(needle)
+            .unwrap_or_else(|| panic!("{:?}: no `{needle}` in\n{stdout}", case.backend))
+    };
+    let q = |name: &str| match case.backend {
+        Backend::MySql => format!("CREATE TABLE `{name}`"),
+        _ => format!("CREATE TABLE \"{name}\""),
+    };
+    assert!(at(&q("entry")) < at(&q("sync_conduit")));
+    assert!(at(&q("sync_conduit")) < at(&q("sync_generation")));
+    assert!(at(&q("sync_generation")) < at("INSERT INTO"));
+    match case.backend {
+        Backend::MySql => assert!(stdout.contains("-- no transaction")),
+        Backend::Postgres => {
+            assert!(at("BEGIN;") < at("CREATE TABLE") && at("INSERT INTO") < at("COMMIT;"))
+        }
+        // As the runner runs it: foreign keys off around a write
+        // transaction that ends with the foreign-key check.
+        Backend::Sqlite => {
+            assert!(at("PRAGMA foreign_keys = OFF;") < at("BEGIN IMMEDIATE;"));
+            assert!(at("BEGIN IMMEDIATE;") < at("CREATE TABLE"));
+            assert!(at("PRAGMA foreign_key_check;") < at("INSERT INTO"));
+            assert!(at("COMMIT;") < at("PRAGMA foreign_keys = ON;"));
+        }
+    }
+    assert!(stdout.ends_with("dry run: 1 migration(s) to apply; nothing was changed\n"));
+    assert_eq!(
+        case.tables().await,
+        Vec::<String>::new(),
+        "{:?}",
+        case.backend
+    );
+
+    assert!(case.run(dir.path(), &["up"]).status.success());
+    let out = case.run(dir.path(), &["down", "--dry-run", "--format", "json"]);
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["direction"], "down");
+    let statements = plan["migrations"][0]["statements"].as_array().unwrap();
+    assert!(statements[0].as_str().unwrap().starts_with("DROP TABLE"));
+    assert!(
+        statements
+            .last()
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .starts_with("DELETE FROM")
+    );
+    assert_eq!(case.count("SELECT COUNT(*) FROM seaql_migrations").await, 1);
+    case.close().await;
+}
+
+#[each_backend]
+async fn a_failing_statement_is_named_and_nothing_is_left_half_done(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let case = one_case(backend, "failing", dir.path()).await.unwrap();
+    // Someone's own `sync_conduit` stands where the migration's goes.
+    case.exec("CREATE TABLE sync_conduit (note INTEGER)").await;
+    let out = case.run(dir.path(), &["up"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains(&format!("migration `{FIRST}` failed")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("statement: CREATE TABLE"), "{stderr}");
+    assert!(!stderr.contains(" at line "), "{stderr}");
+    let mut tables = case.tables().await;
+    tables.retain(|t| TABLES.contains(&t.as_str()));
+    assert_eq!(tables, ["sync_conduit"], "{:?}: {stderr}", case.backend);
+    assert_eq!(
+        case.count("SELECT COUNT(*) FROM sync_conduit WHERE note IS NULL")
+            .await,
+        0,
+        "the user's table is untouched"
+    );
+    case.close().await;
 }
 
 impl Case {
@@ -940,11 +815,13 @@ async fn sqlite_killed_at_round_trips_recovers() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[needs(postgres)]
 async fn postgres_killed_at_round_trips_recovers() {
     fault_sweeps(Backend::Postgres).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[needs(mysql)]
 async fn mariadb_killed_at_round_trips_recovers() {
     fault_sweeps(Backend::MySql).await;
 }
@@ -952,54 +829,56 @@ async fn mariadb_killed_at_round_trips_recovers() {
 /// A user table with a foreign key into a migrated table: `fresh --force`
 /// refuses before dropping anything and names it; a user's index on a
 /// migrated table is named as it goes with the table.
-#[tokio::test(flavor = "multi_thread")]
-async fn fresh_refuses_dependents_and_names_user_indexes() {
+#[each_backend]
+async fn fresh_refuses_dependents_and_names_user_indexes(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    for case in cases("dependents", dir.path()).await {
-        let backend = case.backend;
-        assert!(case.run(dir.path(), &["up"]).status.success());
-        case.insert_entry().await;
-        case.exec("CREATE TABLE user_refs (id INTEGER PRIMARY KEY, entry_id INTEGER REFERENCES entry (id))")
-            .await;
-        let out = case.run(dir.path(), &["fresh", "--force"]);
-        let stderr = text(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{backend:?}: {stderr}");
-        assert!(
-            stderr.contains(
-                "`fresh` would drop tables that others depend on: table `user_refs` has a foreign key into `entry`; nothing was changed"
-            ),
-            "{backend:?}: {stderr}"
-        );
-        assert_eq!(case.ours().await, TABLES.len(), "{backend:?}");
-        assert_eq!(case.count("SELECT COUNT(*) FROM entry").await, 1);
-        let status = case.status(dir.path());
-        assert_eq!(status["summary"], "1 applied, 0 pending", "{backend:?}");
+    let case = one_case(backend, "dependents", dir.path()).await.unwrap();
+    let backend = case.backend;
+    assert!(case.run(dir.path(), &["up"]).status.success());
+    case.insert_entry().await;
+    case.exec(
+        "CREATE TABLE user_refs (id INTEGER PRIMARY KEY, entry_id INTEGER REFERENCES entry (id))",
+    )
+    .await;
+    let out = case.run(dir.path(), &["fresh", "--force"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{backend:?}: {stderr}");
+    assert!(
+        stderr.contains(
+            "`fresh` would drop tables that others depend on: table `user_refs` has a foreign key into `entry`; nothing was changed"
+        ),
+        "{backend:?}: {stderr}"
+    );
+    assert_eq!(case.ours().await, TABLES.len(), "{backend:?}");
+    assert_eq!(case.count("SELECT COUNT(*) FROM entry").await, 1);
+    let status = case.status(dir.path());
+    assert_eq!(status["summary"], "1 applied, 0 pending", "{backend:?}");
 
-        case.exec("DROP TABLE user_refs").await;
-        case.exec("CREATE INDEX idx_user_entry_name ON entry (name)")
-            .await;
-        let out = case.run(dir.path(), &["fresh", "--force"]);
-        let stdout = text(&out.stdout);
-        assert!(out.status.success(), "{backend:?}: {}", text(&out.stderr));
-        assert!(
-            stdout.contains(
-                "dropped index `idx_user_entry_name` on `entry` with its table (not created by the migrations)"
-            ),
-            "{backend:?}: {stdout}"
-        );
-        assert_eq!(
-            stdout.matches("with its table").count(),
-            1,
-            "{backend:?}: only the user's index: {stdout}"
-        );
-        case.close().await;
-    }
+    case.exec("DROP TABLE user_refs").await;
+    case.exec("CREATE INDEX idx_user_entry_name ON entry (name)")
+        .await;
+    let out = case.run(dir.path(), &["fresh", "--force"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{backend:?}: {}", text(&out.stderr));
+    assert!(
+        stdout.contains(
+            "dropped index `idx_user_entry_name` on `entry` with its table (not created by the migrations)"
+        ),
+        "{backend:?}: {stdout}"
+    );
+    assert_eq!(
+        stdout.matches("with its table").count(),
+        1,
+        "{backend:?}: only the user's index: {stdout}"
+    );
+    case.close().await;
 }
 
 /// MariaDB: a `fresh` killed half-way is journaled, shown by `status`, and
 /// finished by the next `up`; a journal row that says every step ran while
 /// the tables are missing is refused, not recorded.
 #[tokio::test(flavor = "multi_thread")]
+#[needs(mysql)]
 async fn mariadb_fresh_is_journaled_and_a_false_journal_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let Some(case) = one_case(Backend::MySql, "fresh_journal", dir.path()).await else {
@@ -1060,61 +939,62 @@ async fn mariadb_fresh_is_journaled_and_a_false_journal_is_refused() {
 /// writes no entity for them, and a user's table called
 /// `fsync_schema_journal` on SQLite or PostgreSQL is neither read as a
 /// journal nor breaks `status` and `up`.
-#[tokio::test(flavor = "multi_thread")]
-async fn runner_tables_are_not_the_users() {
+#[each_backend]
+async fn runner_tables_are_not_the_users(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    for case in cases("runner_tables", dir.path()).await {
-        let backend = case.backend;
-        if backend != Backend::MySql {
-            case.exec("CREATE TABLE fsync_schema_journal (version TEXT, direction TEXT, steps_done INTEGER, statements_done INTEGER, started_at INTEGER)")
-                .await;
-            case.exec(&format!(
-                "INSERT INTO fsync_schema_journal VALUES ('{FIRST}', 'up', 1, 0, 0)"
-            ))
+    let case = one_case(backend, "runner_tables", dir.path())
+        .await
+        .unwrap();
+    let backend = case.backend;
+    if backend != Backend::MySql {
+        case.exec("CREATE TABLE fsync_schema_journal (version TEXT, direction TEXT, steps_done INTEGER, statements_done INTEGER, started_at INTEGER)")
             .await;
-        }
-        let out = case.run(dir.path(), &["up"]);
-        assert!(out.status.success(), "{backend:?}: {}", text(&out.stderr));
-        let status = case.status(dir.path());
-        assert_eq!(status["migrations"][0]["state"], "applied", "{backend:?}");
-        let diff = fsync(dir.path(), &["diff", "-u", &case.url]);
-        let stdout = text(&diff.stdout);
-        assert!(
-            diff.status.success(),
-            "{backend:?}: {stdout}{}",
-            text(&diff.stderr)
-        );
-        let baseline = case.run(dir.path(), &["baseline", "--to", FIRST]);
-        assert!(
-            baseline.status.success(),
-            "{backend:?}: {}{}",
-            text(&baseline.stdout),
-            text(&baseline.stderr)
-        );
-        let out = dir.path().join(format!("pulled_{}", backend.name()));
-        let pull = fsync(
-            dir.path(),
-            &["pull", "-u", &case.url, "--out", out.to_str().unwrap()],
-        );
-        assert!(pull.status.success(), "{backend:?}: {}", text(&pull.stderr));
-        let mut files: Vec<String> = std::fs::read_dir(&out)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        files.sort();
-        assert_eq!(
-            files,
-            [
-                "entry.rs",
-                "mod.rs",
-                "sync_conduit.rs",
-                "sync_generation.rs"
-            ],
-            "{backend:?}"
-        );
-        assert!(stdout.starts_with("database: "), "{stdout}");
-        case.close().await;
+        case.exec(&format!(
+            "INSERT INTO fsync_schema_journal VALUES ('{FIRST}', 'up', 1, 0, 0)"
+        ))
+        .await;
     }
+    let out = case.run(dir.path(), &["up"]);
+    assert!(out.status.success(), "{backend:?}: {}", text(&out.stderr));
+    let status = case.status(dir.path());
+    assert_eq!(status["migrations"][0]["state"], "applied", "{backend:?}");
+    let diff = fsync(dir.path(), &["diff", "-u", &case.url]);
+    let stdout = text(&diff.stdout);
+    assert!(
+        diff.status.success(),
+        "{backend:?}: {stdout}{}",
+        text(&diff.stderr)
+    );
+    let baseline = case.run(dir.path(), &["baseline", "--to", FIRST]);
+    assert!(
+        baseline.status.success(),
+        "{backend:?}: {}{}",
+        text(&baseline.stdout),
+        text(&baseline.stderr)
+    );
+    let out = dir.path().join(format!("pulled_{}", backend.name()));
+    let pull = fsync(
+        dir.path(),
+        &["pull", "-u", &case.url, "--out", out.to_str().unwrap()],
+    );
+    assert!(pull.status.success(), "{backend:?}: {}", text(&pull.stderr));
+    let mut files: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "entry.rs",
+            "mod.rs",
+            "sync_conduit.rs",
+            "sync_generation.rs"
+        ],
+        "{backend:?}"
+    );
+    assert!(stdout.starts_with("database: "), "{stdout}");
+    case.close().await;
 }
 
 /// Lock waits are bounded by `--lock-timeout` and named. PostgreSQL: while
@@ -1124,8 +1004,8 @@ async fn runner_tables_are_not_the_users() {
 /// migration lock. SQLite: while another connection holds `BEGIN
 /// EXCLUSIVE`, the commands say they wait, wait up to `--lock-timeout`,
 /// then give up, or go on once the lock is released.
-#[tokio::test(flavor = "multi_thread")]
-async fn lock_waits_are_bounded_named_and_end_with_their_runner() {
+#[each_backend(sqlite, postgres)]
+async fn lock_waits_are_bounded_named_and_end_with_their_runner(backend: Backend) {
     use sea_orm::TransactionTrait;
     let dir = tempfile::tempdir().unwrap();
     let bounded = |out: &Output, started: Instant, what: &str| {
@@ -1142,7 +1022,8 @@ async fn lock_waits_are_bounded_named_and_end_with_their_runner() {
             started.elapsed()
         );
     };
-    if let Some(case) = one_case(Backend::Postgres, "pg_locks", dir.path()).await {
+    if backend == Backend::Postgres {
+        let case = one_case(backend, "pg_locks", dir.path()).await.unwrap();
         assert!(case.run(dir.path(), &["up"]).status.success());
         let holder = fsync::db::connect(&case.url).await.unwrap();
         let lock = holder.begin().await.unwrap();
@@ -1198,6 +1079,7 @@ async fn lock_waits_are_bounded_named_and_end_with_their_runner() {
         holder.close().await.unwrap();
         assert_eq!(case.ours().await, TABLES.len());
         case.close().await;
+        return;
     }
 
     let case = one_case(Backend::Sqlite, "sqlite_locks", dir.path())
@@ -1629,6 +1511,7 @@ async fn a_killed_fleet_run_is_finished_by_a_rerun() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[needs(postgres)]
 async fn runners_through_pgbouncer_apply_each_migration_once() {
     use common::topology::PgBouncer;
     let Ok(server) = std::env::var("FSYNC_TEST_POSTGRES_URL") else {
@@ -1779,6 +1662,7 @@ fn refuses_changes_and_answers_reads(dir: &Path, url: &str, server: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[needs(postgres, mysql)]
 async fn read_only_replicas_refuse_changes_and_answer_reads() {
     use common::topology::{MariaDb, PgReplica, mariadb};
     let dir = tempfile::tempdir().unwrap();
@@ -1833,6 +1717,7 @@ fn galera_state(port: u16, db: &str) -> (String, String) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[needs(mysql)]
 async fn galera_runners_on_different_nodes_apply_each_migration_once() {
     use common::topology::{Galera, mariadb};
     if std::env::var("FSYNC_TEST_MYSQL_URL").is_err() {

@@ -8,6 +8,7 @@ use fsync::migrations::Migrator;
 use fsync_schema::migration::prelude::*;
 use fsync_schema::migration::{self, Command};
 use fsync_schema::{Backend, Schema};
+use fsync_test_macros::each_backend;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use sea_orm_migration::{MigrationStatus, MigratorTrait};
 
@@ -32,62 +33,61 @@ async fn tables(backend: Backend, db: &DatabaseConnection) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn up_down_up_leaves_no_residue_and_status_tells() {
-    for test_db in common::all("up_down").await {
-        let (backend, db) = (test_db.backend, &test_db.db);
-        migration::run::<Migrator>(db, Command::Up(None))
-            .await
-            .unwrap();
-        let built = tables(backend, db).await;
-        assert_eq!(
-            built,
-            [
-                "entry",
-                "seaql_migrations",
-                "sync_conduit",
-                "sync_generation"
-            ],
-            "{backend:?}"
-        );
-        let status = Migrator::get_migration_with_status(db).await.unwrap();
-        assert!(
-            status
-                .iter()
-                .all(|m| m.status() == MigrationStatus::Applied),
-            "{backend:?}"
-        );
+#[each_backend]
+async fn up_down_up_leaves_no_residue_and_status_tells(backend: Backend) {
+    let test_db = common::db(backend, "up_down").await;
+    let (backend, db) = (test_db.backend, &test_db.db);
+    migration::run::<Migrator>(db, Command::Up(None))
+        .await
+        .unwrap();
+    let built = tables(backend, db).await;
+    assert_eq!(
+        built,
+        [
+            "entry",
+            "seaql_migrations",
+            "sync_conduit",
+            "sync_generation"
+        ],
+        "{backend:?}"
+    );
+    let status = Migrator::get_migration_with_status(db).await.unwrap();
+    assert!(
+        status
+            .iter()
+            .all(|m| m.status() == MigrationStatus::Applied),
+        "{backend:?}"
+    );
 
-        migration::run::<Migrator>(db, Command::Down(None))
-            .await
-            .unwrap();
-        assert_eq!(
-            tables(backend, db).await,
-            ["seaql_migrations"],
-            "{backend:?}: down leaves residue"
-        );
-        let status = Migrator::get_migration_with_status(db).await.unwrap();
-        assert!(
-            status
-                .iter()
-                .all(|m| m.status() == MigrationStatus::Pending),
-            "{backend:?}"
-        );
+    migration::run::<Migrator>(db, Command::Down(None))
+        .await
+        .unwrap();
+    assert_eq!(
+        tables(backend, db).await,
+        ["seaql_migrations"],
+        "{backend:?}: down leaves residue"
+    );
+    let status = Migrator::get_migration_with_status(db).await.unwrap();
+    assert!(
+        status
+            .iter()
+            .all(|m| m.status() == MigrationStatus::Pending),
+        "{backend:?}"
+    );
 
-        migration::run::<Migrator>(db, Command::Up(None))
-            .await
-            .unwrap();
-        assert_eq!(tables(backend, db).await, built, "{backend:?}");
-        // Re-running is a no-op; fresh rebuilds from scratch.
-        migration::run::<Migrator>(db, Command::Up(None))
-            .await
-            .unwrap();
-        migration::run::<Migrator>(db, Command::Fresh)
-            .await
-            .unwrap();
-        assert_eq!(tables(backend, db).await, built, "{backend:?}");
-        test_db.drop_database().await;
-    }
+    migration::run::<Migrator>(db, Command::Up(None))
+        .await
+        .unwrap();
+    assert_eq!(tables(backend, db).await, built, "{backend:?}");
+    // Re-running is a no-op; fresh rebuilds from scratch.
+    migration::run::<Migrator>(db, Command::Up(None))
+        .await
+        .unwrap();
+    migration::run::<Migrator>(db, Command::Fresh)
+        .await
+        .unwrap();
+    assert_eq!(tables(backend, db).await, built, "{backend:?}");
+    test_db.drop_database().await;
 }
 
 /// A migration made of steps, as a generated migration file is.
@@ -148,29 +148,28 @@ impl MigratorTrait for BrokenMigrator {
     }
 }
 
-#[tokio::test]
-async fn a_migration_failing_part_way_leaves_the_database_as_it_was() {
+#[each_backend]
+async fn a_migration_failing_part_way_leaves_the_database_as_it_was(backend: Backend) {
     // The steps are valid one by one: the failure comes from the database.
     assert!(fsync_schema::step::replay(&Schema::default(), &broken_steps()).is_ok());
-    for test_db in common::all("atomic").await {
-        let (backend, db) = (test_db.backend, &test_db.db);
-        let error = migration::run::<BrokenMigrator>(db, Command::Up(None))
-            .await
-            .unwrap_err()
-            .to_string();
-        assert!(
-            error.contains("step 2 (create table `never_made`)"),
-            "{backend:?}: {error}"
-        );
-        assert_eq!(
-            tables(backend, db).await,
-            ["seaql_migrations"],
-            "{backend:?}: the first step was kept"
-        );
-        let status = BrokenMigrator::get_migration_with_status(db).await.unwrap();
-        assert_eq!(status[0].status(), MigrationStatus::Pending, "{backend:?}");
-        test_db.drop_database().await;
-    }
+    let test_db = common::db(backend, "atomic").await;
+    let (backend, db) = (test_db.backend, &test_db.db);
+    let error = migration::run::<BrokenMigrator>(db, Command::Up(None))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("step 2 (create table `never_made`)"),
+        "{backend:?}: {error}"
+    );
+    assert_eq!(
+        tables(backend, db).await,
+        ["seaql_migrations"],
+        "{backend:?}: the first step was kept"
+    );
+    let status = BrokenMigrator::get_migration_with_status(db).await.unwrap();
+    assert_eq!(status[0].status(), MigrationStatus::Pending, "{backend:?}");
+    test_db.drop_database().await;
 }
 
 /// `gadget`, with `size` NOT NULL or not: changing that is a SQLite rebuild.
@@ -211,48 +210,47 @@ impl MigratorTrait for RebuildMigrator {
     }
 }
 
-#[tokio::test]
-async fn fresh_and_refresh_run_migrations_that_rebuild_a_table() {
+#[each_backend]
+async fn fresh_and_refresh_run_migrations_that_rebuild_a_table(backend: Backend) {
     assert!(migration::needs_sqlite_rebuild(&gadget_steps(1)[0]));
-    for test_db in common::all("fresh_rebuild").await {
-        let (backend, db) = (test_db.backend, &test_db.db);
-        for command in [
-            Command::Up(None),
-            Command::Fresh,
-            Command::Refresh,
-            Command::Fresh,
-        ] {
-            migration::run::<RebuildMigrator>(db, command)
-                .await
-                .unwrap_or_else(|e| panic!("{backend:?} {command:?}: {e}"));
-            assert_eq!(
-                tables(backend, db).await,
-                ["gadget", "seaql_migrations"],
-                "{backend:?} {command:?}"
-            );
-            let status = RebuildMigrator::get_migration_with_status(db)
-                .await
-                .unwrap();
-            assert!(
-                status
-                    .iter()
-                    .all(|m| m.status() == MigrationStatus::Applied),
-                "{backend:?} {command:?}"
-            );
-        }
-        if backend == Backend::Sqlite {
-            let on = db
-                .query_one_raw(Statement::from_string(
-                    db.get_database_backend(),
-                    "PRAGMA foreign_keys",
-                ))
-                .await
-                .unwrap()
-                .unwrap()
-                .try_get_by_index::<i32>(0)
-                .unwrap();
-            assert_eq!(on, 1, "foreign keys are on again after `fresh`");
-        }
-        test_db.drop_database().await;
+    let test_db = common::db(backend, "fresh_rebuild").await;
+    let (backend, db) = (test_db.backend, &test_db.db);
+    for command in [
+        Command::Up(None),
+        Command::Fresh,
+        Command::Refresh,
+        Command::Fresh,
+    ] {
+        migration::run::<RebuildMigrator>(db, command)
+            .await
+            .unwrap_or_else(|e| panic!("{backend:?} {command:?}: {e}"));
+        assert_eq!(
+            tables(backend, db).await,
+            ["gadget", "seaql_migrations"],
+            "{backend:?} {command:?}"
+        );
+        let status = RebuildMigrator::get_migration_with_status(db)
+            .await
+            .unwrap();
+        assert!(
+            status
+                .iter()
+                .all(|m| m.status() == MigrationStatus::Applied),
+            "{backend:?} {command:?}"
+        );
     }
+    if backend == Backend::Sqlite {
+        let on = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                "PRAGMA foreign_keys",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index::<i32>(0)
+            .unwrap();
+        assert_eq!(on, 1, "foreign keys are on again after `fresh`");
+    }
+    test_db.drop_database().await;
 }

@@ -9,6 +9,7 @@ use common::TestDb;
 use fsync_schema::migration::prelude::*;
 use fsync_schema::migration::{self, Command};
 use fsync_schema::{Backend, Column, ColumnType, ForeignKey, Schema, Table};
+use fsync_test_macros::{each_backend, needs};
 use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
 
 const ONLINE: Online = Online {
@@ -157,17 +158,10 @@ async fn pg_state(test: &TestDb) -> (Vec<bool>, Vec<bool>, Vec<bool>) {
 }
 
 /// A fresh PostgreSQL database for a test of PostgreSQL's plan, if its
-/// server is configured (the other servers' databases are dropped).
+/// server is configured.
 async fn postgres(test: &str) -> Option<TestDb> {
-    let mut found = None;
-    for db in common::servers(test).await {
-        if db.backend == Backend::Postgres {
-            found = Some(db);
-        } else {
-            db.drop_database().await;
-        }
-    }
-    found
+    std::env::var("FSYNC_TEST_POSTGRES_URL").ok()?;
+    Some(common::db(Backend::Postgres, test).await)
 }
 
 async fn seed(test: &TestDb) {
@@ -181,47 +175,47 @@ async fn seed(test: &TestDb) {
     common::exec(&test.db, rows).await;
 }
 
-#[tokio::test]
-async fn the_online_plan_indexes_and_constrains_a_table_with_rows() {
-    for test in common::all("online").await {
-        let backend = test.backend;
-        migration::run::<Migrator>(&test.db, Command::Up(Some(1)))
-            .await
-            .unwrap();
-        seed(&test).await;
-        migration::run::<Migrator>(&test.db, Command::Up(None))
-            .await
-            .unwrap();
-        if backend == Backend::Postgres {
-            assert_eq!(pg_state(&test).await, (vec![true], vec![true], vec![true]));
-        }
-        // The foreign key holds, on every backend.
-        let orphan = Statement::from_string(
-            test.db.get_database_backend(),
-            "INSERT INTO item (parent_id) VALUES (99)",
-        );
-        assert!(test.db.execute_raw(orphan).await.is_err(), "{backend:?}");
-        migration::run::<Migrator>(&test.db, Command::Down(Some(2)))
-            .await
-            .unwrap();
-        if backend == Backend::Postgres {
-            assert_eq!(pg_state(&test).await, (vec![], vec![], vec![]));
-        }
-        let count = query_i64(&test, "SELECT COUNT(*) FROM item").await;
-        let expected = if backend == Backend::Postgres {
-            2000
-        } else {
-            4
-        };
-        assert_eq!(count, [expected], "{backend:?}: rows kept");
-        migration::run::<Migrator>(&test.db, Command::Up(None))
-            .await
-            .unwrap();
-        test.drop_database().await;
+#[each_backend]
+async fn the_online_plan_indexes_and_constrains_a_table_with_rows(backend: Backend) {
+    let test = common::db(backend, "online").await;
+    let backend = test.backend;
+    migration::run::<Migrator>(&test.db, Command::Up(Some(1)))
+        .await
+        .unwrap();
+    seed(&test).await;
+    migration::run::<Migrator>(&test.db, Command::Up(None))
+        .await
+        .unwrap();
+    if backend == Backend::Postgres {
+        assert_eq!(pg_state(&test).await, (vec![true], vec![true], vec![true]));
     }
+    // The foreign key holds, on every backend.
+    let orphan = Statement::from_string(
+        test.db.get_database_backend(),
+        "INSERT INTO item (parent_id) VALUES (99)",
+    );
+    assert!(test.db.execute_raw(orphan).await.is_err(), "{backend:?}");
+    migration::run::<Migrator>(&test.db, Command::Down(Some(2)))
+        .await
+        .unwrap();
+    if backend == Backend::Postgres {
+        assert_eq!(pg_state(&test).await, (vec![], vec![], vec![]));
+    }
+    let count = query_i64(&test, "SELECT COUNT(*) FROM item").await;
+    let expected = if backend == Backend::Postgres {
+        2000
+    } else {
+        4
+    };
+    assert_eq!(count, [expected], "{backend:?}: rows kept");
+    migration::run::<Migrator>(&test.db, Command::Up(None))
+        .await
+        .unwrap();
+    test.drop_database().await;
 }
 
 #[tokio::test]
+#[needs(postgres)]
 async fn an_invalid_index_left_by_an_interrupted_build_is_rebuilt() {
     let Some(test) = postgres("online_invalid").await else {
         return;
@@ -262,6 +256,7 @@ async fn an_invalid_index_left_by_an_interrupted_build_is_rebuilt() {
 }
 
 #[tokio::test]
+#[needs(postgres)]
 async fn a_lock_timeout_fails_clearly_and_changes_nothing() {
     let Some(test) = postgres("online_lock").await else {
         return;
@@ -322,6 +317,7 @@ async fn a_lock_timeout_fails_clearly_and_changes_nothing() {
 /// run, and rolls back the transactional part even when the concurrent one
 /// never ran.
 #[tokio::test]
+#[needs(postgres)]
 async fn the_runner_runs_the_online_plan_and_its_dry_run_shows_it() {
     use fsync_schema::migration::Runner;
     let Some(test) = postgres("online_runner").await else {
@@ -404,6 +400,7 @@ async fn off_postgres_the_concurrent_part_plans_only_its_record() {
 /// even on a connection whose lock waits the tools bound (here to 1 s); the
 /// connection's bound is back afterwards.
 #[tokio::test]
+#[needs(postgres)]
 async fn the_concurrent_part_outwaits_the_sessions_lock_timeout() {
     use fsync_schema::connect::{ConnectSettings, connect};
     use fsync_schema::migration::Runner;
@@ -454,6 +451,7 @@ async fn the_concurrent_part_outwaits_the_sessions_lock_timeout() {
 /// the `Concurrently` part, which needs a session, is refused with the
 /// server's direct URL; run there, it completes the migration.
 #[tokio::test(flavor = "multi_thread")]
+#[needs(postgres)]
 async fn through_a_transaction_pooler_the_concurrent_part_is_refused_naming_the_direct_url() {
     use fsync_schema::connect::{self, ConnectSettings};
     use fsync_schema::migration::{MigrateError, Runner};
@@ -483,7 +481,12 @@ async fn through_a_transaction_pooler_the_concurrent_part_is_refused_naming_the_
         .expect("detected");
     assert_eq!(pooler.client, format!("127.0.0.1:{}", bouncer.port));
     match runner.run(Command::Up(None), false).await {
-        Err(error @ MigrateError::NeedsSession { .. }) => {
+        Err(MigrateError::AfterSome { done, error }) => {
+            assert_eq!(
+                done.applied,
+                ["m20260101_000001_create", "m20260101_000002_evolve"]
+            );
+            assert!(matches!(*error, MigrateError::NeedsSession { .. }));
             let text = error.to_string();
             assert!(
                 text.starts_with(

@@ -7,8 +7,9 @@
 
 mod common;
 
-use fsync_schema::Schema;
 use fsync_schema::seaorm::{self, BuilderComparison, EntityStatements};
+use fsync_schema::{Backend, Schema};
+use fsync_test_macros::each_backend;
 use std::collections::BTreeMap;
 
 /// A lending library: authors (a self-reference), shelves (a composite
@@ -147,11 +148,10 @@ fn summary(comparison: &BuilderComparison) -> String {
 /// Builds `schema` both ways on two fresh databases of each backend,
 /// prints every difference, fails on any not known, and snapshots the
 /// known ones per table.
-async fn agrees(tag: &str, schema: &Schema, entities: &[EntityStatements]) {
-    let ours = common::all(&format!("{tag}_render")).await;
-    let theirs = common::all(&format!("{tag}_seaorm")).await;
-    assert_eq!(ours.len(), theirs.len());
-    for (ours, theirs) in ours.into_iter().zip(theirs) {
+async fn agrees(backend: Backend, tag: &str, schema: &Schema, entities: &[EntityStatements]) {
+    let ours = common::db(backend, &format!("{tag}_render")).await;
+    let theirs = common::db(backend, &format!("{tag}_seaorm")).await;
+    {
         let backend = ours.backend;
         let comparison = seaorm::compare_builder(&ours.db, &theirs.db, schema, entities)
             .await
@@ -184,15 +184,15 @@ async fn agrees(tag: &str, schema: &Schema, entities: &[EntityStatements]) {
     }
 }
 
-#[tokio::test]
-async fn fsync_entities_build_the_same_catalogue_with_seaorm() {
-    agrees("fsync", &fsync::entities::schema(), FSYNC_ENTITIES).await;
+#[each_backend]
+async fn fsync_entities_build_the_same_catalogue_with_seaorm(backend: Backend) {
+    agrees(backend, "fsync", &fsync::entities::schema(), FSYNC_ENTITIES).await;
 }
 
-#[tokio::test]
-async fn library_entities_build_the_same_catalogue_with_seaorm() {
+#[each_backend]
+async fn library_entities_build_the_same_catalogue_with_seaorm(backend: Backend) {
     assert_eq!(library::ENTITIES.len(), library::schema().tables.len());
-    agrees("library", &library::schema(), library::ENTITIES).await;
+    agrees(backend, "library", &library::schema(), library::ENTITIES).await;
 }
 
 /// The metadata itself: what `Column::def()` carries for a few columns.

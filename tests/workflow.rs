@@ -7,6 +7,7 @@ mod common;
 use fsync_schema::migration::{Direction, apply};
 use fsync_schema::{Backend, Column, ColumnType, DefaultValue, Schema, changes};
 use fsync_schema_cli::diff::drift;
+use fsync_test_macros::each_backend;
 use sea_orm_migration::SchemaManager;
 use std::time::Duration;
 
@@ -69,32 +70,26 @@ async fn migrate(db: &sea_orm::DatabaseConnection, from: &Schema, to: &Schema) {
         .unwrap();
 }
 
-#[tokio::test]
-async fn fields_added_mid_struct_then_migrated_leave_no_drift() {
+#[each_backend]
+async fn fields_added_mid_struct_then_migrated_leave_no_drift(backend: Backend) {
     let (before, after) = (fsync::entities::schema(), with_new_fields());
     let dir = tempfile::tempdir().unwrap();
-    let sqlite_url = fsync::db::sqlite_url(&dir.path().join("workflow.db"));
-    let mut databases = vec![(
-        Backend::Sqlite,
-        fsync::db::connect(&sqlite_url).await.unwrap(),
-        sqlite_url,
-        None,
-    )];
-    for test_db in common::servers("workflow").await {
-        let (backend, url) = (test_db.backend, test_db.url.clone());
-        let db = fsync::db::connect(&url).await.unwrap();
-        databases.push((backend, db, url, Some(test_db)));
-    }
-    for (backend, db, url, test_db) in databases {
-        migrate(&db, &Schema::default(), &before).await;
-        migrate(&db, &before, &after).await;
-        db.close().await.unwrap();
-        let found = drift(&url, &after, Duration::from_secs(10)).await.unwrap();
-        assert_eq!(found.differences, vec![], "{}", backend.name());
-        let notes: Vec<String> = found.notes.iter().map(ToString::to_string).collect();
-        assert_eq!(notes, expected_notes(&before, &after), "{}", backend.name());
-        if let Some(test_db) = test_db {
-            test_db.drop_database().await;
+    let (url, server) = match backend {
+        Backend::Sqlite => (fsync::db::sqlite_url(&dir.path().join("workflow.db")), None),
+        _ => {
+            let server = common::db(backend, "workflow").await;
+            (server.url.clone(), Some(server))
         }
+    };
+    let db = fsync::db::connect(&url).await.unwrap();
+    migrate(&db, &Schema::default(), &before).await;
+    migrate(&db, &before, &after).await;
+    db.close().await.unwrap();
+    let found = drift(&url, &after, Duration::from_secs(10)).await.unwrap();
+    assert_eq!(found.differences, vec![], "{}", backend.name());
+    let notes: Vec<String> = found.notes.iter().map(ToString::to_string).collect();
+    assert_eq!(notes, expected_notes(&before, &after), "{}", backend.name());
+    if let Some(server) = server {
+        server.drop_database().await;
     }
 }

@@ -1,6 +1,7 @@
 //! The catalogue's schema tools as its developers run them:
 //! `cargo run --bin schema -- <command>`.
 
+use fsync_test_macros::needs;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -99,6 +100,7 @@ fn a_backend_the_schema_does_not_target_is_refused() {
 
 /// `migrate` on a backend the catalogue does not target stops before any DDL.
 #[test]
+#[needs(mysql)]
 fn migrate_refuses_a_backend_the_schema_does_not_target() {
     let Ok(url) = std::env::var("FSYNC_TEST_MYSQL_URL") else {
         eprintln!("skipped: FSYNC_TEST_MYSQL_URL is not set");

@@ -237,7 +237,9 @@ async fn open(
             }
         }
         #[cfg(feature = "postgres")]
-        Backend::Postgres => postgres_options(&mut options, lock_timeout, settings.single_connection),
+        Backend::Postgres => {
+            postgres_options(&mut options, lock_timeout, settings.single_connection)
+        }
         #[cfg(feature = "mysql")]
         Backend::MySql => mysql_options(&mut options, url, lock_timeout),
         // Without its driver, sea-orm refuses the URL with its own error.

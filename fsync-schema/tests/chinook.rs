@@ -30,6 +30,7 @@ mod sqlite_entities;
 use common::{TestDb, server_url};
 use fsync_schema::compare::{Sides, compare_with};
 use fsync_schema::{Backend, Schema, introspect, pull};
+use fsync_test_macros::{each_backend, needs};
 use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
 use std::path::{Path, PathBuf};
 
@@ -248,6 +249,7 @@ async fn chinook_sqlite() {
 }
 
 #[tokio::test]
+#[needs(postgres)]
 async fn chinook_postgres() {
     if let Some(db) = chinook(Backend::Postgres, postgres_entities::schema()).await {
         crud!(postgres_entities, &db.db);
@@ -256,6 +258,7 @@ async fn chinook_postgres() {
 }
 
 #[tokio::test]
+#[needs(mysql)]
 async fn chinook_mysql() {
     if let Some(db) = chinook(Backend::MySql, mysql_entities::schema()).await {
         crud!(mysql_entities, &db.db);
@@ -267,91 +270,87 @@ async fn chinook_mysql() {
 /// names and the expression as the database keeps it, written as
 /// `check(expr = .., name = ..)`, and the pulled model builds the same
 /// CHECKs again. MariaDB's own `json_valid` CHECK of a JSON column is left out.
-#[tokio::test]
-async fn pull_carries_check_constraints() {
-    for backend in [Backend::Postgres, Backend::MySql] {
-        let Some(url) = server_url(backend) else {
-            continue;
-        };
-        let source = TestDb::fresh(backend, &url, "checks")
-            .await
-            .expect("database");
-        let (numeric, json) = match backend {
-            Backend::Postgres => ("NUMERIC(10,2)", "JSONB"),
-            _ => ("DECIMAL(10,2)", "JSON"),
-        };
-        common::execute(
-            &source.db,
-            &format!(
-                "CREATE TABLE invoice (id INTEGER PRIMARY KEY, total {numeric} NOT NULL, \
-                 status VARCHAR(10) NOT NULL, doc {json}, \
-                 CONSTRAINT invoice_total_positive CHECK (total >= 0), \
-                 CONSTRAINT invoice_status CHECK (status IN ('open', 'paid')))"
-            ),
-        )
+#[each_backend(postgres, mysql)]
+async fn pull_carries_check_constraints(backend: Backend) {
+    let url = server_url(backend).unwrap();
+    let source = TestDb::fresh(backend, &url, "checks")
         .await
-        .expect("create");
-        let checks = introspect::checks(&source.db).await.expect("checks");
-        let names: Vec<_> = checks
-            .iter()
-            .map(|(table, check)| (table.as_str(), check.name.as_deref().unwrap()))
-            .collect();
-        assert_eq!(
-            names,
-            [
-                ("invoice", "invoice_status"),
-                ("invoice", "invoice_total_positive")
-            ],
-            "{}: {checks:?}",
-            backend.name()
-        );
+        .expect("database");
+    let (numeric, json) = match backend {
+        Backend::Postgres => ("NUMERIC(10,2)", "JSONB"),
+        _ => ("DECIMAL(10,2)", "JSON"),
+    };
+    common::execute(
+        &source.db,
+        &format!(
+            "CREATE TABLE invoice (id INTEGER PRIMARY KEY, total {numeric} NOT NULL, \
+             status VARCHAR(10) NOT NULL, doc {json}, \
+             CONSTRAINT invoice_total_positive CHECK (total >= 0), \
+             CONSTRAINT invoice_status CHECK (status IN ('open', 'paid')))"
+        ),
+    )
+    .await
+    .expect("create");
+    let checks = introspect::checks(&source.db).await.expect("checks");
+    let names: Vec<_> = checks
+        .iter()
+        .map(|(table, check)| (table.as_str(), check.name.as_deref().unwrap()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("invoice", "invoice_status"),
+            ("invoice", "invoice_total_positive")
+        ],
+        "{}: {checks:?}",
+        backend.name()
+    );
 
-        let pulled = pull::pull(&source.db, COMMAND).await.expect("pull");
-        let (_, file) = pulled
-            .files
-            .iter()
-            .find(|(name, _)| name == "invoice.rs")
-            .expect("invoice.rs");
-        assert!(
-            file.contains("check(expr = ") && file.contains("name = \"invoice_total_positive\""),
-            "{file}"
-        );
+    let pulled = pull::pull(&source.db, COMMAND).await.expect("pull");
+    let (_, file) = pulled
+        .files
+        .iter()
+        .find(|(name, _)| name == "invoice.rs")
+        .expect("invoice.rs");
+    assert!(
+        file.contains("check(expr = ") && file.contains("name = \"invoice_total_positive\""),
+        "{file}"
+    );
 
-        let mut read = introspect::schema(&source.db).await.expect("introspect");
-        read.tables[0]
-            .checks
-            .extend(checks.iter().map(|(_, c)| c.clone()));
-        let planned = Schema::new(
-            pull::plan(&read, backend)
-                .expect("plan")
-                .iter()
-                .map(pull::Entity::derived_table),
-        );
-        let rebuilt = TestDb::fresh(backend, &url, "checks_rebuilt")
-            .await
-            .expect("database");
-        rebuilt.apply(&planned).await.expect("apply the pulled DDL");
-        // The same names; the expressions as the server rewrites them (not
-        // always its own text again: PostgreSQL turns `ARRAY[..]::text[]`
-        // into `ARRAY[..::text]`), so their meaning is tried by rows.
-        let again = introspect::checks(&rebuilt.db).await.expect("checks");
-        let names_again: Vec<_> = again
+    let mut read = introspect::schema(&source.db).await.expect("introspect");
+    read.tables[0]
+        .checks
+        .extend(checks.iter().map(|(_, c)| c.clone()));
+    let planned = Schema::new(
+        pull::plan(&read, backend)
+            .expect("plan")
             .iter()
-            .map(|(table, check)| (table.as_str(), check.name.as_deref().unwrap()))
-            .collect();
-        assert_eq!(names_again, names, "{}", backend.name());
-        for (row, holds) in [
-            ("(1, 10, 'open')", true),
-            ("(2, -1, 'open')", false),
-            ("(3, 10, 'void')", false),
-        ] {
-            let insert = format!("INSERT INTO invoice (id, total, status) VALUES {row}");
-            let result = common::execute(&rebuilt.db, &insert).await;
-            assert_eq!(result.is_ok(), holds, "{}: {insert}", backend.name());
-        }
-        rebuilt.close().await.expect("drop");
-        source.close().await.expect("drop");
+            .map(pull::Entity::derived_table),
+    );
+    let rebuilt = TestDb::fresh(backend, &url, "checks_rebuilt")
+        .await
+        .expect("database");
+    rebuilt.apply(&planned).await.expect("apply the pulled DDL");
+    // The same names; the expressions as the server rewrites them (not
+    // always its own text again: PostgreSQL turns `ARRAY[..]::text[]`
+    // into `ARRAY[..::text]`), so their meaning is tried by rows.
+    let again = introspect::checks(&rebuilt.db).await.expect("checks");
+    let names_again: Vec<_> = again
+        .iter()
+        .map(|(table, check)| (table.as_str(), check.name.as_deref().unwrap()))
+        .collect();
+    assert_eq!(names_again, names, "{}", backend.name());
+    for (row, holds) in [
+        ("(1, 10, 'open')", true),
+        ("(2, -1, 'open')", false),
+        ("(3, 10, 'void')", false),
+    ] {
+        let insert = format!("INSERT INTO invoice (id, total, status) VALUES {row}");
+        let result = common::execute(&rebuilt.db, &insert).await;
+        assert_eq!(result.is_ok(), holds, "{}: {insert}", backend.name());
     }
+    rebuilt.close().await.expect("drop");
+    source.close().await.expect("drop");
 }
 
 /// Legal names no Rust item can take as they are (`tests/data/hostile.sql`:

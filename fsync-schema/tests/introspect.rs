@@ -12,6 +12,7 @@ use fsync_schema::introspect;
 use fsync_schema::{
     Action, Backend, Column, ColumnType as T, DefaultValue, ForeignKey, Index, Schema, Table,
 };
+use fsync_test_macros::{each_backend, needs};
 
 /// Tables shaped like the file-sync entities, plus a composite key, a named
 /// unique, a unique index and a name that needs quoting.
@@ -163,11 +164,13 @@ async fn sqlite_reads_back_what_was_rendered_and_finds_drift() {
 }
 
 #[tokio::test]
+#[needs(postgres)]
 async fn postgres_reads_back_what_was_rendered_and_finds_drift() {
     round_trip_and_drift(Backend::Postgres).await;
 }
 
 #[tokio::test]
+#[needs(mysql)]
 async fn mysql_reads_back_what_was_rendered_and_finds_drift() {
     round_trip_and_drift(Backend::MySql).await;
 }
@@ -287,6 +290,7 @@ async fn sqlite_catalogue_and_discovery_read_the_same_model() {
 }
 
 #[tokio::test]
+#[needs(postgres)]
 async fn postgres_catalogue_and_discovery_read_the_same_model() {
     readers_agree(
         Backend::Postgres,
@@ -308,6 +312,7 @@ async fn postgres_catalogue_and_discovery_read_the_same_model() {
 }
 
 #[tokio::test]
+#[needs(mysql)]
 async fn mysql_catalogue_and_discovery_read_the_same_model() {
     readers_agree(
         Backend::MySql,
@@ -333,6 +338,7 @@ async fn mysql_catalogue_and_discovery_read_the_same_model() {
 /// and reads both targets; the last assertion records that, and fails the
 /// day sea-schema mends it.)
 #[tokio::test]
+#[needs(postgres)]
 async fn postgres_foreign_keys_named_like_another_schemas_are_read_as_declared() {
     let Some(url) = server_url(Backend::Postgres) else {
         return;
@@ -509,24 +515,6 @@ async fn index_kinds_round_trip(backend: Backend) {
 /// `pull` writes the kinds as `index(..)` keys.
 #[cfg(feature = "pull")]
 async fn pulls_index_kinds(test: &TestDb, backend: Backend) {
-    if backend == Backend::MySql {
-        // Waits for part A of issue 19 (opaque columns): a geometry column
-        // has no Rust type yet, so `pull` names it and writes nothing. The
-        // SPATIAL index is read, rendered and compared above; once `point`
-        // is carried, drop these lines and expect `using = spatial` below.
-        let error = fsync_schema::pull::pull(&test.db, "test")
-            .await
-            .expect_err("point has no Rust type yet");
-        assert!(
-            error
-                .to_string()
-                .contains("`booking.spot`: type `point` has no Rust mapping"),
-            "{error}"
-        );
-        execute(&test.db, "ALTER TABLE booking DROP COLUMN spot")
-            .await
-            .unwrap();
-    }
     let pulled = fsync_schema::pull::pull(&test.db, "test")
         .await
         .expect("pull");
@@ -550,18 +538,15 @@ async fn pulls_index_kinds(test: &TestDb, backend: Backend) {
             "where = \"state::text <> 'cancelled'::text\"",
             "columns(\"lower(email::text)\"), unique",
         ],
-        Backend::MySql => &["using = fulltext", "desc(created_at)"],
+        Backend::MySql => &[
+            "using = fulltext",
+            "desc(created_at)",
+            "using = spatial",
+            "sql_type(mysql = \"point\")",
+        ],
     };
     for key in keys {
         assert!(file.contains(key), "{backend:?}: no `{key}` in\n{file}");
-    }
-    if backend == Backend::MySql {
-        execute(
-            &test.db,
-            "ALTER TABLE booking ADD COLUMN spot POINT NOT NULL, ADD SPATIAL INDEX idx_booking_spot (spot)",
-        )
-        .await
-        .unwrap();
     }
 }
 
@@ -571,11 +556,13 @@ async fn sqlite_index_kinds_round_trip() {
 }
 
 #[tokio::test]
+#[needs(postgres)]
 async fn postgres_index_kinds_round_trip() {
     index_kinds_round_trip(Backend::Postgres).await;
 }
 
 #[tokio::test]
+#[needs(mysql)]
 async fn mysql_index_kinds_round_trip() {
     index_kinds_round_trip(Backend::MySql).await;
 }
@@ -584,6 +571,7 @@ async fn mysql_index_kinds_round_trip() {
 /// compared, pulled as `on_update = current_timestamp`, and rendered again:
 /// the rebuilt table sets the column on update, a model without it is drift.
 #[tokio::test]
+#[needs(mysql)]
 async fn mysql_on_update_current_timestamp_round_trips() {
     let Some(url) = server_url(Backend::MySql) else {
         return;
@@ -655,103 +643,99 @@ async fn mysql_on_update_current_timestamp_round_trips() {
 /// events, partitions and inheritance children (without a primary key, as
 /// Pagila's `payment_p2022_01` is), and a partitioned table's partitioning.
 /// `pull` lists them in `mod.rs` and writes no entity for them.
-#[tokio::test]
-async fn objects_besides_tables_are_named_not_dropped() {
-    for backend in Backend::ALL {
-        let Some(url) = server_url(backend) else {
-            continue;
-        };
-        let test = TestDb::fresh(backend, &url, "objects")
+#[each_backend]
+async fn objects_besides_tables_are_named_not_dropped(backend: Backend) {
+    let url = server_url(backend).unwrap();
+    let test = TestDb::fresh(backend, &url, "objects")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (setup, expected): (&[&str], &[&str]) = match backend {
+        Backend::Sqlite => (
+            &[
+                "CREATE TABLE film (id INTEGER PRIMARY KEY, title TEXT NOT NULL, last_update TEXT)",
+                "CREATE VIEW film_list AS SELECT id, title FROM film",
+                "CREATE TRIGGER film_touch AFTER UPDATE ON film BEGIN \
+                 UPDATE film SET last_update = CURRENT_TIMESTAMP WHERE id = NEW.id; END",
+            ],
+            &[
+                "view `film_list` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                "trigger `film_touch` on `film` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+            ],
+        ),
+        Backend::Postgres => (
+            &[
+                "CREATE TABLE film (id INTEGER PRIMARY KEY, title TEXT NOT NULL, last_update TIMESTAMP)",
+                "CREATE VIEW film_list AS SELECT id, title FROM film",
+                "CREATE MATERIALIZED VIEW film_count AS SELECT count(*) AS n FROM film",
+                "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS \
+                 $$ BEGIN NEW.last_update = now(); RETURN NEW; END $$",
+                "CREATE TRIGGER film_touch BEFORE UPDATE ON film FOR EACH ROW EXECUTE FUNCTION touch()",
+                "CREATE SEQUENCE ticket_seq",
+                "CREATE RULE film_no_delete AS ON DELETE TO film DO INSTEAD NOTHING",
+                "CREATE TABLE payment (id INTEGER NOT NULL, paid_on DATE NOT NULL, \
+                 PRIMARY KEY (id, paid_on)) PARTITION BY RANGE (paid_on)",
+                "CREATE TABLE payment_p2022_01 PARTITION OF payment \
+                 FOR VALUES FROM ('2022-01-01') TO ('2022-02-01')",
+                "CREATE TABLE film_archive (archived_on DATE) INHERITS (film)",
+            ],
+            &[
+                "view `film_list` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                "materialized view `film_count` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                "trigger `film_touch` on `film` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                "function `touch()` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                "sequence `ticket_seq` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                "rule `film_no_delete` on `film` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                "partition `payment_p2022_01` of `payment` is not managed by the entities (no entity is written for it; create it by hand or in a data step)",
+                "table `film_archive` inherits from `film` and is not managed by the entities (no entity is written for it; create it by hand or in a data step)",
+                "partitioned table `payment`: its partitioning is not managed by the entities, which describe it as a plain table",
+            ],
+        ),
+        Backend::MySql => (
+            &[
+                "CREATE TABLE film (id INT PRIMARY KEY, title VARCHAR(50) NOT NULL, last_update DATETIME)",
+                "CREATE VIEW film_list AS SELECT id, title FROM film",
+                "CREATE TRIGGER film_touch BEFORE UPDATE ON film FOR EACH ROW SET NEW.last_update = NOW()",
+                "CREATE PROCEDURE film_count() SELECT COUNT(*) FROM film",
+                "CREATE FUNCTION twice(n INT) RETURNS INT DETERMINISTIC RETURN n * 2",
+                "CREATE EVENT film_cleanup ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM film WHERE id < 0",
+            ],
+            &[
+                "view `film_list` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                "trigger `film_touch` on `film` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                "function `twice` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                "procedure `film_count` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+                "event `film_cleanup` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
+            ],
+        ),
+    };
+    for sql in setup {
+        execute(&test.db, sql)
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let (setup, expected): (&[&str], &[&str]) = match backend {
-            Backend::Sqlite => (
-                &[
-                    "CREATE TABLE film (id INTEGER PRIMARY KEY, title TEXT NOT NULL, last_update TEXT)",
-                    "CREATE VIEW film_list AS SELECT id, title FROM film",
-                    "CREATE TRIGGER film_touch AFTER UPDATE ON film BEGIN \
-                     UPDATE film SET last_update = CURRENT_TIMESTAMP WHERE id = NEW.id; END",
-                ],
-                &[
-                    "view `film_list` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
-                    "trigger `film_touch` on `film` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
-                ],
-            ),
-            Backend::Postgres => (
-                &[
-                    "CREATE TABLE film (id INTEGER PRIMARY KEY, title TEXT NOT NULL, last_update TIMESTAMP)",
-                    "CREATE VIEW film_list AS SELECT id, title FROM film",
-                    "CREATE MATERIALIZED VIEW film_count AS SELECT count(*) AS n FROM film",
-                    "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS \
-                     $$ BEGIN NEW.last_update = now(); RETURN NEW; END $$",
-                    "CREATE TRIGGER film_touch BEFORE UPDATE ON film FOR EACH ROW EXECUTE FUNCTION touch()",
-                    "CREATE SEQUENCE ticket_seq",
-                    "CREATE RULE film_no_delete AS ON DELETE TO film DO INSTEAD NOTHING",
-                    "CREATE TABLE payment (id INTEGER NOT NULL, paid_on DATE NOT NULL, \
-                     PRIMARY KEY (id, paid_on)) PARTITION BY RANGE (paid_on)",
-                    "CREATE TABLE payment_p2022_01 PARTITION OF payment \
-                     FOR VALUES FROM ('2022-01-01') TO ('2022-02-01')",
-                    "CREATE TABLE film_archive (archived_on DATE) INHERITS (film)",
-                ],
-                &[
-                    "view `film_list` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
-                    "materialized view `film_count` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
-                    "trigger `film_touch` on `film` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
-                    "function `touch()` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
-                    "sequence `ticket_seq` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
-                    "rule `film_no_delete` on `film` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
-                    "partition `payment_p2022_01` of `payment` is not managed by the entities (no entity is written for it; create it by hand or in a data step)",
-                    "table `film_archive` inherits from `film` and is not managed by the entities (no entity is written for it; create it by hand or in a data step)",
-                    "partitioned table `payment`: its partitioning is not managed by the entities, which describe it as a plain table",
-                ],
-            ),
-            Backend::MySql => (
-                &[
-                    "CREATE TABLE film (id INT PRIMARY KEY, title VARCHAR(50) NOT NULL, last_update DATETIME)",
-                    "CREATE VIEW film_list AS SELECT id, title FROM film",
-                    "CREATE TRIGGER film_touch BEFORE UPDATE ON film FOR EACH ROW SET NEW.last_update = NOW()",
-                    "CREATE PROCEDURE film_count() SELECT COUNT(*) FROM film",
-                    "CREATE FUNCTION twice(n INT) RETURNS INT DETERMINISTIC RETURN n * 2",
-                    "CREATE EVENT film_cleanup ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM film WHERE id < 0",
-                ],
-                &[
-                    "view `film_list` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
-                    "trigger `film_touch` on `film` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
-                    "function `twice` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
-                    "procedure `film_count` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
-                    "event `film_cleanup` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
-                ],
-            ),
-        };
-        for sql in setup {
-            execute(&test.db, sql)
-                .await
-                .unwrap_or_else(|e| panic!("{backend:?}: {e}"));
-        }
-        let named: Vec<String> = introspect::unmanaged(&test.db)
-            .await
-            .unwrap()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        assert_eq!(named, expected, "{backend:?}");
-
-        #[cfg(feature = "pull")]
-        {
-            let pulled = fsync_schema::pull::pull(&test.db, "test").await.unwrap();
-            let names: Vec<&str> = pulled.files.iter().map(|(n, _)| n.as_str()).collect();
-            let tables: &[&str] = match backend {
-                Backend::Postgres => &["film.rs", "payment.rs", "mod.rs"],
-                _ => &["film.rs", "mod.rs"],
-            };
-            assert_eq!(names, tables, "{backend:?}");
-            let (_, module) = pulled.files.last().unwrap();
-            for line in expected {
-                assert!(module.contains(&format!("// - {line}")), "{module}");
-            }
-        }
-        test.close().await.unwrap_or_else(|e| panic!("{e}"));
+            .unwrap_or_else(|e| panic!("{backend:?}: {e}"));
     }
+    let named: Vec<String> = introspect::unmanaged(&test.db)
+        .await
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(named, expected, "{backend:?}");
+
+    #[cfg(feature = "pull")]
+    {
+        let pulled = fsync_schema::pull::pull(&test.db, "test").await.unwrap();
+        let names: Vec<&str> = pulled.files.iter().map(|(n, _)| n.as_str()).collect();
+        let tables: &[&str] = match backend {
+            Backend::Postgres => &["film.rs", "payment.rs", "mod.rs"],
+            _ => &["film.rs", "mod.rs"],
+        };
+        assert_eq!(names, tables, "{backend:?}");
+        let (_, module) = pulled.files.last().unwrap();
+        for line in expected {
+            assert!(module.contains(&format!("// - {line}")), "{module}");
+        }
+    }
+    test.close().await.unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// SQLite's `STRICT` and `WITHOUT ROWID` are read, compared, pulled as
@@ -823,157 +807,149 @@ async fn sqlite_table_options_round_trip() {
 /// Collations: a column's (MySQL's binary one, PostgreSQL's "C", SQLite's
 /// NOCASE) and a MySQL table's (`utf8mb3`, as Sakila's tables) are read,
 /// pulled as `collate = ".."`, rendered again, and drift when they differ.
-#[tokio::test]
-async fn collations_round_trip() {
-    for backend in Backend::ALL {
-        let Some(url) = server_url(backend) else {
-            continue;
-        };
-        let test = TestDb::fresh(backend, &url, "collations").await.unwrap();
-        let (create, collation) = match backend {
-            Backend::Sqlite => (
-                "CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT NOT NULL COLLATE NOCASE)",
-                "NOCASE",
-            ),
-            Backend::Postgres => (
-                "CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT COLLATE \"C\" NOT NULL)",
-                "C",
-            ),
-            Backend::MySql => (
-                "CREATE TABLE tag (id INT PRIMARY KEY, name VARCHAR(20) COLLATE utf8mb3_bin NOT NULL) \
-                 DEFAULT CHARSET=utf8mb3",
-                "utf8mb3_bin",
-            ),
-        };
-        execute(&test.db, create).await.unwrap();
-        let read = introspect::schema(&test.db).await.unwrap();
-        let tag = &read.tables[0];
-        assert_eq!(
-            tag.column("name").unwrap().collation.as_deref(),
-            Some(collation),
-            "{backend:?}"
-        );
-        assert_eq!(tag.column("id").unwrap().collation, None, "{backend:?}");
-        if backend == Backend::MySql {
-            assert_eq!(tag.options.collation.as_deref(), Some("utf8mb3_general_ci"));
-        }
-        #[cfg(feature = "pull")]
-        {
-            let pulled = fsync_schema::pull::pull(&test.db, "test").await.unwrap();
-            let file = &pulled.files[0].1;
-            assert!(
-                file.contains(&format!("collate = \"{collation}\"")),
-                "{file}"
-            );
-        }
-        let mut plain = read.clone();
-        plain.tables[0].columns[1].collation = None;
-        assert_eq!(
-            drift(&test, &plain).await,
-            [format!(
-                "tag.name: collation is the default in the entities but {collation} in the database"
-            )],
-            "{backend:?}"
-        );
-        let rebuilt = TestDb::fresh(backend, &url, "collations_rebuilt")
-            .await
-            .unwrap();
-        rebuilt
-            .apply(&read)
-            .await
-            .unwrap_or_else(|e| panic!("{backend:?}: {e}"));
-        assert_eq!(
-            drift(&rebuilt, &read).await,
-            Vec::<String>::new(),
-            "{backend:?}"
-        );
-        rebuilt.close().await.unwrap();
-        test.close().await.unwrap();
+#[each_backend]
+async fn collations_round_trip(backend: Backend) {
+    let url = server_url(backend).unwrap();
+    let test = TestDb::fresh(backend, &url, "collations").await.unwrap();
+    let (create, collation) = match backend {
+        Backend::Sqlite => (
+            "CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT NOT NULL COLLATE NOCASE)",
+            "NOCASE",
+        ),
+        Backend::Postgres => (
+            "CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT COLLATE \"C\" NOT NULL)",
+            "C",
+        ),
+        Backend::MySql => (
+            "CREATE TABLE tag (id INT PRIMARY KEY, name VARCHAR(20) COLLATE utf8mb3_bin NOT NULL) \
+             DEFAULT CHARSET=utf8mb3",
+            "utf8mb3_bin",
+        ),
+    };
+    execute(&test.db, create).await.unwrap();
+    let read = introspect::schema(&test.db).await.unwrap();
+    let tag = &read.tables[0];
+    assert_eq!(
+        tag.column("name").unwrap().collation.as_deref(),
+        Some(collation),
+        "{backend:?}"
+    );
+    assert_eq!(tag.column("id").unwrap().collation, None, "{backend:?}");
+    if backend == Backend::MySql {
+        assert_eq!(tag.options.collation.as_deref(), Some("utf8mb3_general_ci"));
     }
+    #[cfg(feature = "pull")]
+    {
+        let pulled = fsync_schema::pull::pull(&test.db, "test").await.unwrap();
+        let file = &pulled.files[0].1;
+        assert!(
+            file.contains(&format!("collate = \"{collation}\"")),
+            "{file}"
+        );
+    }
+    let mut plain = read.clone();
+    plain.tables[0].columns[1].collation = None;
+    assert_eq!(
+        drift(&test, &plain).await,
+        [format!(
+            "tag.name: collation is the default in the entities but {collation} in the database"
+        )],
+        "{backend:?}"
+    );
+    let rebuilt = TestDb::fresh(backend, &url, "collations_rebuilt")
+        .await
+        .unwrap();
+    rebuilt
+        .apply(&read)
+        .await
+        .unwrap_or_else(|e| panic!("{backend:?}: {e}"));
+    assert_eq!(
+        drift(&rebuilt, &read).await,
+        Vec::<String>::new(),
+        "{backend:?}"
+    );
+    rebuilt.close().await.unwrap();
+    test.close().await.unwrap();
 }
 
 /// Table and column comments (PostgreSQL, MySQL; SQLite keeps none) are
 /// read, pulled as doc comments under `doc_comments`, rendered again, and
 /// drift when they differ.
-#[tokio::test]
-async fn comments_round_trip() {
-    for backend in [Backend::Postgres, Backend::MySql] {
-        let Some(url) = server_url(backend) else {
-            continue;
-        };
-        let test = TestDb::fresh(backend, &url, "comments").await.unwrap();
-        let statements: &[&str] = match backend {
-            Backend::MySql => &[
-                "CREATE TABLE film (id INT PRIMARY KEY, title VARCHAR(20) NOT NULL COMMENT 'as shown, it''s') \
-                 COMMENT = 'the films'",
-            ],
-            _ => &[
-                "CREATE TABLE film (id INTEGER PRIMARY KEY, title VARCHAR(20) NOT NULL)",
-                "COMMENT ON TABLE film IS 'the films'",
-                "COMMENT ON COLUMN film.title IS 'as shown, it''s'",
-            ],
-        };
-        for sql in statements {
-            execute(&test.db, sql).await.unwrap();
-        }
-        let read = introspect::schema(&test.db).await.unwrap();
-        let film = &read.tables[0];
-        assert_eq!(
-            film.options.comment.as_deref(),
-            Some("the films"),
-            "{backend:?}"
-        );
-        assert_eq!(
-            film.column("title").unwrap().comment.as_deref(),
-            Some("as shown, it's")
-        );
-        #[cfg(feature = "pull")]
-        {
-            let pulled = fsync_schema::pull::pull(&test.db, "test").await.unwrap();
-            let file = &pulled.files[0].1;
-            for part in ["/// the films\n", "doc_comments", "/// as shown, it's\n"] {
-                assert!(file.contains(part), "{backend:?}: no {part:?} in\n{file}");
-            }
-        }
-        let mut other = read.clone();
-        other.tables[0].columns[1].comment = None;
-        assert_eq!(
-            drift(&test, &other).await,
-            ["film.title: comment is none in the entities but 'as shown, it's' in the database"],
-            "{backend:?}"
-        );
-        let rebuilt = TestDb::fresh(backend, &url, "comments_rebuilt")
-            .await
-            .unwrap();
-        rebuilt
-            .apply(&read)
-            .await
-            .unwrap_or_else(|e| panic!("{backend:?}: {e}"));
-        assert_eq!(
-            drift(&rebuilt, &read).await,
-            Vec::<String>::new(),
-            "{backend:?}"
-        );
-        // A changed comment is a migration step that changes only it.
-        let steps = fsync_schema::changes::steps(&read, &other);
-        assert_eq!(
-            steps
-                .iter()
-                .flat_map(fsync_schema::Step::describe)
-                .collect::<Vec<_>>(),
-            ["film.title: comment changed"]
-        );
-        for sql in fsync_schema::render::steps::script(&steps, backend) {
-            execute(&rebuilt.db, &sql)
-                .await
-                .unwrap_or_else(|e| panic!("{backend:?}: {e}\n{sql}"));
-        }
-        assert_eq!(
-            drift(&rebuilt, &other).await,
-            Vec::<String>::new(),
-            "{backend:?}"
-        );
-        rebuilt.close().await.unwrap();
-        test.close().await.unwrap();
+#[each_backend(postgres, mysql)]
+async fn comments_round_trip(backend: Backend) {
+    let url = server_url(backend).unwrap();
+    let test = TestDb::fresh(backend, &url, "comments").await.unwrap();
+    let statements: &[&str] = match backend {
+        Backend::MySql => &[
+            "CREATE TABLE film (id INT PRIMARY KEY, title VARCHAR(20) NOT NULL COMMENT 'as shown, it''s') \
+             COMMENT = 'the films'",
+        ],
+        _ => &[
+            "CREATE TABLE film (id INTEGER PRIMARY KEY, title VARCHAR(20) NOT NULL)",
+            "COMMENT ON TABLE film IS 'the films'",
+            "COMMENT ON COLUMN film.title IS 'as shown, it''s'",
+        ],
+    };
+    for sql in statements {
+        execute(&test.db, sql).await.unwrap();
     }
+    let read = introspect::schema(&test.db).await.unwrap();
+    let film = &read.tables[0];
+    assert_eq!(
+        film.options.comment.as_deref(),
+        Some("the films"),
+        "{backend:?}"
+    );
+    assert_eq!(
+        film.column("title").unwrap().comment.as_deref(),
+        Some("as shown, it's")
+    );
+    #[cfg(feature = "pull")]
+    {
+        let pulled = fsync_schema::pull::pull(&test.db, "test").await.unwrap();
+        let file = &pulled.files[0].1;
+        for part in ["/// the films\n", "doc_comments", "/// as shown, it's\n"] {
+            assert!(file.contains(part), "{backend:?}: no {part:?} in\n{file}");
+        }
+    }
+    let mut other = read.clone();
+    other.tables[0].columns[1].comment = None;
+    assert_eq!(
+        drift(&test, &other).await,
+        ["film.title: comment is none in the entities but 'as shown, it's' in the database"],
+        "{backend:?}"
+    );
+    let rebuilt = TestDb::fresh(backend, &url, "comments_rebuilt")
+        .await
+        .unwrap();
+    rebuilt
+        .apply(&read)
+        .await
+        .unwrap_or_else(|e| panic!("{backend:?}: {e}"));
+    assert_eq!(
+        drift(&rebuilt, &read).await,
+        Vec::<String>::new(),
+        "{backend:?}"
+    );
+    // A changed comment is a migration step that changes only it.
+    let steps = fsync_schema::changes::steps(&read, &other);
+    assert_eq!(
+        steps
+            .iter()
+            .flat_map(fsync_schema::Step::describe)
+            .collect::<Vec<_>>(),
+        ["film.title: comment changed"]
+    );
+    for sql in fsync_schema::render::steps::script(&steps, backend) {
+        execute(&rebuilt.db, &sql)
+            .await
+            .unwrap_or_else(|e| panic!("{backend:?}: {e}\n{sql}"));
+    }
+    assert_eq!(
+        drift(&rebuilt, &other).await,
+        Vec::<String>::new(),
+        "{backend:?}"
+    );
+    rebuilt.close().await.unwrap();
+    test.close().await.unwrap();
 }

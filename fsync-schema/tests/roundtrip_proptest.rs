@@ -28,6 +28,7 @@ use fsync_schema::{
     Action, Backend, Column, ColumnType as T, DefaultValue, ForeignKey, Index, Schema, Table,
     Unique, introspect, render, validate,
 };
+use fsync_test_macros::needs;
 use proptest::prelude::*;
 use proptest::sample::{Index as Pick, subsequence};
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -716,11 +717,13 @@ fn sqlite_reads_back_every_rendered_schema() {
 }
 
 #[test]
+#[needs(postgres)]
 fn postgres_reads_back_every_rendered_schema() {
     property(Backend::Postgres);
 }
 
 #[test]
+#[needs(mysql)]
 fn mysql_reads_back_every_rendered_schema() {
     property(Backend::MySql);
 }
@@ -731,11 +734,13 @@ fn sqlite_catalogue_and_discovery_read_the_same_model() {
 }
 
 #[test]
+#[needs(postgres)]
 fn postgres_catalogue_and_discovery_read_the_same_model() {
     check_property(Backend::Postgres, Check::ReadersAgree);
 }
 
 #[test]
+#[needs(mysql)]
 fn mysql_catalogue_and_discovery_read_the_same_model() {
     check_property(Backend::MySql, Check::ReadersAgree);
 }

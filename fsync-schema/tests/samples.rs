@@ -34,6 +34,7 @@ use common::{TestDb, server_url};
 use fsync_schema::compare::{Sides, compare_with};
 use fsync_schema::migration::prelude::*;
 use fsync_schema::{Schema, introspect, pull};
+use fsync_test_macros::needs;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait};
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -541,6 +542,7 @@ async fn rebuild(source: &TestDb, url: &str, prepare: &[&str]) -> (Schema, TestD
 /// what the entities do not manage is named.
 /// Once part A lands: add the `sakila_mysql` fixture and run `adopt`.
 #[tokio::test]
+#[needs(mysql)]
 async fn sakila_mysql_waits_for_part_a() {
     let Some(url) = server_url(Backend::MySql) else {
         return;
@@ -648,6 +650,7 @@ async fn sakila_mysql_waits_for_part_a() {
 /// children (`INHERITS`, without a primary key), their rules, the views,
 /// triggers and functions are each named.
 #[tokio::test]
+#[needs(postgres)]
 async fn sakila_postgres_waits_for_part_a() {
     let Some(url) = server_url(Backend::Postgres) else {
         return;

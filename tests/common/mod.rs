@@ -1,7 +1,9 @@
 //! Databases for the tests: SQLite in memory always; PostgreSQL and MariaDB
 //! when `FSYNC_TEST_POSTGRES_URL` / `FSYNC_TEST_MYSQL_URL` are set (a fresh
-//! database per test, dropped afterwards). Without the variables those
-//! backends are skipped with a message; with them, an unreachable server fails.
+//! database per test, dropped afterwards). A test on one backend is declared
+//! with `#[fsync_test_macros::each_backend]` or `#[needs(..)]`, so that
+//! without the variables the server ones are counted as ignored, naming the
+//! variable; with them, an unreachable server fails.
 #![allow(dead_code)]
 
 pub mod topology;
@@ -66,8 +68,18 @@ pub fn finish(mut child: std::process::Child, what: &str) -> std::process::Outpu
             bytes
         })
     };
-    let stdout = read(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let stderr = read(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let stdout = read(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = read(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let started = std::time::Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -145,6 +157,23 @@ async fn server(var: &str, backend: Backend, test: &str) -> Option<TestDb> {
         db,
         url,
         admin: Some((admin, name)),
+    })
+}
+
+/// A fresh database on `backend` for `test`: in-memory SQLite, or a new
+/// database on the server whose URL is set (a test on a server runs only
+/// when it is: `#[fsync_test_macros::each_backend]` ignores it otherwise).
+pub async fn db(backend: Backend, test: &str) -> TestDb {
+    match backend {
+        Backend::Sqlite => sqlite().await,
+        Backend::Postgres => server_named("FSYNC_TEST_POSTGRES_URL", backend, test).await,
+        Backend::MySql => server_named("FSYNC_TEST_MYSQL_URL", backend, test).await,
+    }
+}
+
+async fn server_named(var: &str, backend: Backend, test: &str) -> TestDb {
+    server(var, backend, test).await.unwrap_or_else(|| {
+        panic!("{var} is not set now, but was when the test was built: rebuild (`cargo test`)")
     })
 }
 

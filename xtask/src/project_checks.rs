@@ -276,7 +276,10 @@ async fn a_database_built_from_the_entities_has_no_drift() {
     );
     let json: serde_json::Value =
         serde_json::from_str(&report(&findings, Format::Json).unwrap()).unwrap();
-    assert_eq!(json, serde_json::json!({"differences": [], "notes": []}));
+    assert_eq!(
+        json,
+        serde_json::json!({"differences": [], "notes": [], "unmanaged": []})
+    );
 }
 
 #[tokio::test]

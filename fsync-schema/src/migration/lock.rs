@@ -239,9 +239,12 @@ pub(crate) async fn enter_transaction(
         "SELECT set_config('lock_timeout', '{}', true)",
         timeout.as_millis().max(1)
     );
-    tx.execute_raw(Statement::from_string(sea_orm::DbBackend::Postgres, bound.clone()))
-        .await
-        .map_err(|e| MigrateError::db("bounding lock waits", Some(&bound), e))?;
+    tx.execute_raw(Statement::from_string(
+        sea_orm::DbBackend::Postgres,
+        bound.clone(),
+    ))
+    .await
+    .map_err(|e| MigrateError::db("bounding lock waits", Some(&bound), e))?;
     let sql = format!(
         "SELECT CASE WHEN pg_try_advisory_xact_lock({PG_CLASS}, {PG_KEY}) THEN 1::int8 ELSE 0::int8 END"
     );
