@@ -281,6 +281,12 @@ pub const GALERA_LOCK: &str = "fsync_schema_lock";
 const OWN_NODE: &str = "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS \
                         WHERE VARIABLE_NAME = 'WSREP_GCOMM_UUID'";
 
+#[cfg(not(feature = "mysql"))]
+fn mysql_code(_: &DbErr) -> Option<u16> {
+    None
+}
+
+#[cfg(feature = "mysql")]
 fn mysql_code(error: &DbErr) -> Option<u16> {
     use sea_orm::{RuntimeErr, sqlx};
     match error {

@@ -7,7 +7,9 @@
 use super::records::backend_of;
 use super::runner::MigrateError;
 use crate::model::Backend;
-use sea_orm::{DatabaseConnection, DbErr, sqlx};
+use sea_orm::DatabaseConnection;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+use sea_orm::{DbErr, sqlx};
 use serde::Serialize;
 
 /// How PostgreSQL connections are pooled, as the user says or as detected.
@@ -77,15 +79,25 @@ pub(crate) async fn detect(
     let failed = |e| MigrateError::db("reading what the server is (replica, pooler)", None, e);
     match backend_of(db) {
         Backend::Sqlite => Ok(Topology::default()),
+        #[cfg(feature = "postgres")]
         Backend::Postgres => postgres(db, pooling).await.map_err(failed),
+        #[cfg(feature = "mysql")]
         Backend::MySql => mysql(db).await.map_err(failed),
+        // Without its driver feature there is no connection to this backend.
+        #[allow(unreachable_patterns)]
+        _ => {
+            let _ = (pooling, failed);
+            Ok(Topology::default())
+        }
     }
 }
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 fn sqlx_error(error: sqlx::Error) -> DbErr {
     DbErr::Query(sea_orm::RuntimeErr::SqlxError(error.into()))
 }
 
+#[cfg(feature = "postgres")]
 async fn postgres(db: &DatabaseConnection, pooling: Pooling) -> Result<Topology, DbErr> {
     use sqlx::Row;
     let pool = db.get_postgres_connection_pool();
@@ -142,6 +154,7 @@ async fn postgres(db: &DatabaseConnection, pooling: Pooling) -> Result<Topology,
     })
 }
 
+#[cfg(feature = "mysql")]
 async fn mysql(db: &DatabaseConnection) -> Result<Topology, DbErr> {
     use sqlx::Row;
     let pool = db.get_mysql_connection_pool();
