@@ -539,6 +539,39 @@ fn mysql_statements(script: &str) -> Vec<String> {
 }
 
 
+/// The `store` ↔ `staff` foreign-key cycle of Sakila: in `schema` both keys,
+/// and in the first migration the table created first gets its key by
+/// `ALTER TABLE` once the other exists.
+fn store_staff_cycle(schema: &Schema, steps: &[Step]) {
+    let references = |from: &str, to: &str| {
+        schema
+            .table(from)
+            .unwrap()
+            .foreign_keys
+            .iter()
+            .any(|fk| fk.ref_table == to)
+    };
+    assert!(references("store", "staff") && references("staff", "store"));
+    // Keys added by `ALTER TABLE` once their tables exist, as (table, referenced).
+    let added: Vec<(&str, &str)> = steps
+        .iter()
+        .filter_map(|step| match step {
+            Step::AlterTable { table, changes } => Some((table, changes)),
+            _ => None,
+        })
+        .flat_map(|(table, changes)| {
+            changes.iter().filter_map(move |change| match change {
+                Change::AddForeignKey(fk) => Some((table.name.as_str(), fk.ref_table.as_str())),
+                _ => None,
+            })
+        })
+        .collect();
+    assert!(
+        added.contains(&("store", "staff")) || added.contains(&("staff", "store")),
+        "the cycle is closed by ALTER TABLE: {added:?}"
+    );
+}
+
 /// Sakila on MariaDB (jOOQ's port): `INT UNSIGNED` keys, `film`'s `YEAR`,
 /// `ENUM` and `SET` columns, a FULLTEXT index, 15 `ON UPDATE
 /// CURRENT_TIMESTAMP` columns, the `store` ↔ `staff` cycle, and views,
@@ -585,6 +618,66 @@ async fn sakila_mysql() {
             store,
         ]
     );
+
+    // What Sakila on MariaDB is known for, in the entities and rebuilt.
+    let again = introspect::schema(&rebuilt.db).await.unwrap();
+    for schema in [&entities, &again] {
+        let film_text = schema.table("film_text").unwrap();
+        assert_eq!(
+            film_text.indexes[0].using,
+            fsync_schema::IndexMethod::Fulltext
+        );
+        let on_update = schema
+            .tables
+            .iter()
+            .flat_map(|t| &t.columns)
+            .filter(|c| c.on_update_current_timestamp)
+            .count();
+        assert_eq!(on_update, 15);
+        // `DEFAULT CHARSET=utf8`: the tables' collation, which the rebuild keeps.
+        assert_eq!(
+            schema.table("actor").unwrap().options.collation.as_deref(),
+            Some("utf8mb3_general_ci")
+        );
+    }
+    store_staff_cycle(
+        &entities,
+        &fsync_schema::changes::steps(&Schema::default(), &entities),
+    );
+    // The rebuild gives each foreign key a `KEY fk_..` of its own, also the
+    // 20 that another index serves (MySQL made none in the source): see
+    // `served_foreign_keys`.
+    assert_eq!(
+        (
+            mysql_index_count(&source.db).await,
+            mysql_index_count(&rebuilt.db).await
+        ),
+        (41, 61)
+    );
+
+    // `film`'s YEAR, ENUM and SET columns hold values through SeaORM (the
+    // row above left them NULL).
+    {
+        use sakila_mysql::film::{self, FilmRating, FilmSpecialFeatures};
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+        let row = film::Entity::find_by_id(1u32).one(&rebuilt.db).await.unwrap().unwrap();
+        let mut active = row.into_active_model();
+        let features: fsync_schema::EnumSet<FilmSpecialFeatures> = [
+            FilmSpecialFeatures::Trailers,
+            FilmSpecialFeatures::BehindTheScenes,
+        ]
+        .into_iter()
+        .collect();
+        active.release_year = Set(Some(2006));
+        active.rating = Set(Some(FilmRating::Nc17));
+        active.special_features = Set(Some(features.clone()));
+        active.update(&rebuilt.db).await.unwrap();
+        let row = film::Entity::find_by_id(1u32).one(&rebuilt.db).await.unwrap().unwrap();
+        assert_eq!(
+            (row.release_year, row.rating, row.special_features),
+            (Some(2006), Some(FilmRating::Nc17), Some(features))
+        );
+    }
     rebuilt.close().await.unwrap();
     source.close().await.unwrap();
 }
@@ -641,6 +734,67 @@ async fn sakila_postgres() {
             store,
         ]
     );
+
+    // What Sakila on PostgreSQL is known for, in the entities and rebuilt.
+    let again = introspect::schema(&rebuilt.db).await.unwrap();
+    for schema in [&entities, &again] {
+        let film = schema.table("film").unwrap();
+        let gist = film
+            .indexes
+            .iter()
+            .find(|i| i.name == "film_fulltext_idx")
+            .unwrap();
+        assert_eq!(gist.using, fsync_schema::IndexMethod::Gist);
+        assert!(
+            schema.table("payment_p2007_01").is_none(),
+            "children are named, not entities"
+        );
+    }
+    let release_year = entities.table("film").unwrap().column("release_year").unwrap();
+    assert_eq!(
+        release_year.sql_type.get(Backend::Postgres),
+        Some("year"),
+        "the domain, which the note asked for"
+    );
+    store_staff_cycle(
+        &entities,
+        &fsync_schema::changes::steps(&Schema::default(), &entities),
+    );
+
+    // `film`'s enum, domain, array and `tsvector` columns hold values
+    // through SeaORM (the row above left the nullable ones NULL).
+    {
+        use sakila_postgres::film::{self, MpaaRating};
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+        let row = film::Entity::find_by_id(1).one(&rebuilt.db).await.unwrap().unwrap();
+        let mut active = row.into_active_model();
+        let features = vec!["Trailers".to_owned(), "Deleted Scenes".to_owned()];
+        active.release_year = Set(Some(2006));
+        active.rating = Set(Some(MpaaRating::Pg13));
+        active.special_features = Set(Some(features.clone()));
+        active.fulltext = Set("'academi':1 'dinosaur':2".to_owned());
+        active.update(&rebuilt.db).await.unwrap();
+        let row = film::Entity::find_by_id(1).one(&rebuilt.db).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                row.release_year,
+                row.rating,
+                row.special_features.clone(),
+                row.fulltext.clone()
+            ),
+            (
+                Some(2006),
+                Some(MpaaRating::Pg13),
+                Some(features),
+                "'academi':1 'dinosaur':2".to_owned()
+            )
+        );
+        // The domain's CHECK holds on the rebuilt database.
+        let mut active = row.into_active_model();
+        active.release_year = Set(Some(1800));
+        let refused = active.update(&rebuilt.db).await.unwrap_err();
+        assert!(refused.to_string().contains("year_check"), "{refused}");
+    }
     rebuilt.close().await.unwrap();
     source.close().await.unwrap();
 }
