@@ -19,6 +19,7 @@
 //! | `string(n)` longer than 16383 characters | MySQL |
 //! | `string(n)` longer than 10485760 characters, or `string(0)` | PostgreSQL |
 //! | `on_delete` / `on_update = set_default` (InnoDB ignores it) | MySQL |
+//! | `on_delete` / `on_update = set_null` on a NOT NULL column (MySQL refuses the key) | MySQL |
 //! | `PRIMARY` as an index or unique name | MySQL |
 //! | referenced columns listed in another order than the referenced key | MySQL |
 //! | `on_update = cascade` from a nullable column into a NOT NULL one | MySQL |

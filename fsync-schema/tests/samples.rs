@@ -1,7 +1,8 @@
 //! Public sample schemas (`tests/data/samples/`, sources in its README)
 //! adopted end to end, per backend, as a new user would:
 //!
-//! 1. the sample's DDL is loaded into a fresh database (the source);
+//! 1. the sample's DDL is loaded into a fresh database (the source), as the
+//!    server's own client would (`mysql`'s `DELIMITER` lines on MySQL);
 //! 2. `pull` writes entities with no hand edits: what it writes is the
 //!    committed `tests/samples/<sample>/` (which this file compiles);
 //!    regenerate with `FSYNC_PULL_OVERWRITE=1 cargo test -p fsync-schema
@@ -12,11 +13,18 @@
 //!    database, and the two catalogues are compared object by object:
 //!    tables, columns (type, null, default, ON UPDATE), keys, foreign keys
 //!    with their actions, indexes with their kind, CHECKs by name and, on
-//!    MySQL, the number of indexes the server keeps;
-//! 6. what the entities do not manage (views, triggers) is named, on the
-//!    source, and is not in the rebuilt database;
+//!    MySQL, the number of indexes the server keeps (the rebuild's plus one
+//!    `KEY fk_..` per foreign key another index serves:
+//!    [`served_foreign_keys`]);
+//! 6. what the entities do not manage (views, triggers, functions,
+//!    procedures, rules, inheritance children) is named, on the source, and
+//!    is not in the rebuilt database;
 //! 7. `migrate baseline` on the source records the first migration;
-//! 8. SeaORM writes a row into every table and reads it back.
+//! 8. SeaORM writes a row into every table and reads it back (and, on the
+//!    server samples, `film`'s native enum, YEAR or domain, SET or array and
+//!    `tsvector` values).
+//!
+//! Sakila runs on SQLite, MariaDB and PostgreSQL, Northwind on SQLite.
 //!
 //! What the entities need but do not make (a PostgreSQL domain) is named by
 //! `pull` in a note ending with the statement that makes it; the test checks
