@@ -546,7 +546,6 @@ fn mysql_statements(script: &str) -> Vec<String> {
     statements
 }
 
-
 /// The `store` ↔ `staff` foreign-key cycle of Sakila: in `schema` both keys,
 /// and in the first migration the table created first gets its key by
 /// `ALTER TABLE` once the other exists.
@@ -668,7 +667,11 @@ async fn sakila_mysql() {
     {
         use sakila_mysql::film::{self, FilmRating, FilmSpecialFeatures};
         use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
-        let row = film::Entity::find_by_id(1u32).one(&rebuilt.db).await.unwrap().unwrap();
+        let row = film::Entity::find_by_id(1u32)
+            .one(&rebuilt.db)
+            .await
+            .unwrap()
+            .unwrap();
         let mut active = row.into_active_model();
         let features: fsync_schema::EnumSet<FilmSpecialFeatures> = [
             FilmSpecialFeatures::Trailers,
@@ -680,7 +683,11 @@ async fn sakila_mysql() {
         active.rating = Set(Some(FilmRating::Nc17));
         active.special_features = Set(Some(features.clone()));
         active.update(&rebuilt.db).await.unwrap();
-        let row = film::Entity::find_by_id(1u32).one(&rebuilt.db).await.unwrap().unwrap();
+        let row = film::Entity::find_by_id(1u32)
+            .one(&rebuilt.db)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (row.release_year, row.rating, row.special_features),
             (Some(2006), Some(FilmRating::Nc17), Some(features))
@@ -758,7 +765,11 @@ async fn sakila_postgres() {
             "children are named, not entities"
         );
     }
-    let release_year = entities.table("film").unwrap().column("release_year").unwrap();
+    let release_year = entities
+        .table("film")
+        .unwrap()
+        .column("release_year")
+        .unwrap();
     assert_eq!(
         release_year.sql_type.get(Backend::Postgres),
         Some("year"),
@@ -774,7 +785,11 @@ async fn sakila_postgres() {
     {
         use sakila_postgres::film::{self, MpaaRating};
         use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
-        let row = film::Entity::find_by_id(1).one(&rebuilt.db).await.unwrap().unwrap();
+        let row = film::Entity::find_by_id(1)
+            .one(&rebuilt.db)
+            .await
+            .unwrap()
+            .unwrap();
         let mut active = row.into_active_model();
         let features = vec!["Trailers".to_owned(), "Deleted Scenes".to_owned()];
         active.release_year = Set(Some(2006));
@@ -782,7 +797,11 @@ async fn sakila_postgres() {
         active.special_features = Set(Some(features.clone()));
         active.fulltext = Set("'academi':1 'dinosaur':2".to_owned());
         active.update(&rebuilt.db).await.unwrap();
-        let row = film::Entity::find_by_id(1).one(&rebuilt.db).await.unwrap().unwrap();
+        let row = film::Entity::find_by_id(1)
+            .one(&rebuilt.db)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (
                 row.release_year,
