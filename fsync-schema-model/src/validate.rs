@@ -19,6 +19,7 @@
 //! | `string(n)` longer than 16383 characters | MySQL |
 //! | `string(n)` longer than 10485760 characters, or `string(0)` | PostgreSQL |
 //! | `on_delete` / `on_update = set_default` (InnoDB ignores it) | MySQL |
+//! | `on_delete` / `on_update = set_null` on a NOT NULL column (MySQL refuses the key) | MySQL |
 //! | `PRIMARY` as an index or unique name | MySQL |
 //! | referenced columns listed in another order than the referenced key | MySQL |
 //! | `on_update = cascade` from a nullable column into a NOT NULL one | MySQL |
@@ -296,7 +297,10 @@ impl Need<'_> {
     /// The backends whose rule this is ([`Targets::ALL`]: every backend's).
     pub const fn backends(self) -> Targets {
         match self {
-            Need::Keyable | Need::MySqlTextDefault => Targets::MYSQL,
+            // MySQL refuses `SET NULL` on a NOT NULL column ("foreign key
+            // constraint is incorrectly formed"); PostgreSQL and SQLite take
+            // it (and refuse the delete), and `pull` writes what they hold.
+            Need::Keyable | Need::MySqlTextDefault | Need::Nullable => Targets::MYSQL,
             Need::Storable(backend) => Targets::only(backend),
             _ => Targets::ALL,
         }
@@ -311,7 +315,7 @@ impl Need<'_> {
                 "a primary key column cannot be nullable; make the field a plain type instead of an `Option<_>`",
             ),
             Need::Nullable if !nullable => Some(
-                "`set_null` needs a nullable column; make the field an `Option<_>` or choose another action",
+                "`set_null` needs a nullable column when the schema targets MySQL (MySQL refuses the foreign key; PostgreSQL and SQLite take it and refuse the delete instead); make the field an `Option<_>`, choose another action, or leave `mysql` out of the schema's `targets(..)`",
             ),
             Need::Integer if !ty.is_integer() => Some(
                 "`autoincrement` needs an integer column; make the field an i16, i32, i64 or an unsigned integer, or remove `autoincrement`",
@@ -1493,6 +1497,15 @@ mod tests {
                 Place::OnDelete(0)
             ]
         );
+        // `set_null` on a NOT NULL column is MySQL's rule only.
+        let problems = table(&t, Targets::of(&[Backend::Postgres, Backend::Sqlite]));
+        assert!(
+            problems.iter().all(|p| p.place != Place::OnDelete(0)),
+            "{problems:#?}"
+        );
+        let problems = table(&t, Targets::MYSQL);
+        let set_null = problems.iter().find(|p| p.place == Place::OnDelete(0));
+        assert_eq!(set_null.map(|p| p.backends), Some(Targets::MYSQL));
     }
 
     #[test]

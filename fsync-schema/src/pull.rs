@@ -1203,6 +1203,46 @@ mod tests {
         assert_eq!(rust_name("mod", &modules), "mod_2");
     }
 
+    /// `ON DELETE SET NULL` on a NOT NULL column, which PostgreSQL and
+    /// SQLite take (Sakila's `payment.rental_id` on PostgreSQL): pulled as it
+    /// is, on a plain field, and no rule of the backend it came from refuses
+    /// it (the derive compiles it); MySQL, which refuses the key, would.
+    #[test]
+    fn set_null_on_a_not_null_column_is_pulled_as_it_is() {
+        let schema = Schema::new([
+            Table::new("rental")
+                .with_column(Column::new("rental_id", ColumnType::Integer))
+                .primary_key(["rental_id"]),
+            Table::new("payment")
+                .with_column(Column::new("payment_id", ColumnType::Integer))
+                .with_column(Column::new("rental_id", ColumnType::Integer))
+                .primary_key(["payment_id"])
+                .foreign_key(
+                    ForeignKey::new(["rental_id"], "rental", ["rental_id"])
+                        .on_delete(Action::SetNull),
+                ),
+        ]);
+        let entities = plan(&schema, Backend::Postgres).expect("pulled");
+        let payment = entities.iter().find(|e| e.module == "payment").unwrap();
+        let source = payment.source("");
+        assert!(source.contains("on_delete = set_null"), "{source}");
+        assert!(source.contains("pub rental_id: i32,"), "{source}");
+        let derived = Schema::new(entities.iter().map(Entity::derived_table));
+        for (targets, refused) in [
+            (crate::Targets::only(Backend::Postgres), false),
+            (crate::Targets::only(Backend::Sqlite), false),
+            (crate::Targets::MYSQL, true),
+        ] {
+            let problems = crate::validate::schema(&derived.clone().targeting(targets));
+            let set_null = problems.iter().any(|p| {
+                p.problem
+                    .message
+                    .starts_with("`set_null` needs a nullable column")
+            });
+            assert_eq!(set_null, refused, "{targets:?}: {problems:#?}");
+        }
+    }
+
     /// Database names an operator may meet: keywords in any case, names
     /// that collide once snake_cased or PascalCased, unicode, quotes,
     /// digits first, the registration's own `mod`.

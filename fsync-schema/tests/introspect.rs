@@ -676,7 +676,8 @@ async fn objects_besides_tables_are_named_not_dropped(backend: Backend) {
                  PRIMARY KEY (id, paid_on)) PARTITION BY RANGE (paid_on)",
                 "CREATE TABLE payment_p2022_01 PARTITION OF payment \
                  FOR VALUES FROM ('2022-01-01') TO ('2022-02-01')",
-                "CREATE TABLE film_archive (archived_on DATE) INHERITS (film)",
+                "CREATE TABLE film_archive (archived_on DATE, \
+                 CONSTRAINT film_archive_recent CHECK (archived_on > '2000-01-01')) INHERITS (film)",
             ],
             &[
                 "view `film_list` is not managed by the entities (kept as it is; migrations neither create nor drop it)",
@@ -720,6 +721,15 @@ async fn objects_besides_tables_are_named_not_dropped(backend: Backend) {
         .map(ToString::to_string)
         .collect();
     assert_eq!(named, expected, "{backend:?}");
+    // The CHECKs read are those of the schema's tables only (not of
+    // `film_archive`, an inheritance child: Sakila's `payment_p2007_01`).
+    let tables = introspect::schema(&test.db).await.unwrap();
+    for (table, check) in introspect::checks(&test.db).await.unwrap() {
+        assert!(
+            tables.table(&table).is_some(),
+            "{backend:?}: CHECK {check:?} of `{table}`, which is not a table of the schema"
+        );
+    }
 
     #[cfg(feature = "pull")]
     {

@@ -338,20 +338,25 @@ pub(super) async fn domains(
     Ok(out)
 }
 
-const CHECKS: &str = "\
-SELECT c.relname, con.conname, pg_get_constraintdef(con.oid)
-FROM pg_constraint con
-JOIN pg_class c ON c.oid = con.conrelid
-WHERE con.contype = 'c' AND c.relnamespace = current_schema()::regnamespace
-  AND c.relkind IN ('r', 'p')
-ORDER BY c.relname, con.conname";
+/// The CHECKs of the schema's tables: not those of an inheritance child or a
+/// partition, which are no table of the schema (named by `unmanaged`).
+fn checks_query() -> String {
+    format!(
+        "SELECT c.relname, con.conname, pg_get_constraintdef(con.oid) \
+         FROM pg_constraint con \
+         JOIN pg_class c ON c.oid = con.conrelid \
+         WHERE con.contype = 'c' AND c.relnamespace = current_schema()::regnamespace \
+           AND c.relkind IN ('r', 'p') AND c.relname NOT IN ({CHILDREN}) \
+         ORDER BY c.relname, con.conname"
+    )
+}
 
 /// The CHECK constraints of the current schema (see [`super::checks`]).
 pub(super) async fn checks(
     db: &DatabaseConnection,
 ) -> Result<Vec<(String, crate::model::Check)>, IntrospectError> {
     let mut out = Vec::new();
-    for row in rows(db, CHECKS, Vec::new()).await? {
+    for row in rows(db, &checks_query(), Vec::new()).await? {
         let table: String = row.try_get_by_index(0)?;
         let name: String = row.try_get_by_index(1)?;
         let definition: String = row.try_get_by_index(2)?;

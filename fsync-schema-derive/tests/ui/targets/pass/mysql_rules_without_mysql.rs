@@ -1,6 +1,7 @@
 // Without MySQL among the targets, MySQL's rules are no errors: a text column
 // in an index and a key, `set_default`, `PRIMARY` as an index name, a VARCHAR
-// longer than MySQL's.
+// longer than MySQL's, `set_null` on a NOT NULL column (as Sakila's
+// `payment.rental_id` on PostgreSQL).
 fsync_schema::entities! {
     targets(sqlite, postgres);
     mod tag {
@@ -23,6 +24,8 @@ fsync_schema::entities! {
             pub summary: String,
             #[schema(default = "none", references = super::tag::name, on_delete = set_default)]
             pub tag: String,
+            #[schema(references = super::tag::name, on_delete = set_null)]
+            pub first_tag: String,
         }
     }
 }
@@ -39,5 +42,5 @@ fn main() {
     );
     // The same tables targeting MySQL break its rules.
     let everywhere = schema.clone().targeting(fsync_schema::Targets::ALL);
-    assert_eq!(validate::schema(&everywhere).len(), 6, "{:#?}", validate::schema(&everywhere));
+    assert_eq!(validate::schema(&everywhere).len(), 8, "{:#?}", validate::schema(&everywhere));
 }
