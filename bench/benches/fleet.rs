@@ -32,24 +32,31 @@ fn target_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target")
 }
 
-/// Builds `fsync` in release and returns its path.
+/// Builds `fsync` in release and returns its path; in a test run (`cargo
+/// test --benches`: one small pass, no verdict) the debug binary the tests
+/// built does, when it is there.
 fn fsync_binary() -> PathBuf {
+    let test_run = fsync_bench::report::test_run();
+    let debug = target_dir().join("debug/fsync");
+    if test_run && debug.exists() {
+        return debug;
+    }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut args = vec!["build", "--quiet", "-p", "fsync", "--bin", "fsync"];
+    if !test_run {
+        args.push("--release");
+    }
     let status = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "--quiet",
-            "-p",
-            "fsync",
-            "--bin",
-            "fsync",
-        ])
+        .args(&args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .status()
         .expect("cargo runs");
-    assert!(status.success(), "cargo build --release -p fsync failed");
-    target_dir().join("release/fsync")
+    assert!(status.success(), "cargo {args:?} failed");
+    target_dir().join(if test_run {
+        "debug/fsync"
+    } else {
+        "release/fsync"
+    })
 }
 
 /// Runs `fsync` with `args`, `input` on standard input; panics unless it succeeds.
@@ -216,8 +223,10 @@ fn main() {
     {
         return;
     }
-    let files = count("FSYNC_BENCH_FILES", 1000);
-    let schemas = count("FSYNC_BENCH_SCHEMAS", 200);
+    // A test run (`cargo test --benches`) checks that it works, on a few.
+    let small = fsync_bench::report::test_run();
+    let files = count("FSYNC_BENCH_FILES", if small { 10 } else { 1000 });
+    let schemas = count("FSYNC_BENCH_SCHEMAS", if small { 4 } else { 200 });
     let jobs = std::env::var("FSYNC_BENCH_JOBS").unwrap_or_else(|_| {
         (4 * std::thread::available_parallelism().map_or(2, usize::from)).to_string()
     });
