@@ -103,7 +103,13 @@ fn print(rows: &[Row]) {
     println!("| --- | --- | --- | --- |");
     for row in rows {
         let ratio = row.one.as_secs_f64() / row.separate.as_secs_f64();
-        let verdict = if ratio <= 0.1 { "met" } else { "MISSED" };
+        let verdict = if fsync_bench::report::test_run() {
+            "a test run, no verdict"
+        } else if ratio <= 0.1 {
+            "met"
+        } else {
+            "MISSED"
+        };
         println!(
             "| {} | {:.3} s | {:.3} s | **{ratio:.3}** ({verdict}: goal ≤ 0.1) |",
             row.what,

@@ -17,7 +17,11 @@ use fsync_bench::{report, workload};
 use std::hint::black_box;
 use std::time::{Duration, Instant, SystemTime};
 
-const ROWS: usize = 100_000;
+/// The rows of each operation: 100,000, or 1,000 in a test run (`cargo test
+/// --benches`, which checks that the benchmark works and gives no verdict).
+fn rows() -> usize {
+    if report::test_run() { 1_000 } else { 100_000 }
+}
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -41,7 +45,7 @@ fn insert(c: &mut Criterion) {
                         workload::create_schema(&db).await.unwrap();
                         let conduits = workload::seed(&db, workload::CONDUITS).await.unwrap();
                         let start = Instant::now();
-                        workload::$side::insert_generations(&db, &conduits, ROWS)
+                        workload::$side::insert_generations(&db, &conduits, rows())
                             .await
                             .unwrap();
                         total += start.elapsed();
@@ -63,7 +67,7 @@ fn read(c: &mut Criterion) {
         let db = workload::memory().await.unwrap();
         workload::create_schema(&db).await.unwrap();
         let conduits = workload::seed(&db, workload::CONDUITS).await.unwrap();
-        workload::derived::insert_generations(&db, &conduits, ROWS)
+        workload::derived::insert_generations(&db, &conduits, rows())
             .await
             .unwrap();
         db
@@ -74,13 +78,13 @@ fn read(c: &mut Criterion) {
     group.bench_function("derived", |b| {
         b.to_async(&rt).iter(|| async {
             let n = workload::derived::read_with_conduit(&db).await.unwrap();
-            assert_eq!(black_box(n), ROWS);
+            assert_eq!(black_box(n), rows());
         })
     });
     group.bench_function("hand", |b| {
         b.to_async(&rt).iter(|| async {
             let n = workload::hand::read_with_conduit(&db).await.unwrap();
-            assert_eq!(black_box(n), ROWS);
+            assert_eq!(black_box(n), rows());
         })
     });
     group.finish();
@@ -88,12 +92,13 @@ fn read(c: &mut Criterion) {
 
 criterion_group!(benches, insert, read);
 
-/// Pairs for [`paired`]: `$FSYNC_BENCH_PAIRS`, default 10 (0 skips the pass).
+/// Pairs for [`paired`]: `$FSYNC_BENCH_PAIRS`, default 10 (1 in a test run;
+/// 0 skips the pass).
 fn pairs() -> usize {
     std::env::var("FSYNC_BENCH_PAIRS")
         .ok()
         .and_then(|p| p.parse().ok())
-        .unwrap_or(10)
+        .unwrap_or(if report::test_run() { 1 } else { 10 })
 }
 
 fn median(times: &mut [Duration]) -> Duration {
@@ -114,7 +119,7 @@ fn paired(rt: &tokio::runtime::Runtime, pairs: usize) {
         let db = workload::memory().await.unwrap();
         workload::create_schema(&db).await.unwrap();
         workload::seed(&db, workload::CONDUITS).await.unwrap();
-        workload::fill_generations(&db, workload::CONDUITS, ROWS)
+        workload::fill_generations(&db, workload::CONDUITS, rows())
             .await
             .unwrap();
         db
@@ -131,9 +136,9 @@ fn paired(rt: &tokio::runtime::Runtime, pairs: usize) {
                         let conduits = workload::seed(&db, workload::CONDUITS).await.unwrap();
                         let start = Instant::now();
                         if side == 0 {
-                            workload::derived::insert_generations(&db, &conduits, ROWS).await
+                            workload::derived::insert_generations(&db, &conduits, rows()).await
                         } else {
-                            workload::hand::insert_generations(&db, &conduits, ROWS).await
+                            workload::hand::insert_generations(&db, &conduits, rows()).await
                         }
                         .unwrap();
                         start.elapsed()
@@ -145,7 +150,7 @@ fn paired(rt: &tokio::runtime::Runtime, pairs: usize) {
                             workload::hand::read_with_conduit(&read_db).await
                         }
                         .unwrap();
-                        assert_eq!(n, ROWS);
+                        assert_eq!(n, rows());
                         start.elapsed()
                     }
                 });
