@@ -13,13 +13,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn run(dir: &Path, program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Output {
-    let out = Command::new(program.as_ref())
+    Command::new(program.as_ref())
         .args(args)
         .current_dir(dir)
         .env_remove("DATABASE_URL")
         .output()
-        .unwrap_or_else(|e| panic!("{:?} {args:?}: {e}", program.as_ref()));
-    out
+        .unwrap_or_else(|e| panic!("{:?} {args:?}: {e}", program.as_ref()))
 }
 
 fn text(out: &Output) -> String {
@@ -35,6 +34,10 @@ fn ok(dir: &Path, program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> String
     assert!(out.status.success(), "{args:?}:\n{}", text(&out));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// The new crate is built without debug information: what the test checks
+/// does not need it, and the build is the test's cost.
+const NO_DEBUG_INFO: [&str; 2] = ["--config", "profile.dev.debug=false"];
 
 /// The workspace's target directory.
 fn target_dir() -> PathBuf {
@@ -104,6 +107,7 @@ fn init_pull_build_and_no_drift() {
     let target = target_dir().join("newcomer");
     let build = Command::new(&cargo)
         .args(["build", "--quiet", "--bin", "schema"])
+        .args(NO_DEBUG_INFO)
         .env("CARGO_TARGET_DIR", &target)
         .current_dir(&blog)
         .output()
@@ -135,6 +139,7 @@ fn init_pull_build_and_no_drift() {
     // The binary built before the migration existed: rebuilt, as the newcomer would.
     let build = Command::new(&cargo)
         .args(["build", "--quiet", "--bin", "schema"])
+        .args(NO_DEBUG_INFO)
         .env("CARGO_TARGET_DIR", &target)
         .current_dir(&blog)
         .output()
