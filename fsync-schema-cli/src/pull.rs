@@ -70,13 +70,41 @@ pub fn run(project: &Project, args: Args) -> CommandResult {
     for object in &pulled.unmanaged {
         println!("note: {object}");
     }
+    let module = args
+        .out
+        .file_name()
+        .map_or("entities".into(), |n| n.to_string_lossy().into_owned());
+    let next = if declared(&args.out, &module) {
+        "review them, then build".to_owned()
+    } else {
+        format!("review them, then declare `mod {module};` in your crate")
+    };
     println!(
-        "{} entities from a {} database; review them, then declare `mod {};` in your crate",
+        "{} entities from a {} database; {next}",
         written.len() - 1,
         pulled.backend.name(),
-        args.out
-            .file_name()
-            .map_or("entities".into(), |n| n.to_string_lossy())
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether the crate root beside `out` (`src/lib.rs` or `src/main.rs` for
+/// `src/entities`) declares `mod <module>;` already (`fsync-schema init` does).
+fn declared(out: &std::path::Path, module: &str) -> bool {
+    let Some(dir) = out.parent() else {
+        return false;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        std::path::Path::new(".")
+    } else {
+        dir
+    };
+    ["lib.rs", "main.rs"].iter().any(|root| {
+        std::fs::read_to_string(dir.join(root)).is_ok_and(|text| {
+            text.lines().any(|line| {
+                let line = line.trim();
+                line.ends_with(&format!("mod {module};"))
+                    && (line.starts_with("mod ") || line.starts_with("pub"))
+            })
+        })
+    })
 }

@@ -96,7 +96,10 @@ fn init_pull_build_and_no_drift() {
         &["pull", "-u", "sqlite://chinook.db", "--out", "src/entities"],
     );
     assert!(out.contains("wrote src/entities/mod.rs\n"), "{out}");
-    assert!(out.contains("11 entities from a sqlite database"), "{out}");
+    assert!(
+        out.contains("11 entities from a sqlite database; review them, then build\n"),
+        "{out}"
+    );
 
     // The workspace's lock file, so the new crate resolves the versions tested here.
     std::fs::copy(
