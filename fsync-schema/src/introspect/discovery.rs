@@ -133,6 +133,7 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+  AND a.attgenerated = ''
 ORDER BY c.relname, a.attnum";
 
 async fn postgres_schema(db: &DatabaseConnection) -> Result<Schema, IntrospectError> {

@@ -1,7 +1,7 @@
 //! What a database holds besides tables, which the entities do not manage:
 //! views, materialized views, triggers, functions and procedures, standalone
 //! sequences, rules, events, partitions and inheritance children (and the
-//! partitioning of their parent). [`unmanaged`] names each, so that `pull`,
+//! partitioning of their parent), generated columns. [`unmanaged`] names each, so that `pull`,
 //! `diff` and `migrate baseline` say what they leave aside instead of
 //! dropping it without a word.
 
@@ -31,6 +31,8 @@ pub enum ObjectKind {
     /// A table partitioned by `PARTITION BY`: the entity describes it as a
     /// plain table (PostgreSQL).
     PartitionedTable,
+    /// A generated (computed) column: left out of its table's entity.
+    GeneratedColumn,
 }
 
 impl ObjectKind {
@@ -49,6 +51,7 @@ impl ObjectKind {
             ObjectKind::Partition => "partition",
             ObjectKind::InheritanceChild => "table",
             ObjectKind::PartitionedTable => "partitioned table",
+            ObjectKind::GeneratedColumn => "generated column",
         }
     }
 }
@@ -82,6 +85,10 @@ impl fmt::Display for Unmanaged {
                 f,
                 "partitioned table `{name}`: its partitioning is not managed by the entities, which describe it as a plain table"
             ),
+            ObjectKind::GeneratedColumn => write!(
+                f,
+                "generated column `{table}.{name}` is not managed by the entities (left out of `{table}`'s entity, which reads and writes the other columns; migrations neither create nor drop it)"
+            ),
             ObjectKind::Trigger | ObjectKind::Rule => write!(
                 f,
                 "{kind} `{name}` on `{table}` is not managed by the entities (kept as it is; migrations neither create nor drop it)"
@@ -96,7 +103,11 @@ impl fmt::Display for Unmanaged {
 
 const SQLITE: &str = "\
 SELECT type, name, tbl_name FROM sqlite_schema
-WHERE type IN ('view', 'trigger') ORDER BY type, name";
+WHERE type IN ('view', 'trigger')
+UNION ALL
+SELECT 'generated_column', x.name, m.name
+FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) x
+WHERE m.type = 'table' AND x.hidden IN (2, 3)";
 
 /// PostgreSQL, the current schema: views, materialized views, standalone
 /// sequences (not a serial's, an identity's, or one a column's default
@@ -129,6 +140,12 @@ WHERE c.relnamespace IN (SELECT oid FROM ns) AND NOT t.tgisinternal
 UNION ALL
 SELECT 'rule', r.rulename::text, r.tablename::text FROM pg_rules r WHERE r.schemaname = current_schema()
 UNION ALL
+SELECT 'generated_column', a.attname::text, c.relname::text
+FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+WHERE c.relnamespace IN (SELECT oid FROM ns) AND c.relkind IN ('r', 'p')
+  AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated <> ''
+  AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = c.oid)
+UNION ALL
 SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
        p.proname::text || '(' || pg_get_function_identity_arguments(p.oid) || ')', NULL::text
 FROM pg_proc p
@@ -143,7 +160,10 @@ UNION ALL
 SELECT LOWER(ROUTINE_TYPE), ROUTINE_NAME, NULL FROM information_schema.ROUTINES
 WHERE ROUTINE_SCHEMA = DATABASE()
 UNION ALL
-SELECT 'event', EVENT_NAME, NULL FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()";
+SELECT 'event', EVENT_NAME, NULL FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()
+UNION ALL
+SELECT 'generated_column', COLUMN_NAME, TABLE_NAME FROM information_schema.COLUMNS
+WHERE TABLE_SCHEMA = DATABASE() AND EXTRA IN ('VIRTUAL GENERATED', 'STORED GENERATED')";
 
 /// The objects of the database behind `db` that the entities do not manage,
 /// sorted by kind and name: one query.
@@ -169,6 +189,7 @@ pub async fn unmanaged(db: &DatabaseConnection) -> Result<Vec<Unmanaged>, Intros
             "partition" => ObjectKind::Partition,
             "inheritance_child" => ObjectKind::InheritanceChild,
             "partitioned_table" => ObjectKind::PartitionedTable,
+            "generated_column" => ObjectKind::GeneratedColumn,
             other => {
                 return Err(super::discovery_error(format!(
                     "unexpected kind of object `{other}`"
@@ -186,6 +207,7 @@ pub async fn unmanaged(db: &DatabaseConnection) -> Result<Vec<Unmanaged>, Intros
                         | ObjectKind::Rule
                         | ObjectKind::Partition
                         | ObjectKind::InheritanceChild
+                        | ObjectKind::GeneratedColumn
                 )
             }),
         });

@@ -218,6 +218,7 @@ JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+  AND a.attgenerated = ''
 ORDER BY c.relname, a.attnum";
 
 /// Every foreign key of the schema's tables, column pair by column pair in
