@@ -37,7 +37,7 @@ pub struct ScaleArgs {
     /// The table counts, comma-separated.
     #[arg(long, value_delimiter = ',', default_values_t = [100, 300, 1000])]
     pub entities: Vec<usize>,
-    /// Timed clean builds and rebuilds per crate.
+    /// Timed clean builds and rebuilds per crate (0: `gen-migration --check` only).
     #[arg(long, default_value_t = 3)]
     pub runs: usize,
     /// Timed `gen-migration --check` runs after an edit (each edit is one
@@ -514,6 +514,11 @@ pub fn run(args: &ScaleArgs) -> Result<(), Box<dyn std::error::Error>> {
                     &krate.package,
                 )?);
             }
+        }
+        // `--runs 0`: `gen-migration --check` only.
+        if args.runs == 0 {
+            gen_migration(&crates[0], &target, n, args.edits)?;
+            continue;
         }
         println!(
             "{}",
