@@ -1169,3 +1169,144 @@ fn backend_rules_impl(rules: &[(Targets, TokenStream)]) -> TokenStream {
         };
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ctxt::Ctxt;
+
+    /// Entity 5 of the schema of `cargo xtask bench-build scale`
+    /// (`xtask/src/scale_schema.rs`): 20 columns, two foreign keys, three
+    /// `has_many`, a UNIQUE and two indexes.
+    const SCALE_ENTITY: &str = r#"
+        #[schema(table = "t0005", index(name = "idx_t0005_name_day", columns(name, day)))]
+        #[schema(has_many(super::e0006::prev_id, relation = E0006))]
+        #[schema(has_many(super::e0010::half_id, relation = E0010))]
+        #[schema(has_many(super::e0011::half_id, relation = E0011))]
+        pub struct Model {
+            #[schema(primary_key, autoincrement)]
+            pub id: i32,
+            #[schema(references = super::e0004::id, on_delete = cascade, relation = E0004)]
+            pub prev_id: i32,
+            #[schema(references = super::e0002::id, on_delete = set_null, relation = E0002)]
+            pub half_id: Option<i32>,
+            #[schema(unique, max_len = 64)]
+            pub code: String,
+            #[schema(max_len = 64)]
+            pub name: String,
+            pub note: Option<String>,
+            #[schema(default = 0)]
+            pub amount: i64,
+            pub ratio: f64,
+            pub score: Option<f32>,
+            #[schema(default = true)]
+            pub active: bool,
+            #[schema(default = 0)]
+            pub visits: i32,
+            pub rank: i16,
+            #[schema(index)]
+            pub created_at: DateTimeUtc,
+            pub updated_at: Option<DateTimeUtc>,
+            pub day: Date,
+            pub uuid: Uuid,
+            pub payload: Option<Vec<u8>>,
+            pub total: i64,
+            pub parent_rank: Option<i64>,
+            #[schema(max_len = 16, default = "new")]
+            pub status: String,
+        }
+    "#;
+
+    /// Counts in a token stream: tokens (a group's delimiters count as one),
+    /// and the keywords `impl`, `fn`, `const`.
+    fn counts(tokens: TokenStream, out: &mut BTreeMap<&'static str, usize>) {
+        for token in tokens {
+            *out.entry("tokens").or_default() += 1;
+            match token {
+                proc_macro2::TokenTree::Group(group) => counts(group.stream(), out),
+                proc_macro2::TokenTree::Ident(ident) => {
+                    for keyword in ["impl", "fn", "const", "match", "static"] {
+                        if ident == keyword {
+                            *out.entry(keyword).or_default() += 1;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The size of the derive's output for one entity of the scale schema,
+    /// printed (`cargo test -p fsync-schema-derive --lib -- --nocapture
+    /// expansion_size`) and held under a budget, so that what each entity
+    /// costs the compiler does not grow unnoticed.
+    #[test]
+    fn expansion_size_of_a_scale_entity() {
+        let input: syn::DeriveInput = syn::parse_str(SCALE_ENTITY).unwrap();
+        let cx = Ctxt::default();
+        let entity = crate::ast::Entity::from_ast(&cx, &input).expect("an entity");
+        let output = expand(&entity);
+        assert!(cx.check().is_ok());
+        let mut out = BTreeMap::new();
+        counts(output.clone(), &mut out);
+        let text = output.to_string();
+        let const_items = text.matches("const _ :").count();
+        println!(
+            "expansion of one 20-column entity: {} tokens, {} bytes as text; {} impl, {} fn, {} const ({} `const _` items), {} match, {} static",
+            out["tokens"],
+            text.len(),
+            out["impl"],
+            out["fn"],
+            out["const"],
+            const_items,
+            out["match"],
+            out["static"],
+        );
+        let parts = [
+            ("Entity", {
+                let (a, b) = entity_struct(&entity);
+                quote!(#a #b)
+            }),
+            ("Column", {
+                let (a, b) = column_enum(&entity);
+                quote!(#a #b)
+            }),
+            ("PrimaryKey", {
+                let (a, b) = primary_key_enum(&entity);
+                quote!(#a #b)
+            }),
+            ("Model impls", model_impls(&entity)),
+            ("ActiveModel", {
+                let (a, b) = active_model(&entity);
+                quote!(#a #b)
+            }),
+            ("Relation", {
+                let (a, b) = relation_enum(&entity);
+                quote!(#a #b)
+            }),
+            ("SchemaEntity", schema_impl(&entity)),
+            ("compile-time checks", compile_time_checks(&entity)),
+        ];
+        for (name, tokens) in parts {
+            let mut part = BTreeMap::new();
+            counts(tokens, &mut part);
+            println!("  {name}: {} tokens", part["tokens"]);
+        }
+        // What the derive itself takes per entity, in the build profile of
+        // the test (a dev build's proc macro is unoptimized too).
+        let runs = 20;
+        let start = std::time::Instant::now();
+        for _ in 0..runs {
+            let input: syn::DeriveInput = syn::parse_str(SCALE_ENTITY).unwrap();
+            let cx = Ctxt::default();
+            let entity = crate::ast::Entity::from_ast(&cx, &input).expect("an entity");
+            std::hint::black_box(expand(&entity));
+            cx.check().unwrap();
+        }
+        println!(
+            "parse, check and expand: {:.2} ms per entity (mean of {runs})",
+            start.elapsed().as_secs_f64() * 1e3 / f64::from(runs)
+        );
+        assert!(out["tokens"] < 40_000, "{out:?}");
+    }
+}

@@ -136,47 +136,52 @@ pub trait SchemaEntity: sea_orm::EntityTrait {
 /// the tools render SQL for those backends only.
 ///
 /// Declaring a module here is what registers it with `cargo xtask gen-migration`.
+/// The list is matched in one pass, not one module at a time, so it takes any
+/// number of modules without raising the crate's `recursion_limit` (the
+/// workspace's tests build 300 entities, its benchmark 1,000).
 #[macro_export]
 macro_rules! entities {
     (targets $targets:tt; $($modules:tt)*) => {
-        $crate::__entities!(@modules $targets [] $($modules)*);
+        $crate::__entities!(@modules $targets $($modules)*);
     };
     ($($modules:tt)*) => {
-        $crate::__entities!(@modules (sqlite, postgres, mysql) [] $($modules)*);
+        $crate::__entities!(@modules (sqlite, postgres, mysql) $($modules)*);
     };
 }
 
-/// The steps of [`entities!`]: each module in turn, then `schema()` and the
-/// backend rules of every entity.
+/// The steps of [`entities!`]: the modules, `schema()`, and the backend rules
+/// of every entity for each targeted backend. No step recurses over the
+/// modules: each is one repetition, so the nesting depth stays the same
+/// whatever their number.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __entities {
-    (@modules $targets:tt [$($done:ident)*] $(#[$meta:meta])* $vis:vis mod $name:ident; $($rest:tt)*) => {
-        $(#[$meta])* $vis mod $name;
-        $crate::__entities!(@modules $targets [$($done)* $name] $($rest)*);
-    };
-    (@modules $targets:tt [$($done:ident)*] $(#[$meta:meta])* $vis:vis mod $name:ident { $($body:tt)* } $($rest:tt)*) => {
-        $(#[$meta])* $vis mod $name { $($body)* }
-        $crate::__entities!(@modules $targets [$($done)* $name] $($rest)*);
-    };
-    (@modules $targets:tt [$($name:ident)*]) => {
+    (@modules $targets:tt $($(#[$meta:meta])* $vis:vis mod $name:ident $body:tt)*) => {
+        $($(#[$meta])* $vis mod $name $body)*
         /// The schema of every entity declared in this module, in declaration order.
         pub fn schema() -> $crate::Schema {
             $crate::Schema::new([$(<$name::Entity as $crate::SchemaEntity>::table()),*])
                 .targeting($crate::__entities!(@targets $targets))
         }
-        $($crate::__entities!(@rules $name $targets);)*
+        $crate::__entities!(@rules $targets [$($name)*]);
     };
     (@targets ($($backend:ident),* $(,)?)) => {
         $crate::Targets::of(&[$($crate::__entities!(@backend $backend)),*])
     };
-    (@rules $name:ident ($($backend:ident),* $(,)?)) => {
-        $(const _: () = $crate::__entities!(@rule $name $backend);)*
+    (@rules ($($backend:ident),* $(,)?) $names:tt) => {
+        $($crate::__entities!(@rules_of $backend $names);)*
     };
-    (@rule $name:ident sqlite) => { <$name::Entity as $crate::__private::BackendRules<()>>::SQLITE };
-    (@rule $name:ident postgres) => { <$name::Entity as $crate::__private::BackendRules<()>>::POSTGRES };
-    (@rule $name:ident mysql) => { <$name::Entity as $crate::__private::BackendRules<()>>::MYSQL };
-    (@rule $name:ident $other:ident) => { () };
+    (@rules_of sqlite [$($name:ident)*]) => {
+        $(const _: () = <$name::Entity as $crate::__private::BackendRules<()>>::SQLITE;)*
+    };
+    (@rules_of postgres [$($name:ident)*]) => {
+        $(const _: () = <$name::Entity as $crate::__private::BackendRules<()>>::POSTGRES;)*
+    };
+    (@rules_of mysql [$($name:ident)*]) => {
+        $(const _: () = <$name::Entity as $crate::__private::BackendRules<()>>::MYSQL;)*
+    };
+    // An unknown backend is reported once, by `@backend`.
+    (@rules_of $other:ident $names:tt) => {};
     (@backend sqlite) => { $crate::Backend::Sqlite };
     (@backend postgres) => { $crate::Backend::Postgres };
     (@backend mysql) => { $crate::Backend::MySql };

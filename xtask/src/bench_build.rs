@@ -16,7 +16,9 @@
 //!   release, then times `migrate up` on fresh SQLite files, alternating;
 //!   prints the medians and their ratio (goal ≤ 0.8).
 //!
-//! Without a subcommand, both. Results go in `docs/BENCHMARKS.md`.
+//! - `scale`: big schemas, see [`crate::bench_scale`].
+//!
+//! Without a subcommand, `rebuild` and `apply`. Results go in `docs/BENCHMARKS.md`.
 
 use crate::TaskResult;
 use std::fmt::Write as _;
@@ -39,6 +41,9 @@ pub enum What {
     Rebuild(RebuildArgs),
     /// `fsync migrate up` against the hand-written migration through sea-orm-migration's CLI.
     Apply(ApplyArgs),
+    /// Big schemas (100 / 300 / 1,000 tables): clean build, rebuild and
+    /// `gen-migration --check` of derived entities against sea-orm-cli-style ones.
+    Scale(crate::bench_scale::ScaleArgs),
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -85,6 +90,7 @@ pub fn run(args: Args) -> TaskResult {
     match args.what {
         Some(What::Rebuild(args)) => rebuild(&args)?,
         Some(What::Apply(args)) => apply(&args)?,
+        Some(What::Scale(args)) => crate::bench_scale::run(&args)?,
         None => {
             rebuild(&RebuildArgs::default())?;
             apply(&ApplyArgs::default())?;
@@ -94,7 +100,7 @@ pub fn run(args: Args) -> TaskResult {
 }
 
 /// The cargo target directory: `$CARGO_TARGET_DIR`, or `target/` of the workspace.
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .map(|dir| {
@@ -107,7 +113,7 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| crate::project_root().join("target"))
 }
 
-fn cargo() -> Command {
+pub(crate) fn cargo() -> Command {
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     // Variables the outer `cargo run` set for the xtask must not leak into the builds.
     for (key, _) in std::env::vars_os() {
@@ -125,7 +131,7 @@ fn cargo() -> Command {
 }
 
 /// Runs `command`, failing with its output when it fails.
-fn check(command: &mut Command, what: &str) -> Result<(), Box<dyn std::error::Error>> {
+pub(crate) fn check(command: &mut Command, what: &str) -> Result<(), Box<dyn std::error::Error>> {
     let output = command.stdin(Stdio::null()).output()?;
     if !output.status.success() {
         return Err(format!(
@@ -139,7 +145,7 @@ fn check(command: &mut Command, what: &str) -> Result<(), Box<dyn std::error::Er
     Ok(())
 }
 
-fn median(times: &[Duration]) -> Duration {
+pub(crate) fn median(times: &[Duration]) -> Duration {
     let mut sorted = times.to_vec();
     sorted.sort();
     let n = sorted.len();
@@ -150,11 +156,11 @@ fn median(times: &[Duration]) -> Duration {
     }
 }
 
-fn ms(duration: Duration) -> String {
+pub(crate) fn ms(duration: Duration) -> String {
     format!("{:.1} ms", duration.as_secs_f64() * 1e3)
 }
 
-fn list(times: &[Duration]) -> String {
+pub(crate) fn list(times: &[Duration]) -> String {
     times
         .iter()
         .map(|t| format!("{:.0}", t.as_secs_f64() * 1e3))
@@ -162,7 +168,7 @@ fn list(times: &[Duration]) -> String {
         .join(" ")
 }
 
-fn load() -> String {
+pub(crate) fn load() -> String {
     fs::read_to_string("/proc/loadavg")
         .map(|l| {
             let parts: Vec<&str> = l.split_whitespace().take(3).collect();
@@ -457,7 +463,7 @@ fn hand_shared(types: &str) -> Result<String, String> {
 }
 
 /// Writes `path` only when its contents differ (so that cargo's fingerprints hold).
-fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<()> {
+pub(crate) fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<()> {
     if fs::read_to_string(path).ok().as_deref() == Some(contents) {
         return Ok(());
     }
@@ -579,7 +585,7 @@ fn build(dir: &Path, target: &Path) -> Result<Duration, Box<dyn std::error::Erro
 }
 
 /// Marks an entity file as changed, as an editor's save does.
-fn touch(path: &Path) -> std::io::Result<()> {
+pub(crate) fn touch(path: &Path) -> std::io::Result<()> {
     fs::File::options()
         .write(true)
         .open(path)?

@@ -1,14 +1,16 @@
 //! Project tasks, run as `cargo xtask <command>`: fsync-schema's command set
 //! (`gen-migration`, `check-docs`, `docs`, `diff`, `migrate`, `schema sql`;
 //! see `fsync_schema_cli`) bound to this repository's file-sync entities, and
-//! `bench-build`, which times incremental rebuilds of derived entities
-//! against hand-written ones.
+//! `bench-build`, which times builds of derived entities against
+//! hand-written ones (`bench-build scale`: at 100 to 1,000 tables).
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod bench_build;
+mod bench_scale;
+mod scale_schema;
 
 #[cfg(test)]
 mod project_checks;
