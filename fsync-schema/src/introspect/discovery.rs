@@ -250,9 +250,17 @@ async fn mysql_schema(db: &DatabaseConnection) -> Result<Schema, IntrospectError
                 using: Default::default(),
             })
             .collect();
+        // Generated columns are no part of a table's model (they are named
+        // by `unmanaged`), as in the catalogue reader.
+        let columns: Vec<_> = def
+            .columns
+            .iter()
+            .filter(|column| !column.extra.generated)
+            .cloned()
+            .collect();
         tables.push(mysql::table(
             &def.info.name,
-            &def.columns,
+            &columns,
             foreign_keys,
             indexes,
         ));
