@@ -463,20 +463,7 @@ impl MigratorTrait for DropNameMigrator {
 #[each_backend]
 async fn down_of_a_dropped_not_null_column_fails_on_every_backend(backend: Backend) {
     let test = common::db(backend, "data_drop_column").await;
-    // One connection, as `migrate` has: the runner's session lock is taken
-    // and released on the connection it runs on (a pool may hand the
-    // release to another one).
-    let db = match backend {
-        Backend::Sqlite => test.db.clone(),
-        _ => {
-            let mut options = sea_orm::ConnectOptions::new(test.url.clone());
-            options
-                .max_connections(1)
-                .min_connections(1)
-                .sqlx_logging(false);
-            sea_orm::Database::connect(options).await.unwrap()
-        }
-    };
+    let backend = test.backend;
     let steps = || {
         data_migrations::steps()
             .into_iter()
@@ -485,7 +472,7 @@ async fn down_of_a_dropped_not_null_column_fails_on_every_backend(backend: Backe
     };
     for journaled in [false, true] {
         let runner = || {
-            let runner = Runner::of::<DropNameMigrator>(&db);
+            let runner = Runner::of::<DropNameMigrator>(&test.db);
             match journaled {
                 true => runner
                     .with_steps(steps())
@@ -498,7 +485,7 @@ async fn down_of_a_dropped_not_null_column_fails_on_every_backend(backend: Backe
             Backend::MySql => "INSERT INTO item () VALUES ()",
             _ => "INSERT INTO item DEFAULT VALUES",
         };
-        common::exec(&db, insert).await;
+        common::exec(&test.db, insert).await;
         let error = runner()
             .run(Command::Down(Some(1)), true)
             .await
@@ -516,13 +503,76 @@ async fn down_of_a_dropped_not_null_column_fails_on_every_backend(backend: Backe
                 "{text}"
             );
         }
-        let applied = DropNameMigrator::get_applied_migrations(&db).await.unwrap();
+        let applied = DropNameMigrator::get_applied_migrations(&test.db)
+            .await
+            .unwrap();
         assert_eq!(applied.len(), 2, "{backend:?} journaled {journaled}");
-        common::exec(&db, "DELETE FROM item").await;
+        common::exec(&test.db, "DELETE FROM item").await;
         runner().run(Command::Reset, true).await.unwrap();
     }
-    if backend != Backend::Sqlite {
-        db.close().await.ok();
+    test.drop_database().await;
+}
+
+/// Whether any session holds the migration lock of `test`'s database, read
+/// from a connection of its own.
+async fn lock_is_held(test: &TestDb) -> bool {
+    let probe = fsync::db::connect(&test.url).await.unwrap();
+    let sql = match test.backend {
+        Backend::Postgres => {
+            "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' \
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        }
+        _ => {
+            "SELECT COUNT(*) FROM (SELECT IS_USED_LOCK(LEFT(CONCAT('fsync_schema.migrate.', \
+             DATABASE()), 64)) AS holder) AS l WHERE holder IS NOT NULL"
+        }
+    };
+    let row = probe
+        .query_one_raw(Statement::from_string(probe.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .unwrap();
+    let held = row.try_get_by_index::<i64>(0).unwrap() > 0;
+    probe.close().await.ok();
+    held
+}
+
+/// The library call on an application's pool (`Runner::of(&pool)`, what
+/// `migration::up` does at start-up): the session lock is taken, used and
+/// given back on one connection, so runs back to back never wait for a lock
+/// a pooled connection still holds.
+#[each_backend(postgres, mysql)]
+async fn a_runner_on_a_pool_gives_its_lock_back(backend: Backend) {
+    let test = common::db(backend, "runner_pool").await;
+    let runner = || {
+        Runner::of::<Migrator>(&test.db)
+            .with_steps(data_migrations::steps())
+            .with_data_steps(data_migrations::data_steps())
+            .lock_timeout(std::time::Duration::from_secs(2))
+    };
+    for round in 0..4 {
+        for command in [Command::Up(Some(3)), Command::Down(Some(3))] {
+            runner()
+                .run(command, true)
+                .await
+                .unwrap_or_else(|e| panic!("{backend:?} round {round} {command:?}: {e}"));
+            assert!(
+                !lock_is_held(&test).await,
+                "{backend:?} round {round}: the lock is still held after {command:?}"
+            );
+        }
     }
+    // A run that fails gives the lock back too (5 is irreversible).
+    runner().run(Command::Up(None), true).await.unwrap();
+    let error = runner()
+        .run(Command::Down(Some(1)), true)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("irreversible"), "{error}");
+    assert!(
+        !lock_is_held(&test).await,
+        "{backend:?}: held after a failed down"
+    );
+    runner().run(Command::Up(None), true).await.unwrap();
     test.drop_database().await;
 }

@@ -90,6 +90,64 @@ async fn holder(db: &impl ConnectionTrait, backend: Backend) -> String {
     }
 }
 
+/// A connection of its own for the runner when `db` is a PostgreSQL or
+/// MySQL pool of several connections: the session lock, the migrations and
+/// the release must run on one connection, and a pool may hand each
+/// statement another (the release would then leave the lock held). The new
+/// pool has the given one's options (its `after_connect`, a tenant's
+/// `search_path`, the lock timeout) and one connection, kept for the whole
+/// run (no idle timeout, no maximum lifetime). `None` when
+/// `db` is SQLite or already a single connection.
+pub(crate) async fn own_session(
+    db: &DatabaseConnection,
+) -> Result<Option<DatabaseConnection>, DbErr> {
+    match backend_of(db) {
+        Backend::Sqlite => Ok(None),
+        #[cfg(feature = "postgres")]
+        Backend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            if pool.options().get_max_connections() <= 1 {
+                return Ok(None);
+            }
+            let single = pool
+                .options()
+                .clone()
+                .max_connections(1)
+                .min_connections(0)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect_with((*pool.connect_options()).clone())
+                .await
+                .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
+            Ok(Some(
+                sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(single),
+            ))
+        }
+        #[cfg(feature = "mysql")]
+        Backend::MySql => {
+            let pool = db.get_mysql_connection_pool();
+            if pool.options().get_max_connections() <= 1 {
+                return Ok(None);
+            }
+            let single = pool
+                .options()
+                .clone()
+                .max_connections(1)
+                .min_connections(0)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect_with((*pool.connect_options()).clone())
+                .await
+                .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
+            Ok(Some(sea_orm::SqlxMySqlConnector::from_sqlx_mysql_pool(
+                single,
+            )))
+        }
+        #[allow(unreachable_patterns)]
+        _ => Ok(None),
+    }
+}
+
 /// Takes the session lock of PostgreSQL or MySQL (nothing on SQLite; the
 /// lock row on Galera), waiting up to `timeout`.
 pub(crate) async fn acquire(

@@ -320,7 +320,10 @@ pub struct PlannedMigration {
 ///   drop and refuse while there are any, unless forced ([`Runner::losses`]).
 /// - `fresh` drops only the tables the migrations build, and names the rest.
 pub struct Runner<'c> {
-    db: &'c DatabaseConnection,
+    given: &'c DatabaseConnection,
+    /// The runner's own single connection when `given` is a pool of several
+    /// ([`lock::own_session`]), opened by the first [`Runner::run`].
+    own: std::sync::OnceLock<DatabaseConnection>,
     migrations: Vec<Box<dyn MigrationTrait>>,
     steps: HashMap<String, Vec<Step>>,
     /// The fills and data steps of each migration that has some; `None`
@@ -340,11 +343,14 @@ fn utc(seconds: i64) -> String {
 }
 
 impl<'c> Runner<'c> {
-    /// A runner of `migrations` (oldest first) on `db`, which should be a
-    /// single connection: the lock belongs to a session.
+    /// A runner of `migrations` (oldest first) on `db`. The lock belongs to
+    /// a session: on a PostgreSQL or MySQL pool of several connections
+    /// [`Runner::run`] opens one connection of its own with the pool's
+    /// options and runs everything on it.
     pub fn new(db: &'c DatabaseConnection, migrations: Vec<Box<dyn MigrationTrait>>) -> Self {
         Runner {
-            db,
+            given: db,
+            own: std::sync::OnceLock::new(),
             migrations,
             steps: HashMap::new(),
             with_data: None,
@@ -429,7 +435,7 @@ impl<'c> Runner<'c> {
         if let Some(topology) = self.topology.get() {
             return Ok(topology);
         }
-        let detected = topology::detect(self.db, self.pooling).await?;
+        let detected = topology::detect(self.db(), self.pooling).await?;
         Ok(self.topology.get_or_init(|| detected))
     }
 
@@ -444,8 +450,14 @@ impl<'c> Runner<'c> {
         self
     }
 
+    /// The connection every statement runs on: the runner's own once
+    /// [`Runner::run`] opened it, else the given one.
+    fn db(&self) -> &DatabaseConnection {
+        self.own.get().unwrap_or(self.given)
+    }
+
     fn backend(&self) -> Backend {
-        backend_of(self.db)
+        backend_of(self.db())
     }
 
     /// Whether migration `name` runs inside a transaction: on SQLite always
@@ -491,7 +503,7 @@ impl<'c> Runner<'c> {
         if self.pooled().await? {
             // Prepared statements hold only inside a transaction there.
             let tx = self
-                .db
+                .db()
                 .begin()
                 .await
                 .map_err(|e| MigrateError::db("starting a transaction", None, e))?;
@@ -505,10 +517,10 @@ impl<'c> Runner<'c> {
                 .map_err(|e| MigrateError::db("committing", None, e))?;
             return Ok(Self::status_of(&self.names(), &applied, &[]));
         }
-        let applied = records::read(self.db)
+        let applied = records::read(self.db())
             .await
             .map_err(|e| MigrateError::db("reading the applied migrations", None, e))?;
-        let journal = journal::read(self.db)
+        let journal = journal::read(self.db())
             .await
             .map_err(|e| MigrateError::db("reading the migration journal", None, e))?;
         Ok(Self::status_of(&self.names(), &applied, &journal))
@@ -710,13 +722,13 @@ impl<'c> Runner<'c> {
         if command == Command::Fresh {
             let schema = self.built_schema("fresh")?;
             for table in &schema.tables {
-                if records::table_exists(self.db, &table.name)
+                if records::table_exists(self.db(), &table.name)
                     .await
                     .map_err(read)?
                 {
                     out.push(Loss {
                         what: format!("table `{}`", table.name),
-                        rows: records::count_rows(self.db, &table.name)
+                        rows: records::count_rows(self.db(), &table.name)
                             .await
                             .map_err(read)?,
                     });
@@ -736,17 +748,20 @@ impl<'c> Runner<'c> {
                 })?;
                 for step in step::inverse(steps) {
                     for (table, column) in dropped_by(&step) {
-                        if !records::table_exists(self.db, &table).await.map_err(read)? {
+                        if !records::table_exists(self.db(), &table)
+                            .await
+                            .map_err(read)?
+                        {
                             continue;
                         }
                         let (what, rows) = match column {
                             None => (
                                 format!("table `{table}`"),
-                                records::count_rows(self.db, &table).await.map_err(read)?,
+                                records::count_rows(self.db(), &table).await.map_err(read)?,
                             ),
                             Some(column) => (
                                 format!("column `{table}.{column}`"),
-                                records::count_values(self.db, &table, &column)
+                                records::count_values(self.db(), &table, &column)
                                     .await
                                     .map_err(read)?,
                             ),
@@ -811,14 +826,22 @@ impl<'c> Runner<'c> {
                 // Table rebuilds need foreign keys off; each migration still
                 // ends with `PRAGMA foreign_key_check`.
                 self.foreign_keys(false).await?;
-                lock::set_busy_timeout(self.db, self.lock_timeout).await?;
+                lock::set_busy_timeout(self.db(), self.lock_timeout).await?;
+            }
+            if !sqlite && self.own.get().is_none() {
+                let own = lock::own_session(self.given).await.map_err(|e| {
+                    MigrateError::db("opening the runner's own connection", None, e)
+                })?;
+                if let Some(own) = own {
+                    let _ = self.own.set(own);
+                }
             }
             let galera = topology.galera.is_some();
             let result =
-                match lock::acquire(self.db, galera, self.lock_timeout, &*self.progress).await {
+                match lock::acquire(self.db(), galera, self.lock_timeout, &*self.progress).await {
                     Ok(()) => {
                         let result = self.run_locked(command, force, &mut report).await;
-                        lock::release(self.db, galera).await;
+                        lock::release(self.db(), galera).await;
                         result
                     }
                     Err(error) => Err(error),
@@ -842,12 +865,12 @@ impl<'c> Runner<'c> {
     /// the write transaction of each migration does it.
     async fn install(&self) -> Result<(), MigrateError> {
         if self.backend() != Backend::Sqlite && !self.pooled().await? {
-            records::install(self.db)
+            records::install(self.db())
                 .await
                 .map_err(|e| MigrateError::db("creating the record table", None, e))?;
         }
         if self.backend() == Backend::MySql {
-            journal::install(self.db)
+            journal::install(self.db())
                 .await
                 .map_err(|e| MigrateError::db("creating the journal table", None, e))?;
         }
@@ -856,7 +879,7 @@ impl<'c> Runner<'c> {
 
     async fn foreign_keys(&self, on: bool) -> Result<(), MigrateError> {
         let sql = format!("PRAGMA foreign_keys = {}", if on { "ON" } else { "OFF" });
-        execute(self.db, &sql)
+        execute(self.db(), &sql)
             .await
             .map_err(|e| MigrateError::db("switching foreign keys", Some(&sql), e))
     }
@@ -870,7 +893,7 @@ impl<'c> Runner<'c> {
         self.install().await?;
         if self.backend() == Backend::MySql {
             report.recovered = journal::recover(
-                self.db,
+                self.db(),
                 |name| self.steps.get(name).map(Vec::as_slice),
                 || self.built_tables("fresh"),
             )
@@ -958,7 +981,7 @@ impl<'c> Runner<'c> {
         };
         let backend = self.backend();
         if backend == Backend::MySql {
-            let applied = records::read(self.db).await.map_err(read)?;
+            let applied = records::read(self.db()).await.map_err(read)?;
             let Some(name) = next(&applied) else {
                 return Ok(None);
             };
@@ -967,18 +990,18 @@ impl<'c> Runner<'c> {
                 direction,
             });
             match self.journaled(&name) {
-                Some(steps) => journal::run(self.db, &name, steps, direction).await?,
-                None => self.run_opaque(self.db, &name, direction).await?,
+                Some(steps) => journal::run(self.db(), &name, steps, direction).await?,
+                None => self.run_opaque(self.db(), &name, direction).await?,
             }
             return Ok(Some(name));
         }
         let transaction = match backend {
             Backend::Sqlite => {
                 let path = self.sqlite_path().await;
-                lock::begin_write(self.db, &path, self.lock_timeout, &*self.progress).await?
+                lock::begin_write(self.db(), &path, self.lock_timeout, &*self.progress).await?
             }
             _ => self
-                .db
+                .db()
                 .begin()
                 .await
                 .map_err(|e| MigrateError::db("starting a transaction", None, e))?,
@@ -1030,7 +1053,7 @@ impl<'c> Runner<'c> {
         let Some(transaction) = transaction else {
             // The advisory lock still keeps other runners out; the migration
             // and then its record are committed statement by statement.
-            return match self.run_opaque(self.db, &name, direction).await {
+            return match self.run_opaque(self.db(), &name, direction).await {
                 Ok(()) => Ok(Some(name)),
                 Err(MigrateError::Migration {
                     migration,
@@ -1087,7 +1110,7 @@ impl<'c> Runner<'c> {
                 continue;
             }
             for sql in crate::render::steps::statements(step, Backend::Postgres) {
-                execute(self.db, &sql).await.map_err(|e| {
+                execute(self.db(), &sql).await.map_err(|e| {
                     MigrateError::db(
                         &format!("adding the values of enum `{}` for `{name}`", to.name),
                         Some(&sql),
@@ -1137,9 +1160,9 @@ impl<'c> Runner<'c> {
 
     async fn sqlite_path(&self) -> String {
         let row = self
-            .db
+            .db()
             .query_one_raw(sea_orm::Statement::from_string(
-                self.db.get_database_backend(),
+                self.db().get_database_backend(),
                 "SELECT file FROM pragma_database_list WHERE name = 'main'",
             ))
             .await;
@@ -1171,7 +1194,7 @@ impl<'c> Runner<'c> {
         let backend = self.backend();
         let schema = self.built_schema("fresh")?;
         let listing = |e| MigrateError::db("listing tables", None, e);
-        let objects = records::objects(self.db).await.map_err(listing)?;
+        let objects = records::objects(self.db()).await.map_err(listing)?;
         let built = |name: &str| schema.table(name).is_some();
         let runner_table = |name: &str| {
             name == records::RECORDS
@@ -1179,7 +1202,7 @@ impl<'c> Runner<'c> {
                     && [journal::JOURNAL, lock::GALERA_LOCK].contains(&name))
         };
         let ours = |name: &str| built(name) || runner_table(name);
-        let dependents: Vec<String> = records::references(self.db)
+        let dependents: Vec<String> = records::references(self.db())
             .await
             .map_err(listing)?
             .into_iter()
@@ -1222,7 +1245,7 @@ impl<'c> Runner<'c> {
                     .collect::<Vec<_>>()
             })
             .collect();
-        report.dropped_with = records::indexes(self.db)
+        report.dropped_with = records::indexes(self.db())
             .await
             .map_err(listing)?
             .into_iter()
@@ -1239,7 +1262,7 @@ impl<'c> Runner<'c> {
             .collect();
         report.dropped = drops.clone();
         if backend == Backend::MySql {
-            return journal::run_fresh(self.db, &drops).await;
+            return journal::run_fresh(self.db(), &drops).await;
         }
         let mut statements: Vec<String> = drops
             .iter()
@@ -1261,10 +1284,10 @@ impl<'c> Runner<'c> {
         let transaction = match backend {
             Backend::Sqlite => {
                 let path = self.sqlite_path().await;
-                lock::begin_write(self.db, &path, self.lock_timeout, &*self.progress).await?
+                lock::begin_write(self.db(), &path, self.lock_timeout, &*self.progress).await?
             }
             _ => self
-                .db
+                .db()
                 .begin()
                 .await
                 .map_err(|e| MigrateError::db("starting a transaction", None, e))?,
