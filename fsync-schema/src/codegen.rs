@@ -98,7 +98,7 @@ pub fn migration_file_with(
     options: &FileOptions,
 ) -> String {
     let fills = &options.fills;
-    let steps_tokens = steps.iter().map(step);
+    let steps_fns = steps_functions(steps);
     let mut changes: Vec<String> = steps.iter().flat_map(Step::describe).collect();
     changes.extend(
         fills
@@ -209,10 +209,7 @@ pub fn migration_file_with(
 
         #online_items
 
-        /// The schema changes of this migration, in order; `down` runs their inverses backwards.
-        pub fn steps() -> Vec<Step> {
-            Vec::from([#(#steps_tokens),*])
-        }
+        #steps_fns
 
         #fills_fn
     });
@@ -222,6 +219,61 @@ pub fn migration_file_with(
          //! verifies the rest against `migrations.sum` and `schema.json`. Write the next schema change\n\
          //! in the entities instead.\n\n{body}\n{DATA_BEGIN}\n{DATA_TEMPLATE}{DATA_END}\n"
     )
+}
+
+/// The most steps one generated function builds. An unoptimized build
+/// gives each builder expression of a function a stack slot of its own, so
+/// one `Vec::from([..])` of 1,000 `CreateTable` steps overflowed an 8 MB
+/// stack (a tokio worker has 2 MB): a longer migration's `steps()` joins
+/// functions of at most this many.
+pub const STEPS_PER_FUNCTION: usize = 32;
+
+/// A migration file's `steps()`: one `Vec::from([..])`, or for a migration
+/// of more than [`STEPS_PER_FUNCTION`] steps the concatenation of
+/// `steps_1()`, `steps_2()`, .. of that many each.
+fn steps_functions(steps: &[Step]) -> TokenStream {
+    let doc = quote!(
+        /// The schema changes of this migration, in order; `down` runs their inverses backwards.
+    );
+    if steps.len() <= STEPS_PER_FUNCTION {
+        let tokens = steps.iter().map(step);
+        return quote! {
+            #doc
+            pub fn steps() -> Vec<Step> {
+                Vec::from([#(#tokens),*])
+            }
+        };
+    }
+    let parts: Vec<_> = steps.chunks(STEPS_PER_FUNCTION).collect();
+    let names: Vec<_> = (1..=parts.len())
+        .map(|k| quote::format_ident!("steps_{k}"))
+        .collect();
+    let capacity = proc_macro2::Literal::usize_unsuffixed(steps.len());
+    let functions = parts
+        .iter()
+        .zip(&names)
+        .enumerate()
+        .map(|(k, (part, name))| {
+            let first = k * STEPS_PER_FUNCTION + 1;
+            let part_doc = format!(" Steps {first} to {} of [`steps`].", first + part.len() - 1);
+            let tokens = part.iter().map(step);
+            quote! {
+                #[doc = #part_doc]
+                fn #name() -> Vec<Step> {
+                    Vec::from([#(#tokens),*])
+                }
+            }
+        });
+    quote! {
+        #doc
+        pub fn steps() -> Vec<Step> {
+            let mut steps = Vec::with_capacity(#capacity);
+            #(steps.extend(#names());)*
+            steps
+        }
+
+        #(#functions)*
+    }
 }
 
 /// The text of a migration file that its checksum covers: all of it but the
@@ -682,5 +734,69 @@ fn step(step: &Step) -> TokenStream {
             let (from, to) = (enum_type(from), enum_type(to));
             quote!(Step::AlterEnum { from: #from, to: #to })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ColumnType;
+
+    fn creates(n: usize) -> Vec<Step> {
+        (0..n)
+            .map(|k| {
+                Step::CreateTable(
+                    Table::new(format!("t{k}"))
+                        .with_column(Column::new("id", ColumnType::Integer))
+                        .primary_key(["id"]),
+                )
+            })
+            .collect()
+    }
+
+    fn functions(source: &str) -> Vec<String> {
+        syn::parse_file(source)
+            .expect("the migration file parses")
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Fn(f) => Some(f.sig.ident.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_long_migration_builds_its_steps_in_parts() {
+        let short = migration_file(
+            "m1",
+            "tool",
+            "tool gen-migration",
+            &creates(STEPS_PER_FUNCTION),
+        );
+        assert_eq!(functions(&short), ["steps", "data_steps"], "{short}");
+        assert!(
+            short.contains("pub fn steps() -> Vec<Step> {\n    Vec::from([\n"),
+            "{short}"
+        );
+
+        let n = 2 * STEPS_PER_FUNCTION + 5;
+        let long = migration_file("m1", "tool", "tool gen-migration", &creates(n));
+        assert_eq!(
+            functions(&long),
+            ["steps", "steps_1", "steps_2", "steps_3", "data_steps"],
+            "{long}"
+        );
+        // Every step once, in order: t0 .. t68 across the parts.
+        let order: Vec<usize> = long
+            .match_indices("Table::new(\"t")
+            .map(|(at, _)| {
+                let rest = &long[at + "Table::new(\"t".len()..];
+                rest[..rest.find('"').unwrap()].parse().unwrap()
+            })
+            .collect();
+        assert_eq!(order, (0..n).collect::<Vec<_>>());
+        assert!(long.contains(&format!("Vec::with_capacity({n})")), "{long}");
+        assert!(long.contains("/// Steps 65 to 69 of [`steps`]."), "{long}");
     }
 }

@@ -93,22 +93,45 @@ async fn holder(db: &impl ConnectionTrait, backend: Backend) -> String {
 /// A connection of its own for the runner when `db` is a PostgreSQL or
 /// MySQL pool of several connections: the session lock, the migrations and
 /// the release must run on one connection, and a pool may hand each
-/// statement another (the release would then leave the lock held). The new
-/// pool has the given one's options (its `after_connect`, a tenant's
-/// `search_path`, the lock timeout) and one connection, kept for the whole
-/// run (no idle timeout, no maximum lifetime). `None` when
-/// `db` is SQLite or already a single connection.
+/// statement another (the release would then leave the lock held). `None`
+/// when `db` is SQLite or already a single connection.
 pub(crate) async fn own_session(
     db: &DatabaseConnection,
 ) -> Result<Option<DatabaseConnection>, DbErr> {
+    if max_connections(db) <= 1 {
+        return Ok(None);
+    }
+    another_connection(db).await.map(Some)
+}
+
+/// The most connections `db`'s pool opens (1 for SQLite here: the runner
+/// never opens another SQLite connection).
+fn max_connections(db: &DatabaseConnection) -> u32 {
     match backend_of(db) {
-        Backend::Sqlite => Ok(None),
+        #[cfg(feature = "postgres")]
+        Backend::Postgres => db
+            .get_postgres_connection_pool()
+            .options()
+            .get_max_connections(),
+        #[cfg(feature = "mysql")]
+        Backend::MySql => db
+            .get_mysql_connection_pool()
+            .options()
+            .get_max_connections(),
+        _ => 1,
+    }
+}
+
+/// A new PostgreSQL or MySQL pool of one connection with `db`'s options
+/// (its `after_connect`, a tenant's `search_path`, the lock timeout), kept
+/// while it is used (no idle timeout, no maximum lifetime).
+pub(crate) async fn another_connection(
+    db: &DatabaseConnection,
+) -> Result<DatabaseConnection, DbErr> {
+    match backend_of(db) {
         #[cfg(feature = "postgres")]
         Backend::Postgres => {
             let pool = db.get_postgres_connection_pool();
-            if pool.options().get_max_connections() <= 1 {
-                return Ok(None);
-            }
             let single = pool
                 .options()
                 .clone()
@@ -118,17 +141,14 @@ pub(crate) async fn own_session(
                 .max_lifetime(None)
                 .connect_with((*pool.connect_options()).clone())
                 .await
-                .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
-            Ok(Some(
-                sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(single),
+                .map_err(connect_error)?;
+            Ok(sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(
+                single,
             ))
         }
         #[cfg(feature = "mysql")]
         Backend::MySql => {
             let pool = db.get_mysql_connection_pool();
-            if pool.options().get_max_connections() <= 1 {
-                return Ok(None);
-            }
             let single = pool
                 .options()
                 .clone()
@@ -138,14 +158,19 @@ pub(crate) async fn own_session(
                 .max_lifetime(None)
                 .connect_with((*pool.connect_options()).clone())
                 .await
-                .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
-            Ok(Some(sea_orm::SqlxMySqlConnector::from_sqlx_mysql_pool(
-                single,
-            )))
+                .map_err(connect_error)?;
+            Ok(sea_orm::SqlxMySqlConnector::from_sqlx_mysql_pool(single))
         }
-        #[allow(unreachable_patterns)]
-        _ => Ok(None),
+        other => Err(DbErr::Custom(format!(
+            "no second connection is opened on {}",
+            other.name()
+        ))),
     }
+}
+
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+fn connect_error(error: impl std::fmt::Display) -> DbErr {
+    DbErr::Conn(sea_orm::RuntimeErr::Internal(error.to_string()))
 }
 
 /// Takes the session lock of PostgreSQL or MySQL (nothing on SQLite; the

@@ -1102,24 +1102,38 @@ impl<'c> Runner<'c> {
                 .iter()
                 .any(|s| matches!(s, Step::CreateEnum(e) if e.name == name))
         };
-        for step in steps {
+        let mut other: Option<DatabaseConnection> = None;
+        let mut result = Ok(());
+        'steps: for step in steps {
             let Step::AlterEnum { from, to } = step else {
                 continue;
             };
             if from.added_values(to).is_none() || created(&to.name) {
                 continue;
             }
+            let what = format!("adding the values of enum `{}` for `{name}`", to.name);
+            if other.is_none() {
+                // The runner's connection holds the migration's transaction.
+                match lock::another_connection(self.db()).await {
+                    Ok(connection) => other = Some(connection),
+                    Err(e) => {
+                        result = Err(MigrateError::db(&what, None, e));
+                        break;
+                    }
+                }
+            }
+            let Some(connection) = &other else { break };
             for sql in crate::render::steps::statements(step, Backend::Postgres) {
-                execute(self.db(), &sql).await.map_err(|e| {
-                    MigrateError::db(
-                        &format!("adding the values of enum `{}` for `{name}`", to.name),
-                        Some(&sql),
-                        e,
-                    )
-                })?;
+                if let Err(e) = execute(connection, &sql).await {
+                    result = Err(MigrateError::db(&what, Some(&sql), e));
+                    break 'steps;
+                }
             }
         }
-        Ok(())
+        if let Some(connection) = other {
+            connection.close().await.ok();
+        }
+        result
     }
 
     /// Runs the migration's own `up`/`down` on `db` and writes its record.
