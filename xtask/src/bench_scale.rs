@@ -626,6 +626,9 @@ fn gen_migration(
         medians(&binary),
         medians(&through_cargo),
     );
+    if edits == 0 {
+        return Ok(());
+    }
     let file = krate.dir.join("src/entities/e0001.rs");
     let original = fs::read_to_string(&file)?;
     let mut edited = Vec::new();
