@@ -31,7 +31,7 @@ fn migrations_are_up_to_date() {
 fn migrate_up_builds_the_embedded_database_and_diff_finds_no_drift() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("catalogue.db");
-    let header = format!("database: {} (embedded SQLite)\n", db.display());
+    let header = "database: catalogue.db (embedded SQLite)\n".to_owned();
     let out = schema(dir.path(), &["migrate", "up"]);
     assert!(
         out.status.success(),
@@ -44,6 +44,10 @@ fn migrate_up_builds_the_embedded_database_and_diff_finds_no_drift() {
             "{header}applied m20261203_000001_create_catalogue\napplied m20261203_000002_add_author_country\n\
              applied 2; 2 of 2 migration(s) applied\n"
         )
+    );
+    assert!(
+        db.exists(),
+        "the embedded database is the working directory's catalogue.db"
     );
     let out = schema(dir.path(), &["diff"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));

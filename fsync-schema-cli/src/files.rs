@@ -49,3 +49,14 @@ fn tempfile_in(dir: &Path) -> Result<(PathBuf, fs::File), String> {
         dir.display()
     ))
 }
+
+/// `path` as a person in the current directory would type it: relative to
+/// that directory when inside it.
+pub fn shown(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
+}

@@ -671,10 +671,14 @@ pub fn generate(
     .map_err(Error)?;
     match &replaced {
         Some(last) => {
-            let _ = writeln!(report, "updated {} (was {last}.rs):", path.display());
+            let _ = writeln!(
+                report,
+                "updated {} (was {last}.rs):",
+                crate::files::shown(&path)
+            );
         }
         None => {
-            let _ = writeln!(report, "wrote {}:", path.display());
+            let _ = writeln!(report, "wrote {}:", crate::files::shown(&path));
         }
     }
     for change in steps.iter().flat_map(Step::describe) {

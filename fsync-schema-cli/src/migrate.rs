@@ -146,7 +146,7 @@ pub fn database_url(
                 .to_owned(),
         );
     };
-    let announcement = format!("database: {} (embedded SQLite)", path.display());
+    let announcement = format!("database: {} (embedded SQLite)", crate::files::shown(&path));
     if quiet {
         eprintln!("{announcement}");
     } else {
