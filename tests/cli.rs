@@ -136,3 +136,23 @@ fn bad_input_is_an_error_that_changes_nothing() {
         "no database was made"
     );
 }
+
+/// `schema sql | head`: a reader that stops early ends the output quietly
+/// (it panicked with "failed printing to stdout: Broken pipe").
+#[test]
+fn schema_sql_into_a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fsync"))
+        .args(["schema", "sql", "--backend", "postgres"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader is gone before the first statement is written.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

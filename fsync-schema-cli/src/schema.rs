@@ -2,6 +2,7 @@
 
 use crate::{CommandResult, Project};
 use fsync_schema::{Backend, render};
+use std::io::Write;
 use std::process::ExitCode;
 
 /// The schema commands.
@@ -21,8 +22,14 @@ pub fn run(project: &Project, command: Command) -> CommandResult {
             let backend: Backend = backend.parse()?;
             let schema = project.schema();
             schema.check_target(backend)?;
+            let mut out = std::io::stdout().lock();
             for statement in render::schema_statements(&schema, backend) {
-                println!("{};\n", render::layout::multiline(&statement));
+                match writeln!(out, "{};\n", render::layout::multiline(&statement)) {
+                    Ok(()) => {}
+                    // The reader stopped early (`| head`): nothing more to say.
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => break,
+                    Err(e) => return Err(format!("writing the DDL: {e}").into()),
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
