@@ -28,7 +28,22 @@ use std::collections::BTreeMap;
 pub async fn schema(db: &DatabaseConnection) -> Result<Schema, IntrospectError> {
     let schema = match super::backend(db)? {
         Backend::Sqlite => sqlite_schema(db).await?,
-        Backend::Postgres => postgres_schema(db).await?,
+        Backend::Postgres => {
+            // sea-schema's queries read the catalogue of every schema: a
+            // table dropped in another schema meanwhile fails them ("could
+            // not open relation with OID .."). Read again, a few times.
+            let mut attempt = 1;
+            loop {
+                match postgres_schema(db).await {
+                    Err(IntrospectError::Discovery(message))
+                        if attempt < 5 && message.contains("could not open relation with OID") =>
+                    {
+                        attempt += 1;
+                    }
+                    other => break other?,
+                }
+            }
+        }
         Backend::MySql => mysql_schema(db).await?,
     };
     Ok(finish(schema))
